@@ -1,0 +1,64 @@
+// Lint that earns its keep: floating promises, type-only imports, exhaustive switches, and the direction
+// of imports (domain and services never reach Forge or I/O; the UIs reach the backend only through types).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+export default tseslint.config(
+  {
+    ignores: ['node_modules/**', '**/build/**', 'dist/**', 'coverage/**', 'test-results/**', 'playwright-report/**', '*.config.js', '*.config.mjs'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      globals: { ...globals.node },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['@forge/*'], message: 'The domain is pure: no Forge imports.' },
+        { group: ['**/services/**', '**/infra/**', '**/resolvers/**', '**/contract/**'], message: 'The domain depends on nothing but itself.' },
+        { group: ['node:*', 'fs', 'http', 'https'], message: 'The domain does no I/O.' },
+      ] }],
+    },
+  },
+  {
+    files: ['src/services/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['@forge/*'], message: 'Services take ports; Forge lives in infra/.' },
+        { group: ['**/infra/**', '**/resolvers/**'], message: 'Services depend on ports, not on adapters.' },
+      ] }],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['**/local/**', '**/static/**', '@forge/ui'], message: 'Production code never depends on the local platform or the UIs (and UI Kit 1 is gone).' },
+      ] }],
+    },
+  },
+  {
+    files: ['static/**/*.ts', 'static/**/*.tsx'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['**/src/**', '!**/src/contract', '!**/src/contract/**', '!**/src/domain/types'], message: 'UIs reach the backend only through the contract types.', allowTypeImports: true },
+        { group: ['@forge/api', '@forge/kvs', '@forge/resolver', '@forge/ui'], message: 'Backend SDKs do not belong in a UI bundle.' },
+      ] }],
+    },
+  },
+);

@@ -1,0 +1,214 @@
+/**
+ * The contract between the Custom UI apps and the backend: resolver keys, payloads, responses and the
+ * response envelope. The UIs import this module for types only (`import type`).
+ */
+import type {
+  Destination,
+  DestinationDraft,
+  DestinationStatus,
+  Forecast,
+  IsoDate,
+  OffRoute,
+  Progress,
+  Settings,
+  StatusCategory,
+  Warning,
+  EstimateFieldSetting,
+} from '../domain/types';
+
+export type {
+  Destination,
+  DestinationDraft,
+  DestinationStatus,
+  Forecast,
+  IsoDate,
+  OffRoute,
+  Progress,
+  Settings,
+  StatusCategory,
+  Warning,
+  EstimateFieldSetting,
+};
+
+/** The closed list of error codes every resolver may answer with. */
+export const ERROR_CODES = [
+  'INVALID_INPUT',
+  'NOT_FOUND',
+  'FORBIDDEN',
+  'CONFLICT',
+  'JIRA_UNAVAILABLE',
+  'RATE_LIMITED',
+  'STORAGE_UNAVAILABLE',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ApiError {
+  code: ErrorCode;
+  /** A sentence a person can act on. Never a stack trace or a raw Jira body. */
+  message: string;
+  /** For INVALID_INPUT: which field is wrong (dotted path), so a form can show it inline. */
+  field?: string;
+}
+
+/** Every resolver answers with this envelope. */
+export type Envelope<T> = { ok: true; data: T } | { ok: false; error: ApiError };
+
+/** A person, as the UIs show them. */
+export interface UserRef {
+  accountId: string;
+  displayName: string;
+}
+
+export interface DestinationView extends Destination {
+  businessOwnerName: string;
+  deliveryLeadName?: string;
+}
+
+export interface SaveDestinationResult {
+  destination: DestinationView;
+  /** Accepted but worth knowing, such as a target date in the past. */
+  warnings: Warning[];
+}
+
+export interface EpicRef {
+  key: string;
+  summary: string;
+  projectKey: string;
+  statusCategory: StatusCategory;
+  progress: Progress;
+}
+
+export interface DestinationRollup {
+  id: string;
+  name: string;
+  status: DestinationStatus;
+  priority: number;
+  targetDate: IsoDate;
+  businessOwner: string;
+  businessOwnerName: string;
+  /** Number of epics aligned to this destination (all of them, computed as the app). */
+  epics: number;
+  progress: Progress;
+  verdict: Forecast['verdict'];
+  forecastDate: IsoDate | null;
+  forecast: Forecast;
+  /** Epics the calling user may browse; `hiddenEpics` counts the others. */
+  epicDetails: EpicRef[];
+  hiddenEpics: number;
+}
+
+export interface Portfolio {
+  /** The date the figures are computed for. */
+  asOf: IsoDate;
+  /** When the figures were computed (ISO instant). */
+  computedAt: string;
+  /** Aggregates are computed as the app over every project in scope, whoever is looking. */
+  computedAs: 'app';
+  destinations: DestinationRollup[];
+  offRoute: OffRoute & {
+    /** Off-route epics the calling user may browse. */
+    epics: Array<Pick<EpicRef, 'key' | 'summary' | 'projectKey'>>;
+    hiddenEpics: number;
+  };
+  warnings: Warning[];
+  /** JQL for each figure, so the UI can link every number to the issue navigator. */
+  jql: PortfolioJql;
+}
+
+export interface PortfolioJql {
+  /** Children of the epics of a destination: `byDestination[id]`. */
+  byDestination: Record<string, string>;
+  offRoute: string;
+  inFlight: string;
+}
+
+export interface EpicAlignment {
+  epic: { key: string; summary: string; projectKey: string; isEpic: boolean };
+  /** `null` when the epic serves no destination. */
+  destination: DestinationView | null;
+  /** Set when the field points at a destination that is unknown or archived. */
+  alignmentProblem: { code: 'UNKNOWN_DESTINATION' | 'ARCHIVED_DESTINATION'; destinationId: string; message: string } | null;
+  progress: Progress;
+  /** This epic's share of its destination's total (count and estimate), 0..1; `null` when unaligned. */
+  share: { count: number; estimate: number } | null;
+  /** The destination's forecast, `null` when unaligned. */
+  forecast: Forecast | null;
+  /** Other epics on the same destination that the caller may browse. */
+  siblings: EpicRef[];
+  hiddenSiblings: number;
+  warnings: Warning[];
+  /** Whether the caller may change the destination (edit permission on the epic). */
+  canEdit: boolean;
+}
+
+export interface SettingsView {
+  settings: Settings;
+  /** Story points fields found on the site; the first is what `auto` uses. */
+  estimateFields: Array<{ id: string; name: string }>;
+  /** What `auto` resolves to right now. */
+  effectiveEstimate: { kind: 'points'; fieldId: string; name: string } | { kind: 'originalEstimate' } | { kind: 'none' };
+  projects: Array<{ key: string; name: string }>;
+}
+
+export interface Me {
+  accountId: string;
+  displayName: string;
+  isAdmin: boolean;
+}
+
+/**
+ * Every resolver key with its payload and response. Keys are namespaced `area/verb`.
+ */
+export interface ResolverMap {
+  'me/get': { payload: Record<string, never>; response: Me };
+  'users/search': { payload: { query: string }; response: UserRef[] };
+
+  'destinations/list': { payload: { includeArchived?: boolean }; response: DestinationView[] };
+  'destinations/get': { payload: { id: string }; response: DestinationView };
+  'destinations/create': { payload: { draft: DestinationDraft }; response: SaveDestinationResult };
+  'destinations/update': {
+    payload: { id: string; version: number; draft: DestinationDraft };
+    response: SaveDestinationResult;
+  };
+  'destinations/reorder': { payload: { orderedIds: string[] }; response: DestinationView[] };
+  'destinations/archive': { payload: { id: string; version: number }; response: DestinationView };
+  'destinations/restore': { payload: { id: string; version: number }; response: SaveDestinationResult };
+  'destinations/delete': { payload: { id: string; version: number }; response: { id: string } };
+
+  'epic/alignment': { payload: { issueKey: string }; response: EpicAlignment };
+  'epic/set-destination': {
+    payload: { issueKey: string; destinationId: string | null };
+    response: EpicAlignment;
+  };
+
+  'portfolio/get': {
+    payload: { projectKey?: string; owner?: string; status?: DestinationStatus[] };
+    response: Portfolio;
+  };
+
+  'settings/get': { payload: Record<string, never>; response: SettingsView };
+  'settings/save': {
+    payload: { settings: Omit<Settings, 'version'>; version: number };
+    response: SettingsView;
+  };
+}
+
+export type ResolverKey = keyof ResolverMap;
+export type PayloadOf<K extends ResolverKey> = ResolverMap[K]['payload'];
+export type ResponseOf<K extends ResolverKey> = ResolverMap[K]['response'];
+
+/** The custom field's stored value. */
+export interface DestinationFieldValue {
+  id: string;
+  name: string;
+}
+
+/** Manifest module and function keys the code refers to. */
+export const MODULE_KEYS = {
+  field: 'business-destination-field',
+  panel: 'destination-panel',
+  portfolio: 'destinations-portfolio',
+  admin: 'destinations-admin',
+  issueTrigger: 'issue-events',
+} as const;

@@ -1,0 +1,165 @@
+/**
+ * The domain's vocabulary. Pure data: no Forge, no I/O. Every other layer speaks in these types.
+ */
+
+/** ISO calendar date, `YYYY-MM-DD`. */
+export type IsoDate = string;
+/** ISO instant, `YYYY-MM-DDTHH:mm:ss.sssZ`. */
+export type IsoDateTime = string;
+/** Atlassian account id. */
+export type AccountId = string;
+
+export const DESTINATION_STATUSES = ['draft', 'active', 'achieved', 'archived'] as const;
+export type DestinationStatus = (typeof DESTINATION_STATUSES)[number];
+
+/** A business destination: a key initiative with an owner and a date by which it must be reached. */
+export interface Destination {
+  /** Stable short id, `D-<n>`, never reused. */
+  id: string;
+  /** 1..120 characters, unique (case-insensitive, trimmed) among non-archived destinations. */
+  name: string;
+  /** Plain text, at most 2000 characters. */
+  description: string;
+  businessOwner: AccountId;
+  deliveryLead?: AccountId;
+  targetDate: IsoDate;
+  startDate?: IsoDate;
+  /** Rank: 1 is the most important. Unique among all destinations. */
+  priority: number;
+  status: DestinationStatus;
+  /** Optimistic concurrency: incremented on every save. */
+  version: number;
+  createdAt: IsoDateTime;
+  createdBy: AccountId;
+  updatedAt: IsoDateTime;
+  updatedBy: AccountId;
+}
+
+/** What a person may type when creating or editing a destination (before validation). */
+export interface DestinationDraft {
+  name: string;
+  description?: string;
+  businessOwner: AccountId;
+  deliveryLead?: AccountId;
+  targetDate: IsoDate;
+  startDate?: IsoDate;
+  /** `archived` is reached through archive, never through a save. */
+  status?: Exclude<DestinationStatus, 'archived'>;
+}
+
+export type StatusCategory = 'new' | 'indeterminate' | 'done';
+
+/** A child issue of an epic (hierarchy level 0), as the domain needs it. */
+export interface WorkItem {
+  id: string;
+  key: string;
+  projectKey: string;
+  statusCategory: StatusCategory;
+  /** Story points or hours of original estimate, depending on settings; `null` when unestimated. */
+  estimate: number | null;
+  /** Resolution date (ISO instant or date) when done, else `null`. */
+  resolved: string | null;
+  /** Key of the parent epic, or `null` when the issue has no epic. */
+  epicKey: string | null;
+}
+
+/** An epic (hierarchy level 1), as the domain needs it. */
+export interface Epic {
+  id: string;
+  key: string;
+  summary: string;
+  projectKey: string;
+  statusCategory: StatusCategory;
+  /** The id stored in the Business destination field, or `null` when empty. */
+  destinationId: string | null;
+}
+
+export interface CountProgress {
+  new: number;
+  indeterminate: number;
+  done: number;
+  total: number;
+}
+
+export interface EstimateProgress {
+  new: number;
+  indeterminate: number;
+  done: number;
+  total: number;
+  /** Issues counted in `count` that carry no estimate. */
+  unestimated: number;
+}
+
+export interface Progress {
+  count: CountProgress;
+  estimate: EstimateProgress;
+}
+
+export const VERDICTS = ['on track', 'at risk', 'off track', 'no data', 'arrived'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+export interface Forecast {
+  verdict: Verdict;
+  /** Date the remaining work is forecast to be done at recent throughput; `null` when there is no data. */
+  forecastDate: IsoDate | null;
+  /** Done items per week over the throughput window. */
+  throughputPerWeek: number;
+  /** Remaining items (new + indeterminate). */
+  remaining: number;
+  /** Weeks of history the throughput is based on. */
+  windowWeeks: number;
+  /** One sentence a person can read: why this verdict. */
+  reason: string;
+}
+
+export interface ShareFigures {
+  inFlight: number;
+  offRoute: number;
+  /** offRoute / inFlight, 0..1; 0 when nothing is in flight. */
+  share: number;
+}
+
+export interface OffRoute {
+  count: ShareFigures;
+  estimate: ShareFigures;
+  /** Epics in scope with in-flight children that serve no (or an unknown/archived) destination. */
+  epicKeys: string[];
+  /** In-flight issues with no epic. */
+  orphanCount: number;
+}
+
+/** Problems found in the data that a person should know about; never silently dropped. */
+export interface Warning {
+  code:
+    | 'UNKNOWN_DESTINATION'
+    | 'ARCHIVED_DESTINATION'
+    | 'PAST_TARGET_DATE'
+    | 'UNESTIMATED_WORK'
+    | 'OUT_OF_SCOPE'
+    | 'PARTIAL_VIEW';
+  message: string;
+  /** Issue keys or destination ids concerned, when any. */
+  refs?: string[];
+}
+
+export type EstimateFieldSetting =
+  | { kind: 'auto' }
+  | { kind: 'points'; fieldId: string }
+  | { kind: 'originalEstimate' }
+  | { kind: 'none' };
+
+export interface Settings {
+  /** Project keys in scope; empty means every project. */
+  projectKeys: string[];
+  estimateField: EstimateFieldSetting;
+  /** Throughput window in weeks, 1..52. */
+  throughputWeeks: number;
+  version: number;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  projectKeys: [],
+  estimateField: { kind: 'auto' },
+  throughputWeeks: 12,
+  version: 0,
+};
