@@ -4,6 +4,20 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
+// ESLint keeps only the last matching block's options for a rule, so each block lists every pattern it needs.
+const PRODUCTION = [
+  { group: ['**/local/**', '**/static/**', '@forge/ui'], message: 'Production code never depends on the local platform or the UIs (and UI Kit 1 is gone).' },
+];
+const DOMAIN = [
+  { group: ['@forge/*'], message: 'The domain is pure: no Forge imports.' },
+  { group: ['**/services/**', '**/infra/**', '**/resolvers/**', '**/contract/**', '**/contract'], message: 'The domain depends on nothing but itself.' },
+  { group: ['node:*', 'fs', 'http', 'https', 'crypto'], message: 'The domain does no I/O.' },
+];
+const SERVICES = [
+  { group: ['@forge/*'], message: 'Services take ports; Forge lives in infra/.' },
+  { group: ['**/infra/**', '**/resolvers/**'], message: 'Services depend on ports, not on adapters.' },
+];
+
 export default tseslint.config(
   {
     ignores: ['node_modules/**', '**/build/**', 'dist/**', 'coverage/**', 'test-results/**', 'playwright-report/**', '*.config.js', '*.config.mjs'],
@@ -25,31 +39,16 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...PRODUCTION] }] },
+  },
+  {
     files: ['src/domain/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { group: ['@forge/*'], message: 'The domain is pure: no Forge imports.' },
-        { group: ['**/services/**', '**/infra/**', '**/resolvers/**', '**/contract/**'], message: 'The domain depends on nothing but itself.' },
-        { group: ['node:*', 'fs', 'http', 'https'], message: 'The domain does no I/O.' },
-      ] }],
-    },
+    rules: { 'no-restricted-imports': ['error', { patterns: [...PRODUCTION, ...DOMAIN] }] },
   },
   {
     files: ['src/services/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { group: ['@forge/*'], message: 'Services take ports; Forge lives in infra/.' },
-        { group: ['**/infra/**', '**/resolvers/**'], message: 'Services depend on ports, not on adapters.' },
-      ] }],
-    },
-  },
-  {
-    files: ['src/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { group: ['**/local/**', '**/static/**', '@forge/ui'], message: 'Production code never depends on the local platform or the UIs (and UI Kit 1 is gone).' },
-      ] }],
-    },
+    rules: { 'no-restricted-imports': ['error', { patterns: [...PRODUCTION, ...SERVICES] }] },
   },
   {
     files: ['static/**/*.ts', 'static/**/*.tsx'],

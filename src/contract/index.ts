@@ -30,18 +30,9 @@ export type {
   EstimateFieldSetting,
 };
 
-/** The closed list of error codes every resolver may answer with. */
-export const ERROR_CODES = [
-  'INVALID_INPUT',
-  'NOT_FOUND',
-  'FORBIDDEN',
-  'CONFLICT',
-  'JIRA_UNAVAILABLE',
-  'RATE_LIMITED',
-  'STORAGE_UNAVAILABLE',
-  'INTERNAL',
-] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
+import type { ErrorCode } from '../domain/errors';
+export { ERROR_CODES } from '../domain/errors';
+export type { ErrorCode };
 
 export interface ApiError {
   code: ErrorCode;

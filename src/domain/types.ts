@@ -33,6 +33,8 @@ export interface Destination {
   createdBy: AccountId;
   updatedAt: IsoDateTime;
   updatedBy: AccountId;
+  /** Set while archived: the status to return to on restore (absent on destinations never archived). */
+  archivedFrom?: Exclude<DestinationStatus, 'archived'>;
 }
 
 /** What a person may type when creating or editing a destination (before validation). */
@@ -100,8 +102,13 @@ export type Verdict = (typeof VERDICTS)[number];
 
 export interface Forecast {
   verdict: Verdict;
-  /** Date the remaining work is forecast to be done at recent throughput; `null` when there is no data. */
+  /** Date the remaining work is forecast to be done at recent throughput; `null` when no data or arrived. */
   forecastDate: IsoDate | null;
+  /**
+   * The same forecast at the pessimistic pace (mean of the slower half of the weeks); `null` when there is
+   * no data, when arrived, or when the slower half finished nothing. With `forecastDate` it gives a range.
+   */
+  pessimisticDate?: IsoDate | null;
   /** Done items per week over the throughput window. */
   throughputPerWeek: number;
   /** Remaining items (new + indeterminate). */
@@ -163,3 +170,45 @@ export const DEFAULT_SETTINGS: Settings = {
   throughputWeeks: 12,
   version: 0,
 };
+
+/** How an epic's Business destination field resolves against the known destinations. */
+export type Alignment =
+  | { kind: 'aligned'; destination: Destination }
+  /** `malformed`: the field held something that is neither empty nor a destination reference. */
+  | { kind: 'unaligned'; malformed: boolean }
+  | { kind: 'unknown'; destinationId: string }
+  | { kind: 'archived'; destination: Destination };
+
+export interface EpicProgress {
+  epicKey: string;
+  progress: Progress;
+}
+
+/** One destination in a portfolio rollup: the sum over its epics (in scope), with per-epic detail. */
+export interface DestinationRollupEntry {
+  destination: Destination;
+  /** Aligned epics in projects in scope, in input order. */
+  epicKeys: string[];
+  perEpic: EpicProgress[];
+  progress: Progress;
+  forecast: Forecast;
+}
+
+export interface PortfolioRollup {
+  /** Ranked by priority (1 first). */
+  destinations: DestinationRollupEntry[];
+  offRoute: OffRoute;
+  warnings: Warning[];
+}
+
+/** One epic seen from its destination (the issue panel). */
+export interface EpicRollup {
+  epicKey: string;
+  alignment: Alignment;
+  progress: Progress;
+  /** The destination's rollup when the field points at a known destination (even an archived one). */
+  destination: DestinationRollupEntry | null;
+  /** This epic's share of its destination (0..1); `null` when unaligned, unknown or out of scope. */
+  share: { count: number; estimate: number } | null;
+  warnings: Warning[];
+}

@@ -1,0 +1,276 @@
+/**
+ * Validation and lifecycle of destinations. Every expected refusal is a `Result` with the field at fault
+ * and a sentence the admin can act on. Nothing is deleted silently: archive is the normal way out, and a
+ * delete is refused while epics still point at the destination.
+ */
+import { dateOf, isIsoDate } from './dates';
+import { fail, ok, type Result } from './errors';
+import type { AccountId, Destination, DestinationDraft, DestinationStatus, IsoDate, IsoDateTime, Warning } from './types';
+
+export const NAME_MAX = 120;
+export const DESCRIPTION_MAX = 2000;
+const SAVEABLE_STATUSES: ReadonlyArray<ValidDraft['status']> = ['draft', 'active', 'achieved'];
+// Atlassian account ids are opaque (`5b10a2844c20165700ede21g`, `557058:f58131cb-…`), so only the shape
+// that could never be one is refused.
+const ACCOUNT_ID = /^[^\s]{1,128}$/;
+
+/** A draft after validation: trimmed, with a description and a status to save. */
+export interface ValidDraft extends DestinationDraft {
+  description: string;
+  status: Exclude<DestinationStatus, 'archived'>;
+}
+
+export interface Audit {
+  now: IsoDateTime;
+  by: AccountId;
+}
+
+/**
+ * Checks and normalises what an admin typed. `others` are the stored destinations (the one being edited may
+ * be among them: pass its id as `selfId`). A missing status keeps the status of `selfId`, or is `active` for a
+ * new destination, so that it can be chosen on epics at once.
+ */
+export function validateDraft(
+  input: unknown,
+  others: readonly Destination[],
+  today: IsoDate,
+  selfId?: string,
+): Result<{ draft: ValidDraft; warnings: Warning[] }> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return fail('INVALID_INPUT', 'The destination is missing or not an object.', 'draft');
+  }
+  const raw = input as Record<string, unknown>;
+
+  if (typeof raw.name !== 'string' || raw.name.trim() === '') {
+    return fail('INVALID_INPUT', 'Give the destination a name.', 'name');
+  }
+  const name = raw.name.trim();
+  if ([...name].length > NAME_MAX) {
+    return fail('INVALID_INPUT', `Shorten the name to ${NAME_MAX} characters or fewer (it has ${[...name].length}).`, 'name');
+  }
+  const clash = findNameClash(name, others, selfId);
+  if (clash) {
+    return fail('INVALID_INPUT', `Another destination (${clash.id}) is already called "${clash.name}"; choose a different name.`, 'name');
+  }
+
+  if (raw.description !== undefined && raw.description !== null && typeof raw.description !== 'string') {
+    return fail('INVALID_INPUT', 'The description must be plain text.', 'description');
+  }
+  const description = (raw.description ?? '').replace(/\r\n?/g, '\n').trim();
+  if ([...description].length > DESCRIPTION_MAX) {
+    return fail('INVALID_INPUT', `Shorten the description to ${DESCRIPTION_MAX} characters or fewer (it has ${[...description].length}).`, 'description');
+  }
+  if (hasControlChars(description)) {
+    return fail('INVALID_INPUT', 'The description contains invisible control characters; retype it as plain text.', 'description');
+  }
+
+  const businessOwner = typeof raw.businessOwner === 'string' ? raw.businessOwner.trim() : '';
+  if (!ACCOUNT_ID.test(businessOwner)) {
+    return fail('INVALID_INPUT', 'Choose the business owner: the person accountable for reaching this destination.', 'businessOwner');
+  }
+  const deliveryLead = optionalString(raw.deliveryLead);
+  if (deliveryLead === false || (deliveryLead !== undefined && !ACCOUNT_ID.test(deliveryLead))) {
+    return fail('INVALID_INPUT', 'The delivery lead must be a person chosen from the list, or left empty.', 'deliveryLead');
+  }
+
+  if (raw.targetDate === undefined || raw.targetDate === null || raw.targetDate === '') {
+    return fail('INVALID_INPUT', 'Set a target date: the date by which the destination must be reached.', 'targetDate');
+  }
+  if (!isIsoDate(raw.targetDate)) {
+    return fail('INVALID_INPUT', `The target date ${String(raw.targetDate)} is not a real calendar date; use YYYY-MM-DD.`, 'targetDate');
+  }
+  const targetDate = raw.targetDate;
+  const startDate = optionalString(raw.startDate);
+  if (startDate === false || (startDate !== undefined && !isIsoDate(startDate))) {
+    return fail('INVALID_INPUT', `The start date ${String(raw.startDate)} is not a real calendar date; use YYYY-MM-DD or leave it empty.`, 'startDate');
+  }
+  if (startDate !== undefined && startDate > targetDate) {
+    return fail('INVALID_INPUT', `The start date ${startDate} is after the target date ${targetDate}; move one of them.`, 'startDate');
+  }
+
+  if (raw.status === 'archived') {
+    return fail('INVALID_INPUT', 'To archive a destination use Archive, not Save.', 'status');
+  }
+  if (raw.status !== undefined && !SAVEABLE_STATUSES.includes(raw.status as ValidDraft['status'])) {
+    return fail('INVALID_INPUT', `The status must be one of ${SAVEABLE_STATUSES.join(', ')}.`, 'status');
+  }
+  const self = others.find((d) => d.id === selfId);
+  const keptStatus = self === undefined || self.status === 'archived' ? undefined : self.status;
+  const status = (raw.status as ValidDraft['status'] | undefined) ?? keptStatus ?? 'active';
+
+  const draft: ValidDraft = { name, description, businessOwner, targetDate, status };
+  if (deliveryLead !== undefined) draft.deliveryLead = deliveryLead;
+  if (startDate !== undefined) draft.startDate = startDate;
+  return ok({ draft, warnings: dateWarnings(draft, today) });
+}
+
+export function createDestination(draft: ValidDraft, meta: Audit & { id: string; priority: number }): Destination {
+  return {
+    ...copyDraft(draft),
+    id: meta.id,
+    priority: meta.priority,
+    version: 1,
+    createdAt: meta.now,
+    createdBy: meta.by,
+    updatedAt: meta.now,
+    updatedBy: meta.by,
+  };
+}
+
+export function updateDestination(
+  current: Destination,
+  draft: ValidDraft,
+  expectedVersion: number,
+  audit: Audit,
+): Result<Destination> {
+  const checked = checkVersion(current, expectedVersion);
+  if (!checked.ok) return checked;
+  if (current.status === 'archived') {
+    return fail('CONFLICT', `Destination "${current.name}" is archived; restore it before editing.`);
+  }
+  const { id, priority, version, createdAt, createdBy } = current;
+  return ok({ ...copyDraft(draft), id, priority, version: version + 1, createdAt, createdBy, updatedAt: audit.now, updatedBy: audit.by });
+}
+
+export function archiveDestination(current: Destination, expectedVersion: number, audit: Audit): Result<Destination> {
+  const checked = checkVersion(current, expectedVersion);
+  if (!checked.ok) return checked;
+  if (current.status === 'archived') {
+    return fail('CONFLICT', `Destination "${current.name}" is already archived.`);
+  }
+  // The priority is kept so restore can put it back without renumbering the others.
+  return ok({ ...bump(current, audit), status: 'archived', archivedFrom: current.status });
+}
+
+/**
+ * Brings an archived destination back with the status it had (or `draft` when unknown). Its name must still
+ * be unique: another destination may have taken it meanwhile. `now` gives the date for the past-target warning.
+ */
+export function restoreDestination(
+  current: Destination,
+  expectedVersion: number,
+  others: readonly Destination[],
+  audit: Audit,
+): Result<{ destination: Destination; warnings: Warning[] }> {
+  const checked = checkVersion(current, expectedVersion);
+  if (!checked.ok) return checked;
+  if (current.status !== 'archived') {
+    return fail('CONFLICT', `Destination "${current.name}" is not archived, so there is nothing to restore.`);
+  }
+  const clash = findNameClash(current.name, others, current.id);
+  if (clash) {
+    return fail('CONFLICT', `Cannot restore "${current.name}": destination ${clash.id} is now called "${clash.name}". Rename or archive ${clash.id} first.`);
+  }
+  const { archivedFrom, ...rest } = bump(current, audit);
+  const destination: Destination = { ...rest, status: archivedFrom ?? 'draft' };
+  return ok({ destination, warnings: dateWarnings(destination, dateOf(audit.now) ?? audit.now.slice(0, 10)) });
+}
+
+/** Deleting is refused while any epic points at the destination, so no epic is left with a dangling id. */
+export function canDelete(destination: Destination, alignedEpicCount: number): Result<Destination> {
+  if (alignedEpicCount > 0) {
+    const epics = alignedEpicCount === 1 ? '1 epic points' : `${alignedEpicCount} epics point`;
+    return fail('CONFLICT', `Destination "${destination.name}" cannot be deleted: ${epics} to it. Move ${alignedEpicCount === 1 ? 'that epic' : 'those epics'} to another destination, or archive it instead.`);
+  }
+  return ok(destination);
+}
+
+/** Optimistic concurrency: refuses a save based on a version that is no longer the stored one. */
+export function checkVersion(current: Destination, expectedVersion: number): Result<Destination> {
+  return current.version === expectedVersion
+    ? ok(current)
+    : fail('CONFLICT', `Destination "${current.name}" was changed by someone else (version ${current.version}); reload and try again.`);
+}
+
+/**
+ * The next id, `D-<n>`, above every existing id and above `lastIssued` (the highest number ever handed out,
+ * which storage must keep, since the ids of deleted destinations are no longer in `existingIds`).
+ */
+export function nextDestinationId(existingIds: readonly string[], lastIssued = 0): string {
+  let highest = lastIssued;
+  for (const id of existingIds) highest = Math.max(highest, destinationNumber(id) ?? 0);
+  return `D-${highest + 1}`;
+}
+
+/** The number in `D-<n>`, or `null` for any other shape. */
+export function destinationNumber(id: string): number | null {
+  const match = /^D-([1-9]\d*)$/.exec(id);
+  return match ? Number(match[1]) : null;
+}
+
+/** The priority for a new destination: after every existing one, archived included, so ranks stay unique. */
+export function nextPriority(all: readonly Destination[]): number {
+  return all.reduce((max, d) => Math.max(max, d.priority), 0) + 1;
+}
+
+/**
+ * Renumbers priorities 1..n in the order given, which must name every non-archived destination exactly
+ * once; archived ones follow in their previous order. Only destinations whose priority changed get a new
+ * version. Returns every destination, ranked.
+ */
+export function reorderDestinations(all: readonly Destination[], orderedIds: readonly string[], audit: Audit): Result<Destination[]> {
+  const live = new Map(all.filter((d) => d.status !== 'archived').map((d) => [d.id, d]));
+  const seen = new Set<string>();
+  for (const id of orderedIds) {
+    if (seen.has(id)) return fail('INVALID_INPUT', `${id} appears more than once in the new order.`, 'orderedIds');
+    if (!live.has(id)) return fail('INVALID_INPUT', `${id} is not a destination that can be ordered (unknown or archived); reload and try again.`, 'orderedIds');
+    seen.add(id);
+  }
+  const missing = [...live.keys()].filter((id) => !seen.has(id));
+  if (missing.length > 0) {
+    return fail('INVALID_INPUT', `The new order leaves out ${missing.join(', ')}; reload and try again.`, 'orderedIds');
+  }
+
+  const archived = all.filter((d) => d.status === 'archived').sort((a, b) => a.priority - b.priority);
+  const ranked = [...orderedIds.map((id) => live.get(id) as Destination), ...archived];
+  return ok(ranked.map((d, i) => (d.priority === i + 1 ? d : { ...bump(d, audit), priority: i + 1 })));
+}
+
+// Tabs and line breaks are fine in plain text; other control characters are invisible and never intended.
+function hasControlChars(text: string): boolean {
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if ((code < 0x20 && code !== 0x09 && code !== 0x0a) || code === 0x7f) return true;
+  }
+  return false;
+}
+
+function findNameClash(name: string, others: readonly Destination[], selfId: string | undefined): Destination | undefined {
+  const key = nameKey(name);
+  return others.find((d) => d.id !== selfId && d.status !== 'archived' && nameKey(d.name) === key);
+}
+
+function nameKey(name: string): string {
+  return name.normalize('NFC').trim().toLowerCase();
+}
+
+/** `undefined` for absent or empty, the trimmed string, or `false` when it is not a string at all. */
+function optionalString(value: unknown): string | undefined | false {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') return false;
+  return value.trim() === '' ? undefined : value.trim();
+}
+
+// A past target date is accepted (history gets entered late) but never silently. An achieved destination
+// is exempt: having reached it, a past date is expected, and a warning on every save would be noise.
+function dateWarnings(d: Pick<Destination, 'targetDate' | 'status'>, today: IsoDate): Warning[] {
+  if (d.status === 'achieved' || d.targetDate >= today) return [];
+  return [{ code: 'PAST_TARGET_DATE', message: `The target date ${d.targetDate} is in the past (today is ${today}); check it is the date you meant.` }];
+}
+
+function copyDraft(draft: ValidDraft): Pick<Destination, 'name' | 'description' | 'businessOwner' | 'deliveryLead' | 'targetDate' | 'startDate' | 'status'> {
+  const { name, description, businessOwner, targetDate, status } = draft;
+  return {
+    name,
+    description,
+    businessOwner,
+    targetDate,
+    status,
+    ...(draft.deliveryLead === undefined ? {} : { deliveryLead: draft.deliveryLead }),
+    ...(draft.startDate === undefined ? {} : { startDate: draft.startDate }),
+  };
+}
+
+function bump(d: Destination, audit: Audit): Destination {
+  return { ...d, version: d.version + 1, updatedAt: audit.now, updatedBy: audit.by };
+}

@@ -1,0 +1,66 @@
+/**
+ * The one wrapper around every resolver: validate the payload against its schema, run the handler, and
+ * answer the envelope. Expected failures become `{ok:false, error}`; anything unexpected is logged and
+ * reported as INTERNAL with a generic message, so no stack trace or Jira body reaches a person.
+ */
+import type Resolver from '@forge/resolver';
+import { type z } from 'zod';
+import type { ApiError, Envelope, PayloadOf, ResolverKey, ResponseOf } from '../contract';
+import { AppError, type Result } from '../domain/errors';
+import { PAYLOADS } from './schemas';
+
+export interface Caller {
+  accountId: string;
+  /** The issue or project the surface shows, as Jira put it in the context. */
+  extension: Record<string, unknown>;
+}
+
+type Handler<K extends ResolverKey> = (
+  payload: z.output<(typeof PAYLOADS)[K]>,
+  caller: Caller,
+) => Promise<Result<ResponseOf<K>> | ResponseOf<K>>;
+
+function isResult<T>(value: unknown): value is Result<T> {
+  return typeof value === 'object' && value !== null && 'ok' in value && typeof (value as { ok: unknown }).ok === 'boolean'
+    && ('value' in value || 'error' in value);
+}
+
+export function describeInvalid(error: z.ZodError): ApiError {
+  const issue = error.issues[0];
+  const path = issue?.path.map(String).join('.') ?? '';
+  const message = issue ? `${path === '' ? 'The request' : path} ${issue.message}`.trim() : 'The request is not valid.';
+  return path === '' ? { code: 'INVALID_INPUT', message } : { code: 'INVALID_INPUT', message, field: path };
+}
+
+/** Runs one resolver call and always answers the envelope. */
+export async function runResolver<K extends ResolverKey>(
+  key: K,
+  rawPayload: unknown,
+  rawContext: unknown,
+  handler: Handler<K>,
+): Promise<Envelope<ResponseOf<K>>> {
+  try {
+    const context = (typeof rawContext === 'object' && rawContext !== null ? rawContext : {}) as Record<string, unknown>;
+    const accountId = context.accountId;
+    if (typeof accountId !== 'string' || accountId === '') {
+      return { ok: false, error: { code: 'FORBIDDEN', message: 'Sign in to Jira to use this app.' } };
+    }
+    const parsed = PAYLOADS[key].safeParse(rawPayload);
+    if (!parsed.success) return { ok: false, error: describeInvalid(parsed.error) };
+    const extension = (typeof context.extension === 'object' && context.extension !== null ? context.extension : {}) as Record<string, unknown>;
+    const result = await handler(parsed.data as z.output<(typeof PAYLOADS)[K]>, { accountId, extension });
+    if (isResult<ResponseOf<K>>(result)) {
+      return result.ok ? { ok: true, data: result.value } : { ok: false, error: result.error };
+    }
+    return { ok: true, data: result };
+  } catch (error) {
+    if (error instanceof AppError) return { ok: false, error: error.toInfo() };
+    console.error(`resolver ${key} failed`, error instanceof Error ? (error.stack ?? error.message) : error);
+    return { ok: false, error: { code: 'INTERNAL', message: 'Something went wrong in the app. Try again; if it keeps happening, tell your Jira administrator.' } };
+  }
+}
+
+/** Registers `key` on a Resolver with the envelope wrapper. */
+export function define<K extends ResolverKey>(resolver: Resolver, key: K, handler: Handler<K>): void {
+  resolver.define(key, (request: { payload: PayloadOf<K>; context: unknown }) => runResolver(key, request.payload, request.context, handler));
+}

@@ -1,0 +1,103 @@
+/**
+ * Ports: what the use cases need from the outside world. Implementations live in `src/infra/`; wiring is
+ * done by hand in `src/resolvers/wiring.ts`.
+ */
+import type { Destination, Epic, EstimateFieldSetting, Settings, StatusCategory, WorkItem } from '../domain/types';
+import type { Result } from '../domain/errors';
+
+/** Facts about the Jira site the app needs before it can query: cached, they rarely change. */
+export interface SiteMeta {
+  /** The app's own field id, e.g. `customfield_10100`. */
+  appFieldId: string;
+  /** Issue type ids at hierarchy level 1 (epics) and 0 (standard work). */
+  epicTypeIds: string[];
+  standardTypeIds: string[];
+  /** Story points fields found on the site, best candidate first. */
+  pointsFields: Array<{ id: string; name: string }>;
+}
+
+/** The estimate measure after resolving `auto` against the site. */
+export type EffectiveEstimate =
+  | { kind: 'points'; fieldId: string; name: string }
+  | { kind: 'originalEstimate' }
+  | { kind: 'none' };
+
+export interface IssueSummary {
+  id: string;
+  key: string;
+  summary: string;
+  projectId: string;
+  projectKey: string;
+  hierarchyLevel: number;
+  statusCategory: StatusCategory;
+  /** Raw value of the app's field (untrusted). */
+  destinationValue: unknown;
+}
+
+export interface ProjectRef {
+  id: string;
+  key: string;
+  name: string;
+}
+
+export interface JiraPort {
+  siteMeta(): Promise<SiteMeta>;
+  projects(): Promise<ProjectRef[]>;
+  /** Every epic in the given projects (all when empty). */
+  epics(meta: SiteMeta, projectKeys: string[]): Promise<Epic[]>;
+  /** Epics whose field holds `destinationId`. */
+  epicsOfDestination(meta: SiteMeta, destinationId: string): Promise<Epic[]>;
+  /** Direct children (standard level) of the given epics. */
+  children(meta: SiteMeta, epicKeys: string[], estimate: EffectiveEstimate): Promise<WorkItem[]>;
+  /** Standard-level issues with no epic that are in flight, in the given projects (all when empty). */
+  inFlightOrphans(meta: SiteMeta, projectKeys: string[], estimate: EffectiveEstimate): Promise<WorkItem[]>;
+  /** One issue as the calling user sees it; `null` when it does not exist or the user may not browse it. */
+  issueAsUser(meta: SiteMeta, issueKey: string): Promise<IssueSummary | null>;
+  /** Write the app's field (as the app). `null` clears it. */
+  writeDestinationField(meta: SiteMeta, issueId: string, value: { id: string; name: string } | null): Promise<void>;
+  isAdmin(accountId: string): Promise<boolean>;
+  /** Keys of the given projects the user may browse. */
+  browsableProjects(accountId: string, projects: ProjectRef[]): Promise<Set<string>>;
+  canEditIssue(accountId: string, issueId: string): Promise<boolean>;
+  userNames(accountIds: string[]): Promise<Map<string, string>>;
+  searchUsers(query: string): Promise<Array<{ accountId: string; displayName: string }>>;
+}
+
+export interface DestinationStore {
+  list(): Promise<Destination[]>;
+  get(id: string): Promise<Destination | undefined>;
+  /** Reserve the next id (`D-<n>`), never reused. */
+  nextId(): Promise<string>;
+  /**
+   * Save destinations atomically. Each entry carries the destination as the caller read it (`previous`,
+   * `null` for a new one); if any stored version differs from `previous.version`, or a live destination's
+   * name is taken by another, nothing is written and the result is CONFLICT.
+   */
+  save(changes: Array<{ destination: Destination; previous: Destination | null }>): Promise<Result<void>>;
+  remove(destination: Destination): Promise<Result<void>>;
+}
+
+export interface SettingsStore {
+  get(): Promise<Settings>;
+  save(settings: Settings, expectedVersion: number): Promise<Result<Settings>>;
+}
+
+export type { EstimateFieldSetting };
+
+/** The clock the services read; the platform's `Date`. */
+export interface Clock {
+  now(): Date;
+}
+
+/**
+ * The last complete app-level portfolio computation, stored so page views do not pay for the whole site.
+ * A write is all-or-nothing from a reader's point of view: readers see the previous snapshot until the new
+ * one is complete.
+ */
+export interface SnapshotStore<T> {
+  read(): Promise<{ computedAt: string; data: T } | undefined>;
+  write(data: T, computedAt: string): Promise<void>;
+  /** Record that something changed at `at` (ISO instant); snapshots computed before it are stale. */
+  markDirty(at: string): Promise<void>;
+  dirtyAt(): Promise<string | undefined>;
+}
