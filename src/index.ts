@@ -1,1 +1,8 @@
-export {};
+/**
+ * Forge entry points: one export per `function` handler in manifest.yml, nothing else.
+ */
+export { adminResolver } from './resolvers/admin-resolver';
+export { fieldResolver } from './resolvers/field-resolver';
+export { panelResolver } from './resolvers/panel-resolver';
+export { portfolioResolver } from './resolvers/portfolio-resolver';
+export { handleIssueEvent as onIssueEvent } from './triggers/issue-events';

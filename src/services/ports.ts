@@ -45,8 +45,8 @@ export interface JiraPort {
   projects(): Promise<ProjectRef[]>;
   /** Every epic in the given projects (all when empty). */
   epics(meta: SiteMeta, projectKeys: string[]): Promise<Epic[]>;
-  /** Epics whose field holds `destinationId`. */
-  epicsOfDestination(meta: SiteMeta, destinationId: string): Promise<Epic[]>;
+  /** Epics whose field holds `destinationId`; `reconcileIssueIds` asks search to reflect just-made changes to them. */
+  epicsOfDestination(meta: SiteMeta, destinationId: string, reconcileIssueIds?: string[]): Promise<Epic[]>;
   /** Direct children (standard level) of the given epics. */
   children(meta: SiteMeta, epicKeys: string[], estimate: EffectiveEstimate): Promise<WorkItem[]>;
   /** Standard-level issues with no epic that are in flight, in the given projects (all when empty). */

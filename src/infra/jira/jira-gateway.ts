@@ -70,12 +70,13 @@ export function createJiraGateway(policy: RetryPolicy = RESOLVER_RETRY): JiraPor
     return metaCache;
   }
 
-  async function searchAll(jql: string, fields: string[]): Promise<IssueDto[]> {
+  async function searchAll(jql: string, fields: string[], reconcileIssues: string[] = []): Promise<IssueDto[]> {
     const out: IssueDto[] = [];
     let nextPageToken: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
       const body: Record<string, unknown> = { jql, fields, maxResults: PAGE_WITH_FIELDS };
       if (nextPageToken !== undefined) body.nextPageToken = nextPageToken;
+      if (reconcileIssues.length > 0) body.reconcileIssues = reconcileIssues.slice(0, 50).map(Number);
       const answer = await client.request('app', route`/rest/api/3/search/jql`, { method: 'POST', body });
       const parsed = parseJira(searchPageSchema, answer.json, 'search results');
       out.push(...parsed.issues);
@@ -150,10 +151,10 @@ export function createJiraGateway(policy: RetryPolicy = RESOLVER_RETRY): JiraPor
       const issues = await searchAll(epicsJql(meta.epicTypeIds, projectKeys), epicFields(meta));
       return issues.map(toEpic(meta));
     },
-    async epicsOfDestination(meta, destinationId) {
+    async epicsOfDestination(meta, destinationId, reconcileIssueIds = []) {
       if (meta.epicTypeIds.length === 0) return [];
       const { fieldName } = await loadMeta();
-      const issues = await searchAll(epicsOfDestinationJql(meta.epicTypeIds, fieldName, destinationId), epicFields(meta));
+      const issues = await searchAll(epicsOfDestinationJql(meta.epicTypeIds, fieldName, destinationId), epicFields(meta), reconcileIssueIds);
       return issues.map(toEpic(meta));
     },
     async children(_meta, epicKeys, estimate) {

@@ -1,0 +1,247 @@
+/**
+ * The local Forge platform, Node side: reads `manifest.yml`, loads the app's handlers from `src/`, installs
+ * Forge's runtime seams and the site clock, and invokes functions the way Forge does (resolvers, triggers,
+ * queue consumers, scheduled triggers). Production code runs unmodified on it.
+ */
+import { isAbsolute, join } from 'node:path';
+import type { IssueEvent, JiraEmulator } from '../types';
+import { KvsEmulator } from '../kvs/kvs-emulator';
+import { installClock } from './clock';
+import { findModule, modulesOf, readManifest, type Manifest, type ManifestFunction, type ManifestModule } from './manifest';
+import { MAX_RETRIES, QueueEmulator, retryRequested, type QueueEvent } from './queue';
+import { installForgeRuntime, runInvocation } from './runtime';
+import { Scheduler } from './scheduler';
+
+export { KvsEmulator } from '../kvs/kvs-emulator';
+export { installForgeRuntime, runInvocation, currentInvocation } from './runtime';
+export { installClock, uninstallClock } from './clock';
+export { readManifest } from './manifest';
+export type { Manifest } from './manifest';
+export type { QueueEvent, JobStats } from './queue';
+
+/** Forge's limits on `invoke` from the browser. */
+const MAX_INVOKE_REQUEST_BYTES = 500 * 1024;
+const MAX_INVOKE_RESPONSE_BYTES = 5 * 1024 * 1024;
+
+export interface LocalPlatformOptions {
+  /** Project root holding `manifest.yml` and `src/`; default `process.cwd()`. */
+  root?: string;
+  jira: JiraEmulator;
+  kvs?: KvsEmulator;
+  /** Site calendar day `YYYY-MM-DD`; default `jira.today`. Set `clock: false` to leave `Date` alone. */
+  today?: string;
+  clock?: boolean;
+  cloudId?: string;
+  siteUrl?: string;
+  /** Multiplier on Forge time for delays and retries: 1 = real time (default), 0.001 = 1 s takes 1 ms. */
+  timeScale?: number;
+  /** Load every handler at creation and fail fast (default true). `false` loads each on first use, so the shell
+   *  can start while `src/` exports only some of the manifest's handlers. */
+  strictHandlers?: boolean;
+  /** Where handler errors and retries are reported; default `console.error`. */
+  log?: (message: string, error?: unknown) => void;
+}
+
+/** Who calls a resolver and from where, as the browser bridge knows it. */
+export interface InvokeContext {
+  accountId: string;
+  moduleKey?: string;
+  extension?: Record<string, unknown>;
+  localId?: string;
+}
+
+export interface LocalPlatform {
+  readonly root: string;
+  readonly manifest: Manifest;
+  readonly kvs: KvsEmulator;
+  readonly jira: JiraEmulator;
+  readonly queue: QueueEmulator;
+  readonly cloudId: string;
+  readonly siteUrl: string;
+  /** Handler failures seen by triggers and consumers (also passed to `log`). */
+  readonly errors: Array<{ message: string; error?: unknown }>;
+  /** Call resolver `resolverKey` of function `functionKey` as user `ctx.accountId`; the result goes through JSON. */
+  invoke(functionKey: string, resolverKey: string, payload: unknown, ctx: InvokeContext): Promise<unknown>;
+  /** Same, with the function looked up from the module's `resolver.function` in the manifest. */
+  invokeForModule(moduleKey: string, resolverKey: string, payload: unknown, ctx: Omit<InvokeContext, 'moduleKey'>): Promise<unknown>;
+  /** Fire a `scheduledTrigger` by hand (as the app); resolves to the handler's result. */
+  runScheduledTrigger(key: string): Promise<unknown>;
+  /** Resolves when every pending trigger delivery, queue event and retry is done. */
+  settle(): Promise<void>;
+  runAsApp<T>(fn: () => T | Promise<T>): Promise<T>;
+  runAsUser<T>(accountId: string, fn: () => T | Promise<T>): Promise<T>;
+  /** Stop deliveries, uninstall the seams and the clock. */
+  close(): void;
+}
+
+type Handler = (...args: unknown[]) => unknown;
+
+function throughJson(value: unknown): unknown {
+  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+}
+
+/** Load `handler: file.export` from `<root>/src/file`. `require` (not `import()`) so that jest's transform and
+ *  tsx's hook both compile the TypeScript, and so a handler module is loaded once per process like in Forge. */
+function loadHandler(root: string, fn: ManifestFunction): Handler {
+  const dot = fn.handler.lastIndexOf('.');
+  if (dot <= 0) throw new Error(`manifest.yml function '${fn.key}': handler '${fn.handler}' is not of the form file.export`);
+  const file = join(root, 'src', fn.handler.slice(0, dot));
+  const exportName = fn.handler.slice(dot + 1);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- see the comment above
+  const mod = require(file) as Record<string, unknown>;
+  const handler = mod[exportName];
+  if (typeof handler !== 'function') {
+    throw new Error(`manifest.yml function '${fn.key}': ${file} has no exported function '${exportName}' (handler '${fn.handler}')`);
+  }
+  return handler as Handler;
+}
+
+export async function createLocalPlatform(options: LocalPlatformOptions): Promise<LocalPlatform> {
+  const root = options.root === undefined ? process.cwd() : isAbsolute(options.root) ? options.root : join(process.cwd(), options.root);
+  const manifest = readManifest(root);
+  const jira = options.jira;
+  const kvs = options.kvs ?? new KvsEmulator();
+  kvs.defineEntities(manifest.entities);
+  const cloudId = options.cloudId ?? '00000000-0000-4000-8000-00000000c10d';
+  const siteUrl = options.siteUrl ?? 'https://local-site.atlassian.net';
+  const installContext = `ari:cloud:jira::site/${cloudId}`;
+  const errors: Array<{ message: string; error?: unknown }> = [];
+  const log = (message: string, error?: unknown): void => {
+    errors.push({ message, error });
+    (options.log ?? ((m: string, e?: unknown) => console.error(`[local forge] ${m}`, e ?? '')))(message, error);
+  };
+  const scheduler = new Scheduler(1000 * (options.timeScale ?? 1), (e) => log('background task failed', e));
+
+  const functionByKey = new Map(manifest.functions.map((f) => [f.key, f]));
+  const handlers = new Map<string, Handler>();
+  function handlerFor(functionKey: string): { fn: ManifestFunction; handler: Handler } {
+    const fn = functionByKey.get(functionKey);
+    if (!fn) throw new Error(`Function '${functionKey}' is not declared in ${join(root, 'manifest.yml')} (modules.function)`);
+    let handler = handlers.get(functionKey);
+    if (!handler) {
+      handler = loadHandler(root, fn);
+      handlers.set(functionKey, handler);
+    }
+    return { fn, handler };
+  }
+
+  const consumers = modulesOf(manifest, 'consumer');
+  const queue = new QueueEmulator({
+    scheduler,
+    hasConsumer: (name) => consumers.some((c) => c.queue === name),
+    deliver: async (event: QueueEvent) => {
+      const consumer = consumers.find((c) => c.queue === event.queueName);
+      if (!consumer?.function) throw new Error(`No consumer for queue '${event.queueName}'`);
+      return callAsApp(consumer.function, consumer.key, [event, { installContext }]);
+    },
+    log,
+  });
+
+  const today = options.today ?? jira.today;
+  const uninstallClock = options.clock !== false && today ? installClock(today) : undefined;
+  const uninstallRuntime = installForgeRuntime({ kvs, jira, stargate: queue, cloudId, appId: manifest.appId?.split('/').pop(), scopes: manifest.scopes });
+
+  // Load every handler now, so a broken export or a manifest typo fails at start-up, not at first click.
+  if (options.strictHandlers !== false) {
+    try {
+      for (const fn of manifest.functions) handlerFor(fn.key);
+    } catch (e) {
+      uninstallRuntime();
+      uninstallClock?.();
+      throw e;
+    }
+  }
+
+  async function callAsApp(functionKey: string, moduleKey: string, args: unknown[]): Promise<unknown> {
+    const { fn, handler } = handlerFor(functionKey);
+    return runInvocation({ moduleKey, timeoutSeconds: fn.timeoutSeconds }, async () => throughJson(await handler(...args)));
+  }
+
+  async function deliverTrigger(trigger: ManifestModule, event: Record<string, unknown>, retryCount: number): Promise<void> {
+    if (!trigger.function) return;
+    let result: unknown;
+    try {
+      result = await callAsApp(trigger.function, trigger.key, [event, { installContext }]);
+    } catch (e) {
+      // Forge retries a trigger only when it asks to (InvocationError); a throw is logged and the event is lost.
+      log(`trigger '${trigger.key}' threw on ${String(event.eventType)}`, e);
+      return;
+    }
+    const retry = retryRequested(result);
+    if (!retry) return;
+    if (retryCount >= MAX_RETRIES) {
+      log(`trigger '${trigger.key}' still asked to retry after ${MAX_RETRIES} retries; event dropped`);
+      return;
+    }
+    const next = { ...event, retryContext: { retryCount: retryCount + 1, retryReason: retry.retryReason, ...(retry.retryData !== undefined ? { retryData: retry.retryData } : {}) } };
+    scheduler.schedule(retry.retryAfter, () => deliverTrigger(trigger, next, retryCount + 1));
+  }
+
+  const unsubscribe = jira.onIssueEvent((event: IssueEvent) => {
+    const { selfGenerated, ...payload } = event;
+    for (const trigger of modulesOf(manifest, 'trigger')) {
+      if (!trigger.events?.includes(event.eventType)) continue;
+      if (selfGenerated && trigger.filter?.ignoreSelf) continue;
+      // Deep copy per trigger and asynchronous, as Forge delivers events after the change, never inline.
+      const delivered = { ...(throughJson(payload) as Record<string, unknown>), context: { cloudId, moduleKey: trigger.key } };
+      scheduler.schedule(0, () => deliverTrigger(trigger, delivered, 0));
+    }
+  });
+
+  async function invoke(functionKey: string, resolverKey: string, payload: unknown, ctx: InvokeContext): Promise<unknown> {
+    const { fn, handler } = handlerFor(functionKey);
+    const requestBytes = Buffer.byteLength(JSON.stringify(payload ?? {}));
+    if (requestBytes > MAX_INVOKE_REQUEST_BYTES) throw new Error(`invoke('${resolverKey}'): payload of ${requestBytes} bytes exceeds Forge's 500 KB limit`);
+    const context = {
+      accountId: ctx.accountId,
+      cloudId,
+      siteUrl,
+      moduleKey: ctx.moduleKey,
+      localId: ctx.localId,
+      extension: ctx.extension ?? {},
+      environmentType: 'DEVELOPMENT',
+      installContext,
+    };
+    const result = await runInvocation({ accountId: ctx.accountId, moduleKey: ctx.moduleKey, timeoutSeconds: fn.timeoutSeconds ?? 25 }, () =>
+      handler({ call: { functionKey: resolverKey, payload: throughJson(payload) }, context }, { principal: { accountId: ctx.accountId }, installContext, license: undefined, installation: undefined }),
+    );
+    const text = result === undefined ? undefined : JSON.stringify(result);
+    if (text !== undefined && Buffer.byteLength(text) > MAX_INVOKE_RESPONSE_BYTES) {
+      throw new Error(`invoke('${resolverKey}'): response of ${Buffer.byteLength(text)} bytes exceeds Forge's 5 MB limit`);
+    }
+    return text === undefined ? undefined : JSON.parse(text);
+  }
+
+  return {
+    root,
+    manifest,
+    kvs,
+    jira,
+    queue,
+    cloudId,
+    siteUrl,
+    errors,
+    invoke,
+    invokeForModule(moduleKey, resolverKey, payload, ctx) {
+      const found = findModule(manifest, moduleKey);
+      if (!found) throw new Error(`Module '${moduleKey}' is not declared in manifest.yml`);
+      const functionKey = found.module.resolver?.function;
+      if (!functionKey) throw new Error(`Module '${moduleKey}' (${found.type}) has no resolver.function in manifest.yml`);
+      return invoke(functionKey, resolverKey, payload, { ...ctx, moduleKey });
+    },
+    async runScheduledTrigger(key) {
+      const module = modulesOf(manifest, 'scheduledTrigger').find((m) => m.key === key);
+      if (!module?.function) throw new Error(`scheduledTrigger '${key}' is not declared in manifest.yml (or has no function)`);
+      return callAsApp(module.function, key, [{ context: { cloudId, moduleKey: key } }, { installContext }]);
+    },
+    settle: () => scheduler.settle(),
+    runAsApp: async (fn) => runInvocation({}, fn),
+    runAsUser: async (accountId, fn) => runInvocation({ accountId }, fn),
+    close() {
+      unsubscribe();
+      scheduler.close();
+      uninstallRuntime();
+      uninstallClock?.();
+    },
+  };
+}

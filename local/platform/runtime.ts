@@ -1,0 +1,189 @@
+/**
+ * The backend seams of Forge's runtime: `global.__forge_fetch__` and `global.__forge_runtime__`. The real
+ * `@forge/api`, `@forge/kvs` and `@forge/events` send every request through the first and read the second,
+ * so production code runs unmodified once these two are defined (see docs FORGE-NOTES "The runtime seams").
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import type { JiraEmulator, Principal } from '../types';
+import type { KvsEmulator } from '../kvs/kvs-emulator';
+
+/** Who the current invocation runs for. The SDK's `asUser()` names no user, so the platform remembers it. */
+export interface InvocationState {
+  /** Account of the user whose action caused the invocation; undefined for triggers, consumers, schedules. */
+  accountId?: string;
+  moduleKey?: string;
+  invocationId: string;
+  /** Epoch ms (real clock) after which the function would have been killed in Forge. */
+  deadline: number;
+}
+
+const invocations = new AsyncLocalStorage<InvocationState>();
+
+export function currentInvocation(): InvocationState | undefined {
+  return invocations.getStore();
+}
+
+/** Run `fn` as one Forge invocation: `asUser()` inside it acts as `accountId` (or fails when undefined). */
+export function runInvocation<T>(state: { accountId?: string; moduleKey?: string; timeoutSeconds?: number }, fn: () => T): T {
+  const timeoutMs = (state.timeoutSeconds ?? 25) * 1000;
+  return invocations.run(
+    { accountId: state.accountId, moduleKey: state.moduleKey, invocationId: randomUUID(), deadline: performance.now() + timeoutMs },
+    fn,
+  );
+}
+
+/** Answer of a non-Jira backend behind the seam (KVS, queue): status and JSON text (null = no body). */
+export interface SeamResponse {
+  status: number;
+  body: string | null;
+  headers?: Record<string, string>;
+}
+
+/** The queue side of `remote: 'stargate'` (`@forge/events`): `/webhook/queue/{publish|stats|cancel}/...`. */
+export interface StargateHandler {
+  handle(path: string, body: string | undefined): Promise<SeamResponse> | SeamResponse;
+}
+
+export interface ForgeRuntimeOptions {
+  kvs: KvsEmulator;
+  jira?: JiraEmulator;
+  stargate?: StargateHandler;
+  appId?: string;
+  environmentId?: string;
+  cloudId?: string;
+  scopes?: string[];
+  license?: unknown;
+}
+
+/** The `target` the SDKs pass as first argument of `__forge_fetch__`. */
+interface FetchTarget {
+  type?: string;
+  provider?: string;
+  remote?: string;
+  accountId?: string;
+  contextAri?: string;
+}
+
+type ForgeFetch = (target: FetchTarget, path: string, init?: RequestInit) => Promise<Response>;
+
+declare global {
+  // The names are Forge's; `var` is how a global is declared in TypeScript.
+  var __forge_fetch__: ForgeFetch | undefined;
+  var __forge_runtime__: unknown;
+}
+
+/** Statuses for which the Fetch spec forbids a body (`new Response('', {status: 204})` throws). */
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+export function toResponse(r: SeamResponse): Response {
+  const body = NULL_BODY_STATUSES.has(r.status) ? null : r.body;
+  const headers = new Headers(r.headers ?? {});
+  if (body !== null && !headers.has('content-type')) headers.set('content-type', 'application/json');
+  return new Response(body, { status: r.status, headers });
+}
+
+function errorResponse(status: number, code: string, message: string): Response {
+  return toResponse({ status, body: JSON.stringify({ code, message }) });
+}
+
+async function bodyText(init: RequestInit | undefined): Promise<string | undefined> {
+  const b = init?.body;
+  if (b === undefined || b === null) return undefined;
+  if (typeof b === 'string') return b;
+  // Anything else fetch accepts (Buffer, URLSearchParams, streams): let Request serialise it the same way.
+  return new Request('http://local.invalid/', { method: 'POST', body: b, duplex: 'half' } as RequestInit).text();
+}
+
+function headerRecord(init: RequestInit | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  new Headers(init?.headers ?? {}).forEach((v, k) => {
+    out[k] = v;
+  });
+  return out;
+}
+
+function noop(): void {
+  // metrics are not recorded locally
+}
+
+/**
+ * Define `__forge_fetch__` and `__forge_runtime__`. Returns a function that restores whatever was there.
+ * `runtime.kvs.url/host` are left out on purpose: `@forge/kvs` would switch to its token-based proxy mode.
+ */
+export function installForgeRuntime(options: ForgeRuntimeOptions): () => void {
+  const previousFetch = globalThis.__forge_fetch__;
+  const previousRuntime = globalThis.__forge_runtime__;
+  const appId = options.appId ?? '00000000-0000-4000-8000-000000000000';
+  const environmentId = options.environmentId ?? '00000000-0000-4000-8000-0000000e0001';
+  const cloudId = options.cloudId ?? '00000000-0000-4000-8000-00000000c10d';
+
+  const forgeFetch: ForgeFetch = async (target, path, init) => {
+    if (target.type === 'kvs') {
+      return toResponse(options.kvs.handle(path, await bodyText(init)));
+    }
+    if (target.type === 'fpp' && target.remote === 'jira') {
+      if (!options.jira) return errorResponse(500, 'NO_JIRA', 'The local platform has no Jira emulator installed.');
+      const as = principalFor(target);
+      if ('error' in as) return as.error;
+      const res = await options.jira.handle({ method: (init?.method ?? 'GET').toUpperCase(), path, headers: headerRecord(init), body: await bodyText(init), as: as.principal });
+      return toResponse(res);
+    }
+    if (target.type === 'fpp' && target.remote === 'stargate' && path.startsWith('/webhook/queue/')) {
+      if (!options.stargate) return errorResponse(500, 'NO_QUEUE', 'The local platform has no queue emulator installed.');
+      return toResponse(await options.stargate.handle(path, await bodyText(init)));
+    }
+    return errorResponse(501, 'UNSUPPORTED_TARGET', `The local Forge platform does not serve ${JSON.stringify(target)} ${path}`);
+  };
+
+  const runtime = {
+    // A getter, so that `getAppContext()` sees the current invocation (module key, invocation id).
+    get appContext() {
+      const inv = currentInvocation();
+      return {
+        appId,
+        appVersion: '1.0.0',
+        environmentId,
+        environmentType: 'DEVELOPMENT',
+        invocationId: inv?.invocationId ?? 'outside-invocation',
+        installationId: `00000000-0000-4000-8000-0000000a0001`,
+        moduleKey: inv?.moduleKey,
+        license: options.license,
+        installation: undefined,
+        permissions: { scopes: options.scopes ?? [], external: {} },
+      };
+    },
+    lambdaContext: {
+      getRemainingTimeInMillis: () => {
+        const inv = currentInvocation();
+        return inv ? Math.max(0, Math.round(inv.deadline - performance.now())) : 25_000;
+      },
+    },
+    metrics: {
+      counter: () => ({ incr: noop, decr: noop }),
+      timing: () => ({ measure: () => ({ stop: noop }) }),
+      gauge: () => ({ set: noop }),
+    },
+    contextAri: `ari:cloud:jira::site/${cloudId}`,
+  };
+
+  globalThis.__forge_fetch__ = forgeFetch;
+  globalThis.__forge_runtime__ = runtime;
+  return () => {
+    globalThis.__forge_fetch__ = previousFetch;
+    globalThis.__forge_runtime__ = previousRuntime;
+  };
+}
+
+/** `asApp()` (and the bare `requestJira`, provider `none`, which Forge runs as the app) or the invocation's user. */
+function principalFor(target: FetchTarget): { principal: Principal } | { error: Response } {
+  if (target.provider === 'user') {
+    const accountId = target.accountId ?? currentInvocation()?.accountId;
+    if (!accountId) {
+      // Forge refuses asUser() where no user is behind the invocation (triggers, consumers, schedules).
+      return { error: toResponse({ status: 401, body: JSON.stringify({ code: 'NO_USER', message: 'asUser() was called in an invocation without a user (trigger, consumer, scheduled trigger, or outside any invocation).' }), headers: { 'forge-proxy-error': 'NEEDS_AUTHENTICATION_ERR' } }) };
+    }
+    return { principal: { kind: 'user', accountId } };
+  }
+  return { principal: { kind: 'app' } };
+}

@@ -1,0 +1,8 @@
+/** The Business destination field's edit experience: the destinations to choose from. */
+import Resolver from '@forge/resolver';
+import { defineDestinationList } from './shared-resolvers';
+
+const resolver = new Resolver();
+defineDestinationList(resolver);
+
+export const fieldResolver = resolver.getDefinitions();

@@ -1,0 +1,16 @@
+/** The Destination issue panel on epics. */
+import Resolver from '@forge/resolver';
+import { define } from './define';
+import { defineDestinationList } from './shared-resolvers';
+import { services } from './wiring';
+
+const resolver = new Resolver();
+defineDestinationList(resolver);
+
+define(resolver, 'epic/alignment', async (payload, caller) => services().epic.alignment(caller.accountId, payload.issueKey));
+
+// Edit permission on the epic is checked inside the service, against Jira, for this caller.
+define(resolver, 'epic/set-destination', async (payload, caller) =>
+  services().epic.setDestination(caller.accountId, payload.issueKey, payload.destinationId));
+
+export const panelResolver = resolver.getDefinitions();

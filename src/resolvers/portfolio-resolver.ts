@@ -1,0 +1,14 @@
+/** The Business destinations global page. */
+import Resolver from '@forge/resolver';
+import { define } from './define';
+import { defineDestinationList, defineMe } from './shared-resolvers';
+import { services } from './wiring';
+
+const resolver = new Resolver();
+defineMe(resolver);
+defineDestinationList(resolver);
+
+// Aggregates are computed as the app; epic keys and summaries are cut to what the caller may browse.
+define(resolver, 'portfolio/get', async (payload, caller) => services().portfolio.get(caller.accountId, payload));
+
+export const portfolioResolver = resolver.getDefinitions();

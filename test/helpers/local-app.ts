@@ -1,0 +1,37 @@
+/**
+ * Boots the real app on the local Forge platform for integration tests, and calls resolvers the way a
+ * surface would: by module, as a user, through the envelope.
+ */
+import { MODULE_KEYS, type Envelope, type PayloadOf, type ResolverKey, type ResponseOf } from '../../src/contract';
+import { resetSiteMetaCache } from '../../src/infra/jira/jira-gateway';
+import { bootLocalApp, type LocalApp } from '../../local/app/boot';
+
+export type Surface = keyof typeof MODULE_KEYS;
+
+export interface TestApp extends LocalApp {
+  call<K extends ResolverKey>(surface: Surface, key: K, payload: PayloadOf<K>, accountId: string, extension?: Record<string, unknown>): Promise<Envelope<ResponseOf<K>>>;
+  /** Like `call`, but fails the test unless the answer is ok. */
+  data<K extends ResolverKey>(surface: Surface, key: K, payload: PayloadOf<K>, accountId: string, extension?: Record<string, unknown>): Promise<ResponseOf<K>>;
+  logs: string[];
+}
+
+export async function startTestApp(site: unknown): Promise<TestApp> {
+  resetSiteMetaCache();
+  const logs: string[] = [];
+  const app = await bootLocalApp({ site, timeScale: 0.001, log: (message, error) => logs.push(`${message} ${error instanceof Error ? error.message : String(error ?? '')}`) });
+  const call: TestApp['call'] = async (surface, key, payload, accountId, extension) => {
+    const ctx: { accountId: string; extension?: Record<string, unknown> } = { accountId };
+    if (extension) ctx.extension = extension;
+    return (await app.platform.invokeForModule(MODULE_KEYS[surface], key, payload, ctx)) as Envelope<ResponseOf<typeof key>>;
+  };
+  return {
+    ...app,
+    logs,
+    call,
+    async data(surface, key, payload, accountId, extension) {
+      const answer = await call(surface, key, payload, accountId, extension);
+      if (!answer.ok) throw new Error(`${key} answered ${answer.error.code}: ${answer.error.message}`);
+      return answer.data;
+    },
+  };
+}
