@@ -1,0 +1,74 @@
+/**
+ * `npm run report -- --site FILE [--json] [--as ACCOUNT_ID]`: the portfolio as that user would see it,
+ * computed by the real resolvers on the local platform.
+ */
+import { resolve } from 'node:path';
+import { MODULE_KEYS, type Envelope, type Portfolio } from '../../src/contract';
+import { bootLocalApp } from '../app/boot';
+import { SiteError } from '../jira';
+import { parseArgs, UsageError } from './args';
+
+const DEFAULT_SITE = resolve(__dirname, '../sites/demo.json');
+
+function pct(share: number): string {
+  return `${(share * 100).toFixed(1)}%`;
+}
+
+function num(n: number): string {
+  return Number.isInteger(n) ? String(n) : n.toFixed(1);
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
+  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ').trimEnd()).join('\n');
+}
+
+export function formatPortfolio(p: Portfolio, viewer: string): string {
+  const rows = [['#', 'ID', 'DESTINATION', 'STATUS', 'TARGET', 'FORECAST', 'VERDICT', 'EPICS', 'DONE/TOTAL', 'IN PROG', 'EST DONE/TOTAL', 'UNEST']];
+  for (const d of p.destinations) {
+    rows.push([
+      String(d.priority), d.id, d.name, d.status, d.targetDate, d.forecastDate ?? '-', d.verdict, String(d.epics),
+      `${d.progress.count.done}/${d.progress.count.total}`, String(d.progress.count.indeterminate),
+      `${num(d.progress.estimate.done)}/${num(d.progress.estimate.total)}`, String(d.progress.estimate.unestimated),
+    ]);
+  }
+  const o = p.offRoute;
+  const lines = [
+    `Portfolio as of ${p.asOf}, as seen by ${viewer} (aggregates computed as the app)`,
+    '',
+    table(rows),
+    '',
+    `Off-route work in flight: ${o.count.offRoute} of ${o.count.inFlight} issues (${pct(o.count.share)}), ` +
+      `${num(o.estimate.offRoute)} of ${num(o.estimate.inFlight)} estimate (${pct(o.estimate.share)}); ` +
+      `${o.epicKeys.length} off-route epics, ${o.orphanCount} issues with no epic`,
+  ];
+  if (p.warnings.length > 0) lines.push('', 'Warnings:', ...p.warnings.map((w) => `- [${w.code}] ${w.message}`));
+  return lines.join('\n');
+}
+
+async function main(): Promise<number> {
+  const { values, flags } = parseArgs(process.argv.slice(2), { values: ['site', 'as'], flags: ['json'] });
+  const app = await bootLocalApp({ site: resolve(values.get('site') ?? DEFAULT_SITE), log: () => undefined });
+  try {
+    const viewer = values.get('as') ?? app.site.users.find((u) => u.admin)?.accountId ?? app.site.users[0]?.accountId ?? '';
+    if (!app.site.users.some((u) => u.accountId === viewer)) throw new UsageError(`--as ${viewer}: no such user on this site`);
+    const answer = (await app.platform.invokeForModule(MODULE_KEYS.portfolio, 'portfolio/get', {}, { accountId: viewer })) as Envelope<Portfolio>;
+    if (!answer.ok) {
+      console.error(`report: ${answer.error.code}: ${answer.error.message}`);
+      return 1;
+    }
+    console.log(flags.has('json') ? JSON.stringify(answer.data, null, 2) : formatPortfolio(answer.data, viewer));
+    return 0;
+  } finally {
+    app.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const known = error instanceof UsageError || error instanceof SiteError;
+    console.error(`report: ${known ? error.message : error instanceof Error ? error.message : String(error)}`);
+    process.exit(2);
+  },
+);

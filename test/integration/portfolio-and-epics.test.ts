@@ -1,0 +1,112 @@
+/**
+ * The figures below are worked out by hand from `smallSite()` (local/jira/testing/small-site.ts), today
+ * 2026-11-25, estimates in story points, a 12-week throughput window.
+ */
+import { smallSite } from '../../local/jira/testing/small-site';
+import { startTestApp, type TestApp } from '../helpers/local-app';
+
+describe('portfolio and epic alignment on a small site', () => {
+  let app: TestApp;
+  beforeEach(async () => {
+    app = await startTestApp(smallSite());
+  });
+  afterEach(() => app.close());
+
+  it('rolls up the destination from its epics\' direct children, sub-tasks not counted twice', async () => {
+    const portfolio = await app.data('portfolio', 'portfolio/get', {}, 'u-leader');
+    expect(portfolio.computedAs).toBe('app');
+    expect(portfolio.asOf).toBe('2026-11-25');
+    expect(portfolio.destinations).toHaveLength(1);
+    const d1 = portfolio.destinations[0];
+    expect(d1).toMatchObject({ id: 'D-1', epics: 2, businessOwnerName: 'Bea Leader' });
+    expect(d1?.progress).toEqual({
+      count: { new: 1, indeterminate: 1, done: 2, total: 4 },
+      estimate: { new: 0, indeterminate: 5, done: 11, total: 16, unestimated: 1 },
+    });
+  });
+
+  it('forecasts arrival from recent throughput: 2 done in 12 weeks, 2 left, so 84 days and off track', async () => {
+    const [d1] = (await app.data('portfolio', 'portfolio/get', {}, 'u-leader')).destinations;
+    expect(d1?.verdict).toBe('off track');
+    expect(d1?.forecastDate).toBe('2027-02-17');
+  });
+
+  it('measures off-route work in flight: the orphan task is off-route, the aligned story is not', async () => {
+    const { offRoute } = await app.data('portfolio', 'portfolio/get', {}, 'u-leader');
+    expect(offRoute.count).toEqual({ inFlight: 2, offRoute: 1, share: 0.5 });
+    expect(offRoute.estimate).toEqual({ inFlight: 7, offRoute: 2, share: 2 / 7 });
+    expect(offRoute.orphanCount).toBe(1);
+  });
+
+  it('reports the epic pointing at an unknown destination instead of dropping it', async () => {
+    const { warnings } = await app.data('portfolio', 'portfolio/get', {}, 'u-admin');
+    const unknown = warnings.find((w) => w.code === 'UNKNOWN_DESTINATION');
+    expect(unknown?.refs).toEqual(['D-404', 'PAY-8']);
+  });
+
+  it('never names an epic the viewer may not browse, but counts it in the aggregate', async () => {
+    const asDev = (await app.data('portfolio', 'portfolio/get', {}, 'u-dev')).destinations[0];
+    expect(asDev?.epicDetails.map((e) => e.key)).toEqual(['PAY-1']);
+    expect(asDev?.hiddenEpics).toBe(1);
+    expect(asDev?.progress.count.total).toBe(4);
+    const asLeader = (await app.data('portfolio', 'portfolio/get', {}, 'u-leader')).destinations[0];
+    expect(asLeader?.epicDetails.map((e) => e.key)).toEqual(['PAY-1', 'SEC-1']);
+  });
+
+  it('shows an epic its progress, its share of the destination and the forecast', async () => {
+    const alignment = await app.data('panel', 'epic/alignment', { issueKey: 'PAY-1' }, 'u-dev');
+    expect(alignment.epic).toEqual({ key: 'PAY-1', summary: 'Payout engine', projectKey: 'PAY', isEpic: true });
+    expect(alignment.destination).toMatchObject({ id: 'D-1', name: 'Instant payouts', businessOwnerName: 'Bea Leader' });
+    expect(alignment.progress.count).toEqual({ new: 1, indeterminate: 1, done: 1, total: 3 });
+    expect(alignment.share).toEqual({ count: 0.75, estimate: 0.5 });
+    expect(alignment.forecast).toMatchObject({ verdict: 'off track', forecastDate: '2027-02-17' });
+    expect(alignment.siblings).toEqual([]);
+    expect(alignment.hiddenSiblings).toBe(1);
+    expect(alignment.canEdit).toBe(true);
+  });
+
+  it('answers NOT_FOUND for an epic the user may not browse', async () => {
+    const answer = await app.call('panel', 'epic/alignment', { issueKey: 'SEC-1' }, 'u-dev');
+    expect(answer).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: expect.stringContaining('SEC-1') } });
+  });
+
+  it('explains a non-epic rather than failing', async () => {
+    const alignment = await app.data('panel', 'epic/alignment', { issueKey: 'PAY-2' }, 'u-dev');
+    expect(alignment.epic.isEpic).toBe(false);
+    expect(alignment.destination).toBeNull();
+  });
+
+  it('aligns an epic from the panel, and the portfolio shows it at once', async () => {
+    await app.data('portfolio', 'portfolio/get', {}, 'u-leader'); // stores a snapshot
+    const after = await app.data('panel', 'epic/set-destination', { issueKey: 'PAY-6', destinationId: 'D-1' }, 'u-dev');
+    expect(after.destination?.id).toBe('D-1');
+    expect(app.jira.issue('PAY-6')?.appValue).toEqual({ id: 'D-1', name: 'Instant payouts' });
+    const [d1] = (await app.data('portfolio', 'portfolio/get', {}, 'u-leader')).destinations;
+    expect(d1?.epics).toBe(3);
+  });
+
+  it('clears an epic\'s destination', async () => {
+    const after = await app.data('panel', 'epic/set-destination', { issueKey: 'PAY-1', destinationId: null }, 'u-dev');
+    expect(after.destination).toBeNull();
+    const [d1] = (await app.data('portfolio', 'portfolio/get', {}, 'u-leader')).destinations;
+    expect(d1?.epics).toBe(1);
+  });
+
+  it('refuses an archived destination, a non-epic and a user without edit permission', async () => {
+    const archived = await app.call('panel', 'epic/set-destination', { issueKey: 'PAY-6', destinationId: 'D-2' }, 'u-dev');
+    expect(archived.ok || archived.error.code).toBe('INVALID_INPUT');
+    const story = await app.call('panel', 'epic/set-destination', { issueKey: 'PAY-2', destinationId: 'D-1' }, 'u-dev');
+    expect(story.ok || story.error.code).toBe('INVALID_INPUT');
+    const noEdit = await app.call('panel', 'epic/set-destination', { issueKey: 'SEC-1', destinationId: null }, 'u-leader');
+    expect(noEdit.ok || noEdit.error.code).toBe('FORBIDDEN');
+  });
+
+  it('marks the stored portfolio stale when an issue changes in Jira, through the trigger', async () => {
+    const before = (await app.data('portfolio', 'portfolio/get', {}, 'u-leader')).destinations[0];
+    expect(before?.progress.count.done).toBe(2);
+    app.jira.updateIssue('PAY-3', { status: 'Done', resolved: '2026-11-25' }, 'u-dev');
+    await app.platform.settle();
+    const after = (await app.data('portfolio', 'portfolio/get', {}, 'u-leader')).destinations[0];
+    expect(after?.progress.count.done).toBe(3);
+  });
+});
