@@ -50,8 +50,8 @@ export interface FaultKnobs {
   rate5xx: number;
   /** Share of requests answered 200 with a body that is not JSON. */
   rateGarbage: number;
-  /** When true, `/search/jql` answers from the index as it was before the last N changes unless the
-   *  request passes those issue ids in `reconcileIssues` (eventual consistency). */
+  /** When true, writes stay invisible to `/search/jql` until the index is synced, unless the request
+   *  names the changed issue ids in `reconcileIssues` (Jira's eventual consistency). */
   staleIndex: boolean;
   seed: number;
 }

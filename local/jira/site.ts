@@ -1,0 +1,245 @@
+/**
+ * Site files: the JSON that describes one emulated Jira Cloud site (users, projects, statuses, issue types,
+ * destinations, issues). `loadSite` validates a file once at the edge; the emulator trusts a `Site` after that.
+ * The format is documented in `docs/site-file.md`.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+export type StatusCategoryKey = 'new' | 'indeterminate' | 'done';
+
+/** Thrown for a malformed site; the message starts with the path of the first bad value. */
+export class SiteError extends Error {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(path ? `${path}: ${reason}` : reason);
+    this.name = 'SiteError';
+  }
+}
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATETIME_RE = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/** True for a calendar date that exists (zod's ISO date regex lets `2026-02-30` through in some versions). */
+export function isRealDate(value: string): boolean {
+  const m = DATE_RE.exec(value) ?? DATETIME_RE.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d && !Number.isNaN(Date.parse(value));
+}
+
+const isoDate = z.string().refine((v) => DATE_RE.test(v) && isRealDate(v), { message: 'not a real ISO date (YYYY-MM-DD)' });
+const isoDateOrTime = z
+  .string()
+  .refine((v) => isRealDate(v), { message: 'not a real ISO date (YYYY-MM-DD) or date-time (YYYY-MM-DDTHH:mm:ssZ)' });
+
+export const DEFAULT_STATUSES = [
+  { name: 'To Do', category: 'new' as const },
+  { name: 'In Progress', category: 'indeterminate' as const },
+  { name: 'Done', category: 'done' as const },
+];
+export const DEFAULT_ISSUE_TYPES = [
+  { name: 'Epic', hierarchyLevel: 1 },
+  { name: 'Story', hierarchyLevel: 0 },
+  { name: 'Task', hierarchyLevel: 0 },
+  { name: 'Bug', hierarchyLevel: 0 },
+  { name: 'Sub-task', hierarchyLevel: -1 },
+];
+export const DEFAULT_STORY_POINTS_FIELD = { id: 'customfield_10016', name: 'Story point estimate' };
+
+const userSchema = z.strictObject({
+  accountId: z.string().min(1),
+  displayName: z.string().min(1),
+  admin: z.boolean().default(false),
+  emailAddress: z.string().optional(),
+});
+
+const statusSchema = z.strictObject({
+  name: z.string().min(1),
+  category: z.enum(['new', 'indeterminate', 'done']),
+});
+
+const issueTypeSchema = z.strictObject({
+  name: z.string().min(1),
+  hierarchyLevel: z.number().int().min(-1).max(1),
+});
+
+const projectSchema = z.strictObject({
+  key: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'project key must be upper-case letters, digits or _'),
+  name: z.string().min(1),
+  /** Account ids that may browse; absent = every user. */
+  browse: z.array(z.string()).optional(),
+  /** Account ids that may edit issues; absent = whoever may browse. */
+  edit: z.array(z.string()).optional(),
+});
+
+const destinationSchema = z.strictObject({
+  id: z.string().min(1),
+  name: z.string().min(1).max(120),
+  description: z.string().max(2000).optional(),
+  targetDate: isoDate,
+  startDate: isoDate.optional(),
+  status: z.enum(['draft', 'active', 'achieved', 'archived']),
+  priority: z.number().int().min(1),
+  businessOwner: z.string().min(1),
+  deliveryLead: z.string().min(1).optional(),
+});
+
+const issueSchema = z.strictObject({
+  key: z.string().regex(/^[A-Z][A-Z0-9_]*-\d+$/, 'issue key must look like PROJ-123'),
+  project: z.string().optional(),
+  type: z.string().min(1),
+  summary: z.string().min(1).max(255),
+  status: z.string().min(1),
+  parent: z.string().nullable().optional(),
+  points: z.number().min(0).nullable().optional(),
+  originalEstimate: z.number().int().min(0).nullable().optional(),
+  destination: z.string().min(1).nullable().optional(),
+  created: isoDateOrTime,
+  resolved: isoDateOrTime.nullable().optional(),
+});
+
+const siteSchema = z.strictObject({
+  today: isoDate,
+  users: z.array(userSchema).min(1),
+  statuses: z.array(statusSchema).min(1).default(DEFAULT_STATUSES),
+  issueTypes: z.array(issueTypeSchema).min(1).default(DEFAULT_ISSUE_TYPES),
+  storyPointsField: z
+    .strictObject({ id: z.string().regex(/^customfield_\d+$/, 'must be customfield_<number>'), name: z.string().min(1) })
+    .default(DEFAULT_STORY_POINTS_FIELD),
+  projects: z.array(projectSchema).min(1),
+  destinations: z.array(destinationSchema).default([]),
+  issues: z.array(issueSchema).default([]),
+});
+
+export type Site = z.output<typeof siteSchema>;
+export type SiteUser = Site['users'][number];
+export type SiteProject = Site['projects'][number];
+export type SiteDestination = Site['destinations'][number];
+export type SiteIssue = Site['issues'][number];
+export type SiteStatus = Site['statuses'][number];
+export type SiteIssueType = Site['issueTypes'][number];
+/** What a site file may contain before defaults are applied (what generators write). */
+export type SiteInput = z.input<typeof siteSchema>;
+
+function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out;
+}
+
+/** Parse and validate a site (an object, or a path to a JSON file). Throws `SiteError` on the first problem. */
+export function loadSite(input: unknown): Site {
+  let raw = input;
+  if (typeof input === 'string') {
+    let text: string;
+    try {
+      text = readFileSync(input, 'utf8');
+    } catch (e) {
+      throw new SiteError('', `cannot read site file ${input}: ${(e as Error).message}`);
+    }
+    try {
+      raw = JSON.parse(text);
+    } catch (e) {
+      throw new SiteError('', `site file ${input} is not JSON: ${(e as Error).message}`);
+    }
+  }
+  const parsed = siteSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new SiteError(issue ? formatPath(issue.path) : '', issue?.message ?? 'invalid site');
+  }
+  checkReferences(parsed.data);
+  return parsed.data;
+}
+
+function list(names: Iterable<string>): string {
+  return [...names].join(', ');
+}
+
+function unique<T>(items: T[], keyOf: (t: T) => string, what: string, path: (i: number) => string): void {
+  const seen = new Map<string, number>();
+  items.forEach((item, i) => {
+    const key = keyOf(item);
+    const first = seen.get(key);
+    if (first !== undefined) throw new SiteError(path(i), `duplicate ${what} "${key}" (first at index ${first})`);
+    seen.set(key, i);
+  });
+}
+
+/** Cross-references a schema cannot express. Order matters: the first problem in file order wins. */
+function checkReferences(site: Site): void {
+  unique(site.users, (u) => u.accountId, 'accountId', (i) => `users[${i}].accountId`);
+  unique(site.statuses, (s) => s.name.toLowerCase(), 'status name', (i) => `statuses[${i}].name`);
+  unique(site.issueTypes, (t) => t.name.toLowerCase(), 'issue type name', (i) => `issueTypes[${i}].name`);
+  unique(site.projects, (p) => p.key, 'project key', (i) => `projects[${i}].key`);
+  unique(site.destinations, (d) => d.id, 'destination id', (i) => `destinations[${i}].id`);
+  unique(site.issues, (t) => t.key, 'issue key', (i) => `issues[${i}].key`);
+
+  const users = new Set(site.users.map((u) => u.accountId));
+  const needUser = (id: string, path: string): void => {
+    if (!users.has(id)) throw new SiteError(path, `unknown user "${id}"`);
+  };
+  site.projects.forEach((p, i) => {
+    p.browse?.forEach((id, j) => needUser(id, `projects[${i}].browse[${j}]`));
+    p.edit?.forEach((id, j) => needUser(id, `projects[${i}].edit[${j}]`));
+  });
+
+  const liveNames = new Map<string, number>();
+  site.destinations.forEach((d, i) => {
+    needUser(d.businessOwner, `destinations[${i}].businessOwner`);
+    if (d.deliveryLead) needUser(d.deliveryLead, `destinations[${i}].deliveryLead`);
+    if (d.startDate && d.startDate > d.targetDate) {
+      throw new SiteError(`destinations[${i}].startDate`, `start date ${d.startDate} is after target date ${d.targetDate}`);
+    }
+    if (d.status === 'archived') return;
+    const name = d.name.trim().toLowerCase();
+    if (liveNames.has(name)) throw new SiteError(`destinations[${i}].name`, `duplicate name "${d.name}" among non-archived destinations`);
+    liveNames.set(name, i);
+  });
+
+  const statuses = new Map(site.statuses.map((s) => [s.name.toLowerCase(), s]));
+  const types = new Map(site.issueTypes.map((t) => [t.name.toLowerCase(), t]));
+  const projects = new Set(site.projects.map((p) => p.key));
+  const issues = new Map(site.issues.map((t) => [t.key, t]));
+
+  site.issues.forEach((issue, i) => {
+    const at = `issues[${i}]`;
+    const prefix = issue.key.slice(0, issue.key.lastIndexOf('-'));
+    if (!projects.has(prefix)) throw new SiteError(`${at}.key`, `unknown project "${prefix}" (known: ${list(projects)})`);
+    if (issue.project !== undefined && issue.project !== prefix) {
+      throw new SiteError(`${at}.project`, `project "${issue.project}" does not match the key prefix "${prefix}"`);
+    }
+    const status = statuses.get(issue.status.toLowerCase());
+    if (!status) throw new SiteError(`${at}.status`, `unknown status "${issue.status}" (known: ${list(site.statuses.map((s) => s.name))})`);
+    const type = types.get(issue.type.toLowerCase());
+    if (!type) throw new SiteError(`${at}.type`, `unknown issue type "${issue.type}" (known: ${list(site.issueTypes.map((t) => t.name))})`);
+    if (issue.parent) {
+      const parent = issues.get(issue.parent);
+      if (!parent) throw new SiteError(`${at}.parent`, `unknown parent issue "${issue.parent}"`);
+      const parentType = types.get(parent.type.toLowerCase());
+      if (parentType && parentType.hierarchyLevel !== type.hierarchyLevel + 1) {
+        throw new SiteError(
+          `${at}.parent`,
+          `a ${type.name} (hierarchy level ${type.hierarchyLevel}) cannot have the ${parentType.name} ${parent.key} (level ${parentType.hierarchyLevel}) as parent: the parent must be exactly one level above`,
+        );
+      }
+    } else if (type.hierarchyLevel === -1) {
+      throw new SiteError(`${at}.parent`, `a ${type.name} (sub-task) needs a parent`);
+    }
+    if (issue.resolved) {
+      if (status.category !== 'done') {
+        throw new SiteError(`${at}.resolved`, `only done issues may have a resolution date (status "${status.name}" is ${status.category})`);
+      }
+      if (Date.parse(issue.resolved) < Date.parse(issue.created)) {
+        throw new SiteError(`${at}.resolved`, `resolved ${issue.resolved} is before created ${issue.created}`);
+      }
+    }
+  });
+}
