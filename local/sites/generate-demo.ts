@@ -165,8 +165,8 @@ const FINISHED: Profile = { done: 1, inProgress: 0 };
 const FRESH: Profile = { done: 0.05, inProgress: 0.2 };
 
 const DEMO_DESTINATIONS: SiteDestination[] = [
-  { id: 'D-1', name: 'Instant payouts for merchants', description: 'Merchants get paid within minutes instead of days.', targetDate: '2027-01-29', startDate: '2026-07-01', status: 'active', priority: 1, businessOwner: 'u-leader', deliveryLead: 'u-dan' },
-  { id: 'D-2', name: 'Mobile wallet launch', description: 'A wallet in the mobile app, live in three markets.', targetDate: '2026-12-18', startDate: '2026-08-01', status: 'active', priority: 2, businessOwner: 'u-cara', deliveryLead: 'u-dev' },
+  { id: 'D-1', name: 'Instant payouts for merchants', description: 'Merchants get paid within minutes instead of days.', targetDate: '2027-04-30', startDate: '2026-07-01', status: 'active', priority: 1, businessOwner: 'u-leader', deliveryLead: 'u-dan' },
+  { id: 'D-2', name: 'Mobile wallet launch', description: 'A wallet in the mobile app, live in three markets.', targetDate: '2027-12-31', startDate: '2026-08-01', status: 'active', priority: 2, businessOwner: 'u-cara', deliveryLead: 'u-dev' },
   { id: 'D-3', name: 'PCI DSS 4.0 certification', description: 'Pass the PCI DSS 4.0 audit.', targetDate: '2026-10-30', startDate: '2026-05-04', status: 'active', priority: 3, businessOwner: 'u-leader', deliveryLead: 'u-dan' },
   { id: 'D-4', name: 'Self-service onboarding', description: 'New merchants sign up without talking to sales.', targetDate: '2026-11-13', startDate: '2026-06-01', status: 'achieved', priority: 4, businessOwner: 'u-cara' },
   { id: 'D-5', name: 'Open banking partner API', description: 'A public API for partners (still being shaped).', targetDate: '2027-06-30', status: 'draft', priority: 5, businessOwner: 'u-eve' },
@@ -181,8 +181,8 @@ const DEMO_EPICS: EpicSpec[] = [
   { project: 'PAY', summary: 'Payout reconciliation', destination: 'D-1', profile: MIDWAY, children: 14 },
   { project: 'PAY', summary: 'Merchant payout settings', destination: 'D-1', profile: ON_TRACK, children: 12 },
   { project: 'PAY', summary: 'Payout notifications', destination: 'D-1', profile: ON_TRACK, children: 10 },
-  { project: 'PAY', summary: 'Fraud scoring model v2', destination: 'D-7', profile: FRESH, children: 16 },
-  { project: 'PAY', summary: 'Dispute evidence automation', destination: 'D-7', profile: FRESH, children: 14 },
+  { project: 'PAY', summary: 'Fraud scoring model v2', destination: 'D-7', profile: MIDWAY, children: 16 },
+  { project: 'PAY', summary: 'Dispute evidence automation', destination: 'D-7', profile: MIDWAY, children: 14 },
   { project: 'PAY', summary: 'Chargeback analytics', destination: 'D-7', profile: BEHIND, children: 12 },
   { project: 'PAY', summary: 'New ledger core', destination: 'D-4', profile: FINISHED, children: 14, status: 'Done' },
   { project: 'PAY', summary: 'Ledger migration tooling', destination: 'D-6', profile: MIDWAY, children: 10 },
