@@ -1,0 +1,178 @@
+/**
+ * The injected bridge, in a real browser, under the real `@forge/bridge`: a tiny app bundled from
+ * fixtures/bridge-page.ts is served by the local server (fake Jira and platform) as each surface.
+ * Run: npx playwright test -c local/browser/playwright.config.ts
+ */
+import { test, expect, type Frame, type Page } from '@playwright/test';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { startServer, type RunningServer } from '../server/server';
+import { ADMIN, DEV, fakeJira, fakePlatform, fakeRoot, type FakeJira } from '../server/test-fakes';
+
+type Checks = Record<string, (arg?: unknown) => Promise<unknown>>;
+
+let server: RunningServer;
+let jira: FakeJira;
+let platform: ReturnType<typeof fakePlatform>;
+let root: string;
+
+test.beforeAll(async () => {
+  const bundled = await build({
+    entryPoints: [path.join(__dirname, 'fixtures', 'bridge-page.ts')],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2020',
+    logLevel: 'silent',
+  });
+  const js = bundled.outputFiles[0]?.text ?? '';
+  // Vite's shape: a module script with a relative URL in <head>, the mount point in <body>.
+  const html = '<!doctype html><html><head><meta charset="utf-8"><script type="module" src="./main.js"></script></head><body><div id="root"></div></body></html>';
+  const files: Record<string, string> = {};
+  for (const dir of ['field', 'panel', 'page']) {
+    files[`static/${dir}/build/index.html`] = html;
+    files[`static/${dir}/build/main.js`] = js;
+  }
+  root = fakeRoot(files);
+  jira = fakeJira();
+  platform = fakePlatform();
+  server = await startServer({ platform, jira, root, port: 0, host: '127.0.0.1' });
+});
+
+test.afterAll(async () => {
+  await server.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+async function ready(frame: Frame | Page): Promise<void> {
+  await frame.waitForFunction(() => 'bridgeChecks' in window);
+}
+
+function run(frame: Frame | Page, name: string, arg?: unknown): Promise<unknown> {
+  return frame.evaluate(([n, a]) => (window as unknown as { bridgeChecks: Checks }).bridgeChecks[n as string]?.(a), [name, arg] as const);
+}
+
+test('invoke, getContext, requestJira and submit round-trip through the server', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${server.url}/surface/the-field/?user=${DEV}&issue=ALPHA-1&experience=issue-view&theme=dark&frame=t1`);
+  await ready(page);
+  await expect(page.locator('#root')).toHaveText('bridge page ready');
+
+  const context = (await run(page, 'getContext')) as Record<string, unknown>;
+  expect(context).toMatchObject({
+    accountId: DEV,
+    moduleKey: 'the-field',
+    locale: 'en-US',
+    theme: { colorMode: 'dark' },
+    extension: { type: 'jira:customField', renderContext: 'issue-view', fieldValue: { id: 'D-1', name: 'Grow online sales' }, issue: { key: 'ALPHA-1' } },
+  });
+
+  expect(await run(page, 'invoke')).toEqual({ ok: true, data: { functionKey: 'field-fn', resolverKey: 'epic/alignment', payload: { issueKey: 'ALPHA-1' }, accountId: DEV } });
+  expect(platform.calls.at(-1)?.ctx.extension).toMatchObject({ type: 'jira:customField', issue: { key: 'ALPHA-1' } });
+
+  const fetched = (await run(page, 'requestJira')) as { status: number; contentType: string; body: { key: string } };
+  expect(fetched.status).toBe(200);
+  expect(fetched.contentType).toBe('application/json');
+  expect(fetched.body.key).toBe('ALPHA-1');
+  expect(jira.requests.at(-1)).toMatchObject({ path: '/rest/api/3/issue/ALPHA-1?fields=summary', as: { kind: 'user', accountId: DEV } });
+  // The developer may not browse SECRET: requestJira runs as them, never as the app.
+  expect(await run(page, 'requestJiraDenied')).toBe(404);
+
+  await run(page, 'submit', { id: 'D-2', name: 'Cut churn' });
+  expect(jira.issues.get('ALPHA-1')?.value).toEqual({ id: 'D-2', name: 'Cut churn' });
+
+  const themed = (await run(page, 'enableTheme')) as { colorMode: string; text: string };
+  expect(themed.colorMode).toBe('dark');
+  // Atlaskit's dark `color.text` token, so the dark theme (not only some theme) reached the page.
+  expect(themed.text).toBe('#CECFD2');
+  expect(errors).toEqual([]);
+});
+
+test('submit fails with Jira’s reason when the user may not edit the issue', async ({ page }) => {
+  await page.goto(`${server.url}/surface/the-field/?user=${DEV}&issue=SECRET-1&experience=issue-view&frame=t2`);
+  await ready(page);
+  const message = await page.evaluate(async () => {
+    try {
+      await (window as unknown as { bridgeChecks: Checks }).bridgeChecks.submit?.({ id: 'D-1', name: 'x' });
+      return 'no error';
+    } catch (e) {
+      return e instanceof Error ? e.message : String(e);
+    }
+  });
+  expect(message).toContain('permission');
+  expect(jira.issues.get('SECRET-1')?.value).toBeNull();
+});
+
+test('the shell frames the issue view: field text, inline edit, submit, panel auto-size, router.open', async ({ page }) => {
+  jira.issues.get('ALPHA-1')!.value = { id: 'D-1', name: 'Grow online sales' };
+  await page.goto(`${server.url}/#/issue/ALPHA-1`);
+  await expect(page.getByTestId('issue-summary')).toHaveText('Checkout rewrite');
+  await expect(page.getByTestId('field-value')).toHaveText('Grow online sales');
+
+  // The panel iframe grows to its content, as Jira's iframe resizer makes it.
+  const panel = page.locator('iframe[data-role="panel"]');
+  await expect(panel).toHaveAttribute('style', /height: \d+px/);
+
+  await page.getByTestId('field-value').click();
+  const fieldFrame = await (await page.locator('iframe[data-role="field"]').elementHandle())?.contentFrame();
+  if (!fieldFrame) throw new Error('no field frame');
+  await ready(fieldFrame);
+  const ctx = (await run(fieldFrame, 'getContext')) as { accountId: string };
+  expect(ctx.accountId).toBe(ADMIN);
+  await run(fieldFrame, 'submit', { id: 'D-3', name: 'Open Berlin office' });
+  // Jira closes the editor and shows the formatter's text for the saved value.
+  await expect(page.getByTestId('field-value')).toHaveText('Open Berlin office');
+  await expect(page.locator('iframe[data-role="field"]')).toHaveCount(0);
+
+  await page.goto(`${server.url}/#/portfolio`);
+  const pageFrame = await (await page.locator('iframe[data-role="page"]').elementHandle())?.contentFrame();
+  if (!pageFrame) throw new Error('no page frame');
+  await ready(pageFrame);
+  await run(pageFrame, 'openIssue');
+  await expect(page).toHaveURL(/#\/issue\/ALPHA-1$/);
+  await expect(page.getByTestId('field-value')).toHaveText('Open Berlin office');
+});
+
+test('a JQL link an app navigates to opens the shell issue navigator, searched as the user', async ({ page }) => {
+  await page.goto(`${server.url}/#/portfolio`);
+  await page.locator('#user-picker').selectOption(DEV);
+  // Switching user re-renders the page with new frames; take the developer's.
+  const pageFrame = await (await page.locator(`iframe[data-role="page"][src*="user=${DEV}"]`).elementHandle())?.contentFrame();
+  if (!pageFrame) throw new Error('no page frame');
+  await ready(pageFrame);
+  await run(pageFrame, 'navigateJql');
+  await expect(page.getByLabel('JQL')).toHaveValue('project = ALPHA ORDER BY key');
+  await expect(page.getByTestId('search-results').locator('tbody tr')).toHaveCount(1);
+  await expect(page.getByTestId('search-results')).toContainText('ALPHA-1');
+});
+
+test('the developer is not offered the epic they cannot browse', async ({ page }) => {
+  await page.goto(`${server.url}/`);
+  await page.locator('#user-picker').selectOption(DEV);
+  await expect(page.locator('#epic-picker option')).toHaveText([/ALPHA-1/]);
+});
+
+test('a theme switch in the shell reaches frames that enabled theming, even ones still loading', async ({ page }) => {
+  // Hold the frame's bridge script until the switch is made: the frame is loading, with theme=light.
+  let release = (): void => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/__forge/bridge.js', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(`${server.url}/#/portfolio`);
+  await expect(page.locator('iframe[data-role="page"]')).toHaveAttribute('src', /theme=light/);
+  await page.locator('#theme-picker').selectOption('dark');
+  release();
+  const frame = await (await page.locator('iframe[data-role="page"]').elementHandle())?.contentFrame();
+  if (!frame) throw new Error('no page frame');
+  await ready(frame);
+  expect(((await run(frame, 'enableTheme')) as { colorMode: string }).colorMode).toBe('dark');
+  await expect(page.locator('html')).toHaveAttribute('data-color-mode', 'dark');
+  await page.locator('#theme-picker').selectOption('light');
+  await expect(page.frameLocator('iframe[data-role="page"]').locator('html')).toHaveAttribute('data-color-mode', 'light');
+  expect(((await run(frame, 'getContext')) as { theme: { colorMode: string } }).theme.colorMode).toBe('light');
+});

@@ -1,0 +1,335 @@
+/// <reference lib="dom" />
+/**
+ * The `window.__bridge` Jira gives a Custom UI iframe, rebuilt against the local server. The server writes
+ * `window.__forgeLocalFrame` (which surface, which user, which issue) and then this script, both before the
+ * app's bundle, because `@forge/bridge` looks for `__bridge` as soon as it is imported.
+ *
+ * Calls that need the backend or Jira go to the server's bridge endpoints; calls that belong to the host
+ * page (submit, close, navigate, resize, flags, events) are posted to the shell, as Jira's host does.
+ */
+import type {
+  ColorMode,
+  FetchProductBody,
+  FetchProductResult,
+  FlagOptions,
+  FrameSpec,
+  FrameToShell,
+  InvokeBody,
+  NavigateLocation,
+  ShellToFrame,
+  SubmitBody,
+} from './protocol';
+
+// Duplicated from protocol.ts on purpose: this file is bundled alone and imports types only.
+const ENDPOINTS = {
+  context: '/__forge/bridge/context',
+  invoke: '/__forge/bridge/invoke',
+  fetchProduct: '/__forge/bridge/fetch-product',
+  submit: '/__forge/bridge/submit',
+  themeCss: '/__forge/tokens.css',
+};
+
+interface LocalWindow {
+  __forgeLocalFrame?: FrameSpec;
+  __bridge?: { callBridge: (name: string, payload?: unknown) => Promise<unknown> };
+}
+
+const win = window as unknown as Window & LocalWindow;
+const frameSpec = win.__forgeLocalFrame;
+if (!frameSpec) throw new Error('forge-local: window.__forgeLocalFrame must be set before the bridge script');
+const frame: FrameSpec = frameSpec;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function postToShell(message: FrameToShell): void {
+  // A surface opened on its own (no shell) has itself as parent: nobody to tell.
+  if (window.parent !== window) window.parent.postMessage(message, '*');
+}
+
+async function post<T>(url: string, body: unknown): Promise<T> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await res.text();
+  const data: unknown = text ? JSON.parse(text) : null;
+  if (!res.ok) {
+    const message = isRecord(data) && isRecord(data.error) && typeof data.error.message === 'string' ? data.error.message : `HTTP ${res.status}`;
+    throw new Error(message);
+  }
+  return data as T;
+}
+
+// ---- theme ---------------------------------------------------------------------------------------------
+
+let colorMode: ColorMode = frame.colorMode;
+let themingEnabled = false;
+
+function applyTheme(): void {
+  const root = document.documentElement;
+  // The same attributes Atlaskit's setGlobalTheme writes; the token CSS keys its variables on them.
+  root.setAttribute('data-theme', 'dark:dark light:light spacing:spacing typography:typography shape:shape');
+  root.setAttribute('data-color-mode', colorMode);
+  root.style.colorScheme = colorMode;
+}
+
+function enableTheming(): Promise<void> {
+  themingEnabled = true;
+  applyTheme();
+  if (document.querySelector('link[data-forge-local-tokens]')) return Promise.resolve();
+  return new Promise((resolve) => {
+    const link = document.createElement('link');
+    link.rel = 'stylesheet';
+    link.href = ENDPOINTS.themeCss;
+    link.setAttribute('data-forge-local-tokens', '');
+    // Resolve either way: a missing stylesheet must not keep the app from mounting.
+    link.onload = () => resolve();
+    link.onerror = () => resolve();
+    document.head.appendChild(link);
+  });
+}
+
+// ---- events between frames -----------------------------------------------------------------------------
+
+type Listener = (payload: unknown) => unknown;
+const listeners = new Map<string, Set<Listener>>();
+
+function subscribe(payload: unknown): { unsubscribe: () => void } {
+  if (!isRecord(payload) || typeof payload.event !== 'string' || typeof payload.callback !== 'function') {
+    throw new Error('events.on needs an event name and a callback');
+  }
+  const event = payload.event;
+  const callback = payload.callback as Listener;
+  const set = listeners.get(event) ?? new Set<Listener>();
+  set.add(callback);
+  listeners.set(event, set);
+  return { unsubscribe: () => set.delete(callback) };
+}
+
+window.addEventListener('message', (e: MessageEvent<unknown>) => {
+  const data = e.data;
+  if (!isRecord(data) || data.source !== 'forge-local-shell') return;
+  const message = data as unknown as ShellToFrame;
+  switch (message.type) {
+    case 'theme':
+      colorMode = message.colorMode;
+      // Jira re-themes only apps that called view.theme.enable().
+      if (themingEnabled) applyTheme();
+      break;
+    case 'event':
+      for (const l of listeners.get(message.event) ?? []) l(message.payload);
+      break;
+  }
+});
+
+// ---- history (full-page modules) -----------------------------------------------------------------------
+
+interface LocationDescriptor {
+  pathname: string;
+  search: string;
+  hash: string;
+  state?: unknown;
+}
+
+function createHistory(): unknown {
+  const entries: LocationDescriptor[] = [{ pathname: '/', search: '', hash: '' }];
+  let index = 0;
+  const historyListeners = new Set<(location: LocationDescriptor, action: string) => void>();
+  const toLocation = (to: unknown, state?: unknown): LocationDescriptor => {
+    if (typeof to === 'string') {
+      const u = new URL(to, 'http://app.local/');
+      return { pathname: u.pathname, search: u.search, hash: u.hash, state };
+    }
+    const r = isRecord(to) ? to : {};
+    return { pathname: typeof r.pathname === 'string' ? r.pathname : '/', search: typeof r.search === 'string' ? r.search : '', hash: typeof r.hash === 'string' ? r.hash : '', state: r.state };
+  };
+  const history = {
+    action: 'POP',
+    location: entries[0],
+    push(to: unknown, state?: unknown) {
+      entries.splice(index + 1, entries.length, toLocation(to, state));
+      index += 1;
+      notify('PUSH');
+    },
+    replace(to: unknown, state?: unknown) {
+      entries[index] = toLocation(to, state);
+      notify('REPLACE');
+    },
+    go(n: number) {
+      index = Math.max(0, Math.min(entries.length - 1, index + n));
+      notify('POP');
+    },
+    goBack() {
+      history.go(-1);
+    },
+    goForward() {
+      history.go(1);
+    },
+    listen(listener: (location: LocationDescriptor, action: string) => void) {
+      historyListeners.add(listener);
+      return () => historyListeners.delete(listener);
+    },
+  };
+  function notify(action: string): void {
+    history.action = action;
+    const location = entries[index] ?? { pathname: '/', search: '', hash: '' };
+    for (const l of historyListeners) l(location, action);
+  }
+  return history;
+}
+
+// ---- the bridge ----------------------------------------------------------------------------------------
+
+let contextPromise: Promise<Record<string, unknown>> | null = null;
+
+async function getContext(): Promise<Record<string, unknown>> {
+  // Jira computes the context once per frame load; only the theme follows the host afterwards.
+  contextPromise ??= post<Record<string, unknown>>(ENDPOINTS.context, { frame });
+  const context = await contextPromise;
+  return { ...context, theme: { colorMode } };
+}
+
+async function fetchProduct(payload: unknown): Promise<FetchProductResult> {
+  if (!isRecord(payload) || typeof payload.restPath !== 'string') throw new Error('requestJira needs a REST path');
+  const init = isRecord(payload.fetchRequestInit) ? payload.fetchRequestInit : {};
+  const headers = Array.isArray(init.headers) ? (init.headers as Array<[string, string]>) : [];
+  const body: FetchProductBody = {
+    frame,
+    product: typeof payload.product === 'string' ? payload.product : 'jira',
+    restPath: payload.restPath,
+    method: typeof init.method === 'string' ? init.method.toUpperCase() : 'GET',
+    headers,
+    body: typeof init.body === 'string' ? init.body : null,
+  };
+  return post<FetchProductResult>(ENDPOINTS.fetchProduct, body);
+}
+
+async function submit(value: unknown): Promise<boolean> {
+  const body: SubmitBody = { frame, value };
+  await post<unknown>(ENDPOINTS.submit, body);
+  postToShell({ source: 'forge-local', type: 'submit', frameId: frame.frameId, value });
+  return true;
+}
+
+function shellUrl(location: unknown): string {
+  const origin = window.location.origin;
+  if (typeof location === 'string') return location;
+  const l = isRecord(location) ? location : {};
+  if (l.target === 'issue' && typeof l.issueKey === 'string') return `${origin}/#/issue/${encodeURIComponent(l.issueKey)}`;
+  if (l.target === 'module' && typeof l.moduleKey === 'string') return `${origin}/#/module/${encodeURIComponent(l.moduleKey)}`;
+  return `${origin}/`;
+}
+
+const isField = (): boolean => frame.surfaceType === 'jira:customField';
+
+const handlers: Record<string, (payload: unknown) => unknown> = {
+  getContext: () => getContext(),
+  invoke: async (payload) => {
+    if (!isRecord(payload) || typeof payload.functionKey !== 'string') throw new Error('invoke needs a function key');
+    const body: InvokeBody = { frame, functionKey: payload.functionKey, payload: payload.payload ?? {} };
+    const result = await post<unknown>(ENDPOINTS.invoke, body);
+    // With metadata the real bridge wraps the answer; without it, the resolver's value comes back as is.
+    return payload.metadata === undefined ? result : { body: result, metadata: payload.metadata };
+  },
+  fetchProduct: (payload) => fetchProduct(payload),
+  submit: (payload) => submit(payload),
+  close: (payload) => {
+    postToShell({ source: 'forge-local', type: 'close', frameId: frame.frameId, payload: payload ?? null });
+    return isField();
+  },
+  onClose: () => isField(),
+  open: () => false,
+  refresh: () => {
+    postToShell({ source: 'forge-local', type: 'refresh', frameId: frame.frameId });
+    return true;
+  },
+  navigate: (payload) => {
+    const location = (isRecord(payload) ? payload : {}) as NavigateLocation;
+    postToShell({ source: 'forge-local', type: 'navigate', frameId: frame.frameId, location });
+    return undefined;
+  },
+  getUrl: (payload) => shellUrl(payload),
+  reload: () => {
+    postToShell({ source: 'forge-local', type: 'reload', frameId: frame.frameId });
+    return undefined;
+  },
+  enableTheming: () => enableTheming(),
+  createHistory: () => createHistory(),
+  changeWindowTitle: (payload) => {
+    postToShell({ source: 'forge-local', type: 'title', frameId: frame.frameId, title: String(payload) });
+    return undefined;
+  },
+  showFlag: (payload) => {
+    postToShell({ source: 'forge-local', type: 'flag', frameId: frame.frameId, options: payload as FlagOptions });
+    return undefined;
+  },
+  closeFlag: (payload) => {
+    const id = isRecord(payload) ? String(payload.id) : '';
+    postToShell({ source: 'forge-local', type: 'close-flag', frameId: frame.frameId, id });
+    return undefined;
+  },
+  emit: (payload) => {
+    const p = isRecord(payload) ? payload : {};
+    postToShell({ source: 'forge-local', type: 'event', frameId: frame.frameId, event: String(p.event), payload: p.payload ?? null });
+    return undefined;
+  },
+  emitPublic: (payload) => handlers.emit?.(payload),
+  on: (payload) => subscribe(payload),
+  onPublic: (payload) => subscribe(payload),
+  emitReadyEvent: () => undefined,
+};
+
+win.__bridge = {
+  callBridge: async (name: string, payload?: unknown): Promise<unknown> => {
+    const handler = handlers[name];
+    if (!handler) {
+      // Say which call, so a developer knows the gap is the local platform and not their code.
+      throw new Error(`forge-local: the bridge call "${name}" is not supported by the local platform`);
+    }
+    return handler(payload);
+  },
+};
+
+// The shell may have switched theme while this frame was loading; this asks it to say so again.
+postToShell({ source: 'forge-local', type: 'ready', frameId: frame.frameId });
+
+// ---- auto-size, like Jira's iframe resizer --------------------------------------------------------------
+
+let lastHeight = -1;
+let scheduled = false;
+
+function measure(): number {
+  const body = document.body;
+  if (!body) return 0;
+  const style = getComputedStyle(body);
+  let height = body.offsetHeight + parseFloat(style.marginTop) + parseFloat(style.marginBottom);
+  // Absolutely positioned content (menus, popups) does not grow the body; count its bottom edge too.
+  for (const el of Array.from(body.querySelectorAll('*'))) {
+    const s = getComputedStyle(el);
+    if (s.position === 'absolute' || s.position === 'fixed') height = Math.max(height, el.getBoundingClientRect().bottom + window.scrollY);
+  }
+  return Math.ceil(height);
+}
+
+function reportHeight(): void {
+  scheduled = false;
+  const height = measure();
+  if (height === lastHeight) return;
+  lastHeight = height;
+  postToShell({ source: 'forge-local', type: 'resize', frameId: frame.frameId, height });
+}
+
+function scheduleReport(): void {
+  if (scheduled) return;
+  scheduled = true;
+  requestAnimationFrame(reportHeight);
+}
+
+function startResizer(): void {
+  new ResizeObserver(scheduleReport).observe(document.body);
+  new MutationObserver(scheduleReport).observe(document.body, { subtree: true, childList: true, attributes: true });
+  window.addEventListener('load', scheduleReport);
+  scheduleReport();
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', startResizer);
+else startResizer();

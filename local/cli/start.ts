@@ -1,0 +1,165 @@
+/**
+ * `npm start`: the app on a local Jira site. Loads the site file, creates the Jira emulator and the local
+ * Forge platform, seeds the app's storage with the site's destinations, builds the UIs when they are
+ * missing or older than their sources, and serves the shell.
+ *
+ *   npm start -- [--site FILE] [--port N] [--host H] [--no-build]
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { createJiraEmulator, loadSite, SiteError, type Site } from '../jira';
+import { createLocalPlatform, type LocalPlatform } from '../platform';
+import { readManifest } from '../server/manifest';
+import { startServer } from '../server/server';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+// The platform's runtime reports this environment id; the emulator's field type must name the same one.
+const ENVIRONMENT_ID = '00000000-0000-4000-8000-0000000e0001';
+
+/** A mistake in how the command was called: one line on stderr, exit code 2. */
+class UsageError extends Error {}
+
+export interface StartArgs {
+  site: string;
+  port: number;
+  host: string;
+  build: boolean;
+}
+
+export function parseArgs(argv: string[]): StartArgs {
+  const args: StartArgs = { site: path.join(ROOT, 'local', 'sites', 'demo.json'), port: 4000, host: '127.0.0.1', build: true };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '') throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--site':
+        args.site = path.resolve(value());
+        break;
+      case '--port': {
+        const v = value();
+        const port = Number(v);
+        if (!/^\d+$/.test(v) || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not "${v}"`);
+        args.port = port;
+        break;
+      }
+      case '--host':
+        args.host = value();
+        break;
+      case '--no-build':
+        args.build = false;
+        break;
+      default:
+        throw new UsageError(`unknown argument "${arg}" (usage: npm start -- [--site FILE] [--port N] [--host H] [--no-build])`);
+    }
+  }
+  return args;
+}
+
+/** Newest modification time under `dir`, skipping build output and dependencies. */
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'build' || entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** Why the UI needs building, or null when every resource's index.html is newer than `static/`'s sources. */
+function staleReason(resourceDirs: string[]): string | null {
+  const missing = resourceDirs.filter((d) => !existsSync(path.join(d, 'index.html')));
+  if (missing.length) return `missing ${missing.map((d) => path.relative(ROOT, d)).join(', ')}`;
+  const staticDir = path.join(ROOT, 'static');
+  if (!existsSync(staticDir)) return null;
+  const oldestBuild = Math.min(...resourceDirs.map((d) => statSync(path.join(d, 'index.html')).mtimeMs));
+  return newestSource(staticDir) > oldestBuild ? 'sources changed since the last build' : null;
+}
+
+function buildUi(resourceDirs: string[]): void {
+  const reason = staleReason(resourceDirs);
+  if (!reason) return;
+  console.log(`Building the UI (${reason}): npm run build:ui`);
+  const result = spawnSync('npm', ['run', 'build:ui'], { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) {
+    // The shell still runs: surfaces without a build show how to build them.
+    console.warn(`warning: npm run build:ui failed (exit ${String(result.status)}); unbuilt surfaces will say so`);
+  }
+}
+
+type Seed = (platform: LocalPlatform, site: Site) => Promise<unknown>;
+
+/** `local/app/seed.ts` is written separately; start without it rather than not at all. */
+async function seed(platform: LocalPlatform, site: Site): Promise<void> {
+  const file = path.join(ROOT, 'local', 'app', 'seed.ts');
+  if (!existsSync(file)) {
+    console.warn('warning: local/app/seed.ts does not exist yet; the app starts with empty storage');
+    return;
+  }
+  // A computed specifier, so this file compiles before seed.ts exists.
+  const specifier = path.join(ROOT, 'local', 'app', 'seed');
+  const mod = (await import(specifier)) as { seedDestinations?: unknown };
+  if (typeof mod.seedDestinations !== 'function') {
+    console.warn('warning: local/app/seed.ts exports no seedDestinations(); the app starts with empty storage');
+    return;
+  }
+  await (mod.seedDestinations as Seed)(platform, site);
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const site = loadSite(args.site);
+  const manifest = readManifest(ROOT);
+  const fieldModule = [...manifest.surfaces.values()].find((s) => s.type === 'jira:customField');
+  const jira = createJiraEmulator(site, { appId: manifest.appId, environmentId: ENVIRONMENT_ID, fieldModuleKey: fieldModule?.moduleKey ?? 'business-destination-field' });
+  // Lenient handler loading: the shell should come up even while src/ is incomplete; a missing handler
+  // then fails the one call that needs it, with the platform's message.
+  const platform = await createLocalPlatform({ root: ROOT, jira, strictHandlers: false });
+  await seed(platform, site);
+  await platform.settle();
+  if (args.build) buildUi([...new Set([...manifest.surfaces.values()].map((s) => s.resourceDir))]);
+  const server = await startServer({ platform, jira, root: ROOT, port: args.port, host: args.host, cloudId: platform.cloudId, siteUrl: platform.siteUrl, environmentId: ENVIRONMENT_ID });
+
+  console.log(`Business Destination on a local Jira site: ${server.url}/`);
+  console.log(`Site ${path.relative(process.cwd(), args.site) || args.site}, today ${jira.today}. Users (pick one in the shell's top bar):`);
+  for (const u of jira.users()) console.log(`  ${u.accountId.padEnd(16)} ${u.displayName}${u.admin ? ' (Jira admin)' : ''}`);
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping`);
+    server
+      .close()
+      .catch((e: unknown) => console.error(`error while stopping: ${e instanceof Error ? e.message : String(e)}`))
+      .finally(() => {
+        platform.close();
+        process.exit(0);
+      });
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    const message = e instanceof Error ? e.message : String(e);
+    if (e instanceof UsageError || e instanceof SiteError) {
+      console.error(`start: ${e instanceof SiteError ? 'bad site file: ' : ''}${message}`);
+      process.exit(2);
+    }
+    const code = (e as { code?: unknown }).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+      console.error(`start: cannot listen: ${message}`);
+      process.exit(2);
+    }
+    console.error(`start: ${message}`);
+    process.exit(1);
+  });
+}

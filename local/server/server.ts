@@ -1,0 +1,483 @@
+/**
+ * The local Forge host over HTTP (Node's own `http`): surfaces with the bridge injected, the bridge's
+ * endpoints, a direct `/api/invoke` for scripts and tests, the shell, and site data for the shell.
+ */
+import http from 'node:http';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { JiraEmulator } from '../types';
+import type { ColorMode, Experience, FetchProductBody, FetchProductResult, FrameSpec, InvokeBody, SubmitBody } from '../browser/protocol';
+import { BRIDGE_ENDPOINTS } from '../browser/protocol';
+import { readManifest, type ManifestInfo, type Surface } from './manifest';
+import { buildContext, readIssue, SurfaceError, surfaceOf, type SiteInfo } from './context';
+import { contentTypeOf, readFileIfExists, resolveInside } from './static-files';
+import { bundleBridge, bundleShell, tokensCss } from './assets';
+import { SHELL_HTML } from './shell/page';
+
+/** What the server needs from the local platform (`local/platform`'s `LocalPlatform` fits). */
+export interface PlatformPort {
+  invoke(
+    functionKey: string,
+    resolverKey: string,
+    payload: unknown,
+    ctx: { accountId: string; moduleKey?: string; extension?: Record<string, unknown>; localId?: string },
+  ): Promise<unknown>;
+  /** Waits for triggers fired by a change to finish, so the next read sees fresh rollups. */
+  settle?(): Promise<void>;
+}
+
+export interface ServerOptions {
+  platform: PlatformPort;
+  jira: JiraEmulator;
+  /** Project root: `manifest.yml` and the resources' build folders are read from here. */
+  root: string;
+  /** 0 picks a free port. */
+  port: number;
+  host?: string;
+  cloudId?: string;
+  siteUrl?: string;
+  environmentId?: string;
+  locale?: string;
+  timezone?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 5 * 1024 * 1024;
+
+interface SearchRow {
+  key: string;
+  summary: string;
+  type: string;
+  status: string;
+  statusCategory: string;
+  parent: string | null;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body ?? null);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(text);
+}
+
+function sendError(res: http.ServerResponse, status: number, code: string, message: string): void {
+  sendJson(res, status, { error: { code, message } });
+}
+
+function sendText(res: http.ServerResponse, status: number, contentType: string, body: string | Buffer): void {
+  res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store' });
+  res.end(body);
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+async function readJson(req: http.IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    if (size > MAX_BODY) throw new HttpError(413, 'INVALID_INPUT', 'Request body over 5 MB.');
+    chunks.push(buf);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : {};
+  } catch {
+    throw new HttpError(400, 'INVALID_INPUT', 'Request body is not JSON.');
+  }
+  if (!isRecord(parsed)) throw new HttpError(400, 'INVALID_INPUT', 'Request body must be a JSON object.');
+  return parsed;
+}
+
+/** Put the frame description and the bridge at the top of `<head>`, ahead of every bundle script. */
+export function injectBridge(html: string, frame: FrameSpec, surfaceType?: string): string {
+  // `<` escaped so a value can never close the script element.
+  const json = JSON.stringify(frame).replace(/</g, '\\u003c');
+  const tags =
+    `<script>window.__forgeLocalFrame=${json};</script>` +
+    `<script src="${BRIDGE_ENDPOINTS.script}"></script>` +
+    (surfaceType ? `<meta name="forge-local-surface" content="${escapeHtml(surfaceType)}">` : '');
+  const head = /<head(\s[^>]*)?>/i.exec(html);
+  if (head) return html.slice(0, head.index + head[0].length) + tags + html.slice(head.index + head[0].length);
+  const htmlTag = /<html(\s[^>]*)?>/i.exec(html);
+  if (htmlTag) return html.slice(0, htmlTag.index + htmlTag[0].length) + `<head>${tags}</head>` + html.slice(htmlTag.index + htmlTag[0].length);
+  return tags + html;
+}
+
+function missingBuildPage(surface: Surface, root: string): string {
+  const rel = path.relative(root, surface.resourceDir) || surface.resourceDir;
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Build missing</title></head>
+<body style="font-family: system-ui, sans-serif; padding: 16px">
+<h1 style="font-size: 18px">The ${escapeHtml(surface.title)} UI is not built</h1>
+<p><code>${escapeHtml(rel)}/index.html</code> does not exist. Run <code>npm run build:ui</code>, then reload.</p>
+</body></html>`;
+}
+
+function str(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+/** Parse the frame a bridge call acts for; the server trusts its shape, not its rights. */
+function frameFrom(body: Record<string, unknown>, manifest: ManifestInfo): FrameSpec {
+  const f = body.frame;
+  if (!isRecord(f)) throw new HttpError(400, 'INVALID_INPUT', 'Missing "frame".');
+  const moduleKey = str(f.moduleKey);
+  const accountId = str(f.accountId);
+  if (!moduleKey || !accountId) throw new HttpError(400, 'INVALID_INPUT', '"frame" needs moduleKey and accountId.');
+  const surface = manifest.surfaces.get(moduleKey);
+  return {
+    frameId: str(f.frameId) ?? 'frame',
+    moduleKey,
+    accountId,
+    issueKey: str(f.issueKey),
+    projectKey: str(f.projectKey),
+    experience: f.experience === 'issue-create' ? 'issue-create' : f.experience === 'issue-view' ? 'issue-view' : null,
+    colorMode: f.colorMode === 'dark' ? 'dark' : 'light',
+    surfaceType: surface?.type,
+  };
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const { platform, jira } = options;
+  const root = path.resolve(options.root);
+  const manifest = readManifest(root);
+  const site: SiteInfo = {
+    cloudId: options.cloudId ?? '00000000-0000-4000-8000-00000000c10d',
+    siteUrl: options.siteUrl ?? 'https://local-site.atlassian.net',
+    environmentId: options.environmentId ?? '00000000-0000-4000-8000-0000000e0001',
+    locale: options.locale ?? 'en-US',
+    timezone: options.timezone ?? 'UTC',
+  };
+  const [bridgeJs, shellJs, tokens] = await Promise.all([bundleBridge(), bundleShell(), tokensCss()]);
+
+  function defaultUser(): string {
+    const users = jira.users();
+    const admin = users.find((u) => u.admin) ?? users[0];
+    if (!admin) throw new HttpError(500, 'INTERNAL', 'The site has no users.');
+    return admin.accountId;
+  }
+
+  async function serveSurface(res: http.ServerResponse, url: URL, moduleKey: string, rest: string): Promise<void> {
+    const surface = manifest.surfaces.get(moduleKey);
+    if (!surface) return sendError(res, 404, 'NOT_FOUND', `No Custom UI module ${moduleKey} in the manifest.`);
+    if (rest === '' || rest === 'index.html') {
+      const html = await readFileIfExists(path.join(surface.resourceDir, 'index.html'));
+      if (!html) return sendText(res, 503, 'text/html; charset=utf-8', missingBuildPage(surface, root));
+      const theme: ColorMode = url.searchParams.get('theme') === 'dark' ? 'dark' : 'light';
+      const experienceParam = url.searchParams.get('experience');
+      const experience: Experience | null =
+        surface.type !== 'jira:customField' ? null : experienceParam === 'issue-create' ? 'issue-create' : 'issue-view';
+      const frame: FrameSpec = {
+        frameId: url.searchParams.get('frame') ?? randomUUID(),
+        moduleKey,
+        accountId: url.searchParams.get('user') ?? defaultUser(),
+        issueKey: url.searchParams.get('issue'),
+        projectKey: url.searchParams.get('project'),
+        experience,
+        colorMode: theme,
+        surfaceType: surface.type,
+      };
+      return sendText(res, 200, 'text/html; charset=utf-8', injectBridge(html.toString('utf8'), frame, surface.type));
+    }
+    const file = resolveInside(surface.resourceDir, rest);
+    if (!file) return sendError(res, 403, 'FORBIDDEN', 'Path outside the resource folder.');
+    const data = await readFileIfExists(file);
+    if (!data) return sendError(res, 404, 'NOT_FOUND', `No file ${rest} in resource ${surface.resourceKey}.`);
+    return sendText(res, 200, contentTypeOf(file), data);
+  }
+
+  async function invokeEndpoint(body: Record<string, unknown>): Promise<unknown> {
+    const key = str(body.key);
+    const accountId = str(body.accountId);
+    if (!key || !accountId) throw new HttpError(400, 'INVALID_INPUT', 'Body needs "key" (resolver key) and "accountId".');
+    let functionKey = str(body.functionKey);
+    const moduleKey = str(body.moduleKey);
+    if (!functionKey && moduleKey) functionKey = surfaceOf(manifest, moduleKey).functionKey;
+    if (!functionKey) throw new HttpError(400, 'INVALID_INPUT', 'Body needs "functionKey" or the "moduleKey" of a module with a resolver.');
+    const extension = isRecord(body.extension) ? body.extension : undefined;
+    return platform.invoke(functionKey, key, body.payload ?? {}, {
+      accountId,
+      ...(moduleKey ? { moduleKey } : {}),
+      ...(extension ? { extension } : {}),
+      ...(str(body.localId) ? { localId: str(body.localId) as string } : {}),
+    });
+  }
+
+  // Jira computes a frame's context once, when it loads; caching per frame also keeps the emulator's
+  // request log free of reads the real Jira would not make on every invoke.
+  const contexts = new Map<string, ReturnType<typeof buildContext>>();
+  function contextFor(frame: FrameSpec): ReturnType<typeof buildContext> {
+    const key = JSON.stringify([frame.frameId, frame.moduleKey, frame.accountId, frame.issueKey, frame.projectKey, frame.experience]);
+    let entry = contexts.get(key);
+    if (!entry) {
+      entry = buildContext(jira, manifest, site, frame);
+      contexts.set(key, entry);
+      // A failed read (issue not browsable, emulator fault) must not stick to the frame.
+      void entry.catch(() => contexts.delete(key));
+      if (contexts.size > 500) contexts.delete(contexts.keys().next().value as string);
+    }
+    return entry;
+  }
+
+  async function bridgeInvoke(body: InvokeBody): Promise<unknown> {
+    const { context, extension, surface } = await contextFor(body.frame);
+    if (!surface.functionKey) throw new HttpError(400, 'INVALID_INPUT', `Module ${surface.moduleKey} has no resolver function.`);
+    return platform.invoke(surface.functionKey, body.functionKey, body.payload ?? {}, {
+      accountId: body.frame.accountId,
+      moduleKey: surface.moduleKey,
+      extension,
+      localId: String(context.localId),
+    });
+  }
+
+  async function bridgeFetch(body: FetchProductBody): Promise<FetchProductResult> {
+    if (body.product !== 'jira') throw new HttpError(400, 'INVALID_INPUT', `This local site is Jira; ${body.product} is not available.`);
+    const headers: Record<string, string> = {};
+    for (const pair of body.headers) if (Array.isArray(pair) && pair.length === 2) headers[String(pair[0]).toLowerCase()] = String(pair[1]);
+    const answer = await jira.handle({
+      method: body.method,
+      path: body.restPath,
+      headers,
+      ...(body.body !== null && body.method !== 'GET' && body.method !== 'HEAD' ? { body: body.body } : {}),
+      as: { kind: 'user', accountId: body.frame.accountId },
+    });
+    return { status: answer.status, statusText: http.STATUS_CODES[answer.status] ?? '', headers: answer.headers, body: answer.body, isAttachment: false };
+  }
+
+  async function bridgeSubmit(body: SubmitBody): Promise<{ saved: boolean }> {
+    const surface = surfaceOf(manifest, body.frame.moduleKey);
+    if (surface.type !== 'jira:customField') throw new HttpError(400, 'INVALID_INPUT', "This resource's view is not submittable.");
+    // On the create screen the value waits for the issue to be created: Jira keeps it in the form.
+    if (body.frame.experience === 'issue-create') return { saved: false };
+    if (!body.frame.issueKey) throw new HttpError(400, 'INVALID_INPUT', 'No issue to save the field on.');
+    const answer = await jira.handle({
+      method: 'PUT',
+      path: `/rest/api/3/issue/${encodeURIComponent(body.frame.issueKey)}`,
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ fields: { [jira.appFieldId]: body.value ?? null } }),
+      as: { kind: 'user', accountId: body.frame.accountId },
+    });
+    if (answer.status >= 300) throw new HttpError(answer.status, 'JIRA_REJECTED', jiraMessage(answer.body) ?? `Jira refused the change (${answer.status}).`);
+    await platform.settle?.();
+    return { saved: true };
+  }
+
+  async function epicsFor(accountId: string): Promise<Array<{ key: string; summary: string; projectKey: string }>> {
+    const visible: Array<{ key: string; summary: string; projectKey: string }> = [];
+    for (const epic of jira.epics()) {
+      try {
+        await readIssue(jira, accountId, epic.key);
+        visible.push(epic);
+      } catch {
+        // Not browsable by this user: the picker does not offer it, as Jira's search would not.
+      }
+    }
+    return visible;
+  }
+
+  /** The shell's issue navigator: the JQL goes to the emulator as the user, as Jira's own search would. */
+  async function search(accountId: string, jql: string): Promise<{ issues: SearchRow[]; truncated: boolean } | { error: string }> {
+    const issues: SearchRow[] = [];
+    let nextPageToken: string | undefined;
+    do {
+      const answer = await jira.handle({
+        method: 'POST',
+        path: '/rest/api/3/search/jql',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ jql, fields: ['summary', 'status', 'issuetype', 'parent'], maxResults: 100, ...(nextPageToken ? { nextPageToken } : {}) }),
+        as: { kind: 'user', accountId },
+      });
+      if (answer.status !== 200 || answer.body === null) return { error: jiraMessage(answer.body) ?? `Jira answered ${answer.status}.` };
+      const page: unknown = JSON.parse(answer.body);
+      const r = isRecord(page) ? page : {};
+      for (const issue of Array.isArray(r.issues) ? r.issues : []) {
+        const i = isRecord(issue) ? issue : {};
+        const f = isRecord(i.fields) ? i.fields : {};
+        const status = isRecord(f.status) ? f.status : {};
+        const category = isRecord(status.statusCategory) ? status.statusCategory : {};
+        issues.push({
+          key: String(i.key ?? ''),
+          summary: String(f.summary ?? ''),
+          type: String(isRecord(f.issuetype) ? (f.issuetype.name ?? '') : ''),
+          status: String(status.name ?? ''),
+          statusCategory: String(category.key ?? ''),
+          parent: isRecord(f.parent) ? String(f.parent.key ?? '') : null,
+        });
+      }
+      nextPageToken = typeof r.nextPageToken === 'string' && r.isLast !== true ? r.nextPageToken : undefined;
+      // The navigator is for looking, not exporting: stop at a few pages.
+    } while (nextPageToken && issues.length < 500);
+    return { issues, truncated: nextPageToken !== undefined };
+  }
+
+  async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://local');
+    const method = req.method ?? 'GET';
+    const p = url.pathname;
+
+    if (method === 'GET' && (p === '/' || p === '/index.html')) return sendText(res, 200, 'text/html; charset=utf-8', SHELL_HTML);
+    // Browsers ask for it on every page; a 404 would be noise in every console.
+    if (method === 'GET' && p === '/favicon.ico') {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    if (method === 'GET' && p === '/__shell/shell.js') return sendText(res, 200, 'text/javascript; charset=utf-8', shellJs);
+    if (method === 'GET' && p === BRIDGE_ENDPOINTS.script) return sendText(res, 200, 'text/javascript; charset=utf-8', bridgeJs);
+    if (method === 'GET' && p === BRIDGE_ENDPOINTS.themeCss) return sendText(res, 200, 'text/css; charset=utf-8', tokens);
+
+    // The raw path, not url.pathname: WHATWG URL parsing already folds some `..` forms away.
+    const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+    const surfaceMatch = /^\/surface\/([^/]+)(\/(.*))?$/.exec(rawPath);
+    if (method === 'GET' && surfaceMatch) {
+      const moduleKey = decodeURIComponent(surfaceMatch[1] ?? '');
+      // Relative asset URLs (`./assets/x.js`) resolve against the folder, so the page must end in `/`.
+      if (surfaceMatch[2] === undefined) {
+        res.writeHead(302, { location: `/surface/${encodeURIComponent(moduleKey)}/${url.search}` });
+        res.end();
+        return;
+      }
+      return serveSurface(res, url, moduleKey, surfaceMatch[3] ?? '');
+    }
+
+    if (method === 'GET' && p === '/api/site/users') return sendJson(res, 200, jira.users());
+    if (method === 'GET' && p === '/api/site/epics') {
+      const user = url.searchParams.get('user') ?? defaultUser();
+      return sendJson(res, 200, await epicsFor(user));
+    }
+    if (method === 'GET' && p === '/api/site/info') {
+      return sendJson(res, 200, {
+        siteUrl: site.siteUrl,
+        today: jira.today,
+        appFieldId: jira.appFieldId,
+        surfaces: [...manifest.surfaces.values()].map((s) => ({ moduleKey: s.moduleKey, type: s.type, title: s.title, experiences: s.experiences, issueTypes: s.issueTypes })),
+      });
+    }
+    if (method === 'GET' && p === '/api/site/issue') {
+      const key = url.searchParams.get('key');
+      if (!key) throw new HttpError(400, 'INVALID_INPUT', 'Query needs ?key=');
+      const facts = await readIssue(jira, url.searchParams.get('user') ?? defaultUser(), key);
+      const value = facts.fields[jira.appFieldId] ?? null;
+      // The manifest's formatter is `value == null ? '' : value.name`; the shell shows the same text.
+      const formatted = isRecord(value) && typeof value.name === 'string' ? value.name : '';
+      return sendJson(res, 200, {
+        key: facts.issue.key,
+        id: facts.issue.id,
+        summary: facts.summary,
+        type: facts.issue.type,
+        status: facts.status,
+        statusCategory: facts.statusCategory,
+        project: facts.project,
+        fieldValue: value,
+        fieldText: formatted,
+      });
+    }
+
+    if (method === 'GET' && p === '/api/site/search') {
+      const jql = url.searchParams.get('jql');
+      if (!jql) throw new HttpError(400, 'INVALID_INPUT', 'Query needs ?jql=');
+      return sendJson(res, 200, await search(url.searchParams.get('user') ?? defaultUser(), jql));
+    }
+
+    if (method === 'POST' && p === '/api/invoke') return sendJson(res, 200, await invokeEndpoint(await readJson(req)));
+
+    if (method === 'POST' && p.startsWith('/__forge/bridge/')) {
+      const body = await readJson(req);
+      const frame = frameFrom(body, manifest);
+      switch (p) {
+        case BRIDGE_ENDPOINTS.context:
+          return sendJson(res, 200, { ...(await contextFor(frame)).context, theme: { colorMode: frame.colorMode } });
+        case BRIDGE_ENDPOINTS.invoke: {
+          const functionKey = str(body.functionKey);
+          if (!functionKey) throw new HttpError(400, 'INVALID_INPUT', 'invoke needs "functionKey" (the resolver key).');
+          return sendJson(res, 200, await bridgeInvoke({ frame, functionKey, payload: body.payload }));
+        }
+        case BRIDGE_ENDPOINTS.fetchProduct: {
+          const restPath = str(body.restPath);
+          if (!restPath || !restPath.startsWith('/')) throw new HttpError(400, 'INVALID_INPUT', 'requestJira needs a path starting with /.');
+          return sendJson(
+            res,
+            200,
+            await bridgeFetch({
+              frame,
+              product: str(body.product) ?? 'jira',
+              restPath,
+              method: (str(body.method) ?? 'GET').toUpperCase(),
+              headers: Array.isArray(body.headers) ? (body.headers as Array<[string, string]>) : [],
+              body: typeof body.body === 'string' ? body.body : null,
+            }),
+          );
+        }
+        case BRIDGE_ENDPOINTS.submit:
+          return sendJson(res, 200, await bridgeSubmit({ frame, value: body.value }));
+        default:
+          break;
+      }
+    }
+    sendError(res, 404, 'NOT_FOUND', `No route ${method} ${p}`);
+  }
+
+  const server = http.createServer((req, res) => {
+    route(req, res).catch((err: unknown) => {
+      if (res.headersSent) {
+        res.end();
+        return;
+      }
+      if (err instanceof HttpError || err instanceof SurfaceError) return sendError(res, err.status, err.code, err.message);
+      // A resolver or emulator bug: say so plainly; the stack goes to the server's console only.
+      console.error(err);
+      sendError(res, 500, 'INTERNAL', err instanceof Error ? err.message : String(err));
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function jiraMessage(body: string | null): string | null {
+  if (!body) return null;
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (!isRecord(parsed)) return null;
+    const messages = Array.isArray(parsed.errorMessages) ? parsed.errorMessages.filter((m): m is string => typeof m === 'string') : [];
+    const errors = isRecord(parsed.errors) ? Object.values(parsed.errors).filter((m): m is string => typeof m === 'string') : [];
+    const all = [...messages, ...errors];
+    return all.length ? all.join(' ') : null;
+  } catch {
+    return null;
+  }
+}

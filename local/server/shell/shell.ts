@@ -1,0 +1,433 @@
+/// <reference lib="dom" />
+/**
+ * The shell: plays the Jira host around the app's surfaces. It picks the user and theme, lays out the
+ * portfolio page, an epic's issue view (field + panel) and the admin page, and answers what the bridge
+ * in each frame posts (resize, submit, close, navigate, flags, events).
+ */
+import type { ColorMode, FrameToShell, ShellToFrame } from '../../browser/protocol';
+
+interface User {
+  accountId: string;
+  displayName: string;
+  admin: boolean;
+}
+interface Epic {
+  key: string;
+  summary: string;
+  projectKey: string;
+}
+interface SurfaceInfo {
+  moduleKey: string;
+  type: string;
+  title: string;
+  issueTypes: string[] | null;
+}
+interface IssueView {
+  key: string;
+  summary: string;
+  type: string;
+  status: string;
+  statusCategory: string;
+  project: { key: string };
+  fieldValue: unknown;
+  fieldText: string;
+}
+
+type Role = 'page' | 'panel' | 'field' | 'create-field';
+interface FrameEntry {
+  iframe: HTMLIFrameElement;
+  role: Role;
+}
+
+const state = {
+  users: [] as User[],
+  epics: [] as Epic[],
+  surfaces: [] as SurfaceInfo[],
+  user: localStorage.getItem('forge-local:user') ?? '',
+  theme: (localStorage.getItem('forge-local:theme') === 'dark' ? 'dark' : 'light') as ColorMode,
+  frames: new Map<string, FrameEntry>(),
+  frameSeq: 0,
+};
+
+const $ = <T extends HTMLElement>(id: string): T => {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`shell: #${id} missing`);
+  return el as T;
+};
+const main = $('main');
+
+function h(tag: string, attrs: Record<string, string> = {}, ...children: Array<Node | string>): HTMLElement {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  for (const c of children) el.append(c);
+  return el;
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url);
+  const body: unknown = await res.json();
+  if (!res.ok) {
+    const err = body as { error?: { message?: string } };
+    throw new Error(err.error?.message ?? `HTTP ${res.status}`);
+  }
+  return body as T;
+}
+
+function surfaceOfType(type: string): SurfaceInfo | undefined {
+  return state.surfaces.find((s) => s.type === type);
+}
+
+/** A Custom UI iframe for a module, registered so its messages can be matched to it. */
+function surfaceFrame(moduleKey: string, role: Role, params: Record<string, string>): HTMLIFrameElement {
+  state.frameSeq += 1;
+  const frameId = `f${state.frameSeq}`;
+  const q = new URLSearchParams({ user: state.user, theme: state.theme, frame: frameId, ...params });
+  const iframe = h('iframe', {
+    class: `surface${role === 'page' ? ' page' : ''}`,
+    src: `/surface/${encodeURIComponent(moduleKey)}/?${q.toString()}`,
+    title: moduleKey,
+    'data-frame-id': frameId,
+    'data-role': role,
+  }) as HTMLIFrameElement;
+  state.frames.set(frameId, { iframe, role });
+  return iframe;
+}
+
+function forgetDetachedFrames(): void {
+  for (const [id, f] of state.frames) if (!f.iframe.isConnected) state.frames.delete(id);
+}
+
+function toFrames(message: ShellToFrame, except?: string): void {
+  for (const [id, f] of state.frames) if (id !== except) f.iframe.contentWindow?.postMessage(message, '*');
+}
+
+function applyTheme(): void {
+  document.documentElement.setAttribute('data-color-mode', state.theme);
+  document.documentElement.style.colorScheme = state.theme;
+  toFrames({ source: 'forge-local-shell', type: 'theme', colorMode: state.theme });
+}
+
+function showFlag(id: string, title: string, description: string): void {
+  const flag = h('div', { class: 'flag', 'data-flag-id': id, role: 'status' }, h('strong', {}, title), description);
+  $('flags').append(flag);
+  setTimeout(() => flag.remove(), 6000);
+}
+
+function errorBox(message: string): HTMLElement {
+  return h('div', { class: 'error', role: 'alert' }, message);
+}
+
+function markNav(which: string): void {
+  for (const a of Array.from(document.querySelectorAll<HTMLElement>('[data-nav]'))) {
+    if (a.dataset.nav === which) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+}
+
+// ---- pages ---------------------------------------------------------------------------------------------
+
+function renderPortfolio(): void {
+  markNav('portfolio');
+  const s = surfaceOfType('jira:globalPage');
+  main.replaceChildren(
+    h('div', { class: 'breadcrumbs' }, 'Apps'),
+    h('h1', {}, s?.title ?? 'Global page'),
+    s ? surfaceFrame(s.moduleKey, 'page', {}) : errorBox('The manifest has no jira:globalPage.'),
+  );
+}
+
+function renderAdmin(): void {
+  markNav('admin');
+  const s = surfaceOfType('jira:adminPage');
+  main.replaceChildren(
+    h(
+      'div',
+      { class: 'layout-admin' },
+      h(
+        'nav',
+        { class: 'sidebar', 'aria-label': 'Apps settings' },
+        h('div', { class: 'group' }, 'Apps'),
+        h('a', { href: '#/admin' }, 'Find new apps'),
+        h('div', { class: 'group' }, 'Manage apps'),
+        h('a', { href: '#/admin', class: 'selected' }, s?.title ?? 'Admin page'),
+      ),
+      h(
+        'section',
+        {},
+        h('div', { class: 'breadcrumbs' }, 'Settings / Apps / Manage apps'),
+        h('h1', {}, s?.title ?? 'Admin page'),
+        s ? surfaceFrame(s.moduleKey, 'page', {}) : errorBox('The manifest has no jira:adminPage.'),
+      ),
+    ),
+  );
+}
+
+let currentIssue: IssueView | null = null;
+
+async function renderIssue(key: string | undefined): Promise<void> {
+  markNav('issue');
+  const epicKey = key ?? state.epics[0]?.key;
+  if (!epicKey) {
+    main.replaceChildren(h('h1', {}, 'Issues'), h('p', { class: 'none' }, 'This user can see no epics.'));
+    return;
+  }
+  ($('epic-picker') as HTMLSelectElement).value = epicKey;
+  let issue: IssueView;
+  try {
+    issue = await getJson<IssueView>(`/api/site/issue?key=${encodeURIComponent(epicKey)}&user=${encodeURIComponent(state.user)}`);
+  } catch (e) {
+    main.replaceChildren(h('h1', {}, epicKey), errorBox(e instanceof Error ? e.message : String(e)));
+    return;
+  }
+  currentIssue = issue;
+  const field = surfaceOfType('jira:customField');
+  const panel = surfaceOfType('jira:issuePanel');
+  const left = h(
+    'section',
+    {},
+    h('div', { class: 'breadcrumbs' }, `Projects / ${issue.project.key} / ${issue.key}`),
+    h('h1', { 'data-testid': 'issue-summary' }, issue.summary),
+    h('h2', {}, 'Description'),
+    h('p', { class: 'none' }, 'Add a description...'),
+  );
+  // The panel's displayConditions.issueType decides, as Jira's issue view does (client side only).
+  if (panel && (panel.issueTypes === null || panel.issueTypes.includes(issue.type))) {
+    left.append(
+      h(
+        'div',
+        { class: 'panel', 'data-testid': 'issue-panel' },
+        h('div', { class: 'panel-title' }, panel.title),
+        surfaceFrame(panel.moduleKey, 'panel', { issue: issue.key }),
+      ),
+    );
+  }
+  const details = h('section', { class: 'details' }, h('h2', {}, 'Details'));
+  details.append(
+    h('div', { class: 'field' }, h('div', { class: 'field-label' }, 'Status'), h('div', { class: 'field-value' }, h('span', { class: `lozenge ${issue.statusCategory}` }, issue.status))),
+    h('div', { class: 'field' }, h('div', { class: 'field-label' }, 'Issue type'), h('div', { class: 'field-value' }, issue.type)),
+  );
+  if (field) details.append(fieldRow(field, issue));
+  main.replaceChildren(h('div', { class: 'issue' }, left, h('aside', {}, details)));
+}
+
+function fieldRow(field: SurfaceInfo, issue: IssueView): HTMLElement {
+  const value = h('div', { class: 'field-value editable', tabindex: '0', role: 'button', 'data-testid': 'field-value' });
+  const showText = (): void => {
+    value.className = 'field-value editable';
+    value.replaceChildren(issue.fieldText ? issue.fieldText : h('span', { class: 'none' }, 'None'));
+  };
+  const edit = (): void => {
+    if (value.querySelector('iframe')) return;
+    value.className = 'field-value editing';
+    value.replaceChildren(surfaceFrame(field.moduleKey, 'field', { issue: issue.key, experience: 'issue-view' }));
+  };
+  value.addEventListener('click', edit);
+  value.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') edit();
+  });
+  showText();
+  return h('div', { class: 'field', 'data-testid': 'destination-field' }, h('div', { class: 'field-label' }, field.title), value);
+}
+
+function renderCreate(projectKey: string | undefined): void {
+  markNav('');
+  const field = surfaceOfType('jira:customField');
+  const project = projectKey ?? currentIssue?.project.key ?? state.epics[0]?.projectKey ?? '';
+  const result = h('p', { class: 'muted', 'data-testid': 'create-value' }, 'Submitted value: none yet');
+  main.replaceChildren(
+    h('h1', {}, 'Create issue'),
+    h('p', { class: 'muted' }, `Project ${project}, issue type Epic. The field's value is kept by the form, as on Jira's create screen.`),
+    h(
+      'div',
+      { class: 'details' },
+      h(
+        'div',
+        { class: 'field' },
+        h('div', { class: 'field-label' }, field?.title ?? 'Field'),
+        field ? surfaceFrame(field.moduleKey, 'create-field', { project, experience: 'issue-create' }) : errorBox('No custom field module.'),
+      ),
+    ),
+    result,
+  );
+}
+
+interface SearchAnswer {
+  issues?: Array<{ key: string; summary: string; type: string; status: string; statusCategory: string; parent: string | null }>;
+  truncated?: boolean;
+  error?: string;
+}
+
+/** Jira's issue navigator, reduced to a list: where the apps' JQL links land. */
+async function renderSearch(jql: string): Promise<void> {
+  markNav('');
+  const input = h('input', { type: 'text', value: jql, 'aria-label': 'JQL', style: 'width: 100%; font: inherit; padding: 6px 8px' }) as HTMLInputElement;
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') window.location.hash = `#/issues?jql=${encodeURIComponent(input.value)}`;
+  });
+  const out = h('div', { 'data-testid': 'search-results' }, h('p', { class: 'muted' }, 'Searching...'));
+  main.replaceChildren(h('h1', {}, 'Search issues'), input, out);
+  const answer = await getJson<SearchAnswer>(`/api/site/search?user=${encodeURIComponent(state.user)}&jql=${encodeURIComponent(jql)}`);
+  if (answer.error !== undefined || !answer.issues) {
+    out.replaceChildren(errorBox(`Jira refused the query: ${answer.error ?? 'no answer'}`));
+    return;
+  }
+  const rows = answer.issues.map((i) =>
+    h(
+      'tr',
+      {},
+      h('td', {}, h('a', { href: `#/issue/${encodeURIComponent(i.key)}` }, i.key)),
+      h('td', {}, i.summary),
+      h('td', {}, i.type),
+      h('td', {}, h('span', { class: `lozenge ${i.statusCategory}` }, i.status)),
+      h('td', {}, i.parent ?? ''),
+    ),
+  );
+  out.replaceChildren(
+    h('p', { class: 'muted' }, `${answer.issues.length}${answer.truncated ? '+' : ''} issues you can see`),
+    h(
+      'table',
+      { class: 'results' },
+      h('thead', {}, h('tr', {}, h('th', {}, 'Key'), h('th', {}, 'Summary'), h('th', {}, 'Type'), h('th', {}, 'Status'), h('th', {}, 'Parent'))),
+      h('tbody', {}, ...rows),
+    ),
+  );
+}
+
+/** Where a Jira URL an app navigates to lands in the shell, or null when the shell has no such page. */
+function shellRouteFor(url: string): string | null {
+  const u = new URL(url, window.location.origin);
+  if (u.origin !== window.location.origin && !u.hostname.endsWith('.atlassian.net')) return null;
+  const browse = /^\/browse\/([^/]+)$/.exec(u.pathname);
+  if (browse?.[1]) return `#/issue/${browse[1]}`;
+  if (/^\/issues\/?$/.test(u.pathname)) return `#/issues?jql=${encodeURIComponent(u.searchParams.get('jql') ?? '')}`;
+  return null;
+}
+
+async function render(): Promise<void> {
+  forgetDetachedFrames();
+  if (window.location.hash.startsWith('#/issues?')) {
+    return renderSearch(new URLSearchParams(window.location.hash.slice('#/issues?'.length)).get('jql') ?? '');
+  }
+  const [, page, arg] = window.location.hash.split('/');
+  switch (page) {
+    case 'issue':
+      return renderIssue(arg ? decodeURIComponent(arg) : undefined);
+    case 'admin':
+      return renderAdmin();
+    case 'create':
+      return renderCreate(arg ? decodeURIComponent(arg) : undefined);
+    case 'module': {
+      const s = state.surfaces.find((x) => x.moduleKey === (arg ? decodeURIComponent(arg) : ''));
+      if (s?.type === 'jira:adminPage') return renderAdmin();
+      return renderPortfolio();
+    }
+    case undefined:
+    default:
+      return renderPortfolio();
+  }
+}
+
+// ---- what the frames say -------------------------------------------------------------------------------
+
+function onFrameMessage(message: FrameToShell): void {
+  const entry = state.frames.get(message.frameId);
+  switch (message.type) {
+    case 'ready': {
+      const theme: ShellToFrame = { source: 'forge-local-shell', type: 'theme', colorMode: state.theme };
+      entry?.iframe.contentWindow?.postMessage(theme, '*');
+      break;
+    }
+    case 'resize':
+      if (entry) entry.iframe.style.height = `${message.height}px`;
+      break;
+    case 'submit':
+      if (entry?.role === 'create-field') {
+        const out = document.querySelector('[data-testid="create-value"]');
+        if (out) out.textContent = `Submitted value: ${JSON.stringify(message.value)}`;
+      } else {
+        // Jira saves the value, closes the inline editor and shows the formatter's text again.
+        void render();
+      }
+      break;
+    case 'close':
+      if (entry?.role === 'field') void render();
+      break;
+    case 'refresh':
+      void render();
+      break;
+    case 'reload':
+      window.location.reload();
+      break;
+    case 'navigate': {
+      const l = message.location;
+      if (l.target === 'issue' && typeof l.issueKey === 'string') window.location.hash = `#/issue/${encodeURIComponent(l.issueKey)}`;
+      else if (l.target === 'module' && typeof l.moduleKey === 'string') window.location.hash = `#/module/${encodeURIComponent(l.moduleKey)}`;
+      else if (typeof l.url === 'string') {
+        const inShell = shellRouteFor(l.url);
+        if (inShell) window.location.hash = inShell;
+        else if (l.type === 'new-tab') window.open(l.url, '_blank', 'noopener');
+        else window.location.href = l.url;
+      } else showFlag('navigate', 'Navigation not available locally', JSON.stringify(l));
+      break;
+    }
+    case 'flag':
+      showFlag(String(message.options.id), String(message.options.title ?? ''), String(message.options.description ?? ''));
+      break;
+    case 'close-flag':
+      document.querySelector(`[data-flag-id="${CSS.escape(message.id)}"]`)?.remove();
+      break;
+    case 'title':
+      document.title = message.title;
+      break;
+    case 'event':
+      toFrames({ source: 'forge-local-shell', type: 'event', event: message.event, payload: message.payload }, message.frameId);
+      break;
+  }
+}
+
+window.addEventListener('message', (e: MessageEvent<unknown>) => {
+  const d = e.data;
+  if (typeof d === 'object' && d !== null && (d as { source?: unknown }).source === 'forge-local') onFrameMessage(d as FrameToShell);
+});
+
+// ---- start ---------------------------------------------------------------------------------------------
+
+async function loadEpics(): Promise<void> {
+  state.epics = await getJson<Epic[]>(`/api/site/epics?user=${encodeURIComponent(state.user)}`);
+  const picker = $('epic-picker') as HTMLSelectElement;
+  picker.replaceChildren(...state.epics.map((e) => h('option', { value: e.key }, `${e.key} ${e.summary}`)));
+}
+
+async function start(): Promise<void> {
+  const [users, info] = await Promise.all([getJson<User[]>('/api/site/users'), getJson<{ surfaces: SurfaceInfo[] }>('/api/site/info')]);
+  state.users = users;
+  state.surfaces = info.surfaces;
+  if (!users.some((u) => u.accountId === state.user)) state.user = (users.find((u) => u.admin) ?? users[0])?.accountId ?? '';
+  const userPicker = $('user-picker') as HTMLSelectElement;
+  userPicker.replaceChildren(...users.map((u) => h('option', { value: u.accountId }, `${u.displayName}${u.admin ? ' (admin)' : ''}`)));
+  userPicker.value = state.user;
+  userPicker.addEventListener('change', () => {
+    state.user = userPicker.value;
+    localStorage.setItem('forge-local:user', state.user);
+    void loadEpics().then(render);
+  });
+  const themePicker = $('theme-picker') as HTMLSelectElement;
+  themePicker.value = state.theme;
+  themePicker.addEventListener('change', () => {
+    state.theme = themePicker.value === 'dark' ? 'dark' : 'light';
+    localStorage.setItem('forge-local:theme', state.theme);
+    applyTheme();
+  });
+  ($('epic-picker') as HTMLSelectElement).addEventListener('change', (e) => {
+    window.location.hash = `#/issue/${encodeURIComponent((e.target as HTMLSelectElement).value)}`;
+  });
+  $('create').addEventListener('click', () => {
+    window.location.hash = `#/create/${encodeURIComponent(currentIssue?.project.key ?? state.epics[0]?.projectKey ?? '')}`;
+  });
+  window.addEventListener('hashchange', () => void render());
+  applyTheme();
+  await loadEpics();
+  await render();
+}
+
+start().catch((e: unknown) => main.replaceChildren(errorBox(`The shell could not start: ${e instanceof Error ? e.message : String(e)}`)));
