@@ -7,6 +7,7 @@ import { defineConfig } from '@playwright/test';
 export default defineConfig({
   testDir: '.',
   testMatch: '*.spec.ts',
+  globalSetup: '../../test/e2e/global-setup.ts',
   timeout: 60_000,
   workers: 1,
   reporter: [['list']],

@@ -1,0 +1,61 @@
+/** The admin page: only Jira administrators; destinations and settings. */
+import { useEffect, useState } from 'react';
+import Heading from '@atlaskit/heading';
+import SectionMessage from '@atlaskit/section-message';
+import Tabs, { Tab, TabList, TabPanel } from '@atlaskit/tabs';
+import { token } from '@atlaskit/tokens';
+import type { Me } from '../../../src/contract';
+import { call, toFailure, type ApiFailure } from '../../shared/api';
+import { ErrorMessage, Loading } from '../../shared/components';
+import { DestinationsTab } from './destinations-tab';
+import { SettingsTab } from './settings-tab';
+import { Recalculation } from './recalculation';
+
+export function AdminPage() {
+  const [me, setMe] = useState<Me | null>(null);
+  const [failure, setFailure] = useState<ApiFailure | null>(null);
+  const load = () => {
+    setFailure(null);
+    call('me/get', {})
+      .then(setMe)
+      .catch((e: unknown) => setFailure(toFailure(e)));
+  };
+  useEffect(load, []);
+
+  return (
+    <main style={{ padding: token('space.300'), display: 'flex', flexDirection: 'column', gap: token('space.200'), maxWidth: 1200 }}>
+      <Heading size="large" as="h1">Business destinations: administration</Heading>
+      {failure && <ErrorMessage failure={failure} onRetry={load} />}
+      {!me && !failure && <Loading />}
+      {me && !me.isAdmin && (
+        <SectionMessage appearance="information" title="Only Jira administrators can manage business destinations">
+          <p>
+            You are signed in as {me.displayName}. Ask a Jira administrator to create or change destinations and
+            settings. Everyone can see the portfolio on the Business destinations page.
+          </p>
+        </SectionMessage>
+      )}
+      {me?.isAdmin && (
+        <Tabs id="admin-tabs">
+          <TabList>
+            <Tab>Destinations</Tab>
+            <Tab>Settings</Tab>
+          </TabList>
+          <TabPanel>
+            <div style={{ width: '100%', paddingTop: token('space.200') }}>
+              <DestinationsTab />
+            </div>
+          </TabPanel>
+          <TabPanel>
+            <div style={{ width: '100%', paddingTop: token('space.200') }}>
+              <SettingsTab />
+              <div style={{ marginTop: token('space.400') }}>
+                <Recalculation />
+              </div>
+            </div>
+          </TabPanel>
+        </Tabs>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,7 @@
+import { startApp } from '../../shared/bootstrap';
+import { Panel } from './panel';
+
+void startApp((context) => {
+  const issue = (context.extension as { issue?: { key?: string } }).issue;
+  return <Panel issueKey={issue?.key ?? ''} />;
+});

@@ -1,0 +1,310 @@
+/** The Destination issue panel: what this epic drives toward, how far it is, and whether it arrives on time. */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import Button from '@atlaskit/button/new';
+import Heading from '@atlaskit/heading';
+import SectionMessage from '@atlaskit/section-message';
+import Select from '@atlaskit/select';
+import { token } from '@atlaskit/tokens';
+import type { DestinationView, EpicAlignment } from '../../../src/contract';
+import { call, toFailure, type ApiFailure } from '../../shared/api';
+import {
+  ErrorMessage,
+  FreshnessNote,
+  IssueLink,
+  Loading,
+  ProgressLegend,
+  StackedProgress,
+  StatusLozenge,
+  VerdictLozenge,
+  subtle,
+} from '../../shared/components';
+import { formatDate, formatNumber, formatPercent } from '../../shared/format';
+
+type Measure = 'count' | 'estimate';
+
+export function Panel({ issueKey }: { issueKey: string }) {
+  const [alignment, setAlignment] = useState<EpicAlignment | null>(null);
+  const [failure, setFailure] = useState<ApiFailure | null>(null);
+  const [editing, setEditing] = useState(false);
+  const [saved, setSaved] = useState<string | null>(null);
+
+  const load = useCallback(() => {
+    setFailure(null);
+    setAlignment(null);
+    call('epic/alignment', { issueKey })
+      .then(setAlignment)
+      .catch((e: unknown) => setFailure(toFailure(e)));
+  }, [issueKey]);
+  useEffect(load, [load]);
+
+  if (failure) return <Frame><ErrorMessage failure={failure} title="The destination could not be loaded" onRetry={load} /></Frame>;
+  if (!alignment) return <Frame><Loading label="Loading destination" /></Frame>;
+
+  const { epic } = alignment;
+  if (!epic.isEpic) {
+    return (
+      <Frame>
+        <p style={subtle}>
+          Business destinations are set on epics. {epic.key} is not an epic: its work counts toward the destination of
+          its parent epic.
+        </p>
+      </Frame>
+    );
+  }
+
+  // Unestimated work is already shown next to the progress bar when the epic has a destination.
+  const warnings = alignment.warnings.filter((w) => !(w.code === 'UNESTIMATED_WORK' && alignment.destination));
+
+  const onSaved = (next: EpicAlignment) => {
+    setAlignment(next);
+    setEditing(false);
+    setSaved(next.destination ? `${epic.key} now serves ${next.destination.name}.` : `${epic.key} no longer serves a destination.`);
+  };
+
+  const chooser = (
+    <DestinationChooser
+      issueKey={epic.key}
+      current={alignment.destination}
+      onSaved={onSaved}
+      onCancel={alignment.destination || alignment.alignmentProblem ? () => setEditing(false) : undefined}
+    />
+  );
+
+  return (
+    <Frame>
+      {saved && (
+        <div role="status" style={{ marginBottom: token('space.100') }}>
+          <SectionMessage appearance="success">
+            <p>{saved}</p>
+          </SectionMessage>
+        </div>
+      )}
+      {alignment.alignmentProblem && (
+        <div style={{ marginBottom: token('space.150') }}>
+          <SectionMessage appearance="warning" title="This epic's destination needs attention">
+            <p>{alignment.alignmentProblem.message}</p>
+            <p>
+              Fix: choose an active destination for {epic.key}
+              {alignment.canEdit ? ' below' : ' (ask someone who can edit this epic)'}, or clear the field.
+            </p>
+          </SectionMessage>
+        </div>
+      )}
+      {!alignment.destination && !alignment.alignmentProblem ? (
+        <>
+          <section aria-label="No destination" style={{ display: 'flex', flexDirection: 'column', gap: token('space.050') }}>
+            <Heading size="small" as="h2">This epic serves no destination: choose one</Heading>
+            <p style={{ margin: 0, color: token('color.text.subtle') }}>
+              Align the epic with a business destination so its progress counts toward it. Until then its work in
+              progress counts as off-route.
+            </p>
+          </section>
+          {alignment.canEdit ? chooser : <p style={subtle}>You cannot edit this epic, so you cannot choose its destination.</p>}
+        </>
+      ) : (
+        <>
+          {alignment.destination && <DestinationSummary alignment={alignment} destination={alignment.destination} />}
+          {alignment.canEdit &&
+            (editing || (alignment.alignmentProblem && !alignment.destination) ? (
+              chooser
+            ) : (
+              <div style={{ marginTop: token('space.150') }}>
+                <Button onClick={() => { setSaved(null); setEditing(true); }}>Change destination</Button>
+              </div>
+            ))}
+        </>
+      )}
+      {warnings.length > 0 && (
+        <ul style={{ ...subtle, paddingLeft: token('space.200') }} aria-label="Warnings">
+          {warnings.map((w, i) => (
+            <li key={i}>{w.message}</li>
+          ))}
+        </ul>
+      )}
+    </Frame>
+  );
+}
+
+function Frame({ children }: { children: React.ReactNode }) {
+  return <main style={{ padding: token('space.100'), display: 'flex', flexDirection: 'column', gap: token('space.100') }}>{children}</main>;
+}
+
+function Row({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div style={{ display: 'grid', gridTemplateColumns: '110px 1fr', gap: token('space.100'), alignItems: 'baseline' }}>
+      <dt style={{ color: token('color.text.subtle') }}>{label}</dt>
+      <dd style={{ margin: 0 }}>{children}</dd>
+    </div>
+  );
+}
+
+function DestinationSummary({ alignment, destination }: { alignment: EpicAlignment; destination: DestinationView }) {
+  const [measure, setMeasure] = useState<Measure>('count');
+  const { progress, forecast, share } = alignment;
+  const bar = measure === 'count' ? progress.count : progress.estimate;
+  return (
+    <section aria-label="Destination" style={{ display: 'flex', flexDirection: 'column', gap: token('space.150') }}>
+      <div style={{ display: 'flex', gap: token('space.100'), alignItems: 'center', flexWrap: 'wrap' }}>
+        <Heading size="small" as="h2">{destination.name}</Heading>
+        <StatusLozenge status={destination.status} />
+      </div>
+      <dl style={{ margin: 0, display: 'flex', flexDirection: 'column', gap: token('space.050') }}>
+        <Row label="Owner">{destination.businessOwnerName}</Row>
+        {destination.deliveryLeadName && <Row label="Delivery lead">{destination.deliveryLeadName}</Row>}
+        <Row label="Target date">{formatDate(destination.targetDate)}</Row>
+        {forecast && (
+          <Row label="Forecast">
+            <span style={{ display: 'inline-flex', gap: token('space.100'), alignItems: 'center', flexWrap: 'wrap' }}>
+              <VerdictLozenge verdict={forecast.verdict} />
+              {forecast.forecastDate ? formatDate(forecast.forecastDate) : 'no forecast date'}
+            </span>
+            <div style={subtle}>{forecast.reason}</div>
+          </Row>
+        )}
+      </dl>
+      <div>
+        <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: token('space.100'), flexWrap: 'wrap' }}>
+          <Heading size="xsmall" as="h3">This epic's progress</Heading>
+          <div role="group" aria-label="Measure progress by" style={{ display: 'flex', gap: token('space.050') }}>
+            <Button spacing="compact" isSelected={measure === 'count'} aria-pressed={measure === 'count'} onClick={() => setMeasure('count')}>
+              Count
+            </Button>
+            <Button spacing="compact" isSelected={measure === 'estimate'} aria-pressed={measure === 'estimate'} onClick={() => setMeasure('estimate')}>
+              Estimate
+            </Button>
+          </div>
+        </div>
+        <div style={{ margin: `${token('space.100')} 0` }}>
+          <StackedProgress progress={bar} unit={measure === 'count' ? 'issues' : 'estimate'} />
+        </div>
+        <ProgressLegend progress={bar} unit={measure === 'count' ? undefined : 'by estimate'} />
+        {progress.estimate.unestimated > 0 && (
+          <p style={subtle}>
+            {formatNumber(progress.estimate.unestimated, 0)} of {formatNumber(progress.count.total, 0)}{' '}
+            {progress.count.total === 1 ? 'issue' : 'issues'} {progress.estimate.unestimated === 1 ? 'has' : 'have'} no estimate: counted in
+            the issue count, not in the estimate.
+          </p>
+        )}
+        {share && (
+          <p style={subtle}>
+            This epic is {formatPercent(share.count)} of the destination's issues and {formatPercent(share.estimate)} of its estimate.
+          </p>
+        )}
+      </div>
+      <Siblings alignment={alignment} />
+      <FreshnessNote freshness={alignment.freshness} />
+    </section>
+  );
+}
+
+function Siblings({ alignment }: { alignment: EpicAlignment }) {
+  const { siblings, hiddenSiblings } = alignment;
+  if (siblings.length === 0 && hiddenSiblings === 0) return <p style={subtle}>No other epic serves this destination yet.</p>;
+  return (
+    <div>
+      <Heading size="xsmall" as="h3">Other epics on this destination</Heading>
+      <ul style={{ listStyle: 'none', padding: 0, margin: `${token('space.100')} 0 0`, display: 'flex', flexDirection: 'column', gap: token('space.075') }}>
+        {siblings.map((s) => (
+          <li key={s.key} style={{ display: 'grid', gridTemplateColumns: 'minmax(0,1fr) 80px', gap: token('space.100'), alignItems: 'center' }}>
+            <span style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
+              <IssueLink issueKey={s.key} /> {s.summary}
+            </span>
+            <StackedProgress progress={s.progress.count} />
+          </li>
+        ))}
+      </ul>
+      {hiddenSiblings > 0 && (
+        <p style={subtle}>
+          {hiddenSiblings} more {hiddenSiblings === 1 ? 'epic' : 'epics'} you cannot see.
+        </p>
+      )}
+    </div>
+  );
+}
+
+interface Option {
+  value: string;
+  label: string;
+}
+
+function DestinationChooser({
+  issueKey,
+  current,
+  onSaved,
+  onCancel,
+}: {
+  issueKey: string;
+  current: DestinationView | null;
+  onSaved: (a: EpicAlignment) => void;
+  onCancel?: () => void;
+}) {
+  const [options, setOptions] = useState<Option[] | null>(null);
+  const [choice, setChoice] = useState<Option | null>(current ? { value: current.id, label: current.name } : null);
+  const [failure, setFailure] = useState<ApiFailure | null>(null);
+  const [saving, setSaving] = useState(false);
+  const mounted = useRef(true);
+  useEffect(() => () => { mounted.current = false; }, []);
+
+  useEffect(() => {
+    call('destinations/list', { includeArchived: false })
+      .then((list) => {
+        if (!mounted.current) return;
+        setOptions(list.filter((d) => d.status === 'active').sort((a, b) => a.priority - b.priority).map((d) => ({ value: d.id, label: d.name })));
+      })
+      .catch((e: unknown) => mounted.current && setFailure(toFailure(e)));
+  }, []);
+
+  const save = async (destinationId: string | null) => {
+    setSaving(true);
+    setFailure(null);
+    try {
+      const next = await call('epic/set-destination', { issueKey, destinationId });
+      if (mounted.current) onSaved(next);
+    } catch (e) {
+      if (mounted.current) setFailure(toFailure(e));
+    } finally {
+      if (mounted.current) setSaving(false);
+    }
+  };
+
+  return (
+    <form
+      aria-label="Choose a destination"
+      style={{ display: 'flex', flexDirection: 'column', gap: token('space.100'), marginTop: token('space.150') }}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save(choice?.value ?? null);
+      }}
+    >
+      {failure && <ErrorMessage failure={failure} title="The destination was not changed" />}
+      <label htmlFor="panel-destination-select" style={{ font: token('font.body.small'), color: token('color.text.subtle') }}>
+        Destination
+      </label>
+      <Select<Option>
+        inputId="panel-destination-select"
+        isClearable
+        isLoading={options === null && !failure}
+        options={options ?? []}
+        value={choice}
+        onChange={(o) => setChoice(o)}
+        placeholder="Choose an active destination"
+        noOptionsMessage={() => 'No active destination'}
+      />
+      <div style={{ display: 'flex', gap: token('space.100'), justifyContent: 'flex-end' }}>
+        {onCancel && (
+          <Button appearance="subtle" onClick={onCancel}>
+            Cancel
+          </Button>
+        )}
+        {current && (
+          <Button appearance="warning" isDisabled={saving} onClick={() => void save(null)}>
+            Clear destination
+          </Button>
+        )}
+        <Button appearance="primary" type="submit" isLoading={saving} isDisabled={!choice && !current}>
+          Save
+        </Button>
+      </div>
+    </form>
+  );
+}

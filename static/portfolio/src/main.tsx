@@ -1,0 +1,4 @@
+import { startApp } from '../../shared/bootstrap';
+import { PortfolioPage } from './portfolio-page';
+
+void startApp(() => <PortfolioPage />);

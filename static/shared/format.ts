@@ -1,0 +1,76 @@
+/** Formatting in the user's locale (from the Forge context). */
+let currentLocale: string | undefined;
+
+/** Forge gives locales as `en_US`; `Intl` wants `en-US`. */
+export function setLocale(locale: string | undefined): void {
+  const tag = locale?.replace('_', '-');
+  try {
+    currentLocale = tag ? Intl.getCanonicalLocales(tag)[0] : undefined;
+  } catch {
+    currentLocale = undefined;
+  }
+}
+
+export const getLocale = (): string | undefined => currentLocale;
+
+/** An ISO calendar date (`2026-12-01`) as the user reads dates; calendar dates have no time zone. */
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(`${iso.slice(0, 10)}T00:00:00Z`);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(currentLocale, { dateStyle: 'medium', timeZone: 'UTC' }).format(d);
+}
+
+export function formatPercent(share: number, digits = 0): string {
+  return new Intl.NumberFormat(currentLocale, { style: 'percent', maximumFractionDigits: digits }).format(
+    Number.isFinite(share) ? share : 0,
+  );
+}
+
+export function formatNumber(n: number, digits = 1): string {
+  return new Intl.NumberFormat(currentLocale, { maximumFractionDigits: digits }).format(n);
+}
+
+/** Whole days from `a` to `b` (ISO dates); positive when `b` is later. */
+export function daysBetween(a: string, b: string): number {
+  const ms = Date.parse(`${b.slice(0, 10)}T00:00:00Z`) - Date.parse(`${a.slice(0, 10)}T00:00:00Z`);
+  return Math.round(ms / 86_400_000);
+}
+
+/** "3 minutes ago" for an ISO instant, relative to `now`. */
+export function formatAge(isoInstant: string, now: number = Date.now()): string {
+  const then = Date.parse(isoInstant);
+  if (Number.isNaN(then)) return isoInstant;
+  const seconds = Math.round((then - now) / 1000);
+  const rtf = new Intl.RelativeTimeFormat(currentLocale, { numeric: 'auto' });
+  const abs = Math.abs(seconds);
+  if (abs < 60) return rtf.format(seconds, 'second');
+  if (abs < 3600) return rtf.format(Math.round(seconds / 60), 'minute');
+  if (abs < 86400) return rtf.format(Math.round(seconds / 3600), 'hour');
+  return rtf.format(Math.round(seconds / 86400), 'day');
+}
+
+/**
+ * Parse a date a person typed: ISO (`2027-02-15`) or the numeric order of their locale (`2/15/2027` in
+ * en-US, `15/02/2027` in en-GB). Returns an invalid Date when it cannot.
+ */
+export function parseTypedDate(text: string): Date {
+  const t = text.trim();
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t);
+  const parts = iso ? [iso[1], iso[2], iso[3]] : t.split(/[^\d]+/).filter(Boolean);
+  if (parts.length !== 3) return new Date(Number.NaN);
+  let order: string[] = ['year', 'month', 'day'];
+  if (!iso) {
+    order = new Intl.DateTimeFormat(currentLocale, { year: 'numeric', month: 'numeric', day: 'numeric' })
+      .formatToParts(new Date(Date.UTC(2001, 10, 22)))
+      .map((p) => p.type)
+      .filter((k) => k === 'year' || k === 'month' || k === 'day');
+  }
+  const get = (k: string) => Number(parts[order.indexOf(k)]);
+  let y = get('year');
+  if (y < 100) y += 2000;
+  const m = get('month');
+  const d = get('day');
+  const date = new Date(y, m - 1, d);
+  return date.getFullYear() === y && date.getMonth() === m - 1 && date.getDate() === d ? date : new Date(Number.NaN);
+}

@@ -1,0 +1,35 @@
+/**
+ * One Vite config for the four Custom UI apps. Each surface is its own app (own `index.html`, own bundle)
+ * built into the folder the manifest's `resources` name; pick it with `--mode <surface>`:
+ * `vite build -c static/vite.config.ts --mode panel`. `npm run build:ui` builds all four.
+ */
+import { resolve } from 'node:path';
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+const SURFACES = ['field', 'panel', 'portfolio', 'admin'] as const;
+type Surface = (typeof SURFACES)[number];
+
+const isSurface = (m: string): m is Surface => (SURFACES as readonly string[]).includes(m);
+
+export default defineConfig(({ mode }) => {
+  if (!isSurface(mode)) {
+    throw new Error(`Pick a surface with --mode: one of ${SURFACES.join(', ')} (got "${mode}")`);
+  }
+  const root = resolve(import.meta.dirname, mode);
+  return {
+    root,
+    // Forge serves each resource from its own path: assets must be referenced relatively.
+    base: './',
+    plugins: [react()],
+    // Atlaskit reads process.env.NODE_ENV in a few places.
+    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+    build: {
+      outDir: resolve(root, 'build'),
+      emptyOutDir: true,
+      target: 'es2020',
+      sourcemap: false,
+      chunkSizeWarningLimit: 2000,
+    },
+  };
+});

@@ -1,0 +1,37 @@
+/** The portfolio's CSV export: what is shown, quoted properly, and safe from formula injection. */
+import { readFile } from 'node:fs/promises';
+import { test, expect } from '@playwright/test';
+import { settled, surfaceUrl, USERS, watch } from './helpers';
+
+test('CSV export holds the shown destinations, quotes cells and defuses formulas', async ({ page }) => {
+  const formula = `=HYPERLINK("http://x","go") ${Date.now().toString(36)}`;
+  await watch(page);
+
+  // An admin names a destination like a spreadsheet formula.
+  await page.goto(surfaceUrl('admin', { user: USERS.admin }));
+  await page.getByRole('button', { name: 'Create destination' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Name').fill(formula);
+  await dialog.locator('#dest-businessOwner').fill('Lee');
+  await page.getByRole('option', { name: 'Lee Leader' }).click();
+  await dialog.locator('#dest-targetDate').fill('2027-04-01');
+  await dialog.locator('#dest-targetDate').press('Enter');
+  await dialog.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByText(`${formula} created`)).toBeVisible();
+
+  await page.goto(surfaceUrl('portfolio', { user: USERS.leader }));
+  await settled(page);
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export CSV' }).click();
+  const file = await (await download).path();
+  const csv = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
+  const lines = csv.trim().split('\r\n');
+  expect(lines[0]).toBe(
+    'Priority,Destination,Owner,Status,Done,In progress,To do,Total issues,Done estimate,Total estimate,Unestimated issues,On time?,Forecast date,Target date,Days late,Epics',
+  );
+  expect(csv).toContain('Faster checkout');
+  expect(csv).toContain('<img src=x onerror=alert(1)>');
+  // The formula is prefixed with a quote and, holding quotes and a comma, wrapped in quotes with quotes doubled.
+  expect(csv).toContain(`"'=HYPERLINK(""http://x"",""go"") ${formula.split(' ').pop()}"`);
+  expect(lines.length - 1).toBe(await page.getByRole('row').count() - 1);
+});

@@ -1,0 +1,101 @@
+/** Shared helpers for the browser tests of the four Custom UI surfaces. */
+import { expect, type Page } from '@playwright/test';
+
+export const MODULES = {
+  field: 'business-destination-field',
+  panel: 'destination-panel',
+  portfolio: 'destinations-portfolio',
+  admin: 'destinations-admin',
+} as const;
+export type SurfaceName = keyof typeof MODULES;
+export type Theme = 'light' | 'dark';
+
+export const USERS = { admin: 'u-admin', leader: 'u-leader', dev: 'u-dev' } as const;
+
+export function surfaceUrl(
+  surface: SurfaceName,
+  opts: { user: string; issue?: string; theme?: Theme; project?: string; experience?: 'issue-view' | 'issue-create' },
+): string {
+  const q = new URLSearchParams({ user: opts.user, theme: opts.theme ?? 'light' });
+  if (opts.issue) q.set('issue', opts.issue);
+  if (opts.project) q.set('project', opts.project);
+  if (opts.experience) q.set('experience', opts.experience);
+  return `/surface/${MODULES[surface]}?${q.toString()}`;
+}
+
+export interface Watch {
+  errors: string[];
+  dialogs: string[];
+  bridgeCalls: () => Promise<Array<{ name: string; payload: unknown }>>;
+}
+
+/**
+ * Record console errors, uncaught exceptions and dialogs, and every call the app makes through
+ * `window.__bridge` (wrapped as the local server installs it, before the app loads).
+ */
+export async function watch(page: Page): Promise<Watch> {
+  const errors: string[] = [];
+  const dialogs: string[] = [];
+  page.on('console', (m) => {
+    // The browser's own favicon request is not the app's doing.
+    if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await page.addInitScript(() => {
+    const w = window as unknown as { __calls: Array<{ name: string; payload: unknown }>; __bridge?: unknown };
+    w.__calls = [];
+    let bridge: unknown;
+    Object.defineProperty(window, '__bridge', {
+      configurable: true,
+      get: () => bridge,
+      set: (value: { callBridge: (name: string, payload?: unknown) => Promise<unknown> }) => {
+        const original = value.callBridge.bind(value);
+        bridge = {
+          ...value,
+          callBridge: (name: string, payload?: unknown) => {
+            let copy: unknown;
+            try {
+              copy = JSON.parse(JSON.stringify(payload ?? null));
+            } catch {
+              copy = String(payload);
+            }
+            w.__calls.push({ name, payload: copy });
+            return original(name, payload);
+          },
+        };
+      },
+    });
+  });
+  return {
+    errors,
+    dialogs,
+    bridgeCalls: () => page.evaluate(() => (window as unknown as { __calls: Array<{ name: string; payload: unknown }> }).__calls),
+  };
+}
+
+/** Wait until the surface has rendered something other than a spinner. */
+export async function settled(page: Page): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  await expect(page.locator('[data-testid="loading"]')).toHaveCount(0, { timeout: 15_000 });
+}
+
+/** Create a destination through the admin page (the page must be on the admin surface as an admin). */
+export async function createDestination(page: Page, name: string, targetDate = '2027-04-01'): Promise<void> {
+  await page.getByRole('button', { name: 'Create destination' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Name').fill(name);
+  await dialog.locator('#dest-businessOwner').fill('Lee');
+  await page.getByRole('option', { name: 'Lee Leader' }).click();
+  await dialog.locator('#dest-targetDate').fill(targetDate);
+  await dialog.locator('#dest-targetDate').press('Enter');
+  await dialog.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByText(`${name} created`)).toBeVisible();
+  // The list reloads after the save: wait for the new row.
+  await expect(page.getByRole('cell', { name, exact: true })).toBeVisible();
+}
+
+export const unique = (prefix: string): string => `${prefix} ${Date.now().toString(36)}`;

@@ -1,0 +1,84 @@
+/**
+ * Canned resolver answers for previewing the UIs without the backend (`mock-server.ts`). Typed against the
+ * contract so they stay honest when it changes.
+ */
+import type { DestinationView, EpicAlignment, Me, Portfolio, ResolverKey, SettingsView, UserRef } from '../../../src/contract';
+
+const progress = (n: number, i: number, d: number, un = 0) => ({
+  count: { new: n, indeterminate: i, done: d, total: n + i + d },
+  estimate: { new: n * 3, indeterminate: i * 3, done: d * 3, total: (n + i + d) * 3, unestimated: un },
+});
+
+const dest = (id: string, name: string, priority: number, targetDate: string, status: DestinationView['status'] = 'active'): DestinationView => ({
+  id, name, priority, targetDate, status, description: '', businessOwner: 'u-leader', businessOwnerName: 'Lee Leader',
+  deliveryLead: 'u-dev', deliveryLeadName: 'Dana Developer', version: 1,
+  createdAt: '2026-09-01T10:00:00.000Z', createdBy: 'u-admin', updatedAt: '2026-09-01T10:00:00.000Z', updatedBy: 'u-admin',
+});
+
+export const destinations: DestinationView[] = [
+  dest('D-1', 'Faster checkout', 1, '2026-12-20'),
+  dest('D-2', '<img src=x onerror=alert(1)>', 2, '2027-03-01'),
+  dest('D-3', 'Old loyalty scheme', 3, '2026-06-01', 'archived'),
+];
+
+const verdicts = ['on track', 'at risk', 'off track', 'no data', 'arrived'] as const;
+
+export function portfolio(size = 3): Portfolio {
+  const rows = Array.from({ length: size }, (_, k) => {
+    const base = destinations[k] ?? dest(`D-${k + 1}`, `Destination number ${k + 1}`, k + 1, '2027-01-15');
+    const verdict = verdicts[k % verdicts.length]!;
+    return {
+      id: base.id, name: base.name, status: base.status, priority: k + 1, targetDate: base.targetDate,
+      businessOwner: base.businessOwner, businessOwnerName: base.businessOwnerName, epics: 25,
+      progress: progress(4, 3, 6, 2), verdict, forecastDate: verdict === 'no data' ? null : '2027-01-05',
+      forecast: { verdict, forecastDate: '2027-01-05', throughputPerWeek: 2.5, remaining: 7, windowWeeks: 12, reason: 'At 2.5 issues a week, 7 remaining issues finish on 5 Jan 2027.' },
+      epicDetails: Array.from({ length: 24 }, (_, e) => ({
+        key: `PAY-${k * 100 + e + 1}`, summary: `Epic ${e + 1} of ${base.name}`, projectKey: 'PAY', statusCategory: 'indeterminate' as const, progress: progress(1, 1, 2),
+      })),
+      hiddenEpics: 1,
+    };
+  });
+  return {
+    asOf: '2026-11-25', computedAt: new Date(Date.now() - 5 * 60_000).toISOString(), computedAs: 'app', destinations: rows,
+    offRoute: {
+      count: { inFlight: 40, offRoute: 9, share: 0.225 }, estimate: { inFlight: 120, offRoute: 30, share: 0.25 },
+      epicKeys: ['PAY-10', 'SEC-4'], orphanCount: 1, epics: [{ key: 'PAY-10', summary: 'Wallet onboarding', projectKey: 'PAY' }], hiddenEpics: 1,
+    },
+    warnings: [{ code: 'ARCHIVED_DESTINATION', message: 'PAY-60 points at the archived destination Old loyalty scheme.', refs: ['PAY-60'] }],
+    jql: {
+      byDestination: Object.fromEntries(rows.map((r) => [r.id, `parent in (PAY-1, SEC-1) ORDER BY rank`])),
+      offRoute: 'statusCategory = "In Progress" AND parent is EMPTY', inFlight: 'statusCategory = "In Progress"',
+    },
+  };
+}
+
+export function alignment(issueKey: string): EpicAlignment {
+  const aligned = issueKey !== 'PAY-10';
+  return {
+    epic: { key: issueKey, summary: 'Checkout redesign', projectKey: 'PAY', isEpic: issueKey !== 'PAY-2' },
+    destination: aligned ? destinations[0]! : null,
+    alignmentProblem: issueKey === 'PAY-60' ? { code: 'ARCHIVED_DESTINATION', destinationId: 'D-3', message: 'PAY-60 points at the archived destination Old loyalty scheme.' } : null,
+    progress: progress(1, 1, 2, 1),
+    share: aligned ? { count: 0.4, estimate: 0.35 } : null,
+    forecast: aligned ? { verdict: 'at risk', forecastDate: '2026-12-28', throughputPerWeek: 1.5, remaining: 4, windowWeeks: 12, reason: 'At 1.5 issues a week, 4 remaining issues finish 8 days after the target date.' } : null,
+    siblings: aligned ? [{ key: 'PAY-20', summary: 'Fraud rules', projectKey: 'PAY', statusCategory: 'indeterminate', progress: progress(1, 0, 1) }] : [],
+    hiddenSiblings: aligned ? 1 : 0,
+    warnings: [],
+    canEdit: true,
+  };
+}
+
+export const me = (accountId: string): Me => ({ accountId, displayName: accountId === 'u-admin' ? 'Ada Admin' : 'Dana Developer', isAdmin: accountId === 'u-admin' });
+export const users: UserRef[] = [
+  { accountId: 'u-admin', displayName: 'Ada Admin' },
+  { accountId: 'u-leader', displayName: 'Lee Leader' },
+  { accountId: 'u-dev', displayName: 'Dana Developer' },
+];
+export const settings: SettingsView = {
+  settings: { projectKeys: [], estimateField: { kind: 'auto' }, throughputWeeks: 12, version: 3 },
+  estimateFields: [{ id: 'customfield_10016', name: 'Story point estimate' }],
+  effectiveEstimate: { kind: 'points', fieldId: 'customfield_10016', name: 'Story point estimate' },
+  projects: [{ key: 'PAY', name: 'Payments' }, { key: 'SEC', name: 'Security' }],
+};
+
+export type Answers = Partial<Record<ResolverKey, unknown>>;

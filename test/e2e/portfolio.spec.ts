@@ -1,0 +1,65 @@
+/** The portfolio: filters go to the resolver, numbers link to JQL, and it stays responsive at scale. */
+import { test, expect } from '@playwright/test';
+import { settled, surfaceUrl, USERS, watch } from './helpers';
+import { MOCK_PORT } from '../../playwright.config';
+
+test('filters are sent as the resolver payload', async ({ page }) => {
+  const w = await watch(page);
+  await page.goto(surfaceUrl('portfolio', { user: USERS.leader }));
+  await settled(page);
+  const portfolioCalls = async () =>
+    (await w.bridgeCalls())
+      .filter((c) => c.name === 'invoke' && (c.payload as { functionKey?: string }).functionKey === 'portfolio/get')
+      .map((c) => (c.payload as { payload: unknown }).payload);
+
+  await page.locator('#filter-status').click();
+  await page.getByRole('option', { name: 'active' }).click();
+  await expect.poll(async () => (await portfolioCalls()).at(-1)).toEqual({ status: ['active'] });
+
+  await page.locator('#filter-owner').click();
+  await page.getByRole('option', { name: 'Lee Leader' }).click();
+  await expect.poll(async () => (await portfolioCalls()).at(-1)).toEqual({ status: ['active'], owner: 'u-leader' });
+
+  await page.locator('#filter-project').click();
+  await page.getByRole('option', { name: 'PAY' }).click();
+  await expect.poll(async () => (await portfolioCalls()).at(-1)).toEqual({ status: ['active'], owner: 'u-leader', projectKey: 'PAY' });
+  expect(w.errors).toEqual([]);
+});
+
+test('numbers link to the issue navigator with the JQL the backend gave', async ({ page }) => {
+  const w = await watch(page);
+  await page.goto(surfaceUrl('portfolio', { user: USERS.leader }));
+  await settled(page);
+  await page.getByRole('link', { name: 'All issues of Faster checkout' }).click();
+  await expect
+    .poll(async () => (await w.bridgeCalls()).filter((c) => c.name === 'navigate').map((c) => (c.payload as { url?: string }).url))
+    .toContainEqual(expect.stringMatching(/^\/issues\/\?jql=.+/));
+});
+
+test('stays responsive with 200 destinations and about 5,000 epics', async ({ page }) => {
+  const url = `http://127.0.0.1:${MOCK_PORT}/surface/destinations-portfolio?user=u-leader&size=200`;
+  const started = Date.now();
+  await page.goto(url);
+  await expect(page.getByText('Destination number 25')).toBeVisible();
+  const firstPaint = Date.now() - started;
+  // Only one page of rows is in the DOM, and no epic list until asked.
+  await expect(page.locator('tbody tr')).toHaveCount(25);
+  await expect(page.getByRole('link', { name: /^PAY-\d+$/ })).toHaveCount(0);
+
+  const t0 = Date.now();
+  await page.getByRole('button', { name: 'Page 2', exact: true }).click();
+  await expect(page.getByText('Destination number 26', { exact: true })).toBeVisible();
+  const pageSwitch = Date.now() - t0;
+
+  const t1 = Date.now();
+  await page.getByRole('button', { name: 'Show epics of Destination number 26' }).click();
+  await expect(page.getByRole('link', { name: /^PAY-\d+$/ }).first()).toBeVisible();
+  const expand = Date.now() - t1;
+
+  const timing = `first render ${firstPaint} ms, page switch ${pageSwitch} ms, expand ${expand} ms`;
+  test.info().annotations.push({ type: 'timing', description: timing });
+  console.log(timing);
+  expect(firstPaint).toBeLessThan(8000);
+  expect(pageSwitch).toBeLessThan(1500);
+  expect(expand).toBeLessThan(1500);
+});

@@ -1,0 +1,36 @@
+/** Pure helpers the UIs share (no browser needed): CSV quoting and formula defusing, typed dates. */
+import { test, expect } from '@playwright/test';
+import { csvCell, toCsv } from '../../static/shared/csv';
+import { daysBetween, parseTypedDate, setLocale } from '../../static/shared/format';
+import { unionJql } from '../../static/portfolio/src/portfolio-unions';
+
+test('CSV cells are quoted only when needed and formulas are defused', () => {
+  expect(csvCell('plain')).toBe('plain');
+  expect(csvCell('a,b')).toBe('"a,b"');
+  expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+  expect(csvCell('line\nbreak')).toBe('"line\nbreak"');
+  expect(csvCell('=1+2')).toBe("'=1+2");
+  expect(csvCell('+cmd')).toBe("'+cmd");
+  expect(csvCell('-2')).toBe("'-2");
+  expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
+  expect(csvCell('=HYPERLINK("x","y")')).toBe('"\'=HYPERLINK(""x"",""y"")"');
+  expect(csvCell(-3)).toBe('-3');
+  expect(csvCell(null)).toBe('');
+  expect(toCsv([['a', 1], ['b', 2]])).toBe('a,1\r\nb,2\r\n');
+});
+
+test('typed dates: ISO everywhere, and the locale order otherwise', () => {
+  setLocale('en_US');
+  expect(parseTypedDate('2027-02-15').getDate()).toBe(15);
+  expect(parseTypedDate('2/15/2027').getMonth()).toBe(1);
+  setLocale('en_GB');
+  expect(parseTypedDate('15/02/2027').getMonth()).toBe(1);
+  expect(Number.isNaN(parseTypedDate('31/02/2027').getTime())).toBe(true);
+  expect(daysBetween('2026-12-20', '2027-02-17')).toBe(59);
+});
+
+test('JQL for several destinations is joined with OR and drops ORDER BY', () => {
+  expect(unionJql(['parent in (A-1) ORDER BY rank', 'parent in (B-1)'])).toBe('(parent in (A-1)) OR (parent in (B-1))');
+  expect(unionJql(['x = 1 order by status ASC'])).toBe('x = 1');
+  expect(unionJql([undefined])).toBeUndefined();
+});
