@@ -6,3 +6,4 @@ export { fieldResolver } from './resolvers/field-resolver';
 export { panelResolver } from './resolvers/panel-resolver';
 export { portfolioResolver } from './resolvers/portfolio-resolver';
 export { handleIssueEvent as onIssueEvent } from './triggers/issue-events';
+export { reconcileConsumer, dailyReconcile } from './consumers/reconcile-consumer';

@@ -105,6 +105,49 @@ export interface Portfolio {
   warnings: Warning[];
   /** JQL for each figure, so the UI can link every number to the issue navigator. */
   jql: PortfolioJql;
+  /** How fresh the figures are; absent only from older backends. */
+  freshness?: Freshness;
+}
+
+/**
+ * How fresh stored figures are. A number the app could not bring up to date is never hidden or zeroed: it is
+ * shown with `stale: true`, the reason, and its age.
+ */
+export interface Freshness {
+  /** `stored`: read from the rollups kept fresh by events; `live`: computed for this view (no rollup yet). */
+  source: 'stored' | 'live';
+  /** When the last complete recalculation started reading Jira (ISO), `null` before the first one. */
+  reconciledAt: string | null;
+  /** The newest change the figures include (ISO). */
+  updatedAt: string;
+  /** Seconds since `updatedAt`, when the answer was made. */
+  ageSeconds: number;
+  stale: boolean;
+  /** Why the figures may be behind Jira, for a person. */
+  staleReason?: string;
+  /** Since when changes wait to be applied (ISO), when any do. */
+  pendingSince?: string;
+  /** A recalculation is running. */
+  recalculating: boolean;
+}
+
+/** A background recalculation, as the admin page shows it. */
+export interface ReconcileStatus {
+  run: {
+    runId: string;
+    phase: 'epics' | 'children' | 'orphans' | 'finalize' | 'done' | 'failed';
+    startedAt: string;
+    updatedAt: string;
+    finishedAt?: string;
+    startedBy: string;
+    epics: number;
+    items: number;
+    /** 0..1, from the phases and batches done. */
+    progress: number;
+    error?: string;
+  } | null;
+  /** The rollup surfaces read now. */
+  current: { reconciledAt: string; finishedAt: string; epics: number; items: number } | null;
 }
 
 export interface PortfolioJql {
@@ -131,6 +174,8 @@ export interface EpicAlignment {
   warnings: Warning[];
   /** Whether the caller may change the destination (edit permission on the epic). */
   canEdit: boolean;
+  /** How fresh the progress, share and forecast are; absent only from older backends. */
+  freshness?: Freshness;
 }
 
 export interface SettingsView {
@@ -178,6 +223,9 @@ export interface ResolverMap {
     response: Portfolio;
   };
 
+  'reconcile/start': { payload: Record<string, never>; response: ReconcileStatus };
+  'reconcile/status': { payload: Record<string, never>; response: ReconcileStatus };
+
   'settings/get': { payload: Record<string, never>; response: SettingsView };
   'settings/save': {
     payload: { settings: Omit<Settings, 'version'>; version: number };
@@ -202,4 +250,9 @@ export const MODULE_KEYS = {
   portfolio: 'destinations-portfolio',
   admin: 'destinations-admin',
   issueTrigger: 'issue-events',
+  reconcileConsumer: 'reconcile-consumer',
+  dailyReconcile: 'daily-reconcile',
 } as const;
+
+/** The queue the background recalculation runs on. */
+export const RECONCILE_QUEUE = 'rollup-reconcile';

@@ -52,6 +52,20 @@ define(resolver, 'destinations/delete', async (payload, caller) => {
   return s.destinations.remove(payload.id, payload.version);
 });
 
+// Recalculate now: rebuilds every stored rollup in the background; the page polls the status for progress.
+define(resolver, 'reconcile/start', async (_payload, caller) => {
+  const s = services();
+  await requireAdmin(s.jira, caller.accountId);
+  await s.reconcile.start(caller.accountId);
+  return s.reconcile.status();
+});
+
+define(resolver, 'reconcile/status', async (_payload, caller) => {
+  const s = services();
+  await requireAdmin(s.jira, caller.accountId);
+  return s.reconcile.status();
+});
+
 define(resolver, 'settings/get', async (_payload, caller) => {
   const s = services();
   await requireAdmin(s.jira, caller.accountId);

@@ -39,6 +39,8 @@ export const PAYLOADS = {
     owner: accountId.optional(),
     status: z.array(z.enum(['draft', 'active', 'achieved', 'archived'])).max(4).optional(),
   }).strict().optional().transform((p) => p ?? {}),
+  'reconcile/start': empty,
+  'reconcile/status': empty,
   'settings/get': empty,
   'settings/save': z.object({
     settings: z.object({

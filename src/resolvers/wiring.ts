@@ -4,29 +4,58 @@
 import { createJiraGateway } from '../infra/jira/jira-gateway';
 import { createDestinationStore } from '../infra/storage/destination-store';
 import { createSettingsStore } from '../infra/storage/settings-store';
-import { createSnapshotStore } from '../infra/storage/snapshot-store';
+import { createRollupStore, createRunStore } from '../infra/storage/rollup-store';
+import { createViewerCache } from '../infra/storage/viewer-cache';
+import { createReconcileQueue } from '../infra/queue/reconcile-queue';
+import { createRollupJira } from '../infra/jira/rollup-queries';
+import type { RetryPolicy } from '../infra/jira/jira-client';
 import { AppError } from '../domain/errors';
 import { destinationsService } from '../services/destinations-service';
 import { epicService } from '../services/epic-service';
-import { portfolioService, type SiteRollup } from '../services/portfolio-service';
+import { freshnessService } from '../services/freshness-service';
+import { portfolioService } from '../services/portfolio-service';
+import { reconcileService } from '../services/reconcile-service';
 import { settingsService } from '../services/settings-service';
 import type { Clock, JiraPort } from '../services/ports';
 
 const clock: Clock = { now: () => new Date() };
+const EVENT_RETRY: RetryPolicy = { maxRetries: 2, baseDelayMs: 200, budgetMs: 5_000 };
 
 /** Services as a resolver uses them; built per invocation so nothing leaks between calls. */
 export function services() {
   const jira = createJiraGateway();
   const destinations = createDestinationStore();
   const settings = createSettingsStore();
-  const snapshots = createSnapshotStore<SiteRollup>('portfolio');
-  const portfolio = portfolioService({ jira, destinations, settings, snapshots, clock });
+  const { rollups, runs, reconcile, freshness } = backgroundServices();
+  const currentRun = () => runs.get();
+  const startReconcile = async () => {
+    await reconcile.start('app');
+  };
+  const viewers = createViewerCache();
+  const portfolio = portfolioService({ jira, destinations, settings, rollups, clock, currentRun, startReconcile, viewers });
   return {
     jira,
     destinations: destinationsService({ store: destinations, jira, clock }),
     settings: settingsService({ store: settings, jira }),
     portfolio,
-    epic: epicService({ jira, destinations, settings, clock, onChanged: (at) => portfolio.invalidate(at) }),
+    epic: epicService({ jira, destinations, settings, clock, rollups, currentRun, viewers, onEpicChanged: (epic) => freshness.epicChanged(epic) }),
+    reconcile,
+  };
+}
+
+/** The stored rollups and what keeps them fresh: shared by resolvers, the trigger, the consumer and the schedule. */
+export function backgroundServices() {
+  const rollups = createRollupStore();
+  const runs = createRunStore();
+  const settings = createSettingsStore();
+  const jira = createRollupJira();
+  return {
+    rollups,
+    runs,
+    jira,
+    reconcile: reconcileService({ jira, store: rollups, runs, queue: createReconcileQueue(), settings, clock }),
+    // An event handler retries briefly and then hands the event back to Forge, which redelivers it later.
+    freshness: freshnessService({ jira: createRollupJira(EVENT_RETRY), store: rollups, runs, settings, clock }),
   };
 }
 

@@ -1,27 +1,58 @@
 /**
- * One epic seen from its destination (the issue panel), and changing the destination it serves.
+ * One epic seen from its destination (the issue panel), and changing the destination it serves. Progress,
+ * share and forecast come from the stored rollups (a bounded number of storage calls, whatever the size of
+ * the destination); the epic's own fields come from Jira as the caller sees it, so the panel is never behind
+ * on the epic itself. Before the first rollup exists they are computed on view.
  */
-import type { DestinationView, EpicAlignment, EpicRef } from '../contract';
+import type { DestinationView, EpicAlignment, EpicRef, Freshness } from '../contract';
+import { alignEpic, alignmentWarning } from '../domain/alignment';
 import { AppError, fail, ok, type Result } from '../domain/errors';
-import { emptyProgress } from '../domain/progress';
+import { emptyProgress, shareOf } from '../domain/progress';
 import { rollupEpic } from '../domain/rollup';
-import type { Destination, Epic } from '../domain/types';
+import type { Destination, Epic, EpicRollup, StatusCategory, Warning } from '../domain/types';
 import { effectiveEstimate } from './settings-service';
 import type { Clock, DestinationStore, IssueSummary, JiraPort, SettingsStore } from './ports';
+import type { ReconcileRun, RollupStore, StoredSite, ViewerCache } from './rollup-ports';
+import { compareKeys, destinationEntry, estimateKeyOf, isLive } from './stored-rollup';
+import { freshnessOf, viewerLookups } from './portfolio-service';
 
 export interface EpicDeps {
   jira: JiraPort;
   destinations: DestinationStore;
   settings: SettingsStore;
   clock: Clock;
+  rollups?: RollupStore;
+  currentRun?: () => Promise<ReconcileRun | undefined>;
+  viewers?: ViewerCache;
   /** Called after the app changes an epic's destination (its own writes raise no event it listens to). */
-  onChanged?: (at: string) => Promise<void>;
+  onEpicChanged?: (epic: { id: string; key: string; summary: string; projectKey: string; statusCategory: StatusCategory; destinationId: string | null }) => Promise<void>;
 }
+
+type EpicLike = Pick<Epic, 'key' | 'summary' | 'projectKey' | 'statusCategory'>;
 
 export function epicService(deps: EpicDeps) {
   const { jira } = deps;
+  const lookups = viewerLookups(jira, deps.viewers);
 
-  async function describe(accountId: string, issue: IssueSummary, reconcileIds: string[] = []): Promise<EpicAlignment> {
+  /** Read ahead of the issue itself, so the Jira calls of a view go out together. */
+  interface Prefetched {
+    stored: StoredSite | undefined;
+    canEdit?: { issueId: string; value: Promise<boolean> };
+    visible: Promise<Set<string>>;
+  }
+
+  async function prefetch(accountId: string, issueKey: string): Promise<Prefetched> {
+    const stored = deps.rollups ? await deps.rollups.load() : undefined;
+    const guessedId = stored?.epics.get(issueKey)?.id;
+    const prefetched: Prefetched = { stored, visible: lookups.visible(accountId) };
+    // Ids never change, so the stored id lets the edit check run alongside the issue read.
+    if (guessedId) prefetched.canEdit = { issueId: guessedId, value: jira.canEditIssue(accountId, guessedId) };
+    prefetched.visible.catch(() => undefined);
+    prefetched.canEdit?.value.catch(() => undefined);
+    return prefetched;
+  }
+
+  async function describe(accountId: string, issue: IssueSummary, reconcileIds: string[] = [], prefetched?: Prefetched): Promise<EpicAlignment> {
     const base = { key: issue.key, summary: issue.summary, projectKey: issue.projectKey, isEpic: issue.hierarchyLevel === 1 };
     if (!base.isEpic) {
       return {
@@ -29,28 +60,14 @@ export function epicService(deps: EpicDeps) {
         forecast: null, siblings: [], hiddenSiblings: 0, warnings: [], canEdit: false,
       };
     }
-    const [settings, destinations, meta] = await Promise.all([deps.settings.get(), deps.destinations.list(), jira.siteMeta()]);
-    const estimate = effectiveEstimate(settings.estimateField, meta);
-    const epic: Epic = {
-      id: issue.id,
-      key: issue.key,
-      summary: issue.summary,
-      projectKey: issue.projectKey,
-      statusCategory: issue.statusCategory,
-      destinationId: destinationIdFromField(issue.destinationValue),
-    };
-    const known = epic.destinationId ? destinations.find((d) => d.id === epic.destinationId) : undefined;
-    // Siblings come from search, which may lag behind a change the app just made: the epic itself is
-    // always taken from the issue read, and a sibling list is corrected for it.
-    const siblingsFromSearch = known ? await jira.epicsOfDestination(meta, known.id, [issue.id, ...reconcileIds]) : [];
-    const epics = [...siblingsFromSearch.filter((e) => e.key !== epic.key && e.destinationId === known?.id), epic];
-    const items = await jira.children(meta, epics.map((e) => e.key), estimate);
-    const rollup = rollupEpic({ destinations, epics, items, settings, today: deps.clock.now().toISOString().slice(0, 10), epic });
+    const computed = (await fromStore(issue, prefetched)) ?? (await live(issue, reconcileIds));
+    const { rollup, epics, known, freshness } = computed;
+    const epic = { key: issue.key };
 
     const [canEdit, visible, names] = await Promise.all([
-      jira.canEditIssue(accountId, issue.id),
-      jira.browsableProjects(accountId, await jira.projects()),
-      known ? jira.userNames(known.deliveryLead ? [known.businessOwner, known.deliveryLead] : [known.businessOwner]) : Promise.resolve(new Map<string, string>()),
+      prefetched?.canEdit?.issueId === issue.id ? prefetched.canEdit.value : jira.canEditIssue(accountId, issue.id),
+      prefetched?.visible ?? lookups.visible(accountId),
+      known ? lookups.names(known.deliveryLead ? [known.businessOwner, known.deliveryLead] : [known.businessOwner]) : Promise.resolve(new Map<string, string>()),
     ]);
 
     const progressByEpic = new Map(rollup.destination?.perEpic.map((p) => [p.epicKey, p.progress]) ?? []);
@@ -79,7 +96,104 @@ export function epicService(deps: EpicDeps) {
       hiddenSiblings: others.length - siblings.length,
       warnings: rollup.warnings,
       canEdit,
+      freshness,
     };
+  }
+
+  interface Computed {
+    rollup: EpicRollup;
+    /** The epics on the same destination, this one included. */
+    epics: EpicLike[];
+    known: Destination | undefined;
+    freshness: Freshness;
+  }
+
+  /** From the stored rollups, with the rules of `rollupEpic`; `undefined` when none is stored yet. */
+  async function fromStore(issue: IssueSummary, prefetched?: Prefetched): Promise<Computed | undefined> {
+    if (!deps.rollups) return undefined;
+    const [stored, settings, destinations, run] = await Promise.all([
+      prefetched ? prefetched.stored : deps.rollups.load(),
+      deps.settings.get(),
+      deps.destinations.list(),
+      deps.currentRun ? deps.currentRun().catch(() => undefined) : Promise.resolve(undefined),
+    ]);
+    if (!stored) return undefined;
+    const now = deps.clock.now();
+    const today = now.toISOString().slice(0, 10);
+    const destinationId = destinationIdFromField(issue.destinationValue);
+    const storedEntry = stored.epics.get(issue.key);
+    // The epic's fields as the caller just read them from Jira; its progress as stored.
+    const entry = {
+      ...(storedEntry ?? { doneDays: {}, unestimatedKeys: [], progress: emptyProgress(), pAt: 0 }),
+      key: issue.key, id: issue.id, summary: issue.summary, projectKey: issue.projectKey, statusCategory: issue.statusCategory, destinationId, fAt: now.getTime(),
+    };
+    const scope = new Set(settings.projectKeys);
+    const inScope = (projectKey: string) => scope.size === 0 || scope.has(projectKey);
+    const destinationsById = new Map(destinations.map((d) => [d.id, d]));
+    const alignment = alignEpic(destinationId, destinationsById);
+    const known = destinationId ? destinationsById.get(destinationId) : undefined;
+    const warnings: Warning[] = [];
+    const problem = alignmentWarning(alignment, [issue.key]);
+    if (problem) warnings.push(problem);
+
+    const sameDestination = known
+      ? [...stored.epics.values()].filter((e) => isLive(e) && e.key !== issue.key && e.destinationId === known.id && inScope(e.projectKey))
+      : [];
+    const members = inScope(entry.projectKey) && known ? [...sameDestination, entry] : sameDestination;
+    members.sort((a, b) => compareKeys(a.key, b.key));
+    const destination = alignment.kind === 'aligned' || alignment.kind === 'archived'
+      ? destinationEntry(alignment.destination, members.map((e) => ({ entry: e })), { settings, today, forecasts: { ...stored.forecasts } })
+      : null;
+    let share: EpicRollup['share'] = null;
+    if (!inScope(entry.projectKey)) {
+      warnings.push({
+        code: 'OUT_OF_SCOPE',
+        message: `Project ${entry.projectKey} is outside the app's scope, so this epic's work is not counted toward any destination; add the project in Settings to count it.`,
+        refs: [entry.key],
+      });
+    } else {
+      const n = entry.progress.estimate.unestimated;
+      if (n > 0 && settings.estimateField.kind !== 'none') {
+        warnings.push({ code: 'UNESTIMATED_WORK', message: `${n} ${n === 1 ? 'issue' : 'issues'} in this epic ${n === 1 ? 'has' : 'have'} no estimate: counted in the issue count but not in the estimate.` });
+      }
+      share = destination === null ? null : shareOf(entry.progress, destination.progress);
+    }
+    let estimateKey: string | undefined;
+    try {
+      estimateKey = estimateKeyOf(effectiveEstimate(settings.estimateField, await jira.siteMeta()));
+    } catch {
+      estimateKey = undefined;
+    }
+    const recalculating = run !== undefined && run.phase !== 'done' && run.phase !== 'failed';
+    return {
+      rollup: { epicKey: issue.key, alignment, progress: entry.progress, destination, share, warnings },
+      epics: members,
+      known,
+      freshness: freshnessOf(stored, now, recalculating, estimateKey),
+    };
+  }
+
+  /** Computed from Jira on this view (no stored rollup yet). */
+  async function live(issue: IssueSummary, reconcileIds: string[]): Promise<Computed> {
+    const [settings, destinations, meta] = await Promise.all([deps.settings.get(), deps.destinations.list(), jira.siteMeta()]);
+    const estimate = effectiveEstimate(settings.estimateField, meta);
+    const epic: Epic = {
+      id: issue.id,
+      key: issue.key,
+      summary: issue.summary,
+      projectKey: issue.projectKey,
+      statusCategory: issue.statusCategory,
+      destinationId: destinationIdFromField(issue.destinationValue),
+    };
+    const known = epic.destinationId ? destinations.find((d) => d.id === epic.destinationId) : undefined;
+    // Siblings come from search, which may lag behind a change the app just made: the epic itself is
+    // always taken from the issue read, and a sibling list is corrected for it.
+    const siblingsFromSearch = known ? await jira.epicsOfDestination(meta, known.id, [issue.id, ...reconcileIds]) : [];
+    const epics = [...siblingsFromSearch.filter((e) => e.key !== epic.key && e.destinationId === known?.id), epic];
+    const items = await jira.children(meta, epics.map((e) => e.key), estimate);
+    const now = deps.clock.now();
+    const rollup = rollupEpic({ destinations, epics, items, settings, today: now.toISOString().slice(0, 10), epic });
+    return { rollup, epics, known, freshness: { source: 'live', reconciledAt: null, updatedAt: now.toISOString(), ageSeconds: 0, stale: false, recalculating: false } };
   }
 
   async function visibleIssue(issueKey: string): Promise<IssueSummary> {
@@ -90,7 +204,8 @@ export function epicService(deps: EpicDeps) {
 
   return {
     async alignment(accountId: string, issueKey: string): Promise<EpicAlignment> {
-      return describe(accountId, await visibleIssue(issueKey));
+      const [issue, prefetched] = await Promise.all([visibleIssue(issueKey), prefetch(accountId, issueKey)]);
+      return describe(accountId, issue, [], prefetched);
     },
 
     async setDestination(accountId: string, issueKey: string, destinationId: string | null): Promise<Result<EpicAlignment>> {
@@ -116,7 +231,7 @@ export function epicService(deps: EpicDeps) {
       }
       const meta = await jira.siteMeta();
       await jira.writeDestinationField(meta, issue.id, value);
-      await deps.onChanged?.(deps.clock.now().toISOString());
+      await deps.onEpicChanged?.({ id: issue.id, key: issue.key, summary: issue.summary, projectKey: issue.projectKey, statusCategory: issue.statusCategory, destinationId: value?.id ?? null });
       return ok(await describe(accountId, { ...issue, destinationValue: value }, [issue.id]));
     },
   };

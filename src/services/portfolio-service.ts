@@ -1,31 +1,39 @@
 /**
- * The portfolio: every destination's rollup plus the off-route figures. The aggregate is computed as the
- * app over every project in scope and kept as a snapshot until an issue event marks it stale; what each
- * person sees of it is then cut to the epics they may browse.
+ * The portfolio: every destination's rollup plus the off-route figures. Aggregates are read from the stored
+ * rollups (kept fresh by issue events, rebuilt in the background) in a bounded number of storage calls, and
+ * assembled per view from per-epic entries; what each person sees is then cut to the epics they may browse.
+ * Before the first rollup exists the portfolio is computed on view, and the first rebuild is started.
  */
-import type { DestinationRollup, EpicRef, Portfolio, PortfolioJql } from '../contract';
+import type { DestinationRollup, EpicRef, Freshness, Portfolio, PortfolioJql } from '../contract';
 import { rollupPortfolio } from '../domain/rollup';
-import type { DestinationStatus, Epic, PortfolioRollup } from '../domain/types';
+import type { Destination, DestinationStatus, Settings } from '../domain/types';
 import { effectiveEstimate } from './settings-service';
-import type { Clock, DestinationStore, JiraPort, SettingsStore, SnapshotStore } from './ports';
+import type { Clock, DestinationStore, JiraPort, SettingsStore } from './ports';
+import type { ReconcileRun, RollupStore, StoredSite, ViewerCache } from './rollup-ports';
+import { assemblePortfolio, compareKeys, estimateKeyOf, isLive, type SiteRollup } from './stored-rollup';
 
-/** What is stored: the app-level computation, free of anything user-specific. */
-export interface SiteRollup {
-  asOf: string;
-  computedAt: string;
-  rollup: PortfolioRollup;
-  epics: Array<Pick<Epic, 'key' | 'summary' | 'projectKey' | 'statusCategory'>>;
-  jql: { epicTypeIds: string[]; standardTypeIds: string[]; fieldName: string; projectKeys: string[] };
-}
+export type { SiteRollup };
 
 export interface PortfolioDeps {
   jira: JiraPort & { fieldName(): Promise<string> };
   destinations: DestinationStore;
   settings: SettingsStore;
-  snapshots: SnapshotStore<SiteRollup>;
+  rollups: RollupStore;
   clock: Clock;
-  /** A snapshot older than this is recomputed even without events (events can be lost or late). */
-  maxAgeMs?: number;
+  /** The running recalculation, if any (to say so on screen). */
+  currentRun?: () => Promise<ReconcileRun | undefined>;
+  /** Starts the first recalculation when there is no stored rollup yet. */
+  startReconcile?: () => Promise<void>;
+  viewers?: ViewerCache;
+}
+
+/** Which projects `accountId` may browse, and people's names: through the viewer cache when there is one. */
+export function viewerLookups(jira: JiraPort, viewers: ViewerCache | undefined) {
+  const loadVisible = async (accountId: string) => jira.browsableProjects(accountId, await jira.projects());
+  return {
+    visible: (accountId: string) => (viewers ? viewers.visibleProjects(accountId, () => loadVisible(accountId)) : loadVisible(accountId)),
+    names: (ids: string[]) => (viewers ? viewers.userNames(ids, (missing) => jira.userNames(missing)) : jira.userNames(ids)),
+  };
 }
 
 export interface PortfolioFilters {
@@ -34,13 +42,30 @@ export interface PortfolioFilters {
   status?: DestinationStatus[];
 }
 
-const DEFAULT_MAX_AGE_MS = 15 * 60 * 1000;
+/**
+ * The last assembled portfolio in this process (a warm Forge container reuses it). Keyed by a fingerprint of
+ * every input, so it can only be reused when the answer would be the same. Treated as read-only.
+ */
+let lastAssembled: { fingerprint: string; rollup: SiteRollup['rollup']; epics: SiteRollup['epics'] } | undefined;
+
 /** JQL links list epic keys up to this many; beyond it the link would not fit in a URL. */
 const MAX_KEYS_IN_LINK = 200;
+/** The daily recalculation should have run; after this long without one the figures are called stale. */
+const MAX_RECONCILE_AGE_MS = 36 * 60 * 60 * 1000;
+
+export interface CurrentSite {
+  site: SiteRollup;
+  freshness: Freshness;
+  stored?: StoredSite;
+  destinations: Destination[];
+  settings: Settings;
+}
 
 export function portfolioService(deps: PortfolioDeps) {
   const { jira, clock } = deps;
+  const lookups = viewerLookups(jira, deps.viewers);
 
+  /** The whole portfolio computed from Jira on this view: the path before any rollup is stored. */
   async function compute(scopeOverride?: string[]): Promise<SiteRollup> {
     const started = clock.now();
     const [settings, destinations, meta, fieldName] = await Promise.all([
@@ -74,32 +99,88 @@ export function portfolioService(deps: PortfolioDeps) {
     };
   }
 
-  async function current(): Promise<SiteRollup> {
-    const [stored, dirtyAt] = await Promise.all([deps.snapshots.read(), deps.snapshots.dirtyAt()]);
-    const maxAge = deps.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
-    if (stored) {
-      const fresh = clock.now().getTime() - Date.parse(stored.computedAt) < maxAge;
-      const untouched = dirtyAt === undefined || dirtyAt < stored.computedAt;
-      if (fresh && untouched) return stored.data;
+  /** The app-level portfolio from the stored rollups, or computed on view when there are none yet. */
+  async function current(scopeOverride?: string[]): Promise<CurrentSite> {
+    const [stored, settings, destinations, run] = await Promise.all([
+      deps.rollups.load(),
+      deps.settings.get(),
+      deps.destinations.list(),
+      deps.currentRun ? deps.currentRun().catch(() => undefined) : Promise.resolve(undefined),
+    ]);
+    const now = clock.now();
+    const recalculating = run !== undefined && run.phase !== 'done' && run.phase !== 'failed';
+    if (!stored) {
+      // First view after install: answer now, and build the rollup in the background for the next views.
+      if (!recalculating) await deps.startReconcile?.().catch(() => undefined);
+      const site = await compute(scopeOverride);
+      return {
+        site,
+        destinations,
+        settings,
+        freshness: { source: 'live', reconciledAt: null, updatedAt: site.computedAt, ageSeconds: 0, stale: false, recalculating: deps.startReconcile !== undefined || recalculating },
+      };
     }
-    const computed = await compute();
-    await deps.snapshots.write(computed, computed.computedAt);
-    return computed;
+    const projectKeys = scopeOverride ?? settings.projectKeys;
+    const today = now.toISOString().slice(0, 10);
+    // Everything the assembly reads, so a view that follows an unchanged one reuses its result.
+    const fingerprint = [
+      stored.version, stored.deltaCount, stored.newestDeltaAt ?? 0, settings.version, JSON.stringify(settings.estimateField),
+      settings.throughputWeeks, projectKeys.join(','), today, destinations.map((d) => `${d.id}:${d.version}`).join(','),
+    ].join('|');
+    let assembled = lastAssembled?.fingerprint === fingerprint ? lastAssembled : undefined;
+    if (!assembled) {
+      const forecasts = { ...stored.forecasts };
+      const rollup = assemblePortfolio({
+        destinations,
+        epics: stored.epics.values(),
+        orphans: stored.orphans.values(),
+        settings: { ...settings, projectKeys },
+        today,
+        includeArchived: true,
+        forecasts,
+      });
+      if (JSON.stringify(forecasts) !== JSON.stringify(stored.forecasts)) await deps.rollups.saveForecasts(forecasts);
+      const epics = [...stored.epics.values()].filter(isLive).sort((a, b) => compareKeys(a.key, b.key))
+        .map(({ key, summary, projectKey, statusCategory }) => ({ key, summary, projectKey, statusCategory }));
+      assembled = { fingerprint, rollup, epics };
+      lastAssembled = assembled;
+    }
+    const { rollup, epics } = assembled;
+    const estimateKey = await currentEstimateKey(settings);
+    const freshness = freshnessOf(stored, now, recalculating, estimateKey);
+    // Figures in another estimate measure cannot be patched by events: rebuild them (once; a run joins).
+    if (estimateKey !== undefined && estimateKey !== stored.head.estimateKey && !recalculating) {
+      await deps.startReconcile?.().catch(() => undefined);
+      freshness.recalculating = deps.startReconcile !== undefined;
+    }
+    return {
+      site: { asOf: today, computedAt: freshness.updatedAt, rollup, epics, jql: { ...stored.head.jql, projectKeys } },
+      freshness,
+      stored,
+      destinations,
+      settings,
+    };
+  }
+
+  async function currentEstimateKey(settings: Settings): Promise<string | undefined> {
+    try {
+      return estimateKeyOf(effectiveEstimate(settings.estimateField, await jira.siteMeta()));
+    } catch {
+      return undefined;
+    }
   }
 
   return {
     /** The portfolio as `accountId` may see it. */
     async get(accountId: string, filters: PortfolioFilters): Promise<Portfolio> {
-      const site = filters.projectKey ? await compute([filters.projectKey]) : await current();
-      const projects = await jira.projects();
-      const visible = await jira.browsableProjects(accountId, projects);
+      const [{ site, freshness }, visible] = await Promise.all([current(filters.projectKey ? [filters.projectKey] : undefined), lookups.visible(accountId)]);
       const epicsByKey = new Map(site.epics.map((e) => [e.key, e]));
 
       const statuses = new Set<DestinationStatus>(filters.status ?? ['draft', 'active', 'achieved']);
       const entries = site.rollup.destinations.filter(
         (d) => statuses.has(d.destination.status) && (filters.owner === undefined || d.destination.businessOwner === filters.owner),
       );
-      const names = await jira.userNames(entries.map((d) => d.destination.businessOwner));
+      const names = await lookups.names(entries.map((d) => d.destination.businessOwner));
 
       const destinations: DestinationRollup[] = entries.map((entry) => {
         const d = entry.destination;
@@ -144,19 +225,44 @@ export function portfolioService(deps: PortfolioDeps) {
         // Warnings name issue keys: only those the viewer may browse are kept.
         warnings: site.rollup.warnings.map((w) => (w.refs ? { ...w, refs: w.refs.filter((r) => isVisibleRef(r, epicsByKey, visible)) } : w)),
         jql: linksFor(site, entries.map((e) => ({ id: e.destination.id, epicKeys: e.epicKeys }))),
+        freshness,
       };
     },
 
-    /** Mark the stored snapshot stale (an issue changed). */
-    async invalidate(at: string): Promise<void> {
-      await deps.snapshots.markDirty(at);
-    },
-
     compute,
+    current,
   };
 }
 
 export type PortfolioService = ReturnType<typeof portfolioService>;
+
+/** How fresh stored figures are, and whether anything says they may be behind Jira. */
+export function freshnessOf(stored: StoredSite, now: Date, recalculating: boolean, estimateKey: string | undefined): Freshness {
+  const reconciledAt = stored.head.builtFrom;
+  const newest = Math.max(Date.parse(reconciledAt), stored.newestDeltaAt ?? 0);
+  const updatedAt = new Date(newest).toISOString();
+  const reasons: string[] = [];
+  if (stored.pendingSince !== undefined) {
+    reasons.push(`Some changes made in Jira since ${stored.pendingSince} could not be applied yet (Jira or storage did not answer); the app keeps retrying.`);
+  }
+  if (estimateKey !== undefined && estimateKey !== stored.head.estimateKey) {
+    reasons.push('The estimate setting changed since the last recalculation: estimate figures use the previous measure until it runs again.');
+  }
+  if (now.getTime() - Date.parse(stored.head.finishedAt) > MAX_RECONCILE_AGE_MS) {
+    reasons.push(`The last full recalculation finished ${stored.head.finishedAt}; the daily one has not run since.`);
+  }
+  const freshness: Freshness = {
+    source: 'stored',
+    reconciledAt,
+    updatedAt,
+    ageSeconds: Math.max(0, Math.round((now.getTime() - newest) / 1000)),
+    stale: reasons.length > 0,
+    recalculating,
+  };
+  if (reasons.length > 0) freshness.staleReason = reasons.join(' ');
+  if (stored.pendingSince !== undefined) freshness.pendingSince = stored.pendingSince;
+  return freshness;
+}
 
 function isVisibleRef(ref: string, epics: Map<string, { projectKey: string }>, visible: Set<string>): boolean {
   if (/^D-\d+$/.test(ref)) return true;

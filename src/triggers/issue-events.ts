@@ -1,26 +1,26 @@
 /**
- * Issue created / updated / deleted: the stored portfolio no longer reflects Jira, so it is marked stale and
- * the next view recomputes it. Events can arrive late and twice; marking stale is idempotent.
+ * Issue created / updated / deleted: bring the stored rollups up to date with what the change touched.
+ * Events can arrive late, twice or out of order; the service re-reads Jira and stamps each fact with the
+ * time it was read, so any delivery order ends in the same figures. A transient failure (Jira or storage)
+ * asks Forge to deliver the event again and marks the figures as waiting, so the screen says they are stale.
  */
 import { InvocationError, InvocationErrorCode } from '@forge/events';
 import { AppError } from '../domain/errors';
-import { createSnapshotStore } from '../infra/storage/snapshot-store';
-import type { SiteRollup } from '../services/portfolio-service';
+import type { IssueEvent } from '../services/freshness-service';
+import { backgroundServices } from '../resolvers/wiring';
 
-export interface IssueEventPayload {
-  eventType?: string;
-  issue?: { id?: string; key?: string };
-}
+/** Seconds before Forge delivers a failed event again (Forge allows up to 900). */
+const RETRY_AFTER_SECONDS = 30;
 
-export async function handleIssueEvent(event: IssueEventPayload): Promise<InvocationError | { ok: true; marked: string }> {
+export async function handleIssueEvent(event: IssueEvent & { retryContext?: { retryCount?: number } }): Promise<InvocationError | { ok: true; deltas: number }> {
+  const { freshness } = backgroundServices();
   try {
-    const at = new Date().toISOString();
-    await createSnapshotStore<SiteRollup>('portfolio').markDirty(at);
-    return { ok: true, marked: at };
+    const { deltas } = await freshness.handle(event);
+    return { ok: true, deltas };
   } catch (error) {
-    // Storage hiccup: ask Forge to deliver the event again rather than leave a stale figure unmarked.
-    const message = error instanceof AppError ? error.message : 'unexpected failure';
-    console.warn(`issue event ${event.issue?.key ?? '?'} not processed: ${message}`);
-    return new InvocationError({ retryAfter: 30, retryReason: InvocationErrorCode.FUNCTION_RETRY_REQUEST });
+    const message = error instanceof AppError ? error.message : error instanceof Error ? error.message : 'unexpected failure';
+    console.warn(`issue event ${event.issue?.key ?? '?'} not applied yet: ${message}`);
+    if (event.issue?.id) await freshness.markPending(event.issue.id).catch(() => undefined);
+    return new InvocationError({ retryAfter: RETRY_AFTER_SECONDS, retryReason: InvocationErrorCode.FUNCTION_RETRY_REQUEST });
   }
 }

@@ -20,6 +20,18 @@ export const KEY = {
   destinationSequence: 'destination-id',
   settings: 'settings',
   /** Plain key-value entries. */
-  portfolioSnapshotPrefix: 'portfolio-snapshot:',
-  portfolioDirty: 'portfolio-dirty',
+  /** Stored rollups (rollup-store.ts): the head, generations, deltas, pending marks and the reconcile run. */
+  rollupHead: 'rollup-head',
+  rollupGenerationPrefix: 'rollup-gen:',
+  rollupDeltaPrefix: 'rollup-delta:',
+  rollupPendingPrefix: 'rollup-pending:',
+  rollupRun: 'rollup-run',
+  rollupForecasts: 'rollup-forecasts',
+  rollupCompacted: 'rollup-compacted',
+  /** Compare-and-set counters in the `sequence` entity (the only conditional writes Forge offers). */
+  rollupCompactionLease: 'rollup-compaction',
+  reconcileClaim: 'reconcile-claim',
+  /** Short-lived per-viewer Jira answers (viewer-cache.ts). */
+  viewerPrefix: 'viewer:',
+  userNames: 'user-names',
 } as const;

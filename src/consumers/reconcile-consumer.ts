@@ -1,0 +1,41 @@
+/**
+ * The background recalculation, one step per queue message (consumers get up to 900 s; a step stops well
+ * before). A failed step is delivered again and resumes from the saved progress; after Forge's last retry the
+ * run is marked failed and the previous complete rollup stays in use.
+ */
+import { InvocationError, InvocationErrorCode } from '@forge/events';
+import { AppError } from '../domain/errors';
+import { backgroundServices } from '../resolvers/wiring';
+
+/** Forge retries a consumer event at most 4 times. */
+const LAST_RETRY = 4;
+const RETRY_AFTER_SECONDS = 60;
+
+interface StepEvent {
+  body?: { runId?: unknown; step?: unknown };
+  retryContext?: { retryCount?: number };
+}
+
+export async function reconcileConsumer(event: StepEvent): Promise<InvocationError | { ok: true; outcome: string }> {
+  const runId = typeof event.body?.runId === 'string' ? event.body.runId : undefined;
+  const step = typeof event.body?.step === 'number' ? event.body.step : undefined;
+  if (runId === undefined || step === undefined) return { ok: true, outcome: 'ignored' };
+  const { reconcile } = backgroundServices();
+  try {
+    return { ok: true, outcome: await reconcile.step({ runId, step }) };
+  } catch (error) {
+    const message = error instanceof AppError ? error.message : error instanceof Error ? error.message : 'unexpected failure';
+    if ((event.retryContext?.retryCount ?? 0) >= LAST_RETRY) {
+      await reconcile.fail({ runId }, message).catch(() => undefined);
+      return { ok: true, outcome: 'failed' };
+    }
+    console.warn(`recalculation ${runId} step ${step} failed, will retry: ${message}`);
+    return new InvocationError({ retryAfter: RETRY_AFTER_SECONDS, retryReason: InvocationErrorCode.FUNCTION_RETRY_REQUEST });
+  }
+}
+
+/** Daily: rebuild everything, catching whatever events missed. May run twice; a second start joins the first. */
+export async function dailyReconcile(): Promise<{ ok: true; runId: string }> {
+  const run = await backgroundServices().reconcile.start('schedule');
+  return { ok: true, runId: run.runId };
+}

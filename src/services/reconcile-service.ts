@@ -1,0 +1,285 @@
+/**
+ * Background reconcile: rebuild every stored rollup from Jira into a new generation, in resumable steps run
+ * by a queue consumer, and switch the head only when the generation is complete. A run that fails half way
+ * leaves the previous rollup served. Requests are kept near the lower bound Jira allows: epics and children
+ * are read in pages of 100 with only the fields a rollup uses, children in `parent in (...)` batches large
+ * enough that only each batch's last page is partial.
+ */
+import type { Clock, EffectiveEstimate, SettingsStore, SiteMeta } from './ports';
+import type { ReconcileStatus } from '../contract';
+import type { EpicEntry, ReconcileRun, RollupHead, RollupJira, RollupStore, RunStore, StepQueue } from './rollup-ports';
+import { effectiveEstimate } from './settings-service';
+import { estimateKeyOf, figuresOf, type EpicFigures } from './stored-rollup';
+
+export interface ReconcileOptions {
+  /** Epics per `parent in (...)` batch. */
+  partitionSize?: number;
+  /** Batches read at the same time. */
+  concurrency?: number;
+  /** Work one step does before handing over to the next message (consumers get 900 s; keep a margin). */
+  stepBudgetMs?: number;
+  /** Cap on batches per step (tests use it to force many steps). */
+  maxPartitionsPerStep?: number;
+  /** Epic search pages per stored chunk (100 epics a page). */
+  pagesPerChunk?: number;
+}
+
+export interface ReconcileDeps {
+  jira: RollupJira;
+  store: RollupStore;
+  runs: RunStore;
+  queue: StepQueue;
+  settings: SettingsStore;
+  clock: Clock;
+  options?: ReconcileOptions;
+}
+
+/** A run not heard from for this long is considered dead; a new start may replace it. */
+export const STALLED_RUN_MS = 20 * 60 * 1000;
+
+export function reconcileService(deps: ReconcileDeps) {
+  const { jira, store, runs, clock } = deps;
+  const partitionSize = deps.options?.partitionSize ?? 200;
+  const concurrency = deps.options?.concurrency ?? 6;
+  const stepBudgetMs = deps.options?.stepBudgetMs ?? 600_000;
+  const maxPartitionsPerStep = deps.options?.maxPartitionsPerStep ?? Number.POSITIVE_INFINITY;
+  // Two pages of 100 epics with long summaries stay well under the 240 KiB value limit.
+  const pagesPerChunk = deps.options?.pagesPerChunk ?? 2;
+
+  const isActive = (run: ReconcileRun | undefined): boolean =>
+    run !== undefined && run.phase !== 'done' && run.phase !== 'failed' && clock.now().getTime() - Date.parse(run.updatedAt) < STALLED_RUN_MS;
+
+  async function save(run: ReconcileRun): Promise<void> {
+    run.updatedAt = clock.now().toISOString();
+    await runs.save(run);
+  }
+
+  return {
+    /** Start a run unless one is going; at most one start wins however many arrive together. */
+    async start(by: string): Promise<ReconcileRun> {
+      const current = await runs.get();
+      if (current && isActive(current)) return current;
+      const runNumber = Number((current?.runId ?? 'r0').replace(/^r/, '')) + 1;
+      const runId = `r${runNumber}`;
+      const now = clock.now().toISOString();
+      const run: ReconcileRun = {
+        runId,
+        generation: `${runId}-${clock.now().getTime().toString(36)}`,
+        startedAt: now,
+        updatedAt: now,
+        startedBy: by,
+        phase: 'epics',
+        step: 0,
+        epicChunks: 0,
+        epics: 0,
+        partitions: 0,
+        partitionsDone: [],
+        items: 0,
+        requests: 0,
+      };
+      if (!(await runs.claimStart(current?.runId ?? null, runId))) {
+        // Another start won the same run number a moment ago: that run is this one, perhaps not saved yet.
+        const winner = await runs.get();
+        return winner && winner.runId === runId ? winner : run;
+      }
+      await runs.save(run);
+      await deps.queue.push({ runId, step: 0 });
+      return run;
+    },
+
+    /** The run and the rollup in use, as the admin page shows them. */
+    async status(): Promise<ReconcileStatus> {
+      const [run, head] = await Promise.all([runs.get(), store.head()]);
+      return statusOf(run, head);
+    },
+
+    /**
+     * One step of a run. A message for another run or an old step is a duplicate delivery: it is dropped.
+     * Progress is saved as it goes, so a redelivered step resumes where the failed one stopped.
+     */
+    async step(message: { runId: string; step: number }): Promise<'dropped' | 'continued' | 'done'> {
+      const run = await runs.get();
+      if (!run || run.runId !== message.runId || run.step !== message.step || run.phase === 'done' || run.phase === 'failed') return 'dropped';
+      const deadline = Date.now() + stepBudgetMs;
+      let counted = jira.requests();
+      const settled = () => {
+        const now = jira.requests();
+        run.requests += now - counted;
+        counted = now;
+      };
+      const [settings, meta] = await Promise.all([deps.settings.get(), jira.siteMeta()]);
+      const estimate = effectiveEstimate(settings.estimateField, meta);
+      const today = run.startedAt.slice(0, 10);
+      const startedMs = Date.parse(run.startedAt);
+      let partitionsThisStep = 0;
+
+      while (Date.now() < deadline) {
+        if (run.phase === 'epics') {
+          const buffer: EpicEntry[] = [];
+          let token = run.epicToken;
+          for (let page = 0; page < pagesPerChunk; page++) {
+            const result = await jira.epicPage(meta, token);
+            buffer.push(...result.epics);
+            token = result.next;
+            if (token === undefined) break;
+          }
+          await store.writeEpicChunk(run.generation, run.epicChunks, buffer);
+          run.epicChunks += 1;
+          run.epics += buffer.length;
+          if (token === undefined) {
+            delete run.epicToken;
+            run.phase = 'children';
+            run.partitions = Math.ceil(run.epics / partitionSize);
+          } else {
+            run.epicToken = token;
+          }
+          settled();
+          await save(run);
+          continue;
+        }
+        if (run.phase === 'children') {
+          const keys = (await store.readEpicChunks(run.generation, run.epicChunks)).map((e) => e.key);
+          const done = new Set(run.partitionsDone);
+          const todo = Array.from({ length: run.partitions }, (_, i) => i).filter((i) => !done.has(i));
+          let next = 0;
+          // The first failure stops every worker before the step reports it, so no worker of a failed
+          // delivery is still writing when Forge delivers the step again.
+          let failure: unknown;
+          const worker = async () => {
+            while (failure === undefined && next < todo.length && Date.now() < deadline && partitionsThisStep < maxPartitionsPerStep) {
+              const index = todo[next++] as number;
+              partitionsThisStep += 1;
+              try {
+                const batch = keys.slice(index * partitionSize, (index + 1) * partitionSize);
+                const figures = await figuresOfBatch(batch, today, meta, estimate);
+                await store.writePartition(run.generation, index, [...figures.values()]);
+                run.partitionsDone.push(index);
+                run.items += [...figures.values()].reduce((n, f) => n + f.progress.count.total, 0);
+                // Saved per batch: a step cut short (timeout, crash) resumes after the last batch written.
+                settled();
+                await save(run);
+              } catch (error) {
+                failure ??= error;
+              }
+            }
+          };
+          await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker));
+          settled();
+          if (failure !== undefined) throw failure;
+          await save(run);
+          if (run.partitionsDone.length < run.partitions) break;
+          run.phase = 'orphans';
+          continue;
+        }
+        if (run.phase === 'orphans') {
+          const orphans = await jira.inFlightOrphans(meta, estimate);
+          await store.writeOrphans(run.generation, orphans.map((o) => ({ id: o.id, key: o.key, projectKey: o.projectKey, estimate: o.estimate, at: startedMs })));
+          run.items += orphans.length;
+          run.phase = 'finalize';
+          settled();
+          await save(run);
+          continue;
+        }
+        if (run.phase === 'finalize') {
+          const [epics, figures] = await Promise.all([store.readEpicChunks(run.generation, run.epicChunks), store.readPartitions(run.generation, run.partitions)]);
+          const byKey = new Map(figures.map((f) => [f.key, f]));
+          const entries: EpicEntry[] = epics.map((e) => {
+            const f = byKey.get(e.key);
+            // Every entry is as fresh as the run's start: an event newer than that still wins over it.
+            return { ...e, fAt: startedMs, pAt: startedMs, ...(f ? { progress: f.progress, doneDays: f.doneDays, unestimatedKeys: f.unestimatedKeys } : {}) };
+          });
+          const fieldName = await jira.fieldName();
+          await store.publish({
+            generation: run.generation,
+            shards: 1,
+            builtFrom: run.startedAt,
+            finishedAt: clock.now().toISOString(),
+            estimateKey: estimateKeyOf(estimate),
+            jql: { epicTypeIds: meta.epicTypeIds, standardTypeIds: meta.standardTypeIds, fieldName },
+            epics: entries.length,
+            items: run.items,
+          }, entries);
+          await store.clearPendingBefore(run.startedAt).catch(() => undefined);
+          run.phase = 'done';
+          run.finishedAt = clock.now().toISOString();
+          settled();
+          await save(run);
+          return 'done';
+        }
+        break;
+      }
+      run.step += 1;
+      await save(run);
+      await deps.queue.push({ runId: run.runId, step: run.step });
+      return 'continued';
+    },
+
+    /** The consumer gave up on a step: the run stops and the previous rollup stays in use. */
+    async fail(message: { runId: string }, reason: string): Promise<void> {
+      const run = await runs.get();
+      if (!run || run.runId !== message.runId || run.phase === 'done') return;
+      run.phase = 'failed';
+      run.error = reason;
+      await save(run);
+      await store.dropGeneration(run.generation).catch(() => undefined);
+    },
+  };
+
+  async function figuresOfBatch(keys: string[], today: string, meta: SiteMeta, estimate: EffectiveEstimate): Promise<Map<string, EpicFigures>> {
+    const children = await jira.childrenOf(meta, keys, estimate);
+    if (children !== null) return figuresOf(keys, children, today);
+    // An epic of the batch was deleted since it was listed: read the others one by one (rare).
+    const out = new Map<string, EpicFigures>();
+    for (const key of keys) {
+      const one = await jira.childrenOf(meta, [key], estimate);
+      for (const [k, f] of figuresOf([key], one ?? [], today)) out.set(k, f);
+    }
+    return out;
+  }
+}
+
+export type ReconcileService = ReturnType<typeof reconcileService>;
+
+/** Progress 0..1: listing epics is a tenth of the work, children batches most of it, the rest the end. */
+export function statusOf(run: ReconcileRun | undefined, head: RollupHead | undefined): ReconcileStatus {
+  let progress = 0;
+  if (run) {
+    switch (run.phase) {
+      case 'epics':
+        progress = 0.05;
+        break;
+      case 'children':
+        progress = 0.1 + 0.8 * (run.partitions === 0 ? 1 : run.partitionsDone.length / run.partitions);
+        break;
+      case 'orphans':
+        progress = 0.92;
+        break;
+      case 'finalize':
+        progress = 0.96;
+        break;
+      case 'done':
+        progress = 1;
+        break;
+      case 'failed':
+        progress = 0;
+        break;
+    }
+  }
+  return {
+    run: run
+      ? {
+          runId: run.runId,
+          phase: run.phase,
+          startedAt: run.startedAt,
+          updatedAt: run.updatedAt,
+          startedBy: run.startedBy,
+          epics: run.epics,
+          items: run.items,
+          progress,
+          ...(run.finishedAt ? { finishedAt: run.finishedAt } : {}),
+          ...(run.error ? { error: run.error } : {}),
+        }
+      : null,
+    current: head ? { reconciledAt: head.builtFrom, finishedAt: head.finishedAt, epics: head.epics, items: head.items } : null,
+  };
+}

@@ -1,0 +1,195 @@
+/**
+ * Ports and stored shapes of the rollups kept in storage (the Scale plan): per-epic progress and forecast
+ * inputs, in-flight orphans, and the deltas that issue events write between two reconciles.
+ *
+ * Every stored fact carries `at`, the time (ms) the app read it from Jira. Facts are applied newest-first by
+ * that time, never by arrival order, so late, duplicated or reordered events and a reconcile running at the
+ * same time all converge on the newest read of Jira.
+ */
+import type { Forecast, Progress, StatusCategory } from '../domain/types';
+import type { EffectiveEstimate, SiteMeta } from './ports';
+
+/** One epic as stored: its own fields, and the progress of its direct children. */
+export interface EpicEntry {
+  key: string;
+  id: string;
+  summary: string;
+  projectKey: string;
+  statusCategory: StatusCategory;
+  /** The id in the Business destination field, `null` when empty. */
+  destinationId: string | null;
+  /** When the fields above were read. */
+  fAt: number;
+  progress: Progress;
+  /** Done children per resolution day (days since 1970-01-01), within the longest throughput window. */
+  doneDays: Record<string, number>;
+  /** A few keys of unestimated children, for the warning's refs. */
+  unestimatedKeys: string[];
+  /** When the progress was read. */
+  pAt: number;
+  /** Set when the epic was deleted in Jira (kept as a tombstone so an older fact cannot bring it back). */
+  deleted?: true;
+}
+
+/** An issue with no epic that is in flight: it counts as off-route. `projectKey: null` is a tombstone. */
+export interface OrphanEntry {
+  key: string;
+  projectKey: string | null;
+  estimate: number | null;
+  at: number;
+}
+
+export type RollupDelta =
+  | { t: 'fields'; at: number; key: string; id: string; summary: string; projectKey: string; statusCategory: StatusCategory; destinationId: string | null }
+  | { t: 'progress'; at: number; key: string; progress: Progress; doneDays: Record<string, number>; unestimatedKeys: string[] }
+  | { t: 'deleted'; at: number; key: string }
+  | { t: 'orphan'; at: number; id: string; key: string; projectKey: string | null; estimate: number | null };
+
+/** What the JQL links need, captured when the rollup was built. */
+export interface RollupJqlMeta {
+  epicTypeIds: string[];
+  standardTypeIds: string[];
+  fieldName: string;
+}
+
+/** Points at the complete generation readers use. Switched only when a reconcile has finished. */
+export interface RollupHead {
+  generation: string;
+  /** Shards the epics are spread over (by a hash of the key). */
+  shards: number;
+  /** When the reconcile that built it started reading Jira (ISO); every entry is at least this fresh. */
+  builtFrom: string;
+  /** When it finished (ISO). */
+  finishedAt: string;
+  /** The estimate measure the figures use, e.g. `points:customfield_10016`. */
+  estimateKey: string;
+  jql: RollupJqlMeta;
+  epics: number;
+  items: number;
+  /** The generation this one replaced, kept until the next switch for readers still on it. */
+  previousGeneration?: string;
+}
+
+/** Everything a surface needs, read in a bounded number of storage calls. */
+export interface StoredSite {
+  head: RollupHead;
+  epics: Map<string, EpicEntry>;
+  orphans: Map<string, OrphanEntry>;
+  /** Newest `at` among the deltas applied on top of the generation (ms), or undefined. */
+  newestDeltaAt?: number;
+  /** Oldest issue change that failed to apply and is waiting for a retry (ISO), if any. */
+  pendingSince?: string;
+  /** Identifies the shards' content (generation and compactions) and, with the deltas, everything read. */
+  version: string;
+  deltaCount: number;
+  /** Forecasts worked out by earlier views (see `ForecastMemo`). */
+  forecasts: Record<string, { fingerprint: string; forecast: Forecast }>;
+  storageCalls: number;
+}
+
+export type RunPhase = 'epics' | 'children' | 'orphans' | 'finalize' | 'done' | 'failed';
+
+/** A reconcile run, as the admin page shows it and as the consumer resumes it. */
+export interface ReconcileRun {
+  runId: string;
+  generation: string;
+  startedAt: string;
+  updatedAt: string;
+  finishedAt?: string;
+  startedBy: string;
+  phase: RunPhase;
+  /** The step the next queue message must carry (duplicates and stale messages are dropped). */
+  step: number;
+  /** `epics` phase: search paging position, and how many epic chunks are written. */
+  epicToken?: string;
+  epicChunks: number;
+  epics: number;
+  /** `children` phase: partitions of epic keys, and which are done. */
+  partitions: number;
+  partitionsDone: number[];
+  items: number;
+  requests: number;
+  error?: string;
+}
+
+export interface RollupStore {
+  /** The generation readers use plus the deltas on top; undefined before the first reconcile. */
+  load(): Promise<StoredSite | undefined>;
+  head(): Promise<RollupHead | undefined>;
+  /** Record facts read from Jira (one storage call for up to 25). */
+  writeDeltas(deltas: RollupDelta[]): Promise<void>;
+  /** Fold deltas into the head generation's shards when no one else is doing it; returns the number folded. */
+  compact(keepNewerThan?: number): Promise<number>;
+  /** Mark an issue whose change could not be applied yet; `clearPending` removes the mark. */
+  markPending(issueId: string, at: string): Promise<void>;
+  clearPending(issueId: string): Promise<void>;
+  /** Remove pending marks older than `before` (a reconcile read Jira after them). */
+  clearPendingBefore(before: string): Promise<void>;
+  /** Keep forecasts a view worked out, for the next views (best effort). */
+  saveForecasts(forecasts: StoredSite['forecasts']): Promise<void>;
+
+  // Reconcile: build a new generation, then switch the head.
+  writeEpicChunk(generation: string, index: number, epics: EpicEntry[]): Promise<void>;
+  readEpicChunks(generation: string, count: number): Promise<EpicEntry[]>;
+  writePartition(generation: string, index: number, progress: Array<Pick<EpicEntry, 'key' | 'progress' | 'doneDays' | 'unestimatedKeys'>>): Promise<void>;
+  readPartitions(generation: string, count: number): Promise<Array<Pick<EpicEntry, 'key' | 'progress' | 'doneDays' | 'unestimatedKeys'>>>;
+  writeOrphans(generation: string, orphans: OrphanEntry[]): Promise<void>;
+  /** Write the shards of a complete generation and point the head at it; the previous generation is removed. */
+  publish(head: RollupHead, epics: EpicEntry[]): Promise<void>;
+  /** Remove a generation's keys (a failed or superseded build). */
+  dropGeneration(generation: string): Promise<void>;
+}
+
+export interface RunStore {
+  get(): Promise<ReconcileRun | undefined>;
+  save(run: ReconcileRun): Promise<void>;
+  /** Claim the right to start a run (compare-and-set); false when another start won. */
+  claimStart(previousRunId: string | null, runId: string): Promise<boolean>;
+}
+
+/** Hands a reconcile step to the background queue. */
+export interface StepQueue {
+  push(message: { runId: string; step: number }): Promise<void>;
+}
+
+/** A child issue (hierarchy level 0) as the rollups need it. */
+export interface ChildFacts {
+  id: string;
+  key: string;
+  projectKey: string;
+  statusCategory: StatusCategory;
+  estimate: number | null;
+  resolved: string | null;
+  parentKey: string | null;
+}
+
+/** One issue re-read as the app after an event. */
+export type IssueFacts =
+  | { level: 1; epic: Omit<EpicEntry, 'fAt' | 'progress' | 'doneDays' | 'unestimatedKeys' | 'pAt'> }
+  | { level: 0; child: ChildFacts }
+  | { level: -1 };
+
+/** The Jira queries the rollups make, as the app. */
+export interface RollupJira {
+  siteMeta(): Promise<SiteMeta>;
+  fieldName(): Promise<string>;
+  /** One page of epics (all projects), with the fields an entry needs. */
+  epicPage(meta: SiteMeta, token: string | undefined): Promise<{ epics: EpicEntry[]; next: string | undefined }>;
+  /** Direct children of the given epics; `null` when Jira says one of the keys no longer exists. */
+  childrenOf(meta: SiteMeta, epicKeys: string[], estimate: EffectiveEstimate, reconcileIssueIds?: string[]): Promise<ChildFacts[] | null>;
+  /** In-flight standard issues with no epic (all projects). */
+  inFlightOrphans(meta: SiteMeta, estimate: EffectiveEstimate): Promise<ChildFacts[]>;
+  /** One issue by id; `null` when it no longer exists. */
+  issue(meta: SiteMeta, issueId: string, estimate: EffectiveEstimate): Promise<IssueFacts | null>;
+  /** Requests sent so far by this adapter (for the run's progress and the benchmark). */
+  requests(): number;
+}
+
+/**
+ * Per-viewer answers from Jira that a view needs but that change rarely (which projects a person may browse,
+ * people's display names), kept for a short time so a warm view asks Jira nothing.
+ */
+export interface ViewerCache {
+  visibleProjects(accountId: string, load: () => Promise<Set<string>>): Promise<Set<string>>;
+  userNames(accountIds: string[], load: (missing: string[]) => Promise<Map<string, string>>): Promise<Map<string, string>>;
+}
