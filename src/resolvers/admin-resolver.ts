@@ -1,81 +1,40 @@
 /** The admin page: destinations and settings, for Jira administrators only. */
 import Resolver from '@forge/resolver';
-import { define } from './define';
+import type { ResolverKey } from '../contract';
+import { define, type Handler } from './define';
 import { defineDestinationList, defineMe } from './shared-resolvers';
 import { requireAdmin, services } from './wiring';
+
+type Services = ReturnType<typeof services>;
 
 const resolver = new Resolver();
 defineMe(resolver);
 defineDestinationList(resolver);
 
-define(resolver, 'users/search', async (payload, caller) => {
-  const { jira } = services();
-  await requireAdmin(jira, caller.accountId);
-  return payload.query === '' ? [] : jira.searchUsers(payload.query);
-});
+/** A definition that only Jira administrators may call: checked against Jira on every call. */
+function defineAdmin<K extends ResolverKey>(key: K, run: (payload: Parameters<Handler<K>>[0], by: string, s: Services) => ReturnType<Handler<K>>): void {
+  define(resolver, key, async (payload, caller) => {
+    const s = services();
+    await requireAdmin(s.jira, caller.accountId);
+    return run(payload, caller.accountId, s);
+  });
+}
 
 define(resolver, 'destinations/get', async (payload) => services().destinations.get(payload.id));
-
-define(resolver, 'destinations/create', async (payload, caller) => {
-  const s = services();
-  await requireAdmin(s.jira, caller.accountId);
-  return s.destinations.create(caller.accountId, payload.draft);
-});
-
-define(resolver, 'destinations/update', async (payload, caller) => {
-  const s = services();
-  await requireAdmin(s.jira, caller.accountId);
-  return s.destinations.update(caller.accountId, payload.id, payload.version, payload.draft);
-});
-
-define(resolver, 'destinations/reorder', async (payload, caller) => {
-  const s = services();
-  await requireAdmin(s.jira, caller.accountId);
-  return s.destinations.reorder(caller.accountId, payload.orderedIds);
-});
-
-define(resolver, 'destinations/archive', async (payload, caller) => {
-  const s = services();
-  await requireAdmin(s.jira, caller.accountId);
-  return s.destinations.archive(caller.accountId, payload.id, payload.version);
-});
-
-define(resolver, 'destinations/restore', async (payload, caller) => {
-  const s = services();
-  await requireAdmin(s.jira, caller.accountId);
-  return s.destinations.restore(caller.accountId, payload.id, payload.version);
-});
-
-define(resolver, 'destinations/delete', async (payload, caller) => {
-  const s = services();
-  await requireAdmin(s.jira, caller.accountId);
-  return s.destinations.remove(payload.id, payload.version);
-});
-
+defineAdmin('users/search', async (payload, _by, s) => (payload.query === '' ? [] : s.jira.searchUsers(payload.query)));
+defineAdmin('destinations/create', async (payload, by, s) => s.destinations.create(by, payload.draft));
+defineAdmin('destinations/update', async (payload, by, s) => s.destinations.update(by, payload.id, payload.version, payload.draft));
+defineAdmin('destinations/reorder', async (payload, by, s) => s.destinations.reorder(by, payload.orderedIds));
+defineAdmin('destinations/archive', async (payload, by, s) => s.destinations.archive(by, payload.id, payload.version));
+defineAdmin('destinations/restore', async (payload, by, s) => s.destinations.restore(by, payload.id, payload.version));
+defineAdmin('destinations/delete', async (payload, _by, s) => s.destinations.remove(payload.id, payload.version));
+defineAdmin('settings/get', async (_payload, _by, s) => s.settings.get());
+defineAdmin('settings/save', async (payload, _by, s) => s.settings.save(payload.settings, payload.version));
 // Recalculate now: rebuilds every stored rollup in the background; the page polls the status for progress.
-define(resolver, 'reconcile/start', async (_payload, caller) => {
-  const s = services();
-  await requireAdmin(s.jira, caller.accountId);
-  await s.reconcile.start(caller.accountId);
+defineAdmin('reconcile/start', async (_payload, by, s) => {
+  await s.reconcile.start(by);
   return s.reconcile.status();
 });
-
-define(resolver, 'reconcile/status', async (_payload, caller) => {
-  const s = services();
-  await requireAdmin(s.jira, caller.accountId);
-  return s.reconcile.status();
-});
-
-define(resolver, 'settings/get', async (_payload, caller) => {
-  const s = services();
-  await requireAdmin(s.jira, caller.accountId);
-  return s.settings.get();
-});
-
-define(resolver, 'settings/save', async (payload, caller) => {
-  const s = services();
-  await requireAdmin(s.jira, caller.accountId);
-  return s.settings.save(payload.settings, payload.version);
-});
+defineAdmin('reconcile/status', async (_payload, _by, s) => s.reconcile.status());
 
 export const adminResolver = resolver.getDefinitions();

@@ -15,7 +15,7 @@ export interface Caller {
   extension: Record<string, unknown>;
 }
 
-type Handler<K extends ResolverKey> = (
+export type Handler<K extends ResolverKey> = (
   payload: z.output<(typeof PAYLOADS)[K]>,
   caller: Caller,
 ) => Promise<Result<ResponseOf<K>> | ResponseOf<K>>;

@@ -36,7 +36,7 @@ export function services() {
   return {
     jira,
     destinations: destinationsService({ store: destinations, jira, clock }),
-    settings: settingsService({ store: settings, jira }),
+    settings: settingsService({ store: settings, jira, onEstimateChanged: startReconcile }),
     portfolio,
     epic: epicService({ jira, destinations, settings, clock, rollups, currentRun, viewers, onEpicChanged: (epic) => freshness.epicChanged(epic) }),
     reconcile,

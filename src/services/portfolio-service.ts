@@ -48,6 +48,21 @@ export interface PortfolioFilters {
  */
 let lastAssembled: { fingerprint: string; rollup: SiteRollup['rollup']; epics: SiteRollup['epics'] } | undefined;
 
+/** Above this many issues in scope, the first view waits for the background calculation (see `current`). */
+export const LIVE_COMPUTE_LIMIT = 20_000;
+
+function firstRunFreshness(now: Date, issues: number): Freshness {
+  return {
+    source: 'live',
+    reconciledAt: null,
+    updatedAt: now.toISOString(),
+    ageSeconds: 0,
+    stale: true,
+    staleReason: `The first full calculation of ${issues.toLocaleString('en')} issues is running in the background; figures appear when it finishes.`,
+    recalculating: true,
+  };
+}
+
 /** JQL links list epic keys up to this many; beyond it the link would not fit in a URL. */
 const MAX_KEYS_IN_LINK = 200;
 /** The daily recalculation should have run; after this long without one the figures are called stale. */
@@ -112,6 +127,10 @@ export function portfolioService(deps: PortfolioDeps) {
     if (!stored) {
       // First view after install: answer now, and build the rollup in the background for the next views.
       if (!recalculating) await deps.startReconcile?.().catch(() => undefined);
+      const tooBig = await tooBigToComputeLive(scopeOverride ?? settings.projectKeys);
+      if (tooBig !== null) {
+        return { site: await emptySite(scopeOverride ?? settings.projectKeys, destinations, settings), destinations, settings, freshness: firstRunFreshness(now, tooBig) };
+      }
       const site = await compute(scopeOverride);
       return {
         site,
@@ -159,6 +178,29 @@ export function portfolioService(deps: PortfolioDeps) {
       stored,
       destinations,
       settings,
+    };
+  }
+
+  /**
+   * Before the first stored rollup, a view computes the portfolio itself; on a big site that would outlast
+   * the 25 s resolver limit, so the view answers "calculating" instead. Returns the issue count when too big.
+   */
+  async function tooBigToComputeLive(projectKeys: string[]): Promise<number | null> {
+    const count = await jira.countStandardIssues(await jira.siteMeta(), projectKeys);
+    return count > LIVE_COMPUTE_LIMIT ? count : null;
+  }
+
+  /** Destinations with no figures yet, for the answer given while the first recalculation runs. */
+  async function emptySite(projectKeys: string[], destinations: Destination[], settings: Settings): Promise<SiteRollup> {
+    const [meta, fieldName] = await Promise.all([jira.siteMeta(), jira.fieldName()]);
+    const now = clock.now().toISOString();
+    const today = now.slice(0, 10);
+    return {
+      asOf: today,
+      computedAt: now,
+      rollup: rollupPortfolio({ destinations, epics: [], items: [], settings: { ...settings, projectKeys }, today, includeArchived: true }),
+      epics: [],
+      jql: { epicTypeIds: meta.epicTypeIds, standardTypeIds: meta.standardTypeIds, fieldName, projectKeys },
     };
   }
 
@@ -224,7 +266,12 @@ export function portfolioService(deps: PortfolioDeps) {
         },
         // Warnings name issue keys: only those the viewer may browse are kept.
         warnings: site.rollup.warnings.map((w) => (w.refs ? { ...w, refs: w.refs.filter((r) => isVisibleRef(r, epicsByKey, visible)) } : w)),
-        jql: linksFor(site, entries.map((e) => ({ id: e.destination.id, epicKeys: e.epicKeys }))),
+        // Links name only epics the viewer may browse: a key in a URL is as much a leak as one on screen.
+        jql: linksFor(
+          site,
+          destinations.map((d) => ({ id: d.id, epicKeys: d.epicDetails.map((e) => e.key) })),
+          shownOffRoute.map((e) => e.key),
+        ),
         freshness,
       };
     },
@@ -274,7 +321,7 @@ function quote(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
-function linksFor(site: SiteRollup, destinations: Array<{ id: string; epicKeys: string[] }>): PortfolioJql {
+function linksFor(site: SiteRollup, destinations: Array<{ id: string; epicKeys: string[] }>, offKeys: string[]): PortfolioJql {
   const { epicTypeIds, standardTypeIds, fieldName, projectKeys } = site.jql;
   const scope = projectKeys.length === 0 ? '' : ` AND project in (${projectKeys.map(quote).join(', ')})`;
   const std = `issuetype in (${standardTypeIds.map(quote).join(', ')})`;
@@ -286,7 +333,6 @@ function linksFor(site: SiteRollup, destinations: Array<{ id: string; epicKeys: 
         : `issuetype in (${epicTypeIds.map(quote).join(', ')}) AND ${quote(fieldName)}.Id = ${quote(d.id)}`;
   }
   const inFlight = `${std} AND statusCategory = "In Progress"${scope}`;
-  const offKeys = site.rollup.offRoute.epicKeys;
   const offRoute =
     offKeys.length <= MAX_KEYS_IN_LINK
       ? `${std} AND statusCategory = "In Progress" AND (parent is EMPTY${offKeys.length > 0 ? ` OR parent in (${offKeys.join(', ')})` : ''})${scope}`

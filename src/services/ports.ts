@@ -49,6 +49,8 @@ export interface JiraPort {
   epicsOfDestination(meta: SiteMeta, destinationId: string, reconcileIssueIds?: string[]): Promise<Epic[]>;
   /** Direct children (standard level) of the given epics. */
   children(meta: SiteMeta, epicKeys: string[], estimate: EffectiveEstimate): Promise<WorkItem[]>;
+  /** How many standard-level issues the projects hold (all when empty); Jira's approximate count. */
+  countStandardIssues(meta: SiteMeta, projectKeys: string[]): Promise<number>;
   /** Standard-level issues with no epic that are in flight, in the given projects (all when empty). */
   inFlightOrphans(meta: SiteMeta, projectKeys: string[], estimate: EffectiveEstimate): Promise<WorkItem[]>;
   /** One issue as the calling user sees it; `null` when it does not exist or the user may not browse it. */
@@ -89,15 +91,3 @@ export interface Clock {
   now(): Date;
 }
 
-/**
- * The last complete app-level portfolio computation, stored so page views do not pay for the whole site.
- * A write is all-or-nothing from a reader's point of view: readers see the previous snapshot until the new
- * one is complete.
- */
-export interface SnapshotStore<T> {
-  read(): Promise<{ computedAt: string; data: T } | undefined>;
-  write(data: T, computedAt: string): Promise<void>;
-  /** Record that something changed at `at` (ISO instant); snapshots computed before it are stale. */
-  markDirty(at: string): Promise<void>;
-  dirtyAt(): Promise<string | undefined>;
-}

@@ -27,7 +27,14 @@ export function effectiveEstimate(setting: EstimateFieldSetting, meta: SiteMeta)
   }
 }
 
-export function settingsService({ store, jira }: { store: SettingsStore; jira: JiraPort }) {
+export interface SettingsDeps {
+  store: SettingsStore;
+  jira: JiraPort;
+  /** Stored estimate figures are in the old measure after the estimate setting changes: rebuild them. */
+  onEstimateChanged?: () => Promise<void>;
+}
+
+export function settingsService({ store, jira, onEstimateChanged }: SettingsDeps) {
   async function view(settings: Settings): Promise<SettingsView> {
     const [meta, projects] = await Promise.all([jira.siteMeta(), jira.projects()]);
     return {
@@ -56,8 +63,10 @@ export function settingsService({ store, jira }: { store: SettingsStore; jira: J
       if (estimate.kind === 'points' && !meta.pointsFields.some((f) => f.id === estimate.fieldId)) {
         return fail('INVALID_INPUT', `Field ${estimate.fieldId} is not a story points field on this site.`, 'estimateField');
       }
+      const previous = await store.get();
       const saved = await store.save({ ...valid.value, version }, version);
       if (!saved.ok) return saved;
+      if (JSON.stringify(previous.estimateField) !== JSON.stringify(saved.value.estimateField)) await onEstimateChanged?.();
       return ok(await view(saved.value));
     },
   };

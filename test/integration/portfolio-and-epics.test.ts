@@ -110,3 +110,19 @@ describe('portfolio and epic alignment on a small site', () => {
     expect(after?.progress.count.done).toBe(3);
   });
 });
+
+describe('links in the portfolio', () => {
+  it('name only epics the viewer may browse (a key in a JQL link is a leak too)', async () => {
+    const app = await startTestApp(smallSite());
+    try {
+      const asDev = await app.data('portfolio', 'portfolio/get', {}, 'u-dev');
+      const links = [...Object.values(asDev.jql.byDestination), asDev.jql.offRoute, asDev.jql.inFlight].join('\n');
+      expect(links).not.toMatch(/SEC-\d/);
+      expect(asDev.jql.byDestination['D-1']).toContain('PAY-1');
+      const asLeader = await app.data('portfolio', 'portfolio/get', {}, 'u-leader');
+      expect(asLeader.jql.byDestination['D-1']).toContain('SEC-1');
+    } finally {
+      app.close();
+    }
+  });
+});

@@ -162,3 +162,25 @@ describe('stored rollups as the site grows', () => {
     expect(big).toBeLessThanOrEqual(15);
   });
 });
+
+describe('changing the estimate measure', () => {
+  it('starts a recalculation from the settings save, so estimate figures are rebuilt in the new measure', async () => {
+    const app = await startTestApp(smallSite());
+    try {
+      await app.data('portfolio', 'portfolio/get', {}, 'u-leader');
+      await app.platform.settle();
+      const before = await app.data('admin', 'reconcile/status', {}, 'u-admin');
+      const { version, ...current } = (await app.data('admin', 'settings/get', {}, 'u-admin')).settings;
+      await app.data('admin', 'settings/save', { settings: { ...current, estimateField: { kind: 'originalEstimate' } }, version }, 'u-admin');
+      const after = await app.data('admin', 'reconcile/status', {}, 'u-admin');
+      expect(after.run?.runId).toBeDefined();
+      expect(after.run?.runId).not.toBe(before.run?.runId);
+      await app.platform.settle();
+      const [d1] = (await app.data('portfolio', 'portfolio/get', {}, 'u-leader')).destinations;
+      // Original estimates: only PAY-3 has one (28,800 s = 8 h); every other child is unestimated now.
+      expect(d1?.progress.estimate).toMatchObject({ indeterminate: 8, total: 8, unestimated: 3 });
+    } finally {
+      app.close();
+    }
+  });
+});

@@ -8,6 +8,7 @@ import { MODULE_KEYS } from '../../contract';
 import type { EffectiveEstimate, IssueSummary, JiraPort, ProjectRef, SiteMeta } from '../../services/ports';
 import { createJiraClient, type JiraClient, RESOLVER_RETRY, type RetryPolicy } from './jira-client';
 import {
+  countSchema,
   fieldListSchema,
   issueSchema,
   issueTypeListSchema,
@@ -20,7 +21,7 @@ import {
   userListSchema,
   userPageSchema,
 } from './jira-dto';
-import { childrenJql, epicsJql, epicsOfDestinationJql, inFlightOrphansJql } from './jql';
+import { childrenJql, epicsJql, epicsOfDestinationJql, inFlightOrphansJql, standardIssuesJql } from './jql';
 
 /** Jira caps search pages that carry fields at 100 issues. */
 const PAGE_WITH_FIELDS = 100;
@@ -163,6 +164,14 @@ export function createJiraGateway(policy: RetryPolicy = RESOLVER_RETRY): JiraPor
       const fields = childFields(estimate);
       const pages = await mapLimit(batches, 4, (batch) => searchAll(childrenJql(batch), fields));
       return pages.flat().map(toWorkItem(estimate));
+    },
+    async countStandardIssues(meta, projectKeys) {
+      if (meta.standardTypeIds.length === 0) return 0;
+      const answer = await client.request('app', route`/rest/api/3/search/approximate-count`, {
+        method: 'POST',
+        body: { jql: standardIssuesJql(meta.standardTypeIds, projectKeys) },
+      });
+      return parseJira(countSchema, answer.json, 'an issue count').count;
     },
     async inFlightOrphans(meta, projectKeys, estimate) {
       if (meta.standardTypeIds.length === 0) return [];
