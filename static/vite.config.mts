@@ -1,7 +1,7 @@
 /**
  * One Vite config for the four Custom UI apps. Each surface is its own app (own `index.html`, own bundle)
  * built into the folder the manifest's `resources` name; pick it with `--mode <surface>`:
- * `vite build -c static/vite.config.ts --mode panel`. `npm run build:ui` builds all four.
+ * `vite build -c static/vite.config.mts --mode panel`. `npm run build:ui` builds all four.
  */
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
