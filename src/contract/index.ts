@@ -13,24 +13,11 @@ import type {
   Settings,
   StatusCategory,
   Warning,
-  EstimateFieldSetting,
 } from '../domain/types';
-
-export type {
-  Destination,
-  DestinationDraft,
-  DestinationStatus,
-  Forecast,
-  IsoDate,
-  OffRoute,
-  Progress,
-  Settings,
-  StatusCategory,
-  Warning,
-  EstimateFieldSetting,
-};
-
 import type { ErrorCode } from '../domain/errors';
+
+// The domain's vocabulary, re-exported so the UIs import from the contract alone.
+export type * from '../domain/types';
 export { ERROR_CODES } from '../domain/errors';
 export type { ErrorCode };
 
