@@ -21,6 +21,7 @@ import {
   userListSchema,
   userPageSchema,
 } from './jira-dto';
+import { childFields, epicOf, workItemOf } from './issue-mapping';
 import { childrenJql, epicsJql, epicsOfDestinationJql, inFlightOrphansJql, standardIssuesJql } from './jql';
 
 /** Jira caps search pages that carry fields at 100 issues. */
@@ -88,41 +89,8 @@ export function createJiraGateway(policy: RetryPolicy = RESOLVER_RETRY): JiraPor
   }
 
   const epicFields = (meta: SiteMeta) => ['summary', 'status', 'project', meta.appFieldId];
-  const toEpic = (meta: SiteMeta) => (issue: IssueDto): Epic => ({
-    id: issue.id,
-    key: issue.key,
-    summary: issue.fields?.summary ?? '',
-    projectKey: issue.fields?.project?.key ?? issue.key.split('-')[0] ?? '',
-    statusCategory: statusCategoryOf(issue),
-    destinationId: destinationIdOf(issue.fields?.[meta.appFieldId]),
-  });
-
-  const estimateField = (estimate: EffectiveEstimate): string[] => {
-    switch (estimate.kind) {
-      case 'points':
-        return [estimate.fieldId];
-      case 'originalEstimate':
-        return ['timeoriginalestimate'];
-      case 'none':
-        return [];
-    }
-  };
-
-  const toWorkItem = (estimate: EffectiveEstimate) => (issue: IssueDto): WorkItem => {
-    const fields = issue.fields ?? {};
-    const category = statusCategoryOf(issue);
-    return {
-      id: issue.id,
-      key: issue.key,
-      projectKey: fields.project?.key ?? issue.key.split('-')[0] ?? '',
-      statusCategory: category,
-      estimate: estimateOf(fields, estimate),
-      resolved: category === 'done' ? (fields.resolutiondate ?? null) : null,
-      epicKey: fields.parent?.key ?? null,
-    };
-  };
-
-  const childFields = (estimate: EffectiveEstimate) => ['status', 'project', 'parent', 'resolutiondate', ...estimateField(estimate)];
+  const toEpic = (meta: SiteMeta) => (issue: IssueDto): Epic => epicOf(issue, meta);
+  const toWorkItem = (estimate: EffectiveEstimate) => (issue: IssueDto): WorkItem => workItemOf(issue, estimate);
 
   async function checkPermissions(body: Record<string, unknown>) {
     const answer = await client.request('app', route`/rest/api/3/permissions/check`, { method: 'POST', body });
@@ -254,23 +222,6 @@ export function createJiraGateway(policy: RetryPolicy = RESOLVER_RETRY): JiraPor
       }));
     },
   };
-}
-
-/** The id held in the app's field, defensively: the value is untrusted. */
-export function destinationIdOf(value: unknown): string | null {
-  if (typeof value === 'string') return value === '' ? null : value;
-  if (typeof value === 'object' && value !== null && 'id' in value) {
-    const id = (value as { id: unknown }).id;
-    return typeof id === 'string' && id !== '' ? id : null;
-  }
-  return null;
-}
-
-function estimateOf(fields: Record<string, unknown>, estimate: EffectiveEstimate): number | null {
-  const raw = estimate.kind === 'points' ? fields[estimate.fieldId] : estimate.kind === 'originalEstimate' ? fields.timeoriginalestimate : null;
-  if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < 0) return null;
-  // Original estimates arrive in seconds; people plan in hours.
-  return estimate.kind === 'originalEstimate' ? raw / 3600 : raw;
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

@@ -7,8 +7,9 @@ import type { ChildFacts, EpicEntry, IssueFacts, RollupJira } from '../../servic
 import type { EffectiveEstimate, SiteMeta } from '../../services/ports';
 import { emptyProgress } from '../../domain/progress';
 import { BACKGROUND_RETRY, createJiraClient, type RetryPolicy } from './jira-client';
-import { issueSchema, type IssueDto, parseJira, searchPageSchema, statusCategoryOf } from './jira-dto';
-import { createJiraGateway, destinationIdOf } from './jira-gateway';
+import { issueSchema, type IssueDto, parseJira, searchPageSchema } from './jira-dto';
+import { createJiraGateway } from './jira-gateway';
+import { childFields, epicOf, estimateFields, workItemOf } from './issue-mapping';
 import { childrenJql, epicsJql, inFlightOrphansJql } from './jql';
 
 /** Jira caps search pages that carry fields at 100 issues. */
@@ -43,7 +44,6 @@ export function createRollupJira(policy: RetryPolicy = BACKGROUND_RETRY): Rollup
     return out;
   }
 
-  const childFields = (estimate: EffectiveEstimate) => ['status', 'project', 'parent', 'resolutiondate', ...estimateFields(estimate)];
 
   return {
     siteMeta: () => gateway.siteMeta(),
@@ -56,7 +56,7 @@ export function createRollupJira(policy: RetryPolicy = BACKGROUND_RETRY): Rollup
       if (token !== undefined) body.nextPageToken = token;
       const page = await searchPage(body);
       const at = Date.now();
-      const epics = (page?.issues ?? []).map((issue) => epicOf(issue, meta, at));
+      const epics = (page?.issues ?? []).map((issue) => epicEntryOf(issue, meta, at));
       return { epics, next: page?.isLast === true || !page?.nextPageToken ? undefined : page.nextPageToken };
     },
 
@@ -81,7 +81,7 @@ export function createRollupJira(policy: RetryPolicy = BACKGROUND_RETRY): Rollup
       const issue = parseJira(issueSchema, answer.json, 'an issue');
       const level = issue.fields?.issuetype?.hierarchyLevel ?? 0;
       if (level === 1) {
-        const { fAt: _f, progress: _p, doneDays: _d, unestimatedKeys: _u, pAt: _a, ...epic } = epicOf(issue, meta, 0);
+        const { fAt: _f, progress: _p, doneDays: _d, unestimatedKeys: _u, pAt: _a, ...epic } = epicEntryOf(issue, meta, 0);
         return { level: 1, epic } satisfies IssueFacts;
       }
       if (level === 0) return { level: 0, child: childOf(issue, estimate) };
@@ -90,50 +90,11 @@ export function createRollupJira(policy: RetryPolicy = BACKGROUND_RETRY): Rollup
   };
 }
 
-function epicOf(issue: IssueDto, meta: SiteMeta, at: number): EpicEntry {
-  return {
-    key: issue.key,
-    id: issue.id,
-    summary: issue.fields?.summary ?? '',
-    projectKey: issue.fields?.project?.key ?? issue.key.split('-')[0] ?? '',
-    statusCategory: statusCategoryOf(issue),
-    destinationId: destinationIdOf(issue.fields?.[meta.appFieldId]),
-    fAt: at,
-    progress: emptyProgress(),
-    doneDays: {},
-    unestimatedKeys: [],
-    pAt: 0,
-  };
+function epicEntryOf(issue: IssueDto, meta: SiteMeta, at: number): EpicEntry {
+  return { ...epicOf(issue, meta), fAt: at, progress: emptyProgress(), doneDays: {}, unestimatedKeys: [], pAt: 0 };
 }
 
 function childOf(issue: IssueDto, estimate: EffectiveEstimate): ChildFacts {
-  const fields = issue.fields ?? {};
-  const category = statusCategoryOf(issue);
-  return {
-    id: issue.id,
-    key: issue.key,
-    projectKey: fields.project?.key ?? issue.key.split('-')[0] ?? '',
-    statusCategory: category,
-    estimate: estimateOf(fields, estimate),
-    resolved: category === 'done' ? (fields.resolutiondate ?? null) : null,
-    parentKey: fields.parent?.key ?? null,
-  };
-}
-
-function estimateFields(estimate: EffectiveEstimate): string[] {
-  switch (estimate.kind) {
-    case 'points':
-      return [estimate.fieldId];
-    case 'originalEstimate':
-      return ['timeoriginalestimate'];
-    case 'none':
-      return [];
-  }
-}
-
-/** Same reading as the gateway's: seconds of original estimate become hours; anything odd is unsized. */
-function estimateOf(fields: Record<string, unknown>, estimate: EffectiveEstimate): number | null {
-  const raw = estimate.kind === 'points' ? fields[estimate.fieldId] : estimate.kind === 'originalEstimate' ? fields.timeoriginalestimate : null;
-  if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < 0) return null;
-  return estimate.kind === 'originalEstimate' ? raw / 3600 : raw;
+  const { epicKey, ...facts } = workItemOf(issue, estimate);
+  return { ...facts, parentKey: epicKey };
 }
