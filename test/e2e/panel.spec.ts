@@ -15,6 +15,18 @@ test('an epic pointing at an archived destination shows the problem and the fix'
   await settled(page);
   await expect(page.getByText("This epic's destination needs attention")).toBeVisible();
   await expect(page.getByText(/Fix: choose an active destination/)).toBeVisible();
+  // The problem is said once, not again in the warnings list below.
+  await expect(page.getByText(/points to "Old loyalty scheme"/)).toHaveCount(1);
+  await expect(page.getByText("This epic's progress")).toBeVisible();
+});
+
+test('an unaligned epic shows its own progress next to the chooser', async ({ page }) => {
+  await watch(page);
+  await page.goto(surfaceUrl('panel', { user: USERS.admin, issue: 'SEC-4' }));
+  await settled(page);
+  await expect(page.getByText('This epic serves no destination: choose one')).toBeVisible();
+  await expect(page.getByText("This epic's progress")).toBeVisible();
+  await expect(page.getByText('1 in progress')).toBeVisible();
 });
 
 test('count and estimate toggle the progress bar', async ({ page }) => {

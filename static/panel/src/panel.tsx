@@ -52,8 +52,11 @@ export function Panel({ issueKey }: { issueKey: string }) {
     );
   }
 
-  // Unestimated work is already shown next to the progress bar when the epic has a destination.
-  const warnings = alignment.warnings.filter((w) => !(w.code === 'UNESTIMATED_WORK' && alignment.destination));
+  // Unestimated work is shown next to the progress bar,
+  // and an alignment problem already has its own message above.
+  const warnings = alignment.warnings.filter(
+    (w) => w.code !== 'UNESTIMATED_WORK' && !(alignment.alignmentProblem && (w.code === 'UNKNOWN_DESTINATION' || w.code === 'ARCHIVED_DESTINATION')),
+  );
 
   const onSaved = (next: EpicAlignment) => {
     setAlignment(next);
@@ -100,10 +103,15 @@ export function Panel({ issueKey }: { issueKey: string }) {
             </p>
           </section>
           {alignment.canEdit ? chooser : <p style={subtle}>You cannot edit this epic, so you cannot choose its destination.</p>}
+          <EpicProgress alignment={alignment} />
         </>
       ) : (
         <>
-          {alignment.destination && <DestinationSummary alignment={alignment} destination={alignment.destination} />}
+          {alignment.destination ? (
+            <DestinationSummary alignment={alignment} destination={alignment.destination} />
+          ) : (
+            <EpicProgress alignment={alignment} />
+          )}
           {alignment.canEdit &&
             (editing || (alignment.alignmentProblem && !alignment.destination) ? (
               chooser
@@ -139,9 +147,7 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
 }
 
 function DestinationSummary({ alignment, destination }: { alignment: EpicAlignment; destination: DestinationView }) {
-  const [measure, setMeasure] = useState<Measure>('count');
-  const { progress, forecast, share } = alignment;
-  const bar = measure === 'count' ? progress.count : progress.estimate;
+  const { forecast } = alignment;
   return (
     <section aria-label="Destination" style={{ display: 'flex', flexDirection: 'column', gap: token('space.150') }}>
       <div style={{ display: 'flex', gap: token('space.100'), alignItems: 'center', flexWrap: 'wrap' }}>
@@ -162,38 +168,49 @@ function DestinationSummary({ alignment, destination }: { alignment: EpicAlignme
           </Row>
         )}
       </dl>
-      <div>
-        <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: token('space.100'), flexWrap: 'wrap' }}>
-          <Heading size="xsmall" as="h3">This epic's progress</Heading>
-          <div role="group" aria-label="Measure progress by" style={{ display: 'flex', gap: token('space.050') }}>
-            <Button spacing="compact" isSelected={measure === 'count'} aria-pressed={measure === 'count'} onClick={() => setMeasure('count')}>
-              Count
-            </Button>
-            <Button spacing="compact" isSelected={measure === 'estimate'} aria-pressed={measure === 'estimate'} onClick={() => setMeasure('estimate')}>
-              Estimate
-            </Button>
-          </div>
-        </div>
-        <div style={{ margin: `${token('space.100')} 0` }}>
-          <StackedProgress progress={bar} unit={measure === 'count' ? 'issues' : 'estimate'} />
-        </div>
-        <ProgressLegend progress={bar} unit={measure === 'count' ? undefined : 'by estimate'} />
-        {progress.estimate.unestimated > 0 && (
-          <p style={subtle}>
-            {formatNumber(progress.estimate.unestimated, 0)} of {formatNumber(progress.count.total, 0)}{' '}
-            {progress.count.total === 1 ? 'issue' : 'issues'} {progress.estimate.unestimated === 1 ? 'has' : 'have'} no estimate: counted in
-            the issue count, not in the estimate.
-          </p>
-        )}
-        {share && (
-          <p style={subtle}>
-            This epic is {formatPercent(share.count)} of the destination's issues and {formatPercent(share.estimate)} of its estimate.
-          </p>
-        )}
-      </div>
+      <EpicProgress alignment={alignment} />
       <Siblings alignment={alignment} />
       <FreshnessNote freshness={alignment.freshness} />
     </section>
+  );
+}
+
+/** The epic's own progress: shown whether or not it serves a destination (unaligned work is off-route work). */
+function EpicProgress({ alignment }: { alignment: EpicAlignment }) {
+  const [measure, setMeasure] = useState<Measure>('count');
+  const { progress, share } = alignment;
+  const bar = measure === 'count' ? progress.count : progress.estimate;
+  if (progress.count.total === 0) return <p style={subtle}>This epic has no child issues yet.</p>;
+  return (
+    <div>
+      <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: token('space.100'), flexWrap: 'wrap' }}>
+        <Heading size="xsmall" as="h3">This epic's progress</Heading>
+        <div role="group" aria-label="Measure progress by" style={{ display: 'flex', gap: token('space.050') }}>
+          <Button spacing="compact" isSelected={measure === 'count'} aria-pressed={measure === 'count'} onClick={() => setMeasure('count')}>
+            Count
+          </Button>
+          <Button spacing="compact" isSelected={measure === 'estimate'} aria-pressed={measure === 'estimate'} onClick={() => setMeasure('estimate')}>
+            Estimate
+          </Button>
+        </div>
+      </div>
+      <div style={{ margin: `${token('space.100')} 0` }}>
+        <StackedProgress progress={bar} unit={measure === 'count' ? 'issues' : 'estimate'} />
+      </div>
+      <ProgressLegend progress={bar} unit={measure === 'count' ? undefined : 'by estimate'} />
+      {progress.estimate.unestimated > 0 && (
+        <p style={subtle}>
+          {formatNumber(progress.estimate.unestimated, 0)} of {formatNumber(progress.count.total, 0)}{' '}
+          {progress.count.total === 1 ? 'issue' : 'issues'} {progress.estimate.unestimated === 1 ? 'has' : 'have'} no estimate: counted in
+          the issue count, not in the estimate.
+        </p>
+      )}
+      {share && (
+        <p style={subtle}>
+          This epic is {formatPercent(share.count)} of the destination's issues and {formatPercent(share.estimate)} of its estimate.
+        </p>
+      )}
+    </div>
   );
 }
 
