@@ -41,6 +41,8 @@ export interface UserRef {
 export interface DestinationView extends Destination {
   businessOwnerName: string;
   deliveryLeadName?: string;
+  /** Epics whose field points at it, from the stored rollups; absent unless asked for, or before the first calculation. */
+  epicCount?: number;
 }
 
 export interface SaveDestinationResult {
@@ -187,7 +189,7 @@ export interface ResolverMap {
   'me/get': { payload: Record<string, never>; response: Me };
   'users/search': { payload: { query: string }; response: UserRef[] };
 
-  'destinations/list': { payload: { includeArchived?: boolean }; response: DestinationView[] };
+  'destinations/list': { payload: { includeArchived?: boolean; withEpicCounts?: boolean }; response: DestinationView[] };
   'destinations/get': { payload: { id: string }; response: DestinationView };
   'destinations/create': { payload: { draft: DestinationDraft }; response: SaveDestinationResult };
   'destinations/update': {

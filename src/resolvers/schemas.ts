@@ -24,7 +24,7 @@ const draft = z.object({
 export const PAYLOADS = {
   'me/get': empty,
   'users/search': z.object({ query: z.string().trim().max(100) }).strict(),
-  'destinations/list': z.object({ includeArchived: z.boolean().optional() }).strict().optional().transform((p) => p ?? {}),
+  'destinations/list': z.object({ includeArchived: z.boolean().optional(), withEpicCounts: z.boolean().optional() }).strict().optional().transform((p) => p ?? {}),
   'destinations/get': z.object({ id }).strict(),
   'destinations/create': z.object({ draft }).strict(),
   'destinations/update': z.object({ id, version, draft }).strict(),

@@ -14,5 +14,6 @@ export function defineMe(resolver: Resolver): void {
 }
 
 export function defineDestinationList(resolver: Resolver): void {
-  define(resolver, 'destinations/list', async (payload) => services().destinations.list(payload.includeArchived === true));
+  define(resolver, 'destinations/list', async (payload) =>
+    services().destinations.list(payload.includeArchived === true, payload.withEpicCounts === true));
 }

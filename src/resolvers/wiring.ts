@@ -17,6 +17,8 @@ import { portfolioService } from '../services/portfolio-service';
 import { reconcileService } from '../services/reconcile-service';
 import { settingsService } from '../services/settings-service';
 import type { Clock, JiraPort } from '../services/ports';
+import type { RollupStore } from '../services/rollup-ports';
+import { isLive } from '../services/stored-rollup';
 
 const clock: Clock = { now: () => new Date() };
 const EVENT_RETRY: RetryPolicy = { maxRetries: 2, baseDelayMs: 200, budgetMs: 5_000 };
@@ -35,7 +37,7 @@ export function services() {
   const portfolio = portfolioService({ jira, destinations, settings, rollups, clock, currentRun, startReconcile, viewers });
   return {
     jira,
-    destinations: destinationsService({ store: destinations, jira, clock }),
+    destinations: destinationsService({ store: destinations, jira, clock, epicCounts: () => epicCountsOf(rollups) }),
     settings: settingsService({ store: settings, jira, onEstimateChanged: startReconcile }),
     portfolio,
     epic: epicService({ jira, destinations, settings, clock, rollups, currentRun, viewers, onEpicChanged: (epic) => freshness.epicChanged(epic) }),
@@ -57,6 +59,17 @@ export function backgroundServices() {
     // An event handler retries briefly and then hands the event back to Forge, which redelivers it later.
     freshness: freshnessService({ jira: createRollupJira(EVENT_RETRY), store: rollups, runs, settings, clock }),
   };
+}
+
+/** Live epics per destination id in the stored rollups (bounded storage reads, no Jira request). */
+async function epicCountsOf(rollups: RollupStore): Promise<Map<string, number> | undefined> {
+  const stored = await rollups.load();
+  if (!stored) return undefined;
+  const counts = new Map<string, number>();
+  for (const epic of stored.epics.values()) {
+    if (isLive(epic) && epic.destinationId !== null) counts.set(epic.destinationId, (counts.get(epic.destinationId) ?? 0) + 1);
+  }
+  return counts;
 }
 
 /** Server-side admin check, whatever surface calls: display conditions and UIs are never trusted. */

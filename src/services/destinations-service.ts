@@ -22,11 +22,13 @@ export interface DestinationsDeps {
   store: DestinationStore;
   jira: JiraPort;
   clock: Clock;
+  /** Epics per destination id from the stored rollups; `undefined` before the first calculation. */
+  epicCounts?: () => Promise<Map<string, number> | undefined>;
 }
 
 const notFound = (id: string) => fail<never>('NOT_FOUND', `Destination ${id} does not exist (it may have been deleted). Reload the list.`);
 
-export function destinationsService({ store, jira, clock }: DestinationsDeps) {
+export function destinationsService({ store, jira, clock, epicCounts }: DestinationsDeps) {
   const audit = (by: string): Audit => ({ now: clock.now().toISOString(), by });
   const today = () => clock.now().toISOString().slice(0, 10);
 
@@ -46,9 +48,10 @@ export function destinationsService({ store, jira, clock }: DestinationsDeps) {
   }
 
   return {
-    async list(includeArchived: boolean): Promise<DestinationView[]> {
-      const all = await store.list();
-      return withNames(includeArchived ? all : all.filter((d) => d.status !== 'archived'));
+    async list(includeArchived: boolean, withEpicCounts = false): Promise<DestinationView[]> {
+      const [all, counts] = await Promise.all([store.list(), withEpicCounts && epicCounts ? epicCounts() : Promise.resolve(undefined)]);
+      const views = await withNames(includeArchived ? all : all.filter((d) => d.status !== 'archived'));
+      return counts ? views.map((v) => ({ ...v, epicCount: counts.get(v.id) ?? 0 })) : views;
     },
 
     async get(id: string): Promise<Result<DestinationView>> {

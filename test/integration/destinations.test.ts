@@ -74,6 +74,17 @@ describe('destinations through the admin resolver', () => {
     expect(gone.ok).toBe(false);
   });
 
+  it('counts the epics pointing at each destination once the rollups are stored, for the admin table', async () => {
+    const before = await app.data('admin', 'destinations/list', { includeArchived: true, withEpicCounts: true }, 'u-admin');
+    expect(before.map((d) => d.epicCount)).toEqual([undefined, undefined]);
+    await app.data('portfolio', 'portfolio/get', {}, 'u-leader'); // the first view starts the first calculation
+    await app.platform.settle();
+    const after = await app.data('admin', 'destinations/list', { includeArchived: true, withEpicCounts: true }, 'u-admin');
+    expect(after.map((d) => [d.id, d.epicCount])).toEqual([['D-1', 2], ['D-2', 0]]);
+    const plain = await app.data('admin', 'destinations/list', {}, 'u-admin');
+    expect(plain[0]?.epicCount).toBeUndefined();
+  });
+
   it('reorders priorities', async () => {
     await app.data('admin', 'destinations/create', { draft }, 'u-admin');
     const reordered = await app.data('admin', 'destinations/reorder', { orderedIds: ['D-3', 'D-1'] }, 'u-admin');

@@ -26,7 +26,7 @@ export function DestinationsTab() {
 
   const load = useCallback(() => {
     setFailure(null);
-    call('destinations/list', { includeArchived: true })
+    call('destinations/list', { includeArchived: true, withEpicCounts: true })
       .then(setList)
       .catch((e: unknown) => setFailure(toFailure(e)));
   }, []);
@@ -100,6 +100,7 @@ export function DestinationsTab() {
       { key: 'owner', content: 'Business owner', width: 16 },
       { key: 'target', content: 'Target date', width: 12 },
       { key: 'status', content: 'Status', width: 10 },
+      { key: 'epics', content: 'Epics', width: 6 },
       { key: 'actions', content: 'Actions', width: 24 },
     ],
   };
@@ -112,6 +113,8 @@ export function DestinationsTab() {
       { key: 'owner', content: d.businessOwnerName },
       { key: 'target', content: formatDate(d.targetDate) },
       { key: 'status', content: <StatusLozenge status={d.status} /> },
+      // Unknown until the first background calculation has stored the epics.
+      { key: 'epics', content: d.epicCount ?? '–' },
       {
         key: 'actions',
         content: (
