@@ -95,13 +95,13 @@ export function DestinationsTab() {
 
   const head = {
     cells: [
-      { key: 'priority', content: 'Priority', width: 8 },
-      { key: 'name', content: 'Name', width: 30 },
-      { key: 'owner', content: 'Business owner', width: 16 },
-      { key: 'target', content: 'Target date', width: 12 },
-      { key: 'status', content: 'Status', width: 10 },
-      { key: 'epics', content: 'Epics', width: 6 },
-      { key: 'actions', content: 'Actions', width: 24 },
+      { key: 'priority', content: 'Priority', width: 7 },
+      { key: 'name', content: 'Name', width: 25 },
+      { key: 'owner', content: 'Business owner', width: 15 },
+      { key: 'target', content: 'Target date', width: 11 },
+      { key: 'status', content: 'Status', width: 9 },
+      { key: 'epics', content: 'Epics', width: 5 },
+      { key: 'actions', content: 'Actions', width: 28 },
     ],
   };
   const liveIds = ranked.filter((x) => x.status !== 'archived').map((x) => x.id);
