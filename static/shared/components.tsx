@@ -10,7 +10,7 @@ import type { DestinationStatus, Freshness } from '../../src/contract';
 import type { CountProgress, EstimateProgress } from '../../src/domain/types';
 import type { Verdict } from '../../src/domain/types';
 import type { ApiFailure } from './api';
-import { formatAge, formatNumber } from './format';
+import { formatAge, formatNumber, localiseDates } from './format';
 
 export const SEGMENTS = [
   { key: 'done', label: 'done', color: token('color.background.success.bold') },
@@ -174,7 +174,7 @@ export function FreshnessNote({ freshness, prefix }: { freshness: Freshness | un
   return (
     <SectionMessage appearance="warning" title="These figures may be behind Jira">
       <p>
-        {freshness.staleReason ?? 'Some changes have not been applied yet.'} Last updated {age}
+        {freshness.staleReason ? localiseDates(freshness.staleReason) : 'Some changes have not been applied yet.'} Last updated {age}
         {freshness.pendingSince ? `; changes wait since ${formatAge(freshness.pendingSince)}` : ''}.
         {freshness.recalculating ? ' A full recalculation is running.' : ''}
       </p>

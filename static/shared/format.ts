@@ -21,6 +21,11 @@ export function formatDate(iso: string | null | undefined): string {
   return new Intl.DateTimeFormat(currentLocale, { dateStyle: 'medium', timeZone: 'UTC' }).format(d);
 }
 
+/** A backend sentence with ISO dates (`2027-02-02`) shown with dates in the reader's locale. */
+export function localiseDates(text: string): string {
+  return text.replace(/\b\d{4}-\d{2}-\d{2}\b/g, (iso) => formatDate(iso));
+}
+
 export function formatPercent(share: number, digits = 0): string {
   return new Intl.NumberFormat(currentLocale, { style: 'percent', maximumFractionDigits: digits }).format(
     Number.isFinite(share) ? share : 0,

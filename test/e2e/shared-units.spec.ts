@@ -1,7 +1,7 @@
 /** Pure helpers the UIs share (no browser needed): CSV quoting and formula defusing, typed dates. */
 import { test, expect } from '@playwright/test';
 import { csvCell, toCsv } from '../../static/shared/csv';
-import { daysBetween, parseTypedDate, setLocale } from '../../static/shared/format';
+import { daysBetween, localiseDates, parseTypedDate, setLocale } from '../../static/shared/format';
 import { unionJql } from '../../static/portfolio/src/portfolio-unions';
 
 test('CSV cells are quoted only when needed and formulas are defused', () => {
@@ -27,6 +27,14 @@ test('typed dates: ISO everywhere, and the locale order otherwise', () => {
   expect(parseTypedDate('15/02/2027').getMonth()).toBe(1);
   expect(Number.isNaN(parseTypedDate('31/02/2027').getTime())).toBe(true);
   expect(daysBetween('2026-12-20', '2027-02-17')).toBe(59);
+});
+
+test('ISO dates in a backend sentence are shown in the reader\'s locale', () => {
+  setLocale('en_GB');
+  expect(localiseDates('finish by 2027-02-02, on or before the target 2027-04-30.')).toBe('finish by 2 Feb 2027, on or before the target 30 Apr 2027.');
+  setLocale('en_US');
+  expect(localiseDates('finish by 2027-02-02.')).toBe('finish by Feb 2, 2027.');
+  expect(localiseDates('version 2027-1-2 stays')).toBe('version 2027-1-2 stays');
 });
 
 test('JQL for several destinations is joined with OR and drops ORDER BY', () => {

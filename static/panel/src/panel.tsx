@@ -18,7 +18,7 @@ import {
   VerdictLozenge,
   subtle,
 } from '../../shared/components';
-import { formatDate, formatNumber, formatPercent } from '../../shared/format';
+import { formatDate, formatNumber, formatPercent, localiseDates } from '../../shared/format';
 
 type Measure = 'count' | 'estimate';
 
@@ -164,7 +164,7 @@ function DestinationSummary({ alignment, destination }: { alignment: EpicAlignme
               <VerdictLozenge verdict={forecast.verdict} />
               {forecast.forecastDate ? formatDate(forecast.forecastDate) : 'no forecast date'}
             </span>
-            <div style={subtle}>{forecast.reason}</div>
+            <div style={subtle}>{localiseDates(forecast.reason)}</div>
           </Row>
         )}
       </dl>

@@ -10,7 +10,7 @@ import type { DestinationRollup, DestinationStatus, PayloadOf, Portfolio } from 
 import type { Verdict } from '../../../src/domain/types';
 import { call, toFailure, type ApiFailure } from '../../shared/api';
 import { Empty, ErrorMessage, FreshnessNote, IssueLink, JqlLink, Loading, StackedProgress, StatusLozenge, VerdictLozenge, subtle } from '../../shared/components';
-import { daysBetween, formatAge, formatDate, formatNumber, formatPercent } from '../../shared/format';
+import { daysBetween, formatAge, formatDate, formatNumber, formatPercent, localiseDates } from '../../shared/format';
 import { downloadCsv, type Cell } from '../../shared/csv';
 import { unionJql } from './portfolio-unions';
 
@@ -169,7 +169,7 @@ function PortfolioBody({ portfolio, loading }: { portfolio: Portfolio; loading: 
         <SectionMessage appearance="warning" title={`${portfolio.warnings.length} ${portfolio.warnings.length === 1 ? 'warning' : 'warnings'}`}>
           <ul style={{ margin: 0, paddingLeft: token('space.200') }}>
             {portfolio.warnings.map((w, i) => (
-              <li key={i}>{w.message}</li>
+              <li key={i}>{localiseDates(w.message)}</li>
             ))}
           </ul>
         </SectionMessage>
