@@ -46,6 +46,20 @@ test.afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
+/**
+ * A shell frame once its bridge has loaded. The frame is looked up again on every try: the shell may
+ * replace the iframe while it loads, and a handle to the replaced one would never become ready.
+ */
+async function loadedFrame(page: Page, selector = 'iframe[data-role="page"]'): Promise<Frame> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const frame = await (await page.locator(selector).elementHandle())?.contentFrame();
+    if (frame && (await frame.evaluate(() => 'bridgeChecks' in window).catch(() => false))) return frame;
+    await page.waitForTimeout(100);
+  }
+  throw new Error('the page frame never loaded its bridge');
+}
+
 async function ready(frame: Frame | Page): Promise<void> {
   await frame.waitForFunction(() => 'bridgeChecks' in window);
 }
@@ -117,9 +131,7 @@ test('the shell frames the issue view: field text, inline edit, submit, panel au
   await expect(panel).toHaveAttribute('style', /height: \d+px/);
 
   await page.getByTestId('field-value').click();
-  const fieldFrame = await (await page.locator('iframe[data-role="field"]').elementHandle())?.contentFrame();
-  if (!fieldFrame) throw new Error('no field frame');
-  await ready(fieldFrame);
+  const fieldFrame = await loadedFrame(page, 'iframe[data-role="field"]');
   const ctx = (await run(fieldFrame, 'getContext')) as { accountId: string };
   expect(ctx.accountId).toBe(ADMIN);
   await run(fieldFrame, 'submit', { id: 'D-3', name: 'Open Berlin office' });
@@ -128,9 +140,7 @@ test('the shell frames the issue view: field text, inline edit, submit, panel au
   await expect(page.locator('iframe[data-role="field"]')).toHaveCount(0);
 
   await page.goto(`${server.url}/#/portfolio`);
-  const pageFrame = await (await page.locator('iframe[data-role="page"]').elementHandle())?.contentFrame();
-  if (!pageFrame) throw new Error('no page frame');
-  await ready(pageFrame);
+  const pageFrame = await loadedFrame(page);
   await run(pageFrame, 'openIssue');
   await expect(page).toHaveURL(/#\/issue\/ALPHA-1$/);
   await expect(page.getByTestId('field-value')).toHaveText('Open Berlin office');
@@ -140,9 +150,7 @@ test('a JQL link an app navigates to opens the shell issue navigator, searched a
   await page.goto(`${server.url}/#/portfolio`);
   await page.locator('#user-picker').selectOption(DEV);
   // Switching user re-renders the page with new frames; take the developer's.
-  const pageFrame = await (await page.locator(`iframe[data-role="page"][src*="user=${DEV}"]`).elementHandle())?.contentFrame();
-  if (!pageFrame) throw new Error('no page frame');
-  await ready(pageFrame);
+  const pageFrame = await loadedFrame(page, `iframe[data-role="page"][src*="user=${DEV}"]`);
   await run(pageFrame, 'navigateJql');
   await expect(page.getByLabel('JQL')).toHaveValue('project = ALPHA ORDER BY key');
   await expect(page.getByTestId('search-results').locator('tbody tr')).toHaveCount(1);
@@ -167,9 +175,7 @@ test('a theme switch in the shell reaches frames that enabled theming, even ones
   await expect(page.locator('iframe[data-role="page"]')).toHaveAttribute('src', /theme=light/);
   await page.locator('#theme-picker').selectOption('dark');
   release();
-  const frame = await (await page.locator('iframe[data-role="page"]').elementHandle())?.contentFrame();
-  if (!frame) throw new Error('no page frame');
-  await ready(frame);
+  const frame = await loadedFrame(page);
   expect(((await run(frame, 'enableTheme')) as { colorMode: string }).colorMode).toBe('dark');
   await expect(page.locator('html')).toHaveAttribute('data-color-mode', 'dark');
   await page.locator('#theme-picker').selectOption('light');
