@@ -1,7 +1,7 @@
 /** Pure helpers the UIs share (no browser needed): CSV quoting and formula defusing, typed dates. */
 import { test, expect } from '@playwright/test';
-import { csvCell, toCsv } from '../../static/shared/csv';
-import { daysBetween, localiseDates, parseTypedDate, setLocale } from '../../static/shared/format';
+import { csvCell, toCsv } from '../../static/common/csv';
+import { daysBetween, localiseDates, parseTypedDate, setLocale } from '../../static/common/format';
 import { unionJql } from '../../static/portfolio/src/portfolio-unions';
 
 test('CSV cells are quoted only when needed and formulas are defused', () => {

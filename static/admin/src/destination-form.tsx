@@ -14,8 +14,8 @@ import Textarea from '@atlaskit/textarea';
 import Textfield from '@atlaskit/textfield';
 import { token } from '@atlaskit/tokens';
 import type { DestinationDraft, DestinationView, Warning } from '../../../src/contract';
-import { call, fieldOf, toFailure, type ApiFailure } from '../../shared/api';
-import { formatDate, getLocale, parseTypedDate } from '../../shared/format';
+import { call, fieldOf, toFailure, type ApiFailure } from '../../common/api';
+import { formatDate, getLocale, parseTypedDate } from '../../common/format';
 import { UserPicker, type UserOption } from './user-picker';
 
 type EditableStatus = NonNullable<DestinationDraft['status']>;

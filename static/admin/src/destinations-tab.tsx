@@ -6,9 +6,9 @@ import Modal, { ModalBody, ModalFooter, ModalHeader, ModalTitle, ModalTransition
 import SectionMessage from '@atlaskit/section-message';
 import { token } from '@atlaskit/tokens';
 import type { DestinationView, Warning } from '../../../src/contract';
-import { call, toFailure, type ApiFailure } from '../../shared/api';
-import { ErrorMessage, Loading, StatusLozenge, subtle } from '../../shared/components';
-import { formatDate } from '../../shared/format';
+import { call, toFailure, type ApiFailure } from '../../common/api';
+import { ErrorMessage, Loading, StatusLozenge, subtle } from '../../common/components';
+import { formatDate } from '../../common/format';
 import { DestinationForm } from './destination-form';
 
 type Confirm = { kind: 'archive' | 'restore' | 'delete'; destination: DestinationView };

@@ -1,4 +1,4 @@
-import { startApp } from '../../shared/bootstrap';
+import { startApp } from '../../common/bootstrap';
 import { AdminPage } from './admin-page';
 
 void startApp(() => <AdminPage />);

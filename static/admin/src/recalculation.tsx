@@ -6,9 +6,9 @@ import ProgressBar from '@atlaskit/progress-bar';
 import SectionMessage from '@atlaskit/section-message';
 import { token } from '@atlaskit/tokens';
 import type { ReconcileStatus } from '../../../src/contract';
-import { call, toFailure, type ApiFailure } from '../../shared/api';
-import { subtle } from '../../shared/components';
-import { formatAge, formatNumber, formatPercent } from '../../shared/format';
+import { call, toFailure, type ApiFailure } from '../../common/api';
+import { subtle } from '../../common/components';
+import { formatAge, formatNumber, formatPercent } from '../../common/format';
 
 const running = (s: ReconcileStatus | null): boolean => !!s?.run && s.run.phase !== 'done' && s.run.phase !== 'failed';
 

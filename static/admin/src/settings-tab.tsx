@@ -7,8 +7,8 @@ import Select from '@atlaskit/select';
 import Textfield from '@atlaskit/textfield';
 import { token } from '@atlaskit/tokens';
 import type { EstimateFieldSetting, SettingsView } from '../../../src/contract';
-import { call, fieldOf, toFailure, type ApiFailure } from '../../shared/api';
-import { ErrorMessage, Loading } from '../../shared/components';
+import { call, fieldOf, toFailure, type ApiFailure } from '../../common/api';
+import { ErrorMessage, Loading } from '../../common/components';
 
 interface Option {
   value: string;

@@ -1,6 +1,6 @@
 /** A people picker backed by `users/search`. */
 import { AsyncSelect } from '@atlaskit/select';
-import { call } from '../../shared/api';
+import { call } from '../../common/api';
 
 export interface UserOption {
   value: string;

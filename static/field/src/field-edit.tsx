@@ -9,9 +9,9 @@ import Select from '@atlaskit/select';
 import Button from '@atlaskit/button/new';
 import { token } from '@atlaskit/tokens';
 import type { DestinationFieldValue, DestinationView } from '../../../src/contract';
-import { call, toFailure, type ApiFailure } from '../../shared/api';
-import { ErrorMessage } from '../../shared/components';
-import { formatDate } from '../../shared/format';
+import { call, toFailure, type ApiFailure } from '../../common/api';
+import { ErrorMessage } from '../../common/components';
+import { formatDate } from '../../common/format';
 
 interface Option {
   value: string;

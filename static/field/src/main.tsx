@@ -1,4 +1,4 @@
-import { startApp } from '../../shared/bootstrap';
+import { startApp } from '../../common/bootstrap';
 import { FieldEdit } from './field-edit';
 
 void startApp((context) => <FieldEdit context={context} />);

@@ -6,7 +6,7 @@ import SectionMessage from '@atlaskit/section-message';
 import Select from '@atlaskit/select';
 import { token } from '@atlaskit/tokens';
 import type { DestinationView, EpicAlignment } from '../../../src/contract';
-import { call, toFailure, type ApiFailure } from '../../shared/api';
+import { call, toFailure, type ApiFailure } from '../../common/api';
 import {
   ErrorMessage,
   FreshnessNote,
@@ -17,8 +17,8 @@ import {
   StatusLozenge,
   VerdictLozenge,
   subtle,
-} from '../../shared/components';
-import { formatDate, formatNumber, formatPercent, localiseDates } from '../../shared/format';
+} from '../../common/components';
+import { formatDate, formatNumber, formatPercent, localiseDates } from '../../common/format';
 
 type Measure = 'count' | 'estimate';
 

@@ -8,10 +8,10 @@ import SectionMessage from '@atlaskit/section-message';
 import { token } from '@atlaskit/tokens';
 import type { DestinationRollup, DestinationStatus, PayloadOf, Portfolio } from '../../../src/contract';
 import type { Verdict } from '../../../src/domain/types';
-import { call, toFailure, type ApiFailure } from '../../shared/api';
-import { Empty, ErrorMessage, FreshnessNote, IssueLink, JqlLink, Loading, StackedProgress, StatusLozenge, VerdictLozenge, subtle } from '../../shared/components';
-import { daysBetween, formatAge, formatDate, formatNumber, formatPercent, localiseDates } from '../../shared/format';
-import { downloadCsv, type Cell } from '../../shared/csv';
+import { call, toFailure, type ApiFailure } from '../../common/api';
+import { Empty, ErrorMessage, FreshnessNote, IssueLink, JqlLink, Loading, StackedProgress, StatusLozenge, VerdictLozenge, subtle } from '../../common/components';
+import { daysBetween, formatAge, formatDate, formatNumber, formatPercent, localiseDates } from '../../common/format';
+import { downloadCsv, type Cell } from '../../common/csv';
 import { unionJql } from './portfolio-unions';
 
 type Filters = PayloadOf<'portfolio/get'>;
