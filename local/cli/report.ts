@@ -24,10 +24,11 @@ function table(rows: string[][]): string {
 }
 
 export function formatPortfolio(p: Portfolio, viewer: string): string {
-  const rows = [['#', 'ID', 'DESTINATION', 'STATUS', 'TARGET', 'FORECAST', 'VERDICT', 'EPICS', 'DONE/TOTAL', 'IN PROG', 'EST DONE/TOTAL', 'UNEST']];
+  const rows = [['#', 'ID', 'DESTINATION', 'STATUS', 'TARGET', 'FORECAST', 'P85', 'BY TARGET', 'VERDICT', 'EPICS', 'DONE/TOTAL', 'IN PROG', 'EST DONE/TOTAL', 'UNEST']];
   for (const d of p.destinations) {
     rows.push([
-      String(d.priority), d.id, d.name, d.status, d.targetDate, d.forecastDate ?? '-', d.verdict, String(d.epics),
+      String(d.priority), d.id, d.name, d.status, d.targetDate, d.forecastDate ?? '-', d.forecast.range?.p85 ?? '-',
+      d.forecast.range ? pct(d.forecast.range.probabilityByTarget) : '-', d.verdict, String(d.epics),
       `${d.progress.count.done}/${d.progress.count.total}`, String(d.progress.count.indeterminate),
       `${num(d.progress.estimate.done)}/${num(d.progress.estimate.total)}`, String(d.progress.estimate.unestimated),
     ]);

@@ -16,6 +16,7 @@
  *    `off track` otherwise.
  */
 import { addDays, dateOf, diffDays } from './dates';
+import { forecastRange } from './forecast-range';
 import type { Forecast, IsoDate } from './types';
 
 /** How late the mean forecast may be and still count as `at risk` rather than `off track`. */
@@ -66,7 +67,8 @@ export function forecast(input: ForecastInput): Forecast {
     ? `the slower half of the weeks finished nothing`
     : `at the slower pace of ${rate(doneInSlower / slower.length)} a week they finish by ${pessimisticDate}`;
   const late = diffDays(targetDate, forecastDate);
-  const result = { ...base, forecastDate, pessimisticDate };
+  const range = forecastRange({ weekly: weeks, remaining, today, targetDate });
+  const result = { ...base, forecastDate, pessimisticDate, range };
 
   if (late <= 0 && pessimisticDate !== null && pessimisticDate <= targetDate) {
     return { ...result, verdict: 'on track', reason: `${pace}, on or before the target ${targetDate}; even ${slowPace}.` };

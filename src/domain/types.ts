@@ -109,6 +109,8 @@ export interface Forecast {
    * no data, when arrived, or when the slower half finished nothing. With `forecastDate` it gives a range.
    */
   pessimisticDate?: IsoDate | null;
+  /** The likely range and the chance of arriving on time, when there is a pace to forecast from. */
+  range?: ForecastRange | null;
   /** Done items per week over the throughput window. */
   throughputPerWeek: number;
   /** Remaining items (new + indeterminate). */
@@ -117,6 +119,17 @@ export interface Forecast {
   windowWeeks: number;
   /** One sentence a person can read: why this verdict. */
   reason: string;
+}
+
+/** How sure a forecast is: a likely range and the chance of arriving by the target date. */
+export interface ForecastRange {
+  /** Half of the simulated futures finish by this date; `null` when beyond ten years. */
+  p50: IsoDate | null;
+  /** 85% of the simulated futures finish by this date; `null` when beyond ten years. */
+  p85: IsoDate | null;
+  /** Share of simulated futures that finish on or before the target date, 0..1. */
+  probabilityByTarget: number;
+  method: 'monte carlo' | 'normal approximation';
 }
 
 export interface ShareFigures {

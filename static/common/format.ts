@@ -26,6 +26,13 @@ export function localiseDates(text: string): string {
   return text.replace(/\b\d{4}-\d{2}-\d{2}\b/g, (iso) => formatDate(iso));
 }
 
+/** "72% chance", with the extremes said plainly rather than as 0% or 100% of a simulation. */
+export function chanceText(probability: number): string {
+  if (probability >= 0.995) return 'almost certain';
+  if (probability <= 0.005) return 'almost no chance';
+  return `${formatPercent(probability)} chance`;
+}
+
 export function formatPercent(share: number, digits = 0): string {
   return new Intl.NumberFormat(currentLocale, { style: 'percent', maximumFractionDigits: digits }).format(
     Number.isFinite(share) ? share : 0,

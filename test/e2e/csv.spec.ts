@@ -27,7 +27,7 @@ test('CSV export holds the shown destinations, quotes cells and defuses formulas
   const csv = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
   const lines = csv.trim().split('\r\n');
   expect(lines[0]).toBe(
-    'Priority,Destination,Owner,Status,Done,In progress,To do,Total issues,Done estimate,Total estimate,Unestimated issues,On time?,Forecast date,Target date,Days late,Epics',
+    'Priority,Destination,Owner,Status,Done,In progress,To do,Total issues,Done estimate,Total estimate,Unestimated issues,On time?,Forecast date,Target date,Days late,Epics,Likely (P50),Likely (P85),Chance by target',
   );
   expect(csv).toContain('Faster checkout');
   expect(csv).toContain('<img src=x onerror=alert(1)>');

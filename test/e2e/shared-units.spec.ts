@@ -1,7 +1,7 @@
 /** Pure helpers the UIs share (no browser needed): CSV quoting and formula defusing, typed dates. */
 import { test, expect } from '@playwright/test';
 import { csvCell, toCsv } from '../../static/common/csv';
-import { daysBetween, localiseDates, parseTypedDate, setLocale } from '../../static/common/format';
+import { chanceText, daysBetween, localiseDates, parseTypedDate, setLocale } from '../../static/common/format';
 import { unionJql } from '../../static/portfolio/src/portfolio-unions';
 
 test('CSV cells are quoted only when needed and formulas are defused', () => {
@@ -35,6 +35,13 @@ test('ISO dates in a backend sentence are shown in the reader\'s locale', () => 
   setLocale('en_US');
   expect(localiseDates('finish by 2027-02-02.')).toBe('finish by Feb 2, 2027.');
   expect(localiseDates('version 2027-1-2 stays')).toBe('version 2027-1-2 stays');
+});
+
+test('a chance is said plainly at the extremes', () => {
+  setLocale('en_US');
+  expect(chanceText(0.724)).toBe('72% chance');
+  expect(chanceText(1)).toBe('almost certain');
+  expect(chanceText(0)).toBe('almost no chance');
 });
 
 test('JQL for several destinations is joined with OR and drops ORDER BY', () => {

@@ -32,7 +32,7 @@ describe('npm run report', () => {
   it('prints a readable table by default', async () => {
     const { stdout } = await run(tsx, ['local/cli/report.ts', '--site', siteFile(smallSite())], { cwd: root });
     expect(stdout).toContain('Portfolio as of 2026-11-25, as seen by u-admin');
-    expect(stdout).toMatch(/D-1\s+Instant payouts\s+active\s+2026-12-01\s+2027-02-17\s+off track\s+2\s+2\/4/);
+    expect(stdout).toMatch(/D-1\s+Instant payouts\s+active\s+2026-12-01\s+2027-02-17\s+\S+\s+0\.0%\s+off track\s+2\s+2\/4/);
     expect(stdout).toContain('Off-route work in flight: 1 of 2 issues (50.0%)');
   }, 60_000);
 

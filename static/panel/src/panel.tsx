@@ -18,7 +18,7 @@ import {
   VerdictLozenge,
   subtle,
 } from '../../common/components';
-import { formatDate, formatNumber, formatPercent, localiseDates } from '../../common/format';
+import { chanceText, formatDate, formatNumber, formatPercent, localiseDates } from '../../common/format';
 
 type Measure = 'count' | 'estimate';
 
@@ -164,6 +164,14 @@ function DestinationSummary({ alignment, destination }: { alignment: EpicAlignme
               <VerdictLozenge verdict={forecast.verdict} />
               {forecast.forecastDate ? formatDate(forecast.forecastDate) : 'no forecast date'}
             </span>
+            {forecast.range && (
+              <div style={subtle}>
+                Likely {forecast.range.p50 ? formatDate(forecast.range.p50) : 'beyond ten years'}
+                {forecast.range.p85 && forecast.range.p85 !== forecast.range.p50 ? ` to ${formatDate(forecast.range.p85)}` : ''} (P50 to P85 of{' '}
+                {forecast.range.method === 'monte carlo' ? 'simulated futures' : 'a normal approximation'}); {chanceText(forecast.range.probabilityByTarget)} by
+                the target.
+              </div>
+            )}
             <div style={subtle}>{localiseDates(forecast.reason)}</div>
           </Row>
         )}

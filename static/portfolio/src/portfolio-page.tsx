@@ -10,7 +10,7 @@ import type { DestinationRollup, DestinationStatus, PayloadOf, Portfolio } from 
 import type { Verdict } from '../../../src/domain/types';
 import { call, toFailure, type ApiFailure } from '../../common/api';
 import { Empty, ErrorMessage, FreshnessNote, IssueLink, JqlLink, Loading, StackedProgress, StatusLozenge, VerdictLozenge, subtle } from '../../common/components';
-import { daysBetween, formatAge, formatDate, formatNumber, formatPercent, localiseDates } from '../../common/format';
+import { chanceText, daysBetween, formatAge, formatDate, formatNumber, formatPercent, localiseDates } from '../../common/format';
 import { downloadCsv, type Cell } from '../../common/csv';
 import { unionJql } from './portfolio-unions';
 
@@ -345,6 +345,7 @@ function DestinationTable({ destinations, jql, loading }: { destinations: Destin
                     target {formatDate(d.targetDate)}
                     {late && <> · <span style={{ color: late.endsWith('late') ? token('color.text.danger') : undefined }}>{late}</span></>}
                   </div>
+                  {d.forecast.range && <div style={subtle}>{chanceText(d.forecast.range.probabilityByTarget)} by target</div>}
                 </div>
               ),
             },
@@ -401,6 +402,7 @@ export function portfolioCsvRows(portfolio: Portfolio): Cell[][] {
   const header: Cell[] = [
     'Priority', 'Destination', 'Owner', 'Status', 'Done', 'In progress', 'To do', 'Total issues',
     'Done estimate', 'Total estimate', 'Unestimated issues', 'On time?', 'Forecast date', 'Target date', 'Days late', 'Epics',
+    'Likely (P50)', 'Likely (P85)', 'Chance by target',
   ];
   const rows = [...portfolio.destinations]
     .sort((a, b) => a.priority - b.priority)
@@ -409,6 +411,7 @@ export function portfolioCsvRows(portfolio: Portfolio): Cell[][] {
       d.progress.count.done, d.progress.count.indeterminate, d.progress.count.new, d.progress.count.total,
       d.progress.estimate.done, d.progress.estimate.total, d.progress.estimate.unestimated,
       d.verdict, d.forecastDate ?? '', d.targetDate, d.forecastDate ? daysBetween(d.targetDate, d.forecastDate) : '', d.epics,
+      d.forecast.range?.p50 ?? '', d.forecast.range?.p85 ?? '', d.forecast.range ? Math.round(d.forecast.range.probabilityByTarget * 100) / 100 : '',
     ]);
   return [header, ...rows];
 }
