@@ -6,7 +6,7 @@
  * that time, never by arrival order, so late, duplicated or reordered events and a reconcile running at the
  * same time all converge on the newest read of Jira.
  */
-import type { Forecast, Progress, StatusCategory } from '../domain/types';
+import type { Forecast, Progress, StatusCategory, WorkItem } from '../domain/types';
 import type { EffectiveEstimate, SiteMeta } from './ports';
 
 /** One epic as stored: its own fields, and the progress of its direct children. */
@@ -152,16 +152,8 @@ export interface StepQueue {
   push(message: { runId: string; step: number }): Promise<void>;
 }
 
-/** A child issue (hierarchy level 0) as the rollups need it. */
-export interface ChildFacts {
-  id: string;
-  key: string;
-  projectKey: string;
-  statusCategory: StatusCategory;
-  estimate: number | null;
-  resolved: string | null;
-  parentKey: string | null;
-}
+/** A child issue (hierarchy level 0) as the rollups need it: a work item whose parent may be any issue. */
+export type ChildFacts = Omit<WorkItem, 'epicKey'> & { parentKey: string | null };
 
 /** One issue re-read as the app after an event. */
 export type IssueFacts =

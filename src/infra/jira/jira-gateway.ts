@@ -16,20 +16,16 @@ import {
   parseJira,
   permissionCheckSchema,
   projectPageSchema,
-  searchPageSchema,
   statusCategoryOf,
   userListSchema,
   userPageSchema,
 } from './jira-dto';
 import { childFields, epicOf, workItemOf } from './issue-mapping';
+import { searchAll } from './search-jql';
 import { childrenJql, epicsJql, epicsOfDestinationJql, inFlightOrphansJql, standardIssuesJql } from './jql';
 
-/** Jira caps search pages that carry fields at 100 issues. */
-const PAGE_WITH_FIELDS = 100;
 /** `parent in (...)` batch: keeps JQL short and pages full. */
 const PARENT_BATCH = 50;
-/** Safety net against a pager that never ends (250k issues / 100 = 2,500 pages). */
-const MAX_PAGES = 10_000;
 const STORY_POINTS_TYPES = ['com.pyxis.greenhopper.jira:jsw-story-points', 'com.atlassian.jira.plugin.system.customfieldtypes:float'];
 const META_TTL_MS = 10 * 60 * 1000;
 
@@ -72,21 +68,9 @@ export function createJiraGateway(policy: RetryPolicy = RESOLVER_RETRY): JiraPor
     return metaCache;
   }
 
-  async function searchAll(jql: string, fields: string[], reconcileIssues: string[] = []): Promise<IssueDto[]> {
-    const out: IssueDto[] = [];
-    let nextPageToken: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const body: Record<string, unknown> = { jql, fields, maxResults: PAGE_WITH_FIELDS };
-      if (nextPageToken !== undefined) body.nextPageToken = nextPageToken;
-      if (reconcileIssues.length > 0) body.reconcileIssues = reconcileIssues.slice(0, 50).map(Number);
-      const answer = await client.request('app', route`/rest/api/3/search/jql`, { method: 'POST', body });
-      const parsed = parseJira(searchPageSchema, answer.json, 'search results');
-      out.push(...parsed.issues);
-      if (parsed.isLast === true || !parsed.nextPageToken) return out;
-      nextPageToken = parsed.nextPageToken;
-    }
-    throw new AppError('JIRA_UNAVAILABLE', 'Jira kept returning more search pages than the app can read.');
-  }
+  // Without `accept`, a search either answers every page or throws.
+  const search = async (jql: string, fields: string[], reconcileIssues: string[] = []): Promise<IssueDto[]> =>
+    (await searchAll(client, jql, fields, { reconcileIssues })) ?? [];
 
   const epicFields = (meta: SiteMeta) => ['summary', 'status', 'project', meta.appFieldId];
   const toEpic = (meta: SiteMeta) => (issue: IssueDto): Epic => epicOf(issue, meta);
@@ -117,20 +101,20 @@ export function createJiraGateway(policy: RetryPolicy = RESOLVER_RETRY): JiraPor
     },
     async epics(meta, projectKeys) {
       if (meta.epicTypeIds.length === 0) return [];
-      const issues = await searchAll(epicsJql(meta.epicTypeIds, projectKeys), epicFields(meta));
+      const issues = await search(epicsJql(meta.epicTypeIds, projectKeys), epicFields(meta));
       return issues.map(toEpic(meta));
     },
     async epicsOfDestination(meta, destinationId, reconcileIssueIds = []) {
       if (meta.epicTypeIds.length === 0) return [];
       const { fieldName } = await loadMeta();
-      const issues = await searchAll(epicsOfDestinationJql(meta.epicTypeIds, fieldName, destinationId), epicFields(meta), reconcileIssueIds);
+      const issues = await search(epicsOfDestinationJql(meta.epicTypeIds, fieldName, destinationId), epicFields(meta), reconcileIssueIds);
       return issues.map(toEpic(meta));
     },
     async children(_meta, epicKeys, estimate) {
       const batches: string[][] = [];
       for (let i = 0; i < epicKeys.length; i += PARENT_BATCH) batches.push(epicKeys.slice(i, i + PARENT_BATCH));
       const fields = childFields(estimate);
-      const pages = await mapLimit(batches, 4, (batch) => searchAll(childrenJql(batch), fields));
+      const pages = await mapLimit(batches, 4, (batch) => search(childrenJql(batch), fields));
       return pages.flat().map(toWorkItem(estimate));
     },
     async countStandardIssues(meta, projectKeys) {
@@ -143,7 +127,7 @@ export function createJiraGateway(policy: RetryPolicy = RESOLVER_RETRY): JiraPor
     },
     async inFlightOrphans(meta, projectKeys, estimate) {
       if (meta.standardTypeIds.length === 0) return [];
-      const issues = await searchAll(inFlightOrphansJql(meta.standardTypeIds, projectKeys), childFields(estimate));
+      const issues = await search(inFlightOrphansJql(meta.standardTypeIds, projectKeys), childFields(estimate));
       return issues.map(toWorkItem(estimate));
     },
     async issueAsUser(meta, issueKey) {

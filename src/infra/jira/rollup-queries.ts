@@ -7,43 +7,18 @@ import type { ChildFacts, EpicEntry, IssueFacts, RollupJira } from '../../servic
 import type { EffectiveEstimate, SiteMeta } from '../../services/ports';
 import { emptyProgress } from '../../domain/progress';
 import { BACKGROUND_RETRY, createJiraClient, type RetryPolicy } from './jira-client';
-import { issueSchema, type IssueDto, parseJira, searchPageSchema } from './jira-dto';
+import { issueSchema, type IssueDto, parseJira } from './jira-dto';
 import { createJiraGateway } from './jira-gateway';
+import { PAGE_WITH_FIELDS, searchAll, searchPage } from './search-jql';
 import { childFields, epicOf, estimateFields, workItemOf } from './issue-mapping';
 import { childrenJql, epicsJql, inFlightOrphansJql } from './jql';
-
-/** Jira caps search pages that carry fields at 100 issues. */
-const PAGE_WITH_FIELDS = 100;
-const MAX_PAGES = 10_000;
 
 export function createRollupJira(policy: RetryPolicy = BACKGROUND_RETRY): RollupJira {
   const client = createJiraClient(policy);
   const gateway = createJiraGateway(policy);
   let sent = 0;
 
-  async function searchPage(body: Record<string, unknown>, accept: number[] = []) {
-    sent += 1;
-    const answer = await client.request('app', route`/rest/api/3/search/jql`, { method: 'POST', body, accept });
-    if (answer.status !== 200) return null;
-    return parseJira(searchPageSchema, answer.json, 'search results');
-  }
-
-  async function searchAll(jql: string, fields: string[], reconcileIssues: string[] = [], accept: number[] = []): Promise<IssueDto[] | null> {
-    const out: IssueDto[] = [];
-    let nextPageToken: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const body: Record<string, unknown> = { jql, fields, maxResults: PAGE_WITH_FIELDS };
-      if (nextPageToken !== undefined) body.nextPageToken = nextPageToken;
-      if (reconcileIssues.length > 0) body.reconcileIssues = reconcileIssues.slice(0, 50).map(Number);
-      const parsed = await searchPage(body, accept);
-      if (parsed === null) return null;
-      out.push(...parsed.issues);
-      if (parsed.isLast === true || !parsed.nextPageToken) return out;
-      nextPageToken = parsed.nextPageToken;
-    }
-    return out;
-  }
-
+  const counted = { onRequest: () => { sent += 1; } };
 
   return {
     siteMeta: () => gateway.siteMeta(),
@@ -54,7 +29,7 @@ export function createRollupJira(policy: RetryPolicy = BACKGROUND_RETRY): Rollup
       if (meta.epicTypeIds.length === 0) return { epics: [], next: undefined };
       const body: Record<string, unknown> = { jql: epicsJql(meta.epicTypeIds, []), fields: ['summary', 'status', 'project', meta.appFieldId], maxResults: PAGE_WITH_FIELDS };
       if (token !== undefined) body.nextPageToken = token;
-      const page = await searchPage(body);
+      const page = await searchPage(client, body, counted);
       const at = Date.now();
       const epics = (page?.issues ?? []).map((issue) => epicEntryOf(issue, meta, at));
       return { epics, next: page?.isLast === true || !page?.nextPageToken ? undefined : page.nextPageToken };
@@ -63,13 +38,13 @@ export function createRollupJira(policy: RetryPolicy = BACKGROUND_RETRY): Rollup
     async childrenOf(_meta, epicKeys, estimate, reconcileIssueIds = []) {
       if (epicKeys.length === 0) return [];
       // 400: one of the keys names an issue that no longer exists (an epic deleted meanwhile).
-      const issues = await searchAll(childrenJql(epicKeys), childFields(estimate), reconcileIssueIds, [400]);
+      const issues = await searchAll(client, childrenJql(epicKeys), childFields(estimate), { ...counted, reconcileIssues: reconcileIssueIds, accept: [400] });
       return issues === null ? null : issues.map((issue) => childOf(issue, estimate));
     },
 
     async inFlightOrphans(meta, estimate) {
       if (meta.standardTypeIds.length === 0) return [];
-      const issues = await searchAll(inFlightOrphansJql(meta.standardTypeIds, []), childFields(estimate));
+      const issues = await searchAll(client, inFlightOrphansJql(meta.standardTypeIds, []), childFields(estimate), counted);
       return (issues ?? []).map((issue) => childOf(issue, estimate));
     },
 
@@ -81,8 +56,7 @@ export function createRollupJira(policy: RetryPolicy = BACKGROUND_RETRY): Rollup
       const issue = parseJira(issueSchema, answer.json, 'an issue');
       const level = issue.fields?.issuetype?.hierarchyLevel ?? 0;
       if (level === 1) {
-        const { fAt: _f, progress: _p, doneDays: _d, unestimatedKeys: _u, pAt: _a, ...epic } = epicEntryOf(issue, meta, 0);
-        return { level: 1, epic } satisfies IssueFacts;
+        return { level: 1, epic: epicOf(issue, meta) } satisfies IssueFacts;
       }
       if (level === 0) return { level: 0, child: childOf(issue, estimate) };
       return { level: -1 };
