@@ -10,6 +10,6 @@ fuzzResolvers({ numRuns: runs, seed })
     console.log(`fuzz: ${counts.runs} calls (seed ${seed}) in ${seconds} s: ${counts.oks} ok, ${counts.refusals} refused, every answer a typed envelope, no storage change after a refusal.`);
   })
   .catch((error: unknown) => {
-    console.error(`fuzz failed (seed ${seed}): ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`fuzz failed (seed ${seed}): ${error instanceof Error ? error.message : String(error)}`, error instanceof Error && error.cause instanceof Error ? error.cause.message : "");
     process.exitCode = 1;
   });
