@@ -81,3 +81,49 @@ describe('loadSite', () => {
     expect(loadSite(site).destinations).toHaveLength(3);
   });
 });
+
+describe('site files that JSON.parse would have let through, or refused for the wrong reason', () => {
+  function writeSite(text: string): string {
+    const file = join(mkdtempSync(join(tmpdir(), 'site-')), 'site.json');
+    writeFileSync(file, text);
+    return file;
+  }
+
+  it('refuses a key repeated in one object, naming where (JSON.parse keeps the last silently)', () => {
+    const text = JSON.stringify(smallSite(), null, 2).replace('"today": "2026-11-25"', '"today": "2026-11-25",\n  "today": "2026-11-26"');
+    expect(text).toContain('"today": "2026-11-26"');
+    expect(errorOf(writeSite(text))).toMatch(/is not JSON: duplicate key "today" at line 3, column 3$/);
+  });
+
+  it('accepts a UTF-8 byte-order mark at the start of the file', () => {
+    expect(loadSite(writeSite(`\uFEFF${JSON.stringify(smallSite())}`)).issues).toHaveLength(10);
+  });
+
+  it('keeps every error on one line, even for a file name with a line break or broken JSON over many lines', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'site-'));
+    const file = join(dir, 'two\nlines.json');
+    writeFileSync(file, '{\n  "today": "2026-11-25",\n  oops\n}\n');
+    const message = errorOf(file);
+    expect(message).toMatch(/is not JSON: expected .* but found "o" at line 3, column 3$/);
+    expect(message).not.toMatch(/[\n\r]/);
+  });
+
+  it.each(['D-0', 'D-01', 'd-1', 'D-1234567890', 'x'.repeat(600), 'D 1', 'D-1\u0000'])('refuses the destination id %j, which the app could never have issued', (id) => {
+    const message = errorOf(withChange((s) => void (s.destinations![0] = { ...s.destinations![0]!, id })));
+    expect(message).toMatch(/^destinations\[0\]\.id: must be a destination id as the app issues them/);
+    expect(message).not.toMatch(/[\n\r]/);
+    expect(message).not.toContain(String.fromCharCode(0));
+  });
+
+  it('refuses a destination name or description with control characters, or a name of only invisible characters', () => {
+    expect(errorOf(withChange((s) => void (s.destinations![0] = { ...s.destinations![0]!, name: 'Pay\u001b[31m' })))).toMatch(/^destinations\[0\]\.name: contains a control character/);
+    expect(errorOf(withChange((s) => void (s.destinations![0] = { ...s.destinations![0]!, name: '\u200B' })))).toBe('destinations[0].name: has no visible characters');
+    expect(errorOf(withChange((s) => void (s.destinations![0] = { ...s.destinations![0]!, description: 'a\u0000b' })))).toMatch(/^destinations\[0\]\.description: contains a control character/);
+  });
+
+  it('bounds estimates per issue, so no sum of them can reach Infinity', () => {
+    expect(errorOf(withChange((s) => void (issues(s)[1] = { ...issues(s)[1]!, points: 1e308 })))).toBe('issues[1].points: must be at most 1000000');
+    expect(errorOf(withChange((s) => void (issues(s)[1] = { ...issues(s)[1]!, originalEstimate: 4e9 })))).toMatch(/^issues\[1\]\.originalEstimate: must be at most 3600000000 seconds/);
+    expect(loadSite(withChange((s) => void (issues(s)[1] = { ...issues(s)[1]!, points: 1e6 }))).issues[1]?.points).toBe(1e6);
+  });
+});

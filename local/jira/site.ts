@@ -5,6 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { isDestinationId } from '../../src/domain/destination-rules';
+import { ESTIMATE_MAX } from '../../src/domain/progress';
+import { textProblem, type TextKind } from '../../src/domain/text';
+import { parseStrictJson } from './strict-json';
 
 export type StatusCategoryKey = 'new' | 'indeterminate' | 'done';
 
@@ -14,9 +18,24 @@ export class SiteError extends Error {
     readonly path: string,
     readonly reason: string,
   ) {
-    super(path ? `${path}: ${reason}` : reason);
+    super(oneLine(path ? `${path}: ${reason}` : reason));
     this.name = 'SiteError';
   }
+}
+
+/** Every error is one line: control characters and line breaks (from a file name or a value) are escaped. */
+function oneLine(text: string): string {
+  const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** The app's text rule (src/domain/text.ts) for names and descriptions the site seeds into storage. */
+function typedText(kind: TextKind) {
+  return z.string().superRefine((value, ctx) => {
+    const problem = textProblem(value, kind);
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+  });
 }
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -77,9 +96,10 @@ const projectSchema = z.strictObject({
 });
 
 const destinationSchema = z.strictObject({
-  id: z.string().min(1),
-  name: z.string().min(1).max(120),
-  description: z.string().max(2000).optional(),
+  // The app's own id rule: an id it could not have issued might not fit the storage keys built from it.
+  id: z.string().refine(isDestinationId, 'must be a destination id as the app issues them: D- and a number from 1 to 999999999 (D-7)'),
+  name: typedText('line').min(1).max(120),
+  description: typedText('multiline').max(2000).optional(),
   targetDate: isoDate,
   startDate: isoDate.optional(),
   status: z.enum(['draft', 'active', 'achieved', 'archived']),
@@ -95,8 +115,9 @@ const issueSchema = z.strictObject({
   summary: z.string().min(1).max(255),
   status: z.string().min(1),
   parent: z.string().nullable().optional(),
-  points: z.number().min(0).nullable().optional(),
-  originalEstimate: z.number().int().min(0).nullable().optional(),
+  points: z.number().min(0).max(ESTIMATE_MAX, `must be at most ${ESTIMATE_MAX}`).nullable().optional(),
+  // Seconds; the app reads them as hours, held to the same bound.
+  originalEstimate: z.number().int().min(0).max(ESTIMATE_MAX * 3600, `must be at most ${ESTIMATE_MAX * 3600} seconds (${ESTIMATE_MAX} hours)`).nullable().optional(),
   destination: z.string().min(1).nullable().optional(),
   created: isoDateOrTime,
   resolved: isoDateOrTime.nullable().optional(),
@@ -145,7 +166,7 @@ export function loadSite(input: unknown): Site {
       throw new SiteError('', `cannot read site file ${input}: ${(e as Error).message}`);
     }
     try {
-      raw = JSON.parse(text);
+      raw = parseStrictJson(text);
     } catch (e) {
       throw new SiteError('', `site file ${input} is not JSON: ${(e as Error).message}`);
     }

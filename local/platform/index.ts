@@ -9,6 +9,7 @@ import { KvsEmulator } from '../kvs/kvs-emulator';
 import { installClock } from './clock';
 import { findModule, modulesOf, readManifest, type Manifest, type ManifestFunction, type ManifestModule } from './manifest';
 import { MAX_RETRIES, QueueEmulator, retryRequested, type QueueEvent } from './queue';
+import { checkInvokePayload, InvokeRefusal, MAX_INVOKE_RESPONSE_BYTES } from './invoke-limits';
 import { installForgeRuntime, runInvocation } from './runtime';
 import { Scheduler } from './scheduler';
 
@@ -18,10 +19,7 @@ export { installClock, uninstallClock } from './clock';
 export { readManifest } from './manifest';
 export type { Manifest } from './manifest';
 export type { QueueEvent, JobStats } from './queue';
-
-/** Forge's limits on `invoke` from the browser. */
-const MAX_INVOKE_REQUEST_BYTES = 500 * 1024;
-const MAX_INVOKE_RESPONSE_BYTES = 5 * 1024 * 1024;
+export { InvokeRefusal, MAX_INVOKE_REQUEST_BYTES, MAX_PAYLOAD_DEPTH } from './invoke-limits';
 
 export interface LocalPlatformOptions {
   /** Project root holding `manifest.yml` and `src/`; default `process.cwd()`. */
@@ -78,6 +76,11 @@ type Handler = (...args: unknown[]) => unknown;
 
 function throughJson(value: unknown): unknown {
   return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+}
+
+/** A key the caller sent, shown on one line and short: it can hold anything. */
+function quoted(key: string): string {
+  return `'${JSON.stringify(key.slice(0, 80)).slice(1, -1)}'`;
 }
 
 /** Load `handler: file.export` from `<root>/src/file`. `require` (not `import()`) so that jest's transform and
@@ -188,10 +191,14 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     }
   });
 
+  /**
+   * Forge's checks before a resolver runs. Refusals are `InvokeRefusal`s (a status and a code from the app's
+   * list), never a plain Error: the caller made the mistake, so it gets a 4xx, and nothing is logged.
+   */
   async function invoke(functionKey: string, resolverKey: string, payload: unknown, ctx: InvokeContext): Promise<unknown> {
+    if (!functionByKey.has(functionKey)) throw new InvokeRefusal(404, 'NOT_FOUND', `Function ${quoted(functionKey)} is not declared in manifest.yml.`);
     const { fn, handler } = handlerFor(functionKey);
-    const requestBytes = Buffer.byteLength(JSON.stringify(payload ?? {}));
-    if (requestBytes > MAX_INVOKE_REQUEST_BYTES) throw new Error(`invoke('${resolverKey}'): payload of ${requestBytes} bytes exceeds Forge's 500 KB limit`);
+    const delivered = checkInvokePayload(payload);
     const context = {
       accountId: ctx.accountId,
       cloudId,
@@ -202,12 +209,22 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
       environmentType: 'DEVELOPMENT',
       installContext,
     };
-    const result = await runInvocation({ accountId: ctx.accountId, moduleKey: ctx.moduleKey, timeoutSeconds: fn.timeoutSeconds ?? 25 }, () =>
-      handler({ call: { functionKey: resolverKey, payload: throughJson(payload) }, context }, { principal: { accountId: ctx.accountId }, installContext, license: undefined, installation: undefined }),
-    );
+    let result: unknown;
+    try {
+      result = await runInvocation({ accountId: ctx.accountId, moduleKey: ctx.moduleKey, timeoutSeconds: fn.timeoutSeconds ?? 25 }, () =>
+        handler({ call: { functionKey: resolverKey, payload: delivered }, context }, { principal: { accountId: ctx.accountId }, installContext, license: undefined, installation: undefined }),
+      );
+    } catch (e) {
+      // `@forge/resolver` throws this for a key nobody defined: the caller asked for something that is not there.
+      if (e instanceof Error && e.message.startsWith('Resolver has no definition for ')) {
+        throw new InvokeRefusal(404, 'NOT_FOUND', `Function ${quoted(functionKey)} has no definition for ${quoted(resolverKey)}.`);
+      }
+      throw e;
+    }
     const text = result === undefined ? undefined : JSON.stringify(result);
     if (text !== undefined && Buffer.byteLength(text) > MAX_INVOKE_RESPONSE_BYTES) {
-      throw new Error(`invoke('${resolverKey}'): response of ${Buffer.byteLength(text)} bytes exceeds Forge's 5 MB limit`);
+      // The app's fault, not the caller's: Forge fails the invocation.
+      throw new InvokeRefusal(500, 'INTERNAL', `The answer is ${Math.ceil(Buffer.byteLength(text) / 1024)} KB; Forge returns at most 5 MB from an invoke.`);
     }
     return text === undefined ? undefined : JSON.parse(text);
   }
@@ -224,9 +241,9 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     invoke,
     invokeForModule(moduleKey, resolverKey, payload, ctx) {
       const found = findModule(manifest, moduleKey);
-      if (!found) throw new Error(`Module '${moduleKey}' is not declared in manifest.yml`);
+      if (!found) throw new InvokeRefusal(404, 'NOT_FOUND', `Module ${quoted(moduleKey)} is not declared in manifest.yml.`);
       const functionKey = found.module.resolver?.function;
-      if (!functionKey) throw new Error(`Module '${moduleKey}' (${found.type}) has no resolver.function in manifest.yml`);
+      if (!functionKey) throw new InvokeRefusal(404, 'NOT_FOUND', `Module ${quoted(moduleKey)} (${found.type}) has no resolver.function in manifest.yml.`);
       return invoke(functionKey, resolverKey, payload, { ...ctx, moduleKey });
     },
     async runScheduledTrigger(key) {

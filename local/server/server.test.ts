@@ -82,7 +82,7 @@ describe('POST /api/invoke', () => {
     const res = await postJson('/api/invoke', { functionKey: 'panel-fn', key: 'boom', accountId: ADMIN });
     spy.mockRestore();
     expect(res.status).toBe(500);
-    expect(res.body).toEqual({ error: { code: 'INTERNAL', message: 'resolver exploded' } });
+    expect(res.body).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'resolver exploded' } });
   });
 });
 

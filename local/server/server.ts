@@ -14,6 +14,7 @@ import { buildContext, readIssue, SurfaceError, surfaceOf, type SiteInfo } from 
 import { contentTypeOf, readFileIfExists, resolveInside } from './static-files';
 import { bundleBridge, bundleShell, tokensCss } from './assets';
 import { SHELL_HTML } from './shell/page';
+import { InvokeRefusal, jsonTextDepthExceeds, MAX_INVOKE_REQUEST_BYTES, MAX_PAYLOAD_DEPTH, tooDeep, tooLarge } from '../platform/invoke-limits';
 
 /** What the server needs from the local platform (`local/platform`'s `LocalPlatform` fits). */
 export interface PlatformPort {
@@ -48,6 +49,10 @@ export interface RunningServer {
 }
 
 const MAX_BODY = 5 * 1024 * 1024;
+// An invoke body carries the payload (held to Forge's 500 KB by the platform) plus the key and the frame.
+const MAX_INVOKE_BODY = MAX_INVOKE_REQUEST_BYTES + 16 * 1024;
+// The body wraps the payload in one object (two for the bridge's frame): allow for them.
+const MAX_BODY_DEPTH = MAX_PAYLOAD_DEPTH + 2;
 
 interface SearchRow {
   key: string;
@@ -78,8 +83,9 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
   res.end(text);
 }
 
+/** Errors in the app's envelope shape, so a caller reads every refusal the same way. */
 function sendError(res: http.ServerResponse, status: number, code: string, message: string): void {
-  sendJson(res, status, { error: { code, message } });
+  sendJson(res, status, { ok: false, error: { code, message } });
 }
 
 function sendText(res: http.ServerResponse, status: number, contentType: string, body: string | Buffer): void {
@@ -91,16 +97,23 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-async function readJson(req: http.IncomingMessage): Promise<Record<string, unknown>> {
+/**
+ * Reads a JSON body of at most `limit` bytes. An oversize body is read to its end (up to 5 MB) before the
+ * 413, so the client gets the answer rather than a reset connection. Depth is checked on the text, before
+ * `JSON.parse`, so nothing recursive ever sees an over-deep body.
+ */
+async function readJson(req: http.IncomingMessage, limit = MAX_BODY): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     const buf = chunk as Buffer;
     size += buf.length;
-    if (size > MAX_BODY) throw new HttpError(413, 'INVALID_INPUT', 'Request body over 5 MB.');
-    chunks.push(buf);
+    if (size > MAX_BODY) throw limit === MAX_BODY ? new HttpError(413, 'INVALID_INPUT', 'Request body over 5 MB.') : tooLarge(size);
+    if (size <= limit) chunks.push(buf);
   }
+  if (size > limit) throw tooLarge(size);
   const text = Buffer.concat(chunks).toString('utf8');
+  if (jsonTextDepthExceeds(text, MAX_BODY_DEPTH)) throw tooDeep();
   let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : {};
@@ -401,10 +414,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return sendJson(res, 200, await search(url.searchParams.get('user') ?? defaultUser(), jql));
     }
 
-    if (method === 'POST' && p === '/api/invoke') return sendJson(res, 200, await invokeEndpoint(await readJson(req)));
+    if (method === 'POST' && p === '/api/invoke') return sendJson(res, 200, await invokeEndpoint(await readJson(req, MAX_INVOKE_BODY)));
 
     if (method === 'POST' && p.startsWith('/__forge/bridge/')) {
-      const body = await readJson(req);
+      const body = await readJson(req, p === BRIDGE_ENDPOINTS.invoke ? MAX_INVOKE_BODY : MAX_BODY);
       const frame = frameFrom(body, manifest);
       switch (p) {
         case BRIDGE_ENDPOINTS.context:
@@ -445,7 +458,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         res.end();
         return;
       }
-      if (err instanceof HttpError || err instanceof SurfaceError) return sendError(res, err.status, err.code, err.message);
+      if (err instanceof HttpError || err instanceof SurfaceError || err instanceof InvokeRefusal) {
+        // A refused request: the caller's mistake, answered and not logged. Ask a client still sending to stop.
+        if (!req.complete) res.setHeader('connection', 'close');
+        return sendError(res, err.status, err.code, err.message);
+      }
       // A resolver or emulator bug: say so plainly; the stack goes to the server's console only.
       console.error(err);
       sendError(res, 500, 'INTERNAL', err instanceof Error ? err.message : String(err));

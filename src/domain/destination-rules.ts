@@ -5,6 +5,7 @@
  */
 import { dateOf, isIsoDate } from './dates';
 import { fail, ok, type Result } from './errors';
+import { isBlank, textProblem } from './text';
 import type { AccountId, Destination, DestinationDraft, DestinationStatus, IsoDate, IsoDateTime, Warning } from './types';
 
 export const NAME_MAX = 120;
@@ -41,10 +42,14 @@ export function validateDraft(
   }
   const raw = input as Record<string, unknown>;
 
-  if (typeof raw.name !== 'string' || raw.name.trim() === '') {
+  if (typeof raw.name !== 'string' || isBlank(raw.name)) {
     return fail('INVALID_INPUT', 'Give the destination a name.', 'name');
   }
   const name = raw.name.trim();
+  const nameProblem = textProblem(name, 'line');
+  if (nameProblem !== null) {
+    return fail('INVALID_INPUT', `The name ${nameProblem}; retype it as plain text on one line.`, 'name');
+  }
   if ([...name].length > NAME_MAX) {
     return fail('INVALID_INPUT', `Shorten the name to ${NAME_MAX} characters or fewer (it has ${[...name].length}).`, 'name');
   }
@@ -60,8 +65,9 @@ export function validateDraft(
   if ([...description].length > DESCRIPTION_MAX) {
     return fail('INVALID_INPUT', `Shorten the description to ${DESCRIPTION_MAX} characters or fewer (it has ${[...description].length}).`, 'description');
   }
-  if (hasControlChars(description)) {
-    return fail('INVALID_INPUT', 'The description contains invisible control characters; retype it as plain text.', 'description');
+  const descriptionProblem = textProblem(description, 'multiline');
+  if (descriptionProblem !== null) {
+    return fail('INVALID_INPUT', `The description ${descriptionProblem}; retype it as plain text.`, 'description');
   }
 
   const businessOwner = typeof raw.businessOwner === 'string' ? raw.businessOwner.trim() : '';
@@ -192,9 +198,20 @@ export function nextDestinationId(existingIds: readonly string[], lastIssued = 0
   return `D-${highest + 1}`;
 }
 
+/**
+ * The shape of every destination id, `D-<n>` with n from 1 to 999,999,999: the one rule for the resolvers'
+ * schemas, the site-file loader and `nextDestinationId`. Short and plain, so it fits every storage key the
+ * app builds from it (KVS keys are up to 500 characters of `[a-zA-Z0-9:._\s-#]`).
+ */
+export const DESTINATION_ID = /^D-([1-9]\d{0,8})$/;
+
+export function isDestinationId(id: string): boolean {
+  return DESTINATION_ID.test(id);
+}
+
 /** The number in `D-<n>`, or `null` for any other shape. */
 export function destinationNumber(id: string): number | null {
-  const match = /^D-([1-9]\d*)$/.exec(id);
+  const match = DESTINATION_ID.exec(id);
   return match ? Number(match[1]) : null;
 }
 
@@ -224,15 +241,6 @@ export function reorderDestinations(all: readonly Destination[], orderedIds: rea
   const archived = all.filter((d) => d.status === 'archived').sort((a, b) => a.priority - b.priority);
   const ranked = [...orderedIds.map((id) => live.get(id) as Destination), ...archived];
   return ok(ranked.map((d, i) => (d.priority === i + 1 ? d : { ...bump(d, audit), priority: i + 1 })));
-}
-
-// Tabs and line breaks are fine in plain text; other control characters are invisible and never intended.
-function hasControlChars(text: string): boolean {
-  for (let i = 0; i < text.length; i += 1) {
-    const code = text.charCodeAt(i);
-    if ((code < 0x20 && code !== 0x09 && code !== 0x0a) || code === 0x7f) return true;
-  }
-  return false;
 }
 
 function findNameClash(name: string, others: readonly Destination[], selfId: string | undefined): Destination | undefined {

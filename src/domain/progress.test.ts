@@ -64,3 +64,12 @@ describe('shareOf', () => {
     expect(shareOf(emptyProgress(), emptyProgress())).toEqual({ count: 0, estimate: 0 });
   });
 });
+
+describe('estimates out of bounds', () => {
+  it('counts an estimate above the bound, negative or not finite as unestimated, so sums stay finite', () => {
+    const p = progressOf([item('done', 1e308), item('done', 1e308), item('done', -1), item('done', Number.NaN), item('done', 2)]);
+    expect(p.estimate.done).toBe(2);
+    expect(p.estimate.unestimated).toBe(4);
+    expect(Number.isFinite(sumProgress([p, p]).estimate.total)).toBe(true);
+  });
+});

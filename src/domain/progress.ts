@@ -5,6 +5,18 @@
  */
 import type { Progress, WorkItem } from './types';
 
+/**
+ * The largest estimate one issue may carry (story points, or hours for an original estimate). Anything
+ * above it, negative, or not a finite number is not a usable estimate and counts as unestimated. With every
+ * item bounded, no sum the app makes can reach Infinity (which JSON would turn into `null`).
+ */
+export const ESTIMATE_MAX = 1_000_000;
+
+/** The estimate as a number the sums can use, or `null` when there is none or it is out of bounds. */
+export function sizedEstimate(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= ESTIMATE_MAX ? value : null;
+}
+
 export function emptyProgress(): Progress {
   return {
     count: { new: 0, indeterminate: 0, done: 0, total: 0 },
@@ -23,10 +35,11 @@ export function addItem(progress: Progress, item: WorkItem): void {
   const category = item.statusCategory;
   progress.count[category] += 1;
   progress.count.total += 1;
-  // A NaN or Infinity from a badly mapped field would poison every sum above it, so it counts as unsized.
-  if (typeof item.estimate === 'number' && Number.isFinite(item.estimate)) {
-    progress.estimate[category] += item.estimate;
-    progress.estimate.total += item.estimate;
+  // A NaN, Infinity or absurd value from a badly mapped field would poison every sum above it: unsized.
+  const estimate = sizedEstimate(item.estimate);
+  if (estimate !== null) {
+    progress.estimate[category] += estimate;
+    progress.estimate.total += estimate;
   } else {
     progress.estimate.unestimated += 1;
   }

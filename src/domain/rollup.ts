@@ -13,7 +13,7 @@
  */
 import { alignEpic, alignmentWarning } from './alignment';
 import { forecast } from './forecast';
-import { addItem, emptyProgress, progressOf, ratio, shareOf, sumProgress } from './progress';
+import { addItem, emptyProgress, progressOf, ratio, shareOf, sizedEstimate, sumProgress } from './progress';
 import type {
   Alignment,
   Destination,
@@ -184,7 +184,7 @@ function accumulate(input: RollupInput) {
       if (item.statusCategory === 'done' && item.resolved !== null) state.doneDates.push(item.resolved);
     }
 
-    const estimate = typeof item.estimate === 'number' && Number.isFinite(item.estimate) ? item.estimate : null;
+    const estimate = sizedEstimate(item.estimate);
     if (estimate === null) {
       unestimatedCount += 1;
       if (unestimatedKeys.length < MAX_REFS) unestimatedKeys.push(item.key);

@@ -1,7 +1,7 @@
 /** The admin page: destinations and settings, for Jira administrators only. */
 import Resolver from '@forge/resolver';
 import type { ResolverKey } from '../contract';
-import { define, type Handler } from './define';
+import { define, definitions, type Handler } from './define';
 import { defineDestinationList, defineMe } from './shared-resolvers';
 import { requireAdmin, services } from './wiring';
 
@@ -37,4 +37,4 @@ defineAdmin('reconcile/start', async (_payload, by, s) => {
 });
 defineAdmin('reconcile/status', async (_payload, _by, s) => s.reconcile.status());
 
-export const adminResolver = resolver.getDefinitions();
+export const adminResolver = definitions(resolver);

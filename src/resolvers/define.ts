@@ -60,7 +60,33 @@ export async function runResolver<K extends ResolverKey>(
   }
 }
 
+// The keys each Resolver was given through `define`, so `definitions` can refuse every other key.
+const definedKeys = new WeakMap<Resolver, Set<string>>();
+
 /** Registers `key` on a Resolver with the envelope wrapper. */
 export function define<K extends ResolverKey>(resolver: Resolver, key: K, handler: Handler<K>): void {
   resolver.define(key, (request: { payload: PayloadOf<K>; context: unknown }) => runResolver(key, request.payload, request.context, handler));
+  const keys = definedKeys.get(resolver) ?? new Set<string>();
+  keys.add(key);
+  definedKeys.set(resolver, keys);
+}
+
+/** What the app answers for a resolver key this surface does not define. */
+export const UNKNOWN_KEY_ERROR: ApiError = { code: 'NOT_FOUND', message: 'This part of the app has no such action. Reload the page; if it keeps happening, tell your Jira administrator.' };
+
+/**
+ * The function handler for a surface: `resolver.getDefinitions()`, except that a key the surface does not
+ * define answers the envelope (NOT_FOUND) instead of throwing. `@forge/resolver` throws for an unknown key,
+ * and looks keys up with `in`, so `toString` or `__proto__` would reach `Object.prototype`; the key is not
+ * echoed, since it is whatever the caller sent.
+ */
+export function definitions(resolver: Resolver): ReturnType<Resolver['getDefinitions']> {
+  const handler = resolver.getDefinitions();
+  return async (request, runtime) => {
+    const key: unknown = (request as { call?: { functionKey?: unknown } } | null)?.call?.functionKey;
+    if (typeof key !== 'string' || !(definedKeys.get(resolver)?.has(key) ?? false)) {
+      return { ok: false, error: UNKNOWN_KEY_ERROR } satisfies Envelope<never>;
+    }
+    return handler(request, runtime);
+  };
 }

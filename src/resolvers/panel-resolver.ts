@@ -1,6 +1,6 @@
 /** The Destination issue panel on epics. */
 import Resolver from '@forge/resolver';
-import { define } from './define';
+import { define, definitions } from './define';
 import { defineDestinationList } from './shared-resolvers';
 import { services } from './wiring';
 
@@ -13,4 +13,4 @@ define(resolver, 'epic/alignment', async (payload, caller) => services().epic.al
 define(resolver, 'epic/set-destination', async (payload, caller) =>
   services().epic.setDestination(caller.accountId, payload.issueKey, payload.destinationId));
 
-export const panelResolver = resolver.getDefinitions();
+export const panelResolver = definitions(resolver);

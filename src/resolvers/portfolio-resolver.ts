@@ -1,6 +1,6 @@
 /** The Business destinations global page. */
 import Resolver from '@forge/resolver';
-import { define } from './define';
+import { define, definitions } from './define';
 import { defineDestinationList, defineMe } from './shared-resolvers';
 import { services } from './wiring';
 
@@ -11,4 +11,4 @@ defineDestinationList(resolver);
 // Aggregates are computed as the app; epic keys and summaries are cut to what the caller may browse.
 define(resolver, 'portfolio/get', async (payload, caller) => services().portfolio.get(caller.accountId, payload));
 
-export const portfolioResolver = resolver.getDefinitions();
+export const portfolioResolver = definitions(resolver);

@@ -7,7 +7,7 @@
 import { alignEpic, alignmentWarning } from '../domain/alignment';
 import { addDays, dateOf } from '../domain/dates';
 import { forecast } from '../domain/forecast';
-import { addItem, emptyProgress, ratio, sumProgress } from '../domain/progress';
+import { addItem, emptyProgress, ratio, sizedEstimate, sumProgress } from '../domain/progress';
 import { MAX_REFS } from '../domain/rollup';
 import type {
   Alignment,
@@ -91,7 +91,7 @@ export function orphanOf(child: ChildFacts, at: number): OrphanEntry {
 }
 
 function isSized(estimate: number | null): estimate is number {
-  return typeof estimate === 'number' && Number.isFinite(estimate);
+  return sizedEstimate(estimate) !== null;
 }
 
 /** Apply one fact if it is at least as new as what is stored; returns whether anything changed. */

@@ -1,6 +1,7 @@
 /**
  * Jira issues read as the domain's epics and work items: one reading, used by every query the app makes.
  */
+import { sizedEstimate } from '../../domain/progress';
 import type { Epic, WorkItem } from '../../domain/types';
 import type { EffectiveEstimate, SiteMeta } from '../../services/ports';
 import { type IssueDto, statusCategoryOf } from './jira-dto';
@@ -25,9 +26,9 @@ export function childFields(estimate: EffectiveEstimate): string[] {
 /** An estimate, or `null` when the issue has none (or anything odd): never guessed as zero. */
 export function estimateOf(fields: Record<string, unknown>, estimate: EffectiveEstimate): number | null {
   const raw = estimate.kind === 'points' ? fields[estimate.fieldId] : estimate.kind === 'originalEstimate' ? fields.timeoriginalestimate : null;
-  if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < 0) return null;
+  if (typeof raw !== 'number') return null;
   // Original estimates arrive in seconds; people plan in hours.
-  return estimate.kind === 'originalEstimate' ? raw / 3600 : raw;
+  return sizedEstimate(estimate.kind === 'originalEstimate' ? raw / 3600 : raw);
 }
 
 /** The id held in the app's field, defensively: the value is untrusted. */
