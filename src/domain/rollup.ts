@@ -186,7 +186,8 @@ function accumulate(input: RollupInput) {
     } else {
       state = epicStates.get(item.epicKey);
       if (state === undefined) {
-        if (!outOfScopeKeys.has(item.epicKey)) {
+        // An unreadable epic is reported, unless its child is outside a filtered view anyway.
+        if (!outOfScopeKeys.has(item.epicKey) && (input.projectFilter === undefined || inView(item.projectKey))) {
           missingEpicItems += 1;
           missingEpicKeys.add(item.epicKey);
         }
