@@ -251,7 +251,9 @@ export function portfolioService(deps: PortfolioDeps) {
         const epicDetails: EpicRef[] = [];
         for (const { epicKey, progress } of entry.perEpic) {
           const epic = epicsByKey.get(epicKey);
-          if (epic && visible.has(epic.projectKey)) epicDetails.push({ ...epic, progress });
+          if (epic && visible.has(epic.projectKey)) {
+            epicDetails.push({ key: epic.key, summary: epic.summary, projectKey: epic.projectKey, statusCategory: epic.statusCategory, progress });
+          }
         }
         return {
           id: d.id,
