@@ -41,7 +41,7 @@ export function formatPortfolio(p: Portfolio, viewer: string): string {
     '',
     `Off-route work in flight: ${o.count.offRoute} of ${o.count.inFlight} issues (${pct(o.count.share)}), ` +
       `${num(o.estimate.offRoute)} of ${num(o.estimate.inFlight)} estimate (${pct(o.estimate.share)}); ` +
-      `${o.epicKeys.length} off-route epics, ${o.orphanCount} issues with no epic`,
+      `${o.epics.length + o.hiddenEpics} off-route epics, ${o.orphanCount} issues with no epic`,
   ];
   if (p.warnings.length > 0) lines.push('', 'Warnings:', ...p.warnings.map((w) => `- [${w.code}] ${w.message}`));
   return lines.join('\n');

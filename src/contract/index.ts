@@ -41,7 +41,10 @@ export interface UserRef {
 export interface DestinationView extends Destination {
   businessOwnerName: string;
   deliveryLeadName?: string;
-  /** Epics whose field points at it, from the stored rollups; absent unless asked for, or before the first calculation. */
+  /**
+   * Epics whose field points at it, from the stored rollups, in every project (an aggregate computed as the
+   * app, whoever is looking); absent unless asked for, or before the first calculation.
+   */
   epicCount?: number;
 }
 
@@ -69,6 +72,7 @@ export interface DestinationRollup {
   businessOwnerName: string;
   /** Number of epics aligned to this destination (all of them, computed as the app). */
   epics: number;
+  /** Over all of those epics: an aggregate computed as the app, like `forecast`. */
   progress: Progress;
   verdict: Forecast['verdict'];
   forecastDate: IsoDate | null;
@@ -85,12 +89,23 @@ export interface Portfolio {
   computedAt: string;
   /** Aggregates are computed as the app over every project in scope, whoever is looking. */
   computedAs: 'app';
+  /**
+   * With a project filter, only destinations with at least one epic in that project; the filter narrows the
+   * settings' scope (a project outside it, or one the caller may not browse, is refused with NOT_FOUND).
+   */
   destinations: DestinationRollup[];
-  offRoute: OffRoute & {
+  /** Destinations left out because none of their epics is in the filtered project (0 without a project filter). */
+  hiddenDestinations: number;
+  /** Figures are aggregates computed as the app; epics are listed only when the caller may browse them. */
+  offRoute: Pick<OffRoute, 'count' | 'estimate' | 'orphanCount'> & {
     /** Off-route epics the calling user may browse. */
     epics: Array<Pick<EpicRef, 'key' | 'summary' | 'projectKey'>>;
     hiddenEpics: number;
   };
+  /**
+   * Restated for the caller: a warning about epics names only those the caller may browse (and is left out
+   * when there are none); a count-only warning keeps the app-level count and lists only browsable issues.
+   */
   warnings: Warning[];
   /** JQL for each figure, so the UI can link every number to the issue navigator. */
   jql: PortfolioJql;
@@ -152,10 +167,11 @@ export interface EpicAlignment {
   destination: DestinationView | null;
   /** Set when the field points at a destination that is unknown or archived. */
   alignmentProblem: { code: 'UNKNOWN_DESTINATION' | 'ARCHIVED_DESTINATION'; destinationId: string; message: string } | null;
+  /** This epic's own progress (the caller may browse the epic; its children are counted as the app). */
   progress: Progress;
   /** This epic's share of its destination's total (count and estimate), 0..1; `null` when unaligned. */
   share: { count: number; estimate: number } | null;
-  /** The destination's forecast, `null` when unaligned. */
+  /** The destination's forecast over all its epics (an aggregate computed as the app), `null` when unaligned. */
   forecast: Forecast | null;
   /** Other epics on the same destination that the caller may browse. */
   siblings: EpicRef[];

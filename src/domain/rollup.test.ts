@@ -1,5 +1,5 @@
 import { addDays } from './dates';
-import { MAX_REFS, rollupEpic, rollupPortfolio, type RollupInput } from './rollup';
+import { MAX_REFS, rollupEpic, rollupPortfolio, warningForViewer, type RollupInput } from './rollup';
 import { destination, epic, workItem } from './test-fixtures';
 import type { WorkItem } from './types';
 
@@ -134,6 +134,43 @@ describe('rollupPortfolio', () => {
     expect(performance.now() - started).toBeLessThan(3000);
     expect(big.offRoute.count).toEqual({ inFlight: 250_000, offRoute: 125_000, share: 0.5 });
     expect(big.destinations.find((d) => d.destination.id === 'D-1')?.progress.count.total).toBe(125_000);
+  });
+});
+
+describe('a portfolio filtered on a project', () => {
+  const filtered = rollupPortfolio({ ...input, projectFilter: ['B'] });
+
+  it('counts only the filtered project, and leaves the rest of the scope out without calling it out of scope', () => {
+    expect(filtered.destinations.find((d) => d.destination.id === 'D-2')?.epicKeys).toEqual(['B-1']);
+    expect(filtered.destinations.find((d) => d.destination.id === 'D-1')?.epicKeys).toEqual([]);
+    expect(filtered.offRoute).toMatchObject({ count: { inFlight: 1, offRoute: 0, share: 0 }, orphanCount: 0 });
+    expect(filtered.warnings.map((w) => w.code)).toEqual([]);
+  });
+});
+
+describe('warningForViewer', () => {
+  const rollup = rollupPortfolio({ ...input, epics: [...epics, epic('B-7', 'D-3')], settings: { ...settings, projectKeys: ['A', 'B'] } });
+  const archived = rollup.warnings.find((w) => w.code === 'ARCHIVED_DESTINATION');
+  const onlyA = (projectKey: string) => projectKey === 'A';
+
+  it('restates a warning about epics for those the viewer may browse, with named fields only', () => {
+    expect(archived?.message).toMatch(/^2 epics point to "Old portal"/);
+    expect(archived && warningForViewer(archived, onlyA)).toEqual({
+      code: 'ARCHIVED_DESTINATION',
+      message: 'Epic A-3 points to "Old portal" (D-3), which is archived; restore it or choose another destination. Its work counts as off-route.',
+      refs: ['D-3', 'A-3'],
+    });
+  });
+
+  it('drops a warning about epics the viewer may not browse at all', () => {
+    expect(archived && warningForViewer(archived, () => false)).toBeNull();
+    const outOfScope = rollup.warnings.find((w) => w.code === 'OUT_OF_SCOPE');
+    expect(outOfScope && warningForViewer(outOfScope, onlyA)).toBeNull();
+  });
+
+  it('keeps a count-only warning and lists only the issues the viewer may browse', () => {
+    const partial = rollup.warnings.find((w) => w.code === 'PARTIAL_VIEW');
+    expect(partial && warningForViewer(partial, (p) => p === 'B')).toEqual({ code: 'PARTIAL_VIEW', message: partial?.message, refs: [] });
   });
 });
 

@@ -5,7 +5,9 @@
  *
  * Scope (`settings.projectKeys`, empty = every project) is decided by the epic's project for its children,
  * since the epic is what gets aligned, and by the issue's own project for an issue with no epic. Epics out of
- * scope are left out of every figure; those that name a destination are reported (OUT_OF_SCOPE).
+ * scope are left out of every figure; those that name a destination are reported (OUT_OF_SCOPE). A project
+ * filter (`projectFilter`) narrows the scope for one view: what is in scope but outside the filter is left out
+ * silently (it is not out of scope).
  *
  * An epic counts as on-route when its destination exists and is not archived (draft and achieved included).
  * Off-route: in-flight (`indeterminate`) children of epics with no, an unknown or an archived destination,
@@ -24,6 +26,7 @@ import type {
   OffRoute,
   PortfolioRollup,
   Progress,
+  RollupWarning,
   Settings,
   Warning,
   WorkItem,
@@ -40,6 +43,24 @@ export interface RollupInput {
   today: IsoDate;
   /** Also give a rollup for archived destinations (their epics still count as off-route). */
   includeArchived?: boolean;
+  /** Narrows the view to these projects (each in scope); absent = the whole scope. */
+  projectFilter?: readonly string[];
+}
+
+/**
+ * Whether a project is in the app's scope, whether it is in the view (the scope, narrowed by a filter), and
+ * whether its aligned epics are reported as out of scope: only in an unfiltered view, since a filtered view
+ * is about the filtered projects alone.
+ */
+export function scopeOf(settings: Pick<Settings, 'projectKeys'>, projectFilter?: readonly string[]) {
+  const scope = new Set(settings.projectKeys);
+  const filter = projectFilter === undefined ? null : new Set(projectFilter);
+  const inScope = (projectKey: string) => scope.size === 0 || scope.has(projectKey);
+  return {
+    inScope,
+    inView: (projectKey: string) => inScope(projectKey) && (filter === null || filter.has(projectKey)),
+    reportedOutOfScope: (projectKey: string) => filter === null && !inScope(projectKey),
+  };
 }
 
 export function rollupPortfolio(input: RollupInput): PortfolioRollup {
@@ -49,20 +70,12 @@ export function rollupPortfolio(input: RollupInput): PortfolioRollup {
     .sort((a, b) => a.priority - b.priority)
     .map((d) => destinationEntry(d, acc.byDestination.get(d.id) ?? [], input));
 
-  const warnings: Warning[] = [];
+  const warnings: RollupWarning[] = [];
   for (const group of acc.alignmentProblems.values()) {
-    const warning = alignmentWarning(group.alignment, group.epicKeys);
-    if (warning) warnings.push(capRefs(warning));
+    const warning = alignmentProblemWarning(group.alignment, group.epics);
+    if (warning) warnings.push(warning);
   }
-  if (acc.outOfScopeAligned.length > 0) {
-    const n = acc.outOfScopeAligned.length;
-    const projects = [...new Set(acc.outOfScopeAligned.map((e) => e.projectKey))].join(', ');
-    warnings.push(capRefs({
-      code: 'OUT_OF_SCOPE',
-      message: `${n} ${n === 1 ? 'epic names a destination but is' : 'epics name a destination but are'} in projects outside the app's scope (${projects}), so ${n === 1 ? 'its' : 'their'} work is not counted; add the projects in Settings to count it.`,
-      refs: acc.outOfScopeAligned.map((e) => e.key),
-    }));
-  }
+  if (acc.outOfScopeAligned.length > 0) warnings.push(outOfScopeWarning(acc.outOfScopeAligned));
   if (acc.unestimatedCount > 0 && input.settings.estimateField.kind !== 'none') {
     const n = acc.unestimatedCount;
     warnings.push(capRefs({
@@ -128,21 +141,20 @@ interface EpicState {
 
 /** The single pass over epics and then items that both rollups share. */
 function accumulate(input: RollupInput) {
-  const scope = new Set(input.settings.projectKeys);
-  const inScope = (projectKey: string) => scope.size === 0 || scope.has(projectKey);
+  const { inView, reportedOutOfScope } = scopeOf(input.settings, input.projectFilter);
   const destinationsById = new Map(input.destinations.map((d) => [d.id, d]));
 
   const epicStates = new Map<string, EpicState>();
   const byDestination = new Map<string, EpicState[]>();
-  const alignmentProblems = new Map<string, { alignment: Alignment; epicKeys: string[] }>();
+  const alignmentProblems = new Map<string, { alignment: Alignment; epics: Epic[] }>();
   const outOfScopeKeys = new Set<string>();
   const outOfScopeAligned: Epic[] = [];
 
   for (const epic of input.epics) {
     const alignment = alignEpic(epic.destinationId, destinationsById);
-    if (!inScope(epic.projectKey)) {
+    if (!inView(epic.projectKey)) {
       outOfScopeKeys.add(epic.key);
-      if (alignment.kind !== 'unaligned') outOfScopeAligned.push(epic);
+      if (reportedOutOfScope(epic.projectKey) && alignment.kind !== 'unaligned') outOfScopeAligned.push(epic);
       continue;
     }
     const state: EpicState = { epic, alignment, progress: emptyProgress(), doneDates: [] };
@@ -152,8 +164,8 @@ function accumulate(input: RollupInput) {
     }
     const problemKey = problemKeyOf(alignment);
     if (problemKey !== null) {
-      const group = alignmentProblems.get(problemKey) ?? { alignment, epicKeys: [] };
-      group.epicKeys.push(epic.key);
+      const group = alignmentProblems.get(problemKey) ?? { alignment, epics: [] };
+      group.epics.push(epic);
       alignmentProblems.set(problemKey, group);
     }
   }
@@ -170,11 +182,12 @@ function accumulate(input: RollupInput) {
   for (const item of input.items) {
     let state: EpicState | undefined;
     if (item.epicKey === null) {
-      if (!inScope(item.projectKey)) continue;
+      if (!inView(item.projectKey)) continue;
     } else {
       state = epicStates.get(item.epicKey);
       if (state === undefined) {
-        if (!outOfScopeKeys.has(item.epicKey)) {
+        // An unreadable epic is reported, unless its child is outside a filtered view anyway.
+        if (!outOfScopeKeys.has(item.epicKey) && (input.projectFilter === undefined || inView(item.projectKey))) {
           missingEpicItems += 1;
           missingEpicKeys.add(item.epicKey);
         }
@@ -259,6 +272,53 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+/** The warning for epics that share an alignment problem, with the epics it is about. */
+export function alignmentProblemWarning(alignment: Alignment, epics: ReadonlyArray<{ key: string; projectKey: string }>): RollupWarning | null {
+  const warning = alignmentWarning(alignment, epics.map((e) => e.key));
+  if (!warning) return null;
+  return { ...capRefs(warning), about: { kind: 'alignment', alignment, epics: epics.map(({ key, projectKey }) => ({ key, projectKey })) } };
+}
+
+/** Epics that name a destination from projects outside the app's scope: their work is not counted. */
+export function outOfScopeWarning(epics: ReadonlyArray<{ key: string; projectKey: string }>): RollupWarning {
+  const n = epics.length;
+  const projects = [...new Set(epics.map((e) => e.projectKey))].join(', ');
+  return {
+    ...capRefs({
+      code: 'OUT_OF_SCOPE',
+      message: `${n} ${n === 1 ? 'epic names a destination but is' : 'epics name a destination but are'} in projects outside the app's scope (${projects}), so ${n === 1 ? 'its' : 'their'} work is not counted; add the projects in Settings to count it.`,
+      refs: epics.map((e) => e.key),
+    }),
+    about: { kind: 'outOfScope', epics: epics.map(({ key, projectKey }) => ({ key, projectKey })) },
+  };
+}
+
+/**
+ * A portfolio warning as one viewer may read it: only named fields, and nothing about a project they may not
+ * browse. A warning about epics is restated for the epics the viewer may browse, or dropped when there are
+ * none; a count-only warning (unestimated work, unreadable epics) keeps its app-level count and lists only
+ * the issues the viewer may browse.
+ */
+export function warningForViewer(warning: RollupWarning, mayBrowse: (projectKey: string) => boolean): Warning | null {
+  const { about } = warning;
+  if (about === undefined) {
+    return warning.refs === undefined
+      ? { code: warning.code, message: warning.message }
+      : { code: warning.code, message: warning.message, refs: warning.refs.filter((key) => mayBrowse(projectOfKey(key))) };
+  }
+  const shown = about.epics.filter((e) => mayBrowse(e.projectKey));
+  if (shown.length === 0) return null;
+  const restated = about.kind === 'alignment' ? alignmentProblemWarning(about.alignment, shown) : outOfScopeWarning(shown);
+  if (restated === null) return null;
+  return restated.refs === undefined ? { code: restated.code, message: restated.message } : { code: restated.code, message: restated.message, refs: restated.refs };
+}
+
+/** The project an issue key belongs to (`PAY-12` → `PAY`). */
+export function projectOfKey(key: string): string {
+  const dash = key.lastIndexOf('-');
+  return dash < 0 ? key : key.slice(0, dash);
 }
 
 function capRefs(warning: Warning): Warning {

@@ -211,7 +211,17 @@ export interface PortfolioRollup {
   /** Ranked by priority (1 first). */
   destinations: DestinationRollupEntry[];
   offRoute: OffRoute;
-  warnings: Warning[];
+  warnings: RollupWarning[];
+}
+
+/**
+ * A portfolio warning as the app sees it, with every epic it is about, so that a view can restate it for a
+ * viewer who may not browse all of them (see `warningForViewer`). Never sent to a UI as is.
+ */
+export interface RollupWarning extends Warning {
+  about?:
+    | { kind: 'alignment'; alignment: Alignment; epics: Array<{ key: string; projectKey: string }> }
+    | { kind: 'outOfScope'; epics: Array<{ key: string; projectKey: string }> };
 }
 
 /** One epic seen from its destination (the issue panel). */

@@ -5,7 +5,8 @@
  * Before the first rollup exists the portfolio is computed on view, and the first rebuild is started.
  */
 import type { DestinationRollup, EpicRef, Freshness, Portfolio, PortfolioJql } from '../contract';
-import { rollupPortfolio } from '../domain/rollup';
+import { AppError } from '../domain/errors';
+import { rollupPortfolio, scopeOf, warningForViewer } from '../domain/rollup';
 import type { Destination, DestinationStatus, Settings } from '../domain/types';
 import { effectiveEstimate } from './settings-service';
 import type { Clock, DestinationStore, JiraPort, SettingsStore } from './ports';
@@ -80,8 +81,11 @@ export function portfolioService(deps: PortfolioDeps) {
   const { jira, clock } = deps;
   const lookups = viewerLookups(jira, deps.viewers);
 
-  /** The whole portfolio computed from Jira on this view: the path before any rollup is stored. */
-  async function compute(scopeOverride?: string[]): Promise<SiteRollup> {
+  /**
+   * The whole portfolio computed from Jira on this view: the path before any rollup is stored. A project
+   * filter narrows the settings' scope (it must lie inside it: see `current`).
+   */
+  async function compute(projectFilter?: string[]): Promise<SiteRollup> {
     const started = clock.now();
     const [settings, destinations, meta, fieldName] = await Promise.all([
       deps.settings.get(),
@@ -89,7 +93,7 @@ export function portfolioService(deps: PortfolioDeps) {
       jira.siteMeta(),
       jira.fieldName(),
     ]);
-    const projectKeys = scopeOverride ?? settings.projectKeys;
+    const projectKeys = projectFilter ?? settings.projectKeys;
     const estimate = effectiveEstimate(settings.estimateField, meta);
     const epics = await jira.epics(meta, projectKeys);
     const [children, orphans] = await Promise.all([
@@ -101,9 +105,10 @@ export function portfolioService(deps: PortfolioDeps) {
       destinations,
       epics,
       items: [...children, ...orphans],
-      settings: { ...settings, projectKeys },
+      settings,
       today,
       includeArchived: true,
+      ...(projectFilter ? { projectFilter } : {}),
     });
     return {
       asOf: today,
@@ -114,24 +119,31 @@ export function portfolioService(deps: PortfolioDeps) {
     };
   }
 
-  /** The app-level portfolio from the stored rollups, or computed on view when there are none yet. */
-  async function current(scopeOverride?: string[]): Promise<CurrentSite> {
+  /**
+   * The app-level portfolio from the stored rollups, or computed on view when there are none yet. A project
+   * filter narrows the settings' scope; a project outside the scope is refused (NOT_FOUND on `projectKey`).
+   */
+  async function current(projectFilter?: string[]): Promise<CurrentSite> {
     const [stored, settings, destinations, run] = await Promise.all([
       deps.rollups.load(),
       deps.settings.get(),
       deps.destinations.list(),
       deps.currentRun ? deps.currentRun().catch(() => undefined) : Promise.resolve(undefined),
     ]);
+    const outside = projectFilter?.find((key) => !scopeOf(settings).inScope(key));
+    if (outside !== undefined) {
+      throw new AppError('NOT_FOUND', `Project ${outside} is outside the app's scope, so the portfolio has no figures for it; a Jira administrator can add it in the app's settings.`, 'projectKey');
+    }
     const now = clock.now();
     const recalculating = run !== undefined && run.phase !== 'done' && run.phase !== 'failed';
     if (!stored) {
       // First view after install: answer now, and build the rollup in the background for the next views.
       if (!recalculating) await deps.startReconcile?.().catch(() => undefined);
-      const tooBig = await tooBigToComputeLive(scopeOverride ?? settings.projectKeys);
+      const tooBig = await tooBigToComputeLive(projectFilter ?? settings.projectKeys);
       if (tooBig !== null) {
-        return { site: await emptySite(scopeOverride ?? settings.projectKeys, destinations, settings), destinations, settings, freshness: firstRunFreshness(now, tooBig) };
+        return { site: await emptySite(projectFilter ?? settings.projectKeys, destinations, settings), destinations, settings, freshness: firstRunFreshness(now, tooBig) };
       }
-      const site = await compute(scopeOverride);
+      const site = await compute(projectFilter);
       return {
         site,
         destinations,
@@ -139,12 +151,12 @@ export function portfolioService(deps: PortfolioDeps) {
         freshness: { source: 'live', reconciledAt: null, updatedAt: site.computedAt, ageSeconds: 0, stale: false, recalculating: deps.startReconcile !== undefined || recalculating },
       };
     }
-    const projectKeys = scopeOverride ?? settings.projectKeys;
+    const projectKeys = projectFilter ?? settings.projectKeys;
     const today = now.toISOString().slice(0, 10);
     // Everything the assembly reads, so a view that follows an unchanged one reuses its result.
     const fingerprint = [
       stored.version, stored.deltaCount, stored.newestDeltaAt ?? 0, settings.version, JSON.stringify(settings.estimateField),
-      settings.throughputWeeks, projectKeys.join(','), today, destinations.map((d) => `${d.id}:${d.version}`).join(','),
+      settings.throughputWeeks, settings.projectKeys.join(','), projectFilter?.join(',') ?? '*', today, destinations.map((d) => `${d.id}:${d.version}`).join(','),
     ].join('|');
     let assembled = lastAssembled?.fingerprint === fingerprint ? lastAssembled : undefined;
     if (!assembled) {
@@ -153,12 +165,14 @@ export function portfolioService(deps: PortfolioDeps) {
         destinations,
         epics: stored.epics.values(),
         orphans: stored.orphans.values(),
-        settings: { ...settings, projectKeys },
+        settings,
         today,
         includeArchived: true,
         forecasts,
+        ...(projectFilter ? { projectFilter } : {}),
       });
-      if (JSON.stringify(forecasts) !== JSON.stringify(stored.forecasts)) await deps.rollups.saveForecasts(forecasts);
+      // A filtered view's forecasts are its own: only the whole scope's are kept for the next views.
+      if (!projectFilter && JSON.stringify(forecasts) !== JSON.stringify(stored.forecasts)) await deps.rollups.saveForecasts(forecasts);
       const epics = [...stored.epics.values()].filter(isLive).sort((a, b) => compareKeys(a.key, b.key))
         .map(({ key, summary, projectKey, statusCategory }) => ({ key, summary, projectKey, statusCategory }));
       assembled = { fingerprint, rollup, epics };
@@ -215,13 +229,21 @@ export function portfolioService(deps: PortfolioDeps) {
   return {
     /** The portfolio as `accountId` may see it. */
     async get(accountId: string, filters: PortfolioFilters): Promise<Portfolio> {
-      const [{ site, freshness }, visible] = await Promise.all([current(filters.projectKey ? [filters.projectKey] : undefined), lookups.visible(accountId)]);
+      const { projectKey } = filters;
+      const visibleProjects = lookups.visible(accountId);
+      // A project the viewer may not browse is refused exactly like one that does not exist.
+      if (projectKey !== undefined && !(await visibleProjects).has(projectKey)) {
+        throw new AppError('NOT_FOUND', `Project ${projectKey} does not exist or you do not have permission to see it.`, 'projectKey');
+      }
+      const [{ site, freshness }, visible] = await Promise.all([current(projectKey !== undefined ? [projectKey] : undefined), visibleProjects]);
       const epicsByKey = new Map(site.epics.map((e) => [e.key, e]));
 
       const statuses = new Set<DestinationStatus>(filters.status ?? ['draft', 'active', 'achieved']);
-      const entries = site.rollup.destinations.filter(
+      const matching = site.rollup.destinations.filter(
         (d) => statuses.has(d.destination.status) && (filters.owner === undefined || d.destination.businessOwner === filters.owner),
       );
+      // Filtered on a project, a destination none of whose epics is in it has nothing to show: it is counted, not listed.
+      const entries = projectKey === undefined ? matching : matching.filter((d) => d.epicKeys.length > 0);
       const names = await lookups.names(entries.map((d) => d.destination.businessOwner));
 
       const destinations: DestinationRollup[] = entries.map((entry) => {
@@ -229,7 +251,9 @@ export function portfolioService(deps: PortfolioDeps) {
         const epicDetails: EpicRef[] = [];
         for (const { epicKey, progress } of entry.perEpic) {
           const epic = epicsByKey.get(epicKey);
-          if (epic && visible.has(epic.projectKey)) epicDetails.push({ ...epic, progress });
+          if (epic && visible.has(epic.projectKey)) {
+            epicDetails.push({ key: epic.key, summary: epic.summary, projectKey: epic.projectKey, statusCategory: epic.statusCategory, progress });
+          }
         }
         return {
           id: d.id,
@@ -254,23 +278,31 @@ export function portfolioService(deps: PortfolioDeps) {
         .filter((e): e is NonNullable<typeof e> => e !== undefined);
       const shownOffRoute = offRouteEpics.filter((e) => visible.has(e.projectKey));
 
+      const { count, estimate, orphanCount } = site.rollup.offRoute;
+      // Named fields only, never a stored block spread: what the app stores names epics of every project.
       return {
         asOf: site.asOf,
         computedAt: site.computedAt,
         computedAs: 'app',
         destinations,
+        hiddenDestinations: matching.length - entries.length,
         offRoute: {
-          ...site.rollup.offRoute,
+          count: { ...count },
+          estimate: { ...estimate },
+          orphanCount,
           epics: shownOffRoute.map(({ key, summary, projectKey }) => ({ key, summary, projectKey })),
           hiddenEpics: offRouteEpics.length - shownOffRoute.length,
         },
-        // Warnings name issue keys: only those the viewer may browse are kept.
-        warnings: site.rollup.warnings.map((w) => (w.refs ? { ...w, refs: w.refs.filter((r) => isVisibleRef(r, epicsByKey, visible)) } : w)),
-        // Links name only epics the viewer may browse: a key in a URL is as much a leak as one on screen.
+        // Warning sentences name epics and projects: each is restated for what the viewer may browse.
+        warnings: site.rollup.warnings
+          .map((w) => warningForViewer(w, (key) => visible.has(key)))
+          .filter((w): w is NonNullable<typeof w> => w !== null),
+        // Links name only epics and projects the viewer may browse: a key in a URL is as much a leak as one on screen.
         jql: linksFor(
           site,
           destinations.map((d) => ({ id: d.id, epicKeys: d.epicDetails.map((e) => e.key) })),
           shownOffRoute.map((e) => e.key),
+          visible,
         ),
         freshness,
       };
@@ -311,19 +343,15 @@ export function freshnessOf(stored: StoredSite, now: Date, recalculating: boolea
   return freshness;
 }
 
-function isVisibleRef(ref: string, epics: Map<string, { projectKey: string }>, visible: Set<string>): boolean {
-  if (/^D-\d+$/.test(ref)) return true;
-  const projectKey = epics.get(ref)?.projectKey ?? ref.split('-')[0] ?? '';
-  return visible.has(projectKey);
-}
-
 function quote(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
-function linksFor(site: SiteRollup, destinations: Array<{ id: string; epicKeys: string[] }>, offKeys: string[]): PortfolioJql {
+function linksFor(site: SiteRollup, destinations: Array<{ id: string; epicKeys: string[] }>, offKeys: string[], visible: Set<string>): PortfolioJql {
   const { epicTypeIds, standardTypeIds, fieldName, projectKeys } = site.jql;
-  const scope = projectKeys.length === 0 ? '' : ` AND project in (${projectKeys.map(quote).join(', ')})`;
+  // Jira shows the viewer no issue of a project they may not browse, so naming only the others loses nothing.
+  const shownKeys = projectKeys.filter((key) => visible.has(key));
+  const scope = projectKeys.length === 0 ? '' : shownKeys.length === 0 ? ' AND project is EMPTY' : ` AND project in (${shownKeys.map(quote).join(', ')})`;
   const std = `issuetype in (${standardTypeIds.map(quote).join(', ')})`;
   const byDestination: Record<string, string> = {};
   for (const d of destinations) {

@@ -4,11 +4,11 @@
  * restates its single pass over items as a pass over per-epic sums, so a view costs O(epics), not O(issues).
  * `stored-rollup.test.ts` checks both give the same figures.
  */
-import { alignEpic, alignmentWarning } from '../domain/alignment';
+import { alignEpic } from '../domain/alignment';
 import { addDays, dateOf } from '../domain/dates';
 import { forecast } from '../domain/forecast';
 import { addItem, emptyProgress, ratio, sizedEstimate, sumProgress } from '../domain/progress';
-import { MAX_REFS } from '../domain/rollup';
+import { alignmentProblemWarning, MAX_REFS, outOfScopeWarning, scopeOf } from '../domain/rollup';
 import type {
   Alignment,
   Destination,
@@ -17,6 +17,7 @@ import type {
   IsoDate,
   PortfolioRollup,
   Progress,
+  RollupWarning,
   Settings,
   StatusCategory,
   Warning,
@@ -146,6 +147,8 @@ export interface AssembleInput {
   settings: Pick<Settings, 'projectKeys' | 'throughputWeeks' | 'estimateField'>;
   today: IsoDate;
   includeArchived?: boolean;
+  /** Narrows the view to these projects (each in scope); absent = the whole scope. */
+  projectFilter?: readonly string[];
   /** Read and filled in: forecasts whose inputs have not changed are reused. */
   forecasts?: ForecastMemo;
 }
@@ -157,11 +160,10 @@ interface EpicState {
 
 /** The portfolio rollup from per-epic entries, with the domain's rules (see `rollup.ts`). */
 export function assemblePortfolio(input: AssembleInput): PortfolioRollup {
-  const scope = new Set(input.settings.projectKeys);
-  const inScope = (projectKey: string) => scope.size === 0 || scope.has(projectKey);
+  const { inView, reportedOutOfScope } = scopeOf(input.settings, input.projectFilter);
   const destinationsById = new Map(input.destinations.map((d) => [d.id, d]));
   const byDestination = new Map<string, EpicState[]>();
-  const alignmentProblems = new Map<string, { alignment: Alignment; epicKeys: string[] }>();
+  const alignmentProblems = new Map<string, { alignment: Alignment; epics: EpicEntry[] }>();
   const outOfScopeAligned: EpicEntry[] = [];
   const inFlight = { count: 0, estimate: 0 };
   const offRoute = { count: 0, estimate: 0 };
@@ -173,8 +175,8 @@ export function assemblePortfolio(input: AssembleInput): PortfolioRollup {
   const epics = [...input.epics].filter(isLive).sort((a, b) => compareKeys(a.key, b.key));
   for (const entry of epics) {
     const alignment = alignEpic(entry.destinationId, destinationsById);
-    if (!inScope(entry.projectKey)) {
-      if (alignment.kind !== 'unaligned') outOfScopeAligned.push(entry);
+    if (!inView(entry.projectKey)) {
+      if (reportedOutOfScope(entry.projectKey) && alignment.kind !== 'unaligned') outOfScopeAligned.push(entry);
       continue;
     }
     if (alignment.kind === 'aligned' || alignment.kind === 'archived') {
@@ -184,8 +186,8 @@ export function assemblePortfolio(input: AssembleInput): PortfolioRollup {
     }
     const problem = problemKeyOf(alignment);
     if (problem !== null) {
-      const group = alignmentProblems.get(problem) ?? { alignment, epicKeys: [] };
-      group.epicKeys.push(entry.key);
+      const group = alignmentProblems.get(problem) ?? { alignment, epics: [] };
+      group.epics.push(entry);
       alignmentProblems.set(problem, group);
     }
     const p = entry.progress;
@@ -199,7 +201,7 @@ export function assemblePortfolio(input: AssembleInput): PortfolioRollup {
       offRouteEpics.push(entry.key);
     }
   }
-  const orphanList = [...input.orphans].filter((o): o is OrphanEntry & { projectKey: string } => o.projectKey !== null && inScope(o.projectKey));
+  const orphanList = [...input.orphans].filter((o): o is OrphanEntry & { projectKey: string } => o.projectKey !== null && inView(o.projectKey));
   orphanList.sort((a, b) => compareKeys(a.key, b.key));
   for (const orphan of orphanList) {
     orphanCount += 1;
@@ -219,20 +221,12 @@ export function assemblePortfolio(input: AssembleInput): PortfolioRollup {
     .sort((a, b) => a.priority - b.priority)
     .map((d) => destinationEntry(d, byDestination.get(d.id) ?? [], input));
 
-  const warnings: Warning[] = [];
+  const warnings: RollupWarning[] = [];
   for (const group of alignmentProblems.values()) {
-    const warning = alignmentWarning(group.alignment, group.epicKeys);
-    if (warning) warnings.push(capRefs(warning));
+    const warning = alignmentProblemWarning(group.alignment, group.epics);
+    if (warning) warnings.push(warning);
   }
-  if (outOfScopeAligned.length > 0) {
-    const n = outOfScopeAligned.length;
-    const projects = [...new Set(outOfScopeAligned.map((e) => e.projectKey))].join(', ');
-    warnings.push(capRefs({
-      code: 'OUT_OF_SCOPE',
-      message: `${n} ${n === 1 ? 'epic names a destination but is' : 'epics name a destination but are'} in projects outside the app's scope (${projects}), so ${n === 1 ? 'its' : 'their'} work is not counted; add the projects in Settings to count it.`,
-      refs: outOfScopeAligned.map((e) => e.key),
-    }));
-  }
+  if (outOfScopeAligned.length > 0) warnings.push(outOfScopeWarning(outOfScopeAligned));
   if (unestimatedCount > 0 && input.settings.estimateField.kind !== 'none') {
     const n = unestimatedCount;
     warnings.push(capRefs({

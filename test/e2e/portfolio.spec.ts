@@ -63,3 +63,16 @@ test('stays responsive with 200 destinations and about 5,000 epics', async ({ pa
   expect(pageSwitch).toBeLessThan(1500);
   expect(expand).toBeLessThan(1500);
 });
+
+test('a project filter leaves out the destinations with no epic in that project, and says how many', async ({ page }) => {
+  const w = await watch(page);
+  await page.goto(surfaceUrl('portfolio', { user: USERS.leader }));
+  await settled(page);
+  await expect(page.getByText('Faster checkout').first()).toBeVisible();
+  await expect(page.getByTestId('hidden-destinations')).toHaveCount(0);
+  await page.locator('#filter-project').click();
+  await page.getByRole('option', { name: 'SEC' }).click();
+  await expect(page.getByTestId('hidden-destinations')).toHaveText('1 destination has no epics in SEC');
+  await expect(page.locator('tbody tr')).toHaveCount(1);
+  expect(w.errors).toEqual([]);
+});

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { smallSite } from '../../local/jira/testing/small-site';
+import { restrictedSite } from '../helpers/restricted-site';
 
 const run = promisify(execFile);
 const root = join(__dirname, '../..');
@@ -27,6 +28,15 @@ describe('npm run report', () => {
     expect(report.destinations.map((d) => [d.id, d.epics, d.verdict, d.forecastDate, d.progress.count.total])).toEqual([['D-1', 2, 'off track', '2027-02-17', 4]]);
     expect(report.destinations[0]?.epicDetails.map((e) => e.key)).toEqual(['PAY-1']);
     expect(report.offRoute.count).toEqual({ inFlight: 2, offRoute: 1, share: 0.5 });
+  }, 60_000);
+
+  it('names no issue or project of what the chosen user may not browse, as JSON or as a table', async () => {
+    const site = siteFile(restrictedSite());
+    const json = (await run(tsx, ['local/cli/report.ts', '--site', site, '--json', '--as', 'u-dev'], { cwd: root })).stdout;
+    const text = (await run(tsx, ['local/cli/report.ts', '--site', site, '--as', 'u-dev'], { cwd: root })).stdout;
+    expect(JSON.parse(json)).toMatchObject({ offRoute: { hiddenEpics: 3 } });
+    for (const out of [json, text]) expect(out).not.toMatch(/\bSEC\b|\bHTR\b|Security|Hidden Treasury/);
+    expect(text).toContain('6 off-route epics');
   }, 60_000);
 
   it('prints a readable table by default', async () => {

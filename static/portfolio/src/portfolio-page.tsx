@@ -72,7 +72,7 @@ export function PortfolioPage() {
       <FilterBar filters={filters} onChange={setFilters} projects={projects} owners={owners} />
       {failure && <ErrorMessage failure={failure} title="The portfolio could not be loaded" onRetry={() => load(filters)} />}
       {!portfolio && !failure && <Loading label="Loading the portfolio" />}
-      {portfolio && <PortfolioBody portfolio={portfolio} loading={loading} />}
+      {portfolio && <PortfolioBody portfolio={portfolio} loading={loading} projectKey={filters.projectKey} />}
     </main>
   );
 }
@@ -134,7 +134,7 @@ function FilterBar({
   );
 }
 
-function PortfolioBody({ portfolio, loading }: { portfolio: Portfolio; loading: boolean }) {
+function PortfolioBody({ portfolio, loading, projectKey }: { portfolio: Portfolio; loading: boolean; projectKey: string | undefined }) {
   const { destinations, offRoute, jql } = portfolio;
   const byVerdict = useMemo(() => {
     const m = new Map<Verdict, DestinationRollup[]>(VERDICT_ORDER.map((v) => [v, []]));
@@ -173,6 +173,11 @@ function PortfolioBody({ portfolio, loading }: { portfolio: Portfolio; loading: 
             ))}
           </ul>
         </SectionMessage>
+      )}
+      {projectKey !== undefined && portfolio.hiddenDestinations > 0 && (
+        <p style={{ ...subtle, margin: 0 }} data-testid="hidden-destinations">
+          {portfolio.hiddenDestinations} {portfolio.hiddenDestinations === 1 ? 'destination has' : 'destinations have'} no epics in {projectKey}
+        </p>
       )}
       <DestinationTable destinations={destinations} jql={portfolio.jql.byDestination} loading={loading} />
     </>

@@ -39,10 +39,10 @@ export function portfolio(size = 3): Portfolio {
     };
   });
   return {
-    asOf: '2026-11-25', computedAt: new Date(Date.now() - 5 * 60_000).toISOString(), computedAs: 'app', destinations: rows,
+    asOf: '2026-11-25', computedAt: new Date(Date.now() - 5 * 60_000).toISOString(), computedAs: 'app', destinations: rows, hiddenDestinations: 0,
     offRoute: {
       count: { inFlight: 40, offRoute: 9, share: 0.225 }, estimate: { inFlight: 120, offRoute: 30, share: 0.25 },
-      epicKeys: ['PAY-10', 'SEC-4'], orphanCount: 1, epics: [{ key: 'PAY-10', summary: 'Wallet onboarding', projectKey: 'PAY' }], hiddenEpics: 1,
+      orphanCount: 1, epics: [{ key: 'PAY-10', summary: 'Wallet onboarding', projectKey: 'PAY' }], hiddenEpics: 1,
     },
     warnings: [{ code: 'ARCHIVED_DESTINATION', message: 'PAY-60 points at the archived destination Old loyalty scheme.', refs: ['PAY-60'] }],
     jql: {

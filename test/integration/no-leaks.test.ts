@@ -1,0 +1,146 @@
+/**
+ * No answer tells a viewer about what they may not browse. Every resolver key in the contract is called as a
+ * developer who cannot browse two projects (SEC, in the app's scope, and HTR, outside it), on a site where
+ * those projects hold epics aligned to destinations, epics pointing at archived and unknown destinations,
+ * off-route work, unestimated work and out-of-scope alignments. Each whole answer (data and error message)
+ * is scanned for every restricted issue key, summary, project key and project name; once before the first
+ * recalculation (figures computed on view) and once from the stored rollups.
+ */
+import type { SiteInput } from '../../local/jira/site';
+import { RESTRICTED_VIEWER, restrictedSite, scopeToPayAndSec } from '../helpers/restricted-site';
+import type { PayloadOf, ResolverKey } from '../../src/contract';
+import { PAYLOADS } from '../../src/resolvers/schemas';
+import { startTestApp, type Surface, type TestApp } from '../helpers/local-app';
+import { reconcileToEnd } from '../faults/rollup-harness';
+
+const VIEWER = RESTRICTED_VIEWER;
+
+/** Everything the viewer must never be told: keys, summaries, project keys and names of SEC and HTR. */
+function forbiddenPatterns(site: SiteInput): RegExp[] {
+  const restricted = site.projects.filter((p) => p.browse !== undefined && !p.browse.includes(VIEWER));
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const patterns = restricted.flatMap((p) => [new RegExp(`\\b${escape(p.key)}\\b`), new RegExp(escape(p.name))]);
+  for (const issue of site.issues ?? []) {
+    if (restricted.some((p) => issue.key.startsWith(`${p.key}-`))) patterns.push(new RegExp(escape(issue.summary)));
+  }
+  return patterns;
+}
+
+interface Call {
+  surface: Surface;
+  key: ResolverKey;
+  payload: unknown;
+  extension?: Record<string, unknown>;
+  /** A restricted key the caller typed: the answer must be the same as for one that does not exist. */
+  echoes?: { key: string; stand_in: string };
+}
+
+const draft = { name: 'New goal', businessOwner: VIEWER, targetDate: '2027-12-01' };
+
+/** Typed by the contract: a new resolver key fails to compile until it is listed here. */
+const CALLS: { [K in ResolverKey]: Array<{ surface: Surface; payload: PayloadOf<K>; extension?: Record<string, unknown>; echoes?: Call['echoes'] }> } = {
+  'me/get': [{ surface: 'portfolio', payload: {} }],
+  'users/search': [{ surface: 'admin', payload: { query: 'a' } }],
+  'destinations/list': [
+    { surface: 'portfolio', payload: {} },
+    { surface: 'admin', payload: { includeArchived: true, withEpicCounts: true } },
+    { surface: 'field', payload: { withEpicCounts: true } },
+    { surface: 'panel', payload: { includeArchived: true } },
+  ],
+  'destinations/get': [{ surface: 'admin', payload: { id: 'D-1' } }, { surface: 'admin', payload: { id: 'D-8' } }],
+  'destinations/create': [{ surface: 'admin', payload: { draft } }],
+  'destinations/update': [{ surface: 'admin', payload: { id: 'D-2', version: 1, draft } }],
+  'destinations/reorder': [{ surface: 'admin', payload: { orderedIds: ['D-2', 'D-1', 'D-3'] } }],
+  'destinations/archive': [{ surface: 'admin', payload: { id: 'D-2', version: 1 } }],
+  'destinations/restore': [{ surface: 'admin', payload: { id: 'D-8', version: 1 } }],
+  'destinations/delete': [{ surface: 'admin', payload: { id: 'D-3', version: 1 } }],
+  'epic/alignment': [
+    ...['PAY-1', 'PAY-2', 'PAY-4', 'PAY-7', 'PAY-9', 'OPS-1'].map((issueKey) => ({ surface: 'panel' as const, payload: { issueKey }, extension: { issue: { key: issueKey } } })),
+    ...['SEC-1', 'SEC-70', 'HTR-1'].map((issueKey) => ({ surface: 'panel' as const, payload: { issueKey }, echoes: { key: issueKey, stand_in: 'NOPE-1' } })),
+  ],
+  'epic/set-destination': [
+    { surface: 'panel', payload: { issueKey: 'PAY-4', destinationId: 'D-1' } },
+    { surface: 'panel', payload: { issueKey: 'PAY-4', destinationId: null } },
+    { surface: 'panel', payload: { issueKey: 'SEC-4', destinationId: 'D-1' }, echoes: { key: 'SEC-4', stand_in: 'NOPE-4' } },
+  ],
+  'portfolio/get': [
+    { surface: 'portfolio', payload: {} },
+    { surface: 'portfolio', payload: { status: ['draft', 'active', 'achieved', 'archived'] } },
+    { surface: 'portfolio', payload: { owner: 'u-leader' } },
+    { surface: 'portfolio', payload: { projectKey: 'PAY' } },
+    { surface: 'portfolio', payload: { projectKey: 'SEC' }, echoes: { key: 'SEC', stand_in: 'NOPE' } },
+    { surface: 'portfolio', payload: { projectKey: 'HTR' }, echoes: { key: 'HTR', stand_in: 'NOPE' } },
+  ],
+  'reconcile/start': [{ surface: 'admin', payload: {} }],
+  'reconcile/status': [{ surface: 'admin', payload: {} }],
+  'settings/get': [{ surface: 'admin', payload: {} }],
+  'settings/save': [{ surface: 'admin', payload: { settings: { projectKeys: ['PAY'], estimateField: { kind: 'auto' }, throughputWeeks: 12 }, version: 1 } }],
+};
+
+function allCalls(): Call[] {
+  return (Object.keys(CALLS) as ResolverKey[]).flatMap((key) => CALLS[key].map((c) => ({ ...c, key }) as Call));
+}
+
+async function answerText(app: TestApp, call: Call, payload: unknown): Promise<string> {
+  const answer = await app.call(call.surface, call.key, payload as never, VIEWER, call.extension);
+  return JSON.stringify(answer);
+}
+
+/** Every call, with what it leaked (empty when nothing). */
+async function walk(app: TestApp, patterns: RegExp[]): Promise<Array<{ call: string; leaks: string[] }>> {
+  const found: Array<{ call: string; leaks: string[] }> = [];
+  for (const call of allCalls()) {
+    let text = await answerText(app, call, call.payload);
+    if (call.echoes) {
+      // What the caller typed may come back; nothing else may differ from a key that does not exist.
+      const { key, stand_in } = call.echoes;
+      const standInPayload = JSON.parse(JSON.stringify(call.payload).replace(new RegExp(`\\b${key}\\b`, 'g'), stand_in)) as unknown;
+      const standIn = await answerText(app, call, standInPayload);
+      const echoed = text.replace(new RegExp(`\\b${key}\\b`, 'g'), stand_in);
+      if (echoed !== standIn) found.push({ call: `${call.key} ${JSON.stringify(call.payload)}`, leaks: [`differs from an unknown key: ${text} vs ${standIn}`] });
+      text = echoed;
+    }
+    const leaks = patterns.filter((p) => p.test(text)).map((p) => `${p.source} in ${text.slice(0, 4000)}`);
+    if (leaks.length > 0) found.push({ call: `${call.key} ${JSON.stringify(call.payload)}`, leaks });
+  }
+  return found;
+}
+
+describe('no answer names what the viewer may not browse', () => {
+  let app: TestApp;
+  const site = restrictedSite();
+  const patterns = forbiddenPatterns(site);
+
+  beforeEach(async () => {
+    app = await startTestApp(site);
+    await scopeToPayAndSec(app);
+  });
+  afterEach(() => app.close());
+
+  it('lists a call for every resolver key in the contract', () => {
+    expect(Object.keys(CALLS).sort()).toEqual(Object.keys(PAYLOADS).sort());
+  });
+
+  it('leaks nothing before the first recalculation (figures computed on view)', async () => {
+    expect(await walk(app, patterns)).toEqual([]);
+  });
+
+  it('leaks nothing from the stored rollups', async () => {
+    await reconcileToEnd(app);
+    expect((await app.data('portfolio', 'portfolio/get', {}, VIEWER)).freshness?.source).toBe('stored');
+    expect(await walk(app, patterns)).toEqual([]);
+  });
+
+  it('still shows the leader, who may browse everything, every restricted epic', async () => {
+    await reconcileToEnd(app);
+    const text = JSON.stringify(await app.data('portfolio', 'portfolio/get', {}, 'u-leader'));
+    for (const key of ['SEC-1', 'SEC-4', 'SEC-68', 'SEC-70', 'SEC-72']) expect(text).toContain(key);
+  });
+
+  it('refuses a project filter on a project the viewer cannot browse exactly as one that does not exist', async () => {
+    const restricted = await app.call('portfolio', 'portfolio/get', { projectKey: 'SEC' }, VIEWER);
+    const missing = await app.call('portfolio', 'portfolio/get', { projectKey: 'NOPE' }, VIEWER);
+    expect(missing).toEqual({ ok: false, error: { code: 'NOT_FOUND', field: 'projectKey', message: expect.stringContaining('NOPE') } });
+    expect(JSON.stringify(restricted).replace(/\bSEC\b/g, 'NOPE')).toBe(JSON.stringify(missing));
+  });
+});
