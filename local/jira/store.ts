@@ -91,9 +91,13 @@ export class Catalogue {
     return this.cached('s', nameOrId, () => this.statuses.find((s) => s.id === nameOrId || s.name.toLowerCase() === nameOrId.toLowerCase()));
   }
 
-  /** What the app field holds for a destination id: its name when known, else the id (tests need unknown ids). */
-  destinationValue(id: string): { id: string; name: string } {
-    return { id, name: this.destinations.get(id)?.name ?? id };
+  /**
+   * What the app field holds for a destination id: `{id, name}` when known; for an id no destination has
+   * (tests need them), the id alone, as a value written without its display copy.
+   */
+  destinationValue(id: string): { id: string; name?: string } {
+    const name = this.destinations.get(id)?.name;
+    return name === undefined ? { id } : { id, name };
   }
 
   statusBean(name: string): Record<string, unknown> {

@@ -15,6 +15,7 @@ import { contentTypeOf, readFileIfExists, resolveInside } from './static-files';
 import { bundleBridge, bundleShell, tokensCss } from './assets';
 import { SHELL_HTML } from './shell/page';
 import { InvokeRefusal, jsonTextDepthExceeds, MAX_INVOKE_REQUEST_BYTES, MAX_PAYLOAD_DEPTH, tooDeep, tooLarge } from '../platform/invoke-limits';
+import { fieldValueText } from '../../src/contract';
 
 /** What the server needs from the local platform (`local/platform`'s `LocalPlatform` fits). */
 export interface PlatformPort {
@@ -393,8 +394,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (!key) throw new HttpError(400, 'INVALID_INPUT', 'Query needs ?key=');
       const facts = await readIssue(jira, url.searchParams.get('user') ?? defaultUser(), key);
       const value = facts.fields[jira.appFieldId] ?? null;
-      // The manifest's formatter is `value == null ? '' : value.name`; the shell shows the same text.
-      const formatted = isRecord(value) && typeof value.name === 'string' ? value.name : '';
+      // Jira shows the manifest formatter's text; fieldValueText is the same rule.
+      const formatted = fieldValueText(value);
       return sendJson(res, 200, {
         key: facts.issue.key,
         id: facts.issue.id,

@@ -19,6 +19,7 @@ import type { ErrorCode } from '../domain/errors';
 // The domain's vocabulary, re-exported so the UIs import from the contract alone.
 export type * from '../domain/types';
 export { ERROR_CODES } from '../domain/errors';
+export { FIELD_FORMATTER_EXPRESSION, fieldValueText, unknownDestinationText } from './field-text';
 export type { ErrorCode };
 
 export interface ApiError {

@@ -1,4 +1,5 @@
 /** Start a surface: read the Forge context, apply locale and theme, then render. */
+import './feature-flags';
 import React from 'react';
 import { createRoot } from 'react-dom/client';
 import { view, type FullContext } from '@forge/bridge';

@@ -11,6 +11,7 @@ import type { CountProgress, EstimateProgress } from '../../src/domain/types';
 import type { Verdict } from '../../src/domain/types';
 import type { ApiFailure } from './api';
 import { formatAge, formatNumber, localiseDates } from './format';
+import { STATUS_LABEL, VERDICT_LABEL } from './labels';
 
 export const SEGMENTS = [
   { key: 'done', label: 'done', color: token('color.background.success.bold') },
@@ -82,7 +83,7 @@ const VERDICT_APPEARANCE: Record<Verdict, ThemeAppearance> = {
 };
 
 export function VerdictLozenge({ verdict }: { verdict: Verdict }) {
-  return <Lozenge appearance={VERDICT_APPEARANCE[verdict]}>{verdict}</Lozenge>;
+  return <Lozenge appearance={VERDICT_APPEARANCE[verdict]}>{VERDICT_LABEL[verdict]}</Lozenge>;
 }
 
 const STATUS_APPEARANCE: Record<DestinationStatus, ThemeAppearance> = {
@@ -93,7 +94,7 @@ const STATUS_APPEARANCE: Record<DestinationStatus, ThemeAppearance> = {
 };
 
 export function StatusLozenge({ status }: { status: DestinationStatus }) {
-  return <Lozenge appearance={STATUS_APPEARANCE[status]}>{status}</Lozenge>;
+  return <Lozenge appearance={STATUS_APPEARANCE[status]}>{STATUS_LABEL[status]}</Lozenge>;
 }
 
 export function ErrorMessage({ failure, title, onRetry }: { failure: ApiFailure; title?: string; onRetry?: () => void }) {

@@ -1,8 +1,8 @@
 /** Each surface loads cleanly, passes axe-core (no serious or critical violation) and is photographed light and dark. Named to run first, on the untouched site. */
 import { mkdirSync } from 'node:fs';
-import { test, expect, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { settled, surfaceUrl, USERS, watch, type SurfaceName, type Theme } from './helpers';
+import { expect, settled, surfaceUrl, test, USERS, watch, type SurfaceName, type Theme } from './helpers';
 
 const CASES: Array<{ surface: SurfaceName; user: string; issue?: string; viewport?: { width: number; height: number }; ready: (page: Page) => Promise<void> }> = [
   {

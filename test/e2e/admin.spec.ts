@@ -1,6 +1,5 @@
 /** The admin page: validation, reorder, archive and restore, refused delete, stale edits, settings. */
-import { test, expect } from '@playwright/test';
-import { createDestination, settled, surfaceUrl, unique, USERS, watch } from './helpers';
+import { expect, test, createDestination, settled, surfaceUrl, unique, USERS, watch } from './helpers';
 
 test.beforeEach(async ({ page }) => {
   await watch(page);

@@ -1,7 +1,6 @@
 /** The portfolio's CSV export: what is shown, quoted properly, and safe from formula injection. */
 import { readFile } from 'node:fs/promises';
-import { test, expect } from '@playwright/test';
-import { settled, surfaceUrl, USERS, watch } from './helpers';
+import { expect, test, settled, surfaceUrl, USERS, watch } from './helpers';
 
 test('CSV export holds the shown destinations, quotes cells and defuses formulas', async ({ page }) => {
   const formula = `=HYPERLINK("http://x","go") ${Date.now().toString(36)}`;

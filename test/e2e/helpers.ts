@@ -1,5 +1,8 @@
 /** Shared helpers for the browser tests of the four Custom UI surfaces. */
-import { expect, type Page } from '@playwright/test';
+import { test as base, expect, type BrowserContext, type ConsoleMessage } from '@playwright/test';
+import type { Page } from '@playwright/test';
+
+export { expect };
 
 export const MODULES = {
   field: 'business-destination-field',
@@ -23,24 +26,56 @@ export function surfaceUrl(
   return `/surface/${MODULES[surface]}?${q.toString()}`;
 }
 
+/** What the console says that no surface should: warnings, errors and uncaught exceptions, in any frame. */
+const consoleProblems = new WeakMap<BrowserContext, string[]>();
+
+function isProblem(m: ConsoleMessage): boolean {
+  // The browser's own favicon request is not the app's doing.
+  return (m.type() === 'error' || m.type() === 'warning') && !m.location().url.endsWith('/favicon.ico');
+}
+
+/** Start recording console problems of every page and frame of a context (once per context). */
+export function recordConsoleProblems(context: BrowserContext): string[] {
+  const known = consoleProblems.get(context);
+  if (known) return known;
+  const problems: string[] = [];
+  consoleProblems.set(context, problems);
+  context.on('console', (m) => {
+    if (isProblem(m)) problems.push(`${m.type()} in ${m.location().url}: ${m.text()}`);
+  });
+  context.on('weberror', (e) => problems.push(`pageerror: ${e.error().message}`));
+  return problems;
+}
+
+/**
+ * The browser tests' `test`: every test fails if any page or frame of its context logged a warning or an
+ * error (Atlaskit's own warnings included), whether or not the test looked.
+ */
+export const test = base.extend<{ cleanConsole: void }>({
+  cleanConsole: [
+    async ({ context }, use) => {
+      const problems = recordConsoleProblems(context);
+      await use();
+      expect(problems, 'console warnings and errors in the surfaces').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
 export interface Watch {
+  /** Console warnings and errors and uncaught exceptions so far, from every frame of the page's context. */
   errors: string[];
   dialogs: string[];
   bridgeCalls: () => Promise<Array<{ name: string; payload: unknown }>>;
 }
 
 /**
- * Record console errors, uncaught exceptions and dialogs, and every call the app makes through
+ * Record console warnings and errors, uncaught exceptions and dialogs, and every call the app makes through
  * `window.__bridge` (wrapped as the local server installs it, before the app loads).
  */
 export async function watch(page: Page): Promise<Watch> {
-  const errors: string[] = [];
+  const errors = recordConsoleProblems(page.context());
   const dialogs: string[] = [];
-  page.on('console', (m) => {
-    // The browser's own favicon request is not the app's doing.
-    if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('dialog', (d) => {
     dialogs.push(d.message());
     void d.dismiss();

@@ -1,6 +1,5 @@
 /** The journey: an admin creates a destination, a developer aligns an epic to it, a leader sees the portfolio change. */
-import { test, expect } from '@playwright/test';
-import { settled, surfaceUrl, USERS, watch } from './helpers';
+import { expect, test, settled, surfaceUrl, USERS, watch } from './helpers';
 
 test('admin creates a destination, developer aligns an epic, leader sees it in the portfolio', async ({ page }) => {
   const name = `Mobile wallet ${Date.now().toString(36)}`;

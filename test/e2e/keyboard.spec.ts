@@ -1,6 +1,5 @@
 /** Keyboard-only use of the field edit and the panel. */
-import { test, expect } from '@playwright/test';
-import { settled, surfaceUrl, USERS, watch } from './helpers';
+import { expect, test, settled, surfaceUrl, USERS, watch } from './helpers';
 
 test('field: focus on load, type to filter, Enter picks, Enter saves through view.submit', async ({ page }) => {
   const w = await watch(page);

@@ -1,6 +1,5 @@
 /** The panel's other states: a non-epic, an archived destination, an unaligned epic, clearing. */
-import { test, expect } from '@playwright/test';
-import { settled, surfaceUrl, USERS, watch } from './helpers';
+import { expect, test, settled, surfaceUrl, USERS, watch } from './helpers';
 
 test('on a story the panel explains that destinations belong to epics', async ({ page }) => {
   await watch(page);
@@ -65,4 +64,67 @@ test('an unaligned epic offers a choice, and clearing returns to it', async ({ p
   await page.getByRole('button', { name: 'Clear destination' }).click();
   await expect(page.getByText('SEC-4 no longer serves a destination.')).toBeVisible();
   await expect(page.getByText('This epic serves no destination: choose one')).toBeVisible();
+});
+
+test('saving in the panel refreshes the field in the issue view, and the panel keeps its state', async ({ page }) => {
+  await watch(page);
+  await page.goto('/#/issue/PAY-80');
+  const field = page.getByTestId('field-value');
+  await expect(field).toHaveText('None');
+  const panel = page.frameLocator('iframe[data-role="panel"]');
+  await expect(panel.getByText('This epic serves no destination: choose one')).toBeVisible();
+  await panel.locator('#panel-destination-select').fill('Faster');
+  await panel.getByRole('option', { name: /Faster checkout/ }).click();
+  await panel.getByRole('button', { name: 'Save' }).click();
+  await expect(field).toHaveText('Faster checkout');
+  // Jira refreshes the issue's fields, not the panel: its confirmation is still there.
+  await expect(panel.getByText('PAY-80 now serves Faster checkout.')).toBeVisible();
+});
+
+test("the panel's destination menu shows each destination's owner and target date, as the field's does", async ({ page }) => {
+  await watch(page);
+  await page.goto(surfaceUrl('panel', { user: USERS.admin, issue: 'PAY-20' }));
+  await settled(page);
+  await page.getByRole('button', { name: 'Change destination' }).click();
+  await page.locator('#panel-destination-select').click();
+  const option = page.getByRole('option', { name: /Faster checkout/ });
+  await expect(option).toContainText('Faster checkout');
+  await expect(option).toContainText('Target Dec 20, 2026 · Lee Leader');
+});
+
+test('status and verdict lozenges read in sentence case', async ({ page }) => {
+  await watch(page);
+  await page.goto(surfaceUrl('panel', { user: USERS.admin, issue: 'PAY-1' }));
+  await settled(page);
+  await expect(page.getByText('Active', { exact: true })).toBeVisible();
+  await expect(page.getByText(/^(On track|At risk|Off track|No data|Arrived)$/)).toBeVisible();
+});
+
+test('an epic pointing at an unknown destination says so everywhere, and can be cancelled and cleared from the panel', async ({ page }) => {
+  await watch(page);
+  await page.goto('/#/issue/PAY-70');
+  const field = page.getByTestId('field-value');
+  await expect(field).toHaveText('Unknown destination (D-99)');
+
+  const panel = page.frameLocator('iframe[data-role="panel"]');
+  await expect(panel.getByText("This epic's destination needs attention")).toBeVisible();
+  await expect(panel.getByRole('heading', { name: 'Unknown destination (D-99)' })).toBeVisible();
+  // Choosing opens the chooser; Cancel closes it.
+  await panel.getByRole('button', { name: 'Choose another destination' }).click();
+  const chooser = panel.getByRole('form', { name: 'Choose a destination' });
+  await expect(chooser).toBeVisible();
+  await chooser.getByRole('button', { name: 'Cancel' }).click();
+  await expect(chooser).toHaveCount(0);
+
+  // The field's editor names the current value the same way.
+  await field.click();
+  const editor = page.frameLocator('iframe[data-role="field"]');
+  await expect(editor.getByText('Unknown destination (D-99)')).toBeVisible();
+  await editor.getByRole('button', { name: 'Cancel' }).click();
+  await expect(field).toHaveText('Unknown destination (D-99)');
+
+  await panel.getByRole('button', { name: 'Clear the field' }).click();
+  await expect(panel.getByText('PAY-70 no longer serves a destination.')).toBeVisible();
+  await expect(panel.getByText('This epic serves no destination: choose one')).toBeVisible();
+  await expect(field).toHaveText('None');
 });

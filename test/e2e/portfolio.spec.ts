@@ -1,6 +1,5 @@
 /** The portfolio: filters go to the resolver, numbers link to JQL, and it stays responsive at scale. */
-import { test, expect } from '@playwright/test';
-import { settled, surfaceUrl, USERS, watch } from './helpers';
+import { expect, test, settled, surfaceUrl, USERS, watch } from './helpers';
 import { MOCK_PORT } from '../../playwright.config';
 
 test('filters are sent as the resolver payload', async ({ page }) => {
@@ -13,7 +12,7 @@ test('filters are sent as the resolver payload', async ({ page }) => {
       .map((c) => (c.payload as { payload: unknown }).payload);
 
   await page.locator('#filter-status').click();
-  await page.getByRole('option', { name: 'active' }).click();
+  await page.getByRole('option', { name: 'Active', exact: true }).click();
   await expect.poll(async () => (await portfolioCalls()).at(-1)).toEqual({ status: ['active'] });
 
   await page.locator('#filter-owner').click();
@@ -75,4 +74,16 @@ test('a project filter leaves out the destinations with no epic in that project,
   await expect(page.getByTestId('hidden-destinations')).toHaveText('1 destination has no epics in SEC');
   await expect(page.locator('tbody tr')).toHaveCount(1);
   expect(w.errors).toEqual([]);
+});
+
+test('verdict lozenges and status options read in sentence case, as Jira writes them', async ({ page }) => {
+  await watch(page);
+  await page.goto(surfaceUrl('portfolio', { user: USERS.leader }));
+  await settled(page);
+  // Atlaskit's Lozenge shows its text in capitals by itself; the text given to it is the label.
+  for (const label of ['On track', 'At risk', 'Off track', 'Arrived', 'No data']) {
+    await expect(page.getByText(label, { exact: true }).first()).toBeAttached();
+  }
+  await page.locator('#filter-status').click();
+  for (const label of ['Draft', 'Active', 'Achieved']) await expect(page.getByRole('option', { name: label, exact: true })).toBeVisible();
 });

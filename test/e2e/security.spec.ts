@@ -1,6 +1,5 @@
 /** What a user may not see stays unseen; hostile names render as text; non-admins cannot administer. */
-import { test, expect } from '@playwright/test';
-import { settled, surfaceUrl, USERS, watch } from './helpers';
+import { expect, test, settled, surfaceUrl, USERS, watch } from './helpers';
 
 const SECRET = /SEC-\d+|Secret (merger|vault|audit|acquisition|due)/;
 

@@ -180,7 +180,6 @@ async function renderIssue(key: string | undefined): Promise<void> {
     return;
   }
   currentIssue = issue;
-  const field = surfaceOfType('jira:customField');
   const panel = surfaceOfType('jira:issuePanel');
   const left = h(
     'section',
@@ -201,13 +200,39 @@ async function renderIssue(key: string | undefined): Promise<void> {
       ),
     );
   }
+  main.replaceChildren(h('div', { class: 'issue' }, left, h('aside', {}, detailsOf(issue))));
+}
+
+/** The issue view's Details box: status, type and the app's field as the formatter's text. */
+function detailsOf(issue: IssueView): HTMLElement {
+  const field = surfaceOfType('jira:customField');
   const details = h('section', { class: 'details' }, h('h2', {}, 'Details'));
   details.append(
     h('div', { class: 'field' }, h('div', { class: 'field-label' }, 'Status'), h('div', { class: 'field-value' }, h('span', { class: `lozenge ${issue.statusCategory}` }, issue.status))),
     h('div', { class: 'field' }, h('div', { class: 'field-label' }, 'Issue type'), h('div', { class: 'field-value' }, issue.type)),
   );
   if (field) details.append(fieldRow(field, issue));
-  main.replaceChildren(h('div', { class: 'issue' }, left, h('aside', {}, details)));
+  return details;
+}
+
+/**
+ * `view.refresh()` on the issue view: Jira fetches the issue again and re-renders its fields, without
+ * reloading the page or the app frames (the panel that asked keeps its state). Elsewhere: render again.
+ */
+async function refreshIssueView(): Promise<void> {
+  const details = main.querySelector('section.details');
+  if (!currentIssue || !window.location.hash.startsWith('#/issue') || !details) return render();
+  const key = currentIssue.key;
+  try {
+    const issue = await getJson<IssueView>(`/api/site/issue?key=${encodeURIComponent(key)}&user=${encodeURIComponent(state.user)}`);
+    // The user may have moved on while the issue was read.
+    if (currentIssue.key !== key || !details.isConnected) return;
+    currentIssue = issue;
+    details.replaceWith(detailsOf(issue));
+    forgetDetachedFrames();
+  } catch (e) {
+    showFlag('refresh', 'The issue could not be refreshed', e instanceof Error ? e.message : String(e));
+  }
 }
 
 function fieldRow(field: SurfaceInfo, issue: IssueView): HTMLElement {
@@ -353,7 +378,7 @@ function onFrameMessage(message: FrameToShell): void {
       if (entry?.role === 'field') void render();
       break;
     case 'refresh':
-      void render();
+      void refreshIssueView();
       break;
     case 'reload':
       window.location.reload();

@@ -8,29 +8,34 @@ import { view, type FullContext } from '@forge/bridge';
 import Select from '@atlaskit/select';
 import Button from '@atlaskit/button/new';
 import { token } from '@atlaskit/tokens';
-import type { DestinationFieldValue, DestinationView } from '../../../src/contract';
+import { fieldValueText, unknownDestinationText, type DestinationFieldValue, type DestinationView } from '../../../src/contract';
 import { call, toFailure, type ApiFailure } from '../../common/api';
 import { ErrorMessage } from '../../common/components';
-import { formatDate } from '../../common/format';
+import { destinationOptions, formatDestinationOption, type DestinationOption as Option } from '../../common/destination-options';
 
-interface Option {
-  value: string;
-  label: string;
-  destination?: DestinationView;
-}
+/** What the field holds: what the app writes, or an id alone (then the field reads as an unknown destination). */
+type StoredValue = DestinationFieldValue | { id: string; name?: undefined };
 
-const toValue = (raw: unknown): DestinationFieldValue | null => {
+const toValue = (raw: unknown): StoredValue | null => {
   if (typeof raw !== 'object' || raw === null) return null;
   const { id, name } = raw as { id?: unknown; name?: unknown };
-  return typeof id === 'string' ? { id, name: typeof name === 'string' ? name : id } : null;
+  if (typeof id !== 'string') return null;
+  return typeof name === 'string' ? { id, name } : { id };
 };
+
+/** How the current value reads when it is not among the choices: not active, or no destination at all. */
+function currentLabel(value: StoredValue, all: readonly DestinationView[]): string {
+  const known = all.find((d) => d.id === value.id);
+  return known ? `${known.name} (not active)` : unknownDestinationText(value.id);
+}
 
 export function FieldEdit({ context }: { context: FullContext }) {
   const extension = context.extension as { fieldValue?: unknown; renderContext?: string };
   const isCreate = extension.renderContext === 'issue-create';
   const initial = toValue(extension.fieldValue);
-  const [selected, setSelected] = useState<DestinationFieldValue | null>(initial);
-  const [options, setOptions] = useState<Option[] | null>(null);
+  const [selected, setSelected] = useState<StoredValue | null>(initial);
+  // Every destination, archived ones included, so a current value can be told apart from an unknown id.
+  const [all, setAll] = useState<DestinationView[] | null>(null);
   const [failure, setFailure] = useState<ApiFailure | null>(null);
   const [menuOpen, setMenuOpen] = useState(false);
   const [saving, setSaving] = useState(false);
@@ -39,28 +44,24 @@ export function FieldEdit({ context }: { context: FullContext }) {
   const load = () => {
     const n = ++loadCount.current;
     setFailure(null);
-    call('destinations/list', { includeArchived: false })
+    call('destinations/list', { includeArchived: true })
       .then((list) => {
         if (n !== loadCount.current) return;
-        setOptions(
-          list
-            .filter((d) => d.status === 'active')
-            .sort((a, b) => a.priority - b.priority)
-            .map((d) => ({ value: d.id, label: d.name, destination: d })),
-        );
+        setAll(list);
       })
       .catch((e: unknown) => n === loadCount.current && setFailure(toFailure(e)));
   };
   useEffect(load, []);
 
-  // Keep a current value that is no longer active (archived, achieved) visible rather than dropping it.
+  const options = all ? destinationOptions(all) : null;
+  // Keep a current value that is not a choice (archived, achieved, or no destination at all) visible rather than dropping it.
   const allOptions: Option[] =
-    options && initial && !options.some((o) => o.value === initial.id)
-      ? [{ value: initial.id, label: `${initial.name} (not active)` }, ...options]
+    all && options && initial && !options.some((o) => o.value === initial.id)
+      ? [{ value: initial.id, label: currentLabel(initial, all) }, ...options]
       : (options ?? []);
-  const value = selected ? (allOptions.find((o) => o.value === selected.id) ?? { value: selected.id, label: selected.name }) : null;
+  const value = selected ? (allOptions.find((o) => o.value === selected.id) ?? { value: selected.id, label: fieldValueText(selected) }) : null;
 
-  const save = async (next: DestinationFieldValue | null = selected) => {
+  const save = async (next: StoredValue | null = selected) => {
     setSaving(true);
     try {
       await view.submit(next);
@@ -101,18 +102,7 @@ export function FieldEdit({ context }: { context: FullContext }) {
           setSelected(next);
           if (isCreate) void save(next);
         }}
-        formatOptionLabel={(opt, meta) =>
-          meta.context === 'menu' && opt.destination ? (
-            <div>
-              <div>{opt.destination.name}</div>
-              <div style={{ font: token('font.body.small'), color: token('color.text.subtlest') }}>
-                Target {formatDate(opt.destination.targetDate)} · {opt.destination.businessOwnerName}
-              </div>
-            </div>
-          ) : (
-            opt.label
-          )
-        }
+        formatOptionLabel={formatDestinationOption}
         menuPortalTarget={document.body}
         styles={{ menuPortal: (base) => ({ ...base, zIndex: 9999 }) }}
       />

@@ -1,11 +1,12 @@
 /** The Destination issue panel: what this epic drives toward, how far it is, and whether it arrives on time. */
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { view } from '@forge/bridge';
 import Button from '@atlaskit/button/new';
 import Heading from '@atlaskit/heading';
-import SectionMessage from '@atlaskit/section-message';
+import SectionMessage, { SectionMessageAction } from '@atlaskit/section-message';
 import Select from '@atlaskit/select';
 import { token } from '@atlaskit/tokens';
-import type { DestinationView, EpicAlignment } from '../../../src/contract';
+import { unknownDestinationText, type DestinationView, type EpicAlignment } from '../../../src/contract';
 import { call, toFailure, type ApiFailure } from '../../common/api';
 import {
   ErrorMessage,
@@ -18,6 +19,7 @@ import {
   VerdictLozenge,
   subtle,
 } from '../../common/components';
+import { destinationOptions, formatDestinationOption, type DestinationOption as Option } from '../../common/destination-options';
 import { chanceText, formatDate, formatNumber, formatPercent, localiseDates } from '../../common/format';
 
 type Measure = 'count' | 'estimate';
@@ -27,6 +29,8 @@ export function Panel({ issueKey }: { issueKey: string }) {
   const [failure, setFailure] = useState<ApiFailure | null>(null);
   const [editing, setEditing] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
+  const [clearing, setClearing] = useState(false);
+  const [clearFailure, setClearFailure] = useState<ApiFailure | null>(null);
 
   const load = useCallback(() => {
     setFailure(null);
@@ -62,16 +66,33 @@ export function Panel({ issueKey }: { issueKey: string }) {
     setAlignment(next);
     setEditing(false);
     setSaved(next.destination ? `${epic.key} now serves ${next.destination.name}.` : `${epic.key} no longer serves a destination.`);
+    // The issue view shows the field too: ask Jira to fetch the issue again so the field shows the new value.
+    // Hosts where the view cannot be refreshed refuse; the panel itself is already up to date.
+    view.refresh().catch(() => undefined);
   };
 
+  const clear = () => {
+    setClearing(true);
+    setClearFailure(null);
+    setSaved(null);
+    call('epic/set-destination', { issueKey: epic.key, destinationId: null })
+      .then(onSaved)
+      .catch((e: unknown) => setClearFailure(toFailure(e)))
+      .finally(() => setClearing(false));
+  };
+
+  // The field holds something (a live, archived or unknown destination), so there is something to clear.
+  const fieldHoldsValue = alignment.destination !== null || alignment.alignmentProblem !== null;
   const chooser = (
     <DestinationChooser
       issueKey={epic.key}
       current={alignment.destination}
+      canClear={fieldHoldsValue}
       onSaved={onSaved}
-      onCancel={alignment.destination || alignment.alignmentProblem ? () => setEditing(false) : undefined}
+      onCancel={fieldHoldsValue ? () => setEditing(false) : undefined}
     />
   );
+  const unknownId = alignment.alignmentProblem?.code === 'UNKNOWN_DESTINATION' ? alignment.alignmentProblem.destinationId : null;
 
   return (
     <Frame>
@@ -84,15 +105,31 @@ export function Panel({ issueKey }: { issueKey: string }) {
       )}
       {alignment.alignmentProblem && (
         <div style={{ marginBottom: token('space.150') }}>
-          <SectionMessage appearance="warning" title="This epic's destination needs attention">
+          <SectionMessage
+            appearance="warning"
+            title="This epic's destination needs attention"
+            actions={
+              alignment.canEdit && !editing
+                ? [
+                    <SectionMessageAction key="choose" onClick={() => { setSaved(null); setEditing(true); }}>
+                      Choose another destination
+                    </SectionMessageAction>,
+                    <SectionMessageAction key="clear" onClick={clearing ? undefined : clear}>
+                      {clearing ? 'Clearing the field…' : 'Clear the field'}
+                    </SectionMessageAction>,
+                  ]
+                : []
+            }
+          >
             <p>{alignment.alignmentProblem.message}</p>
             <p>
               Fix: choose an active destination for {epic.key}
-              {alignment.canEdit ? ' below' : ' (ask someone who can edit this epic)'}, or clear the field.
+              {alignment.canEdit ? '' : ' (ask someone who can edit this epic)'}, or clear the field.
             </p>
           </SectionMessage>
         </div>
       )}
+      {clearFailure && <ErrorMessage failure={clearFailure} title="The field was not cleared" />}
       {!alignment.destination && !alignment.alignmentProblem ? (
         <>
           <section aria-label="No destination" style={{ display: 'flex', flexDirection: 'column', gap: token('space.050') }}>
@@ -110,12 +147,19 @@ export function Panel({ issueKey }: { issueKey: string }) {
           {alignment.destination ? (
             <DestinationSummary alignment={alignment} destination={alignment.destination} />
           ) : (
-            <EpicProgress alignment={alignment} />
+            <>
+              {unknownId && (
+                <Heading size="small" as="h2">
+                  {unknownDestinationText(unknownId)}
+                </Heading>
+              )}
+              <EpicProgress alignment={alignment} />
+            </>
           )}
           {alignment.canEdit &&
-            (editing || (alignment.alignmentProblem && !alignment.destination) ? (
+            (editing ? (
               chooser
-            ) : (
+            ) : alignment.alignmentProblem ? null : (
               <div style={{ marginTop: token('space.150') }}>
                 <Button onClick={() => { setSaved(null); setEditing(true); }}>Change destination</Button>
               </div>
@@ -247,19 +291,17 @@ function Siblings({ alignment }: { alignment: EpicAlignment }) {
   );
 }
 
-interface Option {
-  value: string;
-  label: string;
-}
-
 function DestinationChooser({
   issueKey,
   current,
+  canClear,
   onSaved,
   onCancel,
 }: {
   issueKey: string;
   current: DestinationView | null;
+  /** Whether the field holds a value to clear (a destination, or one that is archived or unknown). */
+  canClear: boolean;
   onSaved: (a: EpicAlignment) => void;
   onCancel?: () => void;
 }) {
@@ -274,7 +316,7 @@ function DestinationChooser({
     call('destinations/list', { includeArchived: false })
       .then((list) => {
         if (!mounted.current) return;
-        setOptions(list.filter((d) => d.status === 'active').sort((a, b) => a.priority - b.priority).map((d) => ({ value: d.id, label: d.name })));
+        setOptions(destinationOptions(list));
       })
       .catch((e: unknown) => mounted.current && setFailure(toFailure(e)));
   }, []);
@@ -314,6 +356,7 @@ function DestinationChooser({
         onChange={(o) => setChoice(o)}
         placeholder="Choose an active destination"
         noOptionsMessage={() => 'No active destination'}
+        formatOptionLabel={formatDestinationOption}
       />
       <div style={{ display: 'flex', gap: token('space.100'), justifyContent: 'flex-end' }}>
         {onCancel && (
@@ -321,12 +364,12 @@ function DestinationChooser({
             Cancel
           </Button>
         )}
-        {current && (
+        {canClear && (
           <Button appearance="warning" isDisabled={saving} onClick={() => void save(null)}>
             Clear destination
           </Button>
         )}
-        <Button appearance="primary" type="submit" isLoading={saving} isDisabled={!choice && !current}>
+        <Button appearance="primary" type="submit" isLoading={saving} isDisabled={!choice && !canClear}>
           Save
         </Button>
       </div>

@@ -9,6 +9,7 @@ import { token } from '@atlaskit/tokens';
 import type { DestinationRollup, DestinationStatus, PayloadOf, Portfolio } from '../../../src/contract';
 import type { Verdict } from '../../../src/domain/types';
 import { call, toFailure, type ApiFailure } from '../../common/api';
+import { STATUS_LABEL } from '../../common/labels';
 import { Empty, ErrorMessage, FreshnessNote, IssueLink, JqlLink, Loading, StackedProgress, StatusLozenge, VerdictLozenge, subtle } from '../../common/components';
 import { chanceText, daysBetween, formatAge, formatDate, formatNumber, formatPercent, localiseDates } from '../../common/format';
 import { downloadCsv, type Cell } from '../../common/csv';
@@ -21,7 +22,7 @@ interface Option<V = string> {
 }
 
 const VERDICT_ORDER: Verdict[] = ['on track', 'at risk', 'off track', 'arrived', 'no data'];
-const STATUS_OPTIONS: Option<DestinationStatus>[] = (['draft', 'active', 'achieved'] as const).map((s) => ({ value: s, label: s }));
+const STATUS_OPTIONS: Option<DestinationStatus>[] = (['draft', 'active', 'achieved'] as const).map((s) => ({ value: s, label: STATUS_LABEL[s] }));
 export const ROWS_PER_PAGE = 25;
 
 export function PortfolioPage() {
