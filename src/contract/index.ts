@@ -19,6 +19,8 @@ import type { ErrorCode } from '../domain/errors';
 // The domain's vocabulary, re-exported so the UIs import from the contract alone.
 export type * from '../domain/types';
 export { ERROR_CODES } from '../domain/errors';
+/** The destination limits the forms enforce as they type; the backend checks the same values. */
+export { NAME_MAX, DESCRIPTION_MAX } from '../domain/destination-rules';
 export type { ErrorCode };
 
 export interface ApiError {
