@@ -5,6 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { test, expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import type { DestinationView } from '../../src/contract';
 import { createDestination, modal, shellAdmin, unique, USERS, watch, type Theme } from './helpers';
 
@@ -53,6 +54,9 @@ for (const theme of ['light', 'dark'] as Theme[]) {
     await expectWithin(dialog, VIEWPORT);
     await expect(form.getByRole('heading', { name: 'Create destination' })).toBeVisible();
     await expect(form.locator('html')).toHaveAttribute('data-color-mode', theme);
+    const axe = await new AxeBuilder({ page }).include('[data-forge-modal]').analyze();
+    const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(bad.map((v) => `${v.id} (${v.impact}): ${v.help} [${v.nodes.map((n) => n.target.join(' ')).join(', ')}]`)).toEqual([]);
 
     const create = form.getByRole('button', { name: 'Create' });
     await expectWithin(create, dialog);
