@@ -182,3 +182,67 @@ test('a theme switch in the shell reaches frames that enabled theming, even ones
   await expect(page.frameLocator('iframe[data-role="page"]').locator('html')).toHaveAttribute('data-color-mode', 'light');
   expect(((await run(frame, 'getContext')) as { theme: { colorMode: string } }).theme.colorMode).toBe('light');
 });
+
+test('Modal opens its resource over the whole shell, with the context under extension.modal, and close hands the payload back', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(`${server.url}/#/portfolio`);
+  const opener = await loadedFrame(page);
+  expect(await run(opener, 'openModal', { size: 'small', context: { dialog: 'x', n: 1 } })).toBe('opened');
+
+  const dialog = page.locator('[data-forge-modal]');
+  await expect(dialog).toHaveAttribute('data-size', 'small');
+  const box = await dialog.boundingBox();
+  // Forge's small size: 400px wide, 20vh high with a 320px minimum.
+  expect(box?.width).toBe(400);
+  expect(box?.height).toBe(320);
+  const modalFrame = await loadedFrame(page, 'iframe[data-role="modal"]');
+  expect(await run(modalFrame, 'getContext')).toMatchObject({
+    accountId: ADMIN,
+    moduleKey: 'the-page',
+    extension: { type: 'jira:globalPage', modal: { dialog: 'x', n: 1 } },
+  });
+  // The modal's resolver calls go to its module's function.
+  expect(await run(modalFrame, 'invoke')).toMatchObject({ ok: true, data: { functionKey: 'page-fn' } });
+
+  await run(modalFrame, 'close', { saved: 'D-9' });
+  await expect(dialog).toHaveCount(0);
+  await expect.poll(() => run(opener, 'modalsClosedWith')).toEqual([{ saved: 'D-9' }]);
+});
+
+test('Escape closes a modal unless the opener turned it off; a blanket click likewise', async ({ page }) => {
+  await page.goto(`${server.url}/#/portfolio`);
+  const opener = await loadedFrame(page);
+  await run(opener, 'openModal', { size: 'large', closeOnEscape: false, closeOnOverlayClick: false });
+  const modalFrame = await loadedFrame(page, 'iframe[data-role="modal"]');
+  await page.locator('iframe[data-role="modal"]').click();
+  await page.keyboard.press('Escape');
+  await page.mouse.click(5, 5);
+  await expect(page.locator('[data-forge-modal]')).toHaveCount(1);
+  await run(modalFrame, 'close');
+  await expect(page.locator('[data-forge-modal]')).toHaveCount(0);
+
+  await run(opener, 'openModal', { size: 'medium' });
+  await loadedFrame(page, 'iframe[data-role="modal"]');
+  await page.locator('iframe[data-role="modal"]').click();
+  await page.keyboard.press('Escape');
+  await expect(page.locator('[data-forge-modal]')).toHaveCount(0);
+
+  await run(opener, 'openModal', { size: 'medium' });
+  await loadedFrame(page, 'iframe[data-role="modal"]');
+  await page.mouse.click(5, 5);
+  await expect(page.locator('[data-forge-modal]')).toHaveCount(0);
+  // Closed without a payload each time: onClose ran with none.
+  await expect.poll(() => run(opener, 'modalsClosedWith')).toEqual(['undefined', 'undefined', 'undefined']);
+});
+
+test('a surface opened on its own hosts its modals itself', async ({ page }) => {
+  await page.goto(`${server.url}/surface/the-panel/?user=${DEV}&issue=ALPHA-1&frame=alone`);
+  await ready(page);
+  await run(page, 'openModal', { context: { k: 'v' } });
+  await expect(page.locator('[data-forge-modal]')).toHaveAttribute('data-size', 'medium');
+  const modalFrame = await loadedFrame(page, 'iframe[data-role="modal"]');
+  expect(await run(modalFrame, 'getContext')).toMatchObject({ accountId: DEV, extension: { issue: { key: 'ALPHA-1' }, modal: { k: 'v' } } });
+  await run(modalFrame, 'close', 'done');
+  await expect(page.locator('[data-forge-modal]')).toHaveCount(0);
+  expect(await run(page, 'modalsClosedWith')).toEqual(['done']);
+});

@@ -15,10 +15,13 @@ import type {
   FrameSpec,
   FrameToShell,
   InvokeBody,
+  ModalRequest,
+  ModalSize,
   NavigateLocation,
   ShellToFrame,
   SubmitBody,
 } from './protocol';
+import { ModalHost, modalUrl } from './modal-host';
 
 // Duplicated from protocol.ts on purpose: this file is bundled alone and imports types only.
 const ENDPOINTS = {
@@ -43,9 +46,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A surface opened on its own (no shell) has itself as parent: it hosts its own modals. */
+const hasHost = window.parent !== window;
+
 function postToShell(message: FrameToShell): void {
-  // A surface opened on its own (no shell) has itself as parent: nobody to tell.
-  if (window.parent !== window) window.parent.postMessage(message, '*');
+  if (hasHost) window.parent.postMessage(message, '*');
 }
 
 async function post<T>(url: string, body: unknown): Promise<T> {
@@ -118,8 +123,81 @@ window.addEventListener('message', (e: MessageEvent<unknown>) => {
     case 'event':
       for (const l of listeners.get(message.event) ?? []) l(message.payload);
       break;
+    case 'modal-closed':
+      modalClosed(message.modalId, message.payload);
+      break;
   }
 });
+
+// ---- modals --------------------------------------------------------------------------------------------
+
+const modalCallbacks = new Map<string, (payload: unknown) => unknown>();
+let modalSeq = 0;
+
+function modalClosed(modalId: string, payload: unknown): void {
+  const onClose = modalCallbacks.get(modalId);
+  modalCallbacks.delete(modalId);
+  onClose?.(payload);
+}
+
+const NAMED_SIZES = ['small', 'medium', 'large', 'xlarge', 'max', 'fullscreen'];
+
+function modalSize(size: unknown): ModalSize {
+  if (typeof size === 'string' && NAMED_SIZES.includes(size)) return size as ModalSize;
+  if (isRecord(size) && typeof size.width === 'string') return { width: size.width, ...(typeof size.height === 'string' ? { height: size.height } : {}) };
+  // `resizable` and anything else: Forge's default.
+  return 'medium';
+}
+
+// Only used when this page is its own host (opened outside the shell).
+let ownHost: ModalHost | null = null;
+
+function openModal(payload: unknown): boolean {
+  const p = isRecord(payload) ? payload : {};
+  const resourceKey = typeof p.resource === 'string' && p.resource ? p.resource : frame.resourceKey;
+  if (!resourceKey) throw new Error('forge-local: this frame does not know its resource, so it cannot open a modal');
+  modalSeq += 1;
+  const request: ModalRequest = {
+    modalId: `${frame.frameId}-modal${modalSeq}`,
+    opener: frame,
+    resourceKey,
+    size: modalSize(p.size),
+    context: p.context ?? {},
+    closeOnEscape: p.closeOnEscape !== false,
+    closeOnOverlayClick: p.closeOnOverlayClick !== false,
+    title: typeof p.title === 'string' ? p.title : '',
+  };
+  if (typeof p.onClose === 'function') modalCallbacks.set(request.modalId, p.onClose as (payload: unknown) => unknown);
+  if (hasHost) {
+    postToShell({ source: 'forge-local', type: 'open-modal', frameId: frame.frameId, request });
+  } else {
+    ownHost ??= new ModalHost(document);
+    const frameId = request.modalId;
+    ownHost.show(request, frameId, modalUrl(request, frameId, colorMode), (closePayload) => modalClosed(request.modalId, closePayload));
+  }
+  return true;
+}
+
+// As its own host, this page hears its modal frames the way the shell would.
+window.addEventListener('message', (e: MessageEvent<unknown>) => {
+  const data = e.data;
+  if (!ownHost || !isRecord(data) || data.source !== 'forge-local') return;
+  const message = data as unknown as FrameToShell;
+  const host = ownHost;
+  if (!host.has(message.frameId)) return;
+  const reply = (m: ShellToFrame) => (e.source as Window | null)?.postMessage(m, '*');
+  // Other host duties (resize, flags, navigation) have no page to act on here.
+  if (message.type === 'close') host.close(message.frameId, message.payload);
+  else if (message.type === 'modal-escape') host.escape(message.frameId);
+  else if (message.type === 'ready') reply({ source: 'forge-local-shell', type: 'theme', colorMode });
+});
+
+// In a modal, Escape that the app did not use (a select closing its menu uses it) asks the host to close.
+if (frame.modal) {
+  window.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && !e.defaultPrevented) postToShell({ source: 'forge-local', type: 'modal-escape', frameId: frame.frameId });
+  });
+}
 
 // ---- history (full-page modules) -----------------------------------------------------------------------
 
@@ -219,7 +297,8 @@ function shellUrl(location: unknown): string {
   return `${origin}/`;
 }
 
-const isField = (): boolean => frame.surfaceType === 'jira:customField';
+// Jira lets a custom field's editor and a modal close themselves; other views are not closable.
+const isClosable = (): boolean => frame.surfaceType === 'jira:customField' || frame.modal !== undefined;
 
 const handlers: Record<string, (payload: unknown) => unknown> = {
   getContext: () => getContext(),
@@ -233,11 +312,12 @@ const handlers: Record<string, (payload: unknown) => unknown> = {
   fetchProduct: (payload) => fetchProduct(payload),
   submit: (payload) => submit(payload),
   close: (payload) => {
-    postToShell({ source: 'forge-local', type: 'close', frameId: frame.frameId, payload: payload ?? null });
-    return isField();
+    postToShell({ source: 'forge-local', type: 'close', frameId: frame.frameId, payload });
+    return isClosable();
   },
-  onClose: () => isField(),
+  onClose: () => isClosable(),
   open: () => false,
+  openModal: (payload) => openModal(payload),
   refresh: () => {
     postToShell({ source: 'forge-local', type: 'refresh', frameId: frame.frameId });
     return true;

@@ -19,6 +19,36 @@ export interface FrameSpec {
   colorMode: ColorMode;
   /** The module's type (`jira:customField`...), so host-only calls such as `close` answer as Jira does. */
   surfaceType?: string;
+  /** The resource the frame renders (a modal may render another resource of the app). */
+  resourceKey?: string;
+  /** Set when the frame is a Forge modal: `context` is what the opener passed (`extension.modal`). */
+  modal?: { id: string; context: unknown };
+}
+
+/** Forge's named modal sizes (`Modal` from `@forge/bridge`), as its documentation gives them. */
+export const MODAL_SIZES = {
+  small: { width: '400px', height: '20vh', minHeight: '320px' },
+  medium: { width: '600px', height: '40vh', minHeight: '520px' },
+  large: { width: '800px', height: '70vh', minHeight: '720px' },
+  xlarge: { width: '968px', height: '90vh', minHeight: null },
+  max: { width: '100%', height: '100%', minHeight: null },
+  fullscreen: { width: '100vw', height: '100vh', minHeight: null },
+} as const;
+export type NamedModalSize = keyof typeof MODAL_SIZES;
+export type ModalSize = NamedModalSize | { width: string; height?: string };
+
+/** What a frame asks its host to open with `new Modal(options).open()`. */
+export interface ModalRequest {
+  modalId: string;
+  /** The opener, whose module, user and issue the modal inherits. */
+  opener: FrameSpec;
+  /** The resource to render; the opener's own when the app gave none. */
+  resourceKey: string;
+  size: ModalSize;
+  context: unknown;
+  closeOnEscape: boolean;
+  closeOnOverlayClick: boolean;
+  title: string;
 }
 
 /** Bridge HTTP endpoints; every body carries the `frame` it acts for. */
@@ -79,12 +109,17 @@ export type FrameToShell =
   | { source: 'forge-local'; type: 'flag'; frameId: string; options: FlagOptions }
   | { source: 'forge-local'; type: 'close-flag'; frameId: string; id: string }
   | { source: 'forge-local'; type: 'title'; frameId: string; title: string }
-  | { source: 'forge-local'; type: 'event'; frameId: string; event: string; payload: unknown };
+  | { source: 'forge-local'; type: 'event'; frameId: string; event: string; payload: unknown }
+  | { source: 'forge-local'; type: 'open-modal'; frameId: string; request: ModalRequest }
+  /** Escape pressed in a modal frame and not handled by the app (a select closing its menu handles it). */
+  | { source: 'forge-local'; type: 'modal-escape'; frameId: string };
 
 /** Messages the shell posts into a surface frame. */
 export type ShellToFrame =
   | { source: 'forge-local-shell'; type: 'theme'; colorMode: ColorMode }
-  | { source: 'forge-local-shell'; type: 'event'; event: string; payload: unknown };
+  | { source: 'forge-local-shell'; type: 'event'; event: string; payload: unknown }
+  /** A modal this frame opened has closed: `payload` is what `view.close(payload)` gave, if anything. */
+  | { source: 'forge-local-shell'; type: 'modal-closed'; modalId: string; payload: unknown };
 
 export interface NavigateLocation {
   type: 'same-tab' | 'new-tab';

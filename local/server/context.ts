@@ -155,6 +155,8 @@ export async function buildContext(
       extension = { type: surface.type, location: `${site.siteUrl}/jira/settings/apps/local/${surface.moduleKey}` };
       break;
   }
+  // A Forge modal keeps its opener's module context and adds what the opener passed, under `modal`.
+  if (frame.modal) extension = { ...extension, modal: frame.modal.context };
   const context: Record<string, unknown> = {
     accountId: frame.accountId,
     cloudId: site.cloudId,

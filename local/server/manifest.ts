@@ -27,6 +27,8 @@ export interface Surface {
 export interface ManifestInfo {
   appId: string;
   surfaces: Map<string, Surface>;
+  /** Every resource by key: absolute path of its build folder (a modal may render any of them). */
+  resources: Map<string, string>;
 }
 
 const SURFACE_TYPES: readonly SurfaceType[] = ['jira:customField', 'jira:issuePanel', 'jira:globalPage', 'jira:adminPage'];
@@ -78,5 +80,5 @@ export function readManifest(root: string): ManifestInfo {
     }
   }
   const app = isRecord(doc.app) ? doc.app : {};
-  return { appId: str(app.id) ?? 'ari:cloud:ecosystem::app/local', surfaces };
+  return { appId: str(app.id) ?? 'ari:cloud:ecosystem::app/local', surfaces, resources };
 }

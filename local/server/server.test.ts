@@ -108,6 +108,7 @@ describe('GET /surface/<moduleKey>/', () => {
       experience: null,
       colorMode: 'dark',
       surfaceType: 'jira:issuePanel',
+      resourceKey: 'panel-res',
     });
   });
 
@@ -152,6 +153,48 @@ describe('GET /surface/<moduleKey>/', () => {
     const html = await res.text();
     expect(html).toContain('npm run build:ui');
     expect(html).toContain('static/page/build/index.html');
+  });
+});
+
+describe('GET /modal/<moduleKey>/<resourceKey>/ (a Forge modal)', () => {
+  const frameIn = (html: string): Record<string, unknown> =>
+    JSON.parse(/window\.__forgeLocalFrame=(.*?);<\/script>/.exec(html)?.[1] ?? 'null') as Record<string, unknown>;
+
+  it("serves the named resource as a frame of the opener's module, carrying the modal's id and context", async () => {
+    const context = encodeURIComponent(JSON.stringify({ dialog: 'confirm', id: 'D-1' }));
+    const res = await fetch(`${server.url}/modal/the-panel/field-res/?user=${DEV}&issue=ALPHA-1&frame=m1&modal=mod-1&modalContext=${context}`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    // The field's resource (its page loads ./main.js), under the panel's module, user and issue.
+    expect(html).toContain('./main.js');
+    expect(frameIn(html)).toMatchObject({
+      frameId: 'm1',
+      moduleKey: 'the-panel',
+      accountId: DEV,
+      issueKey: 'ALPHA-1',
+      resourceKey: 'field-res',
+      modal: { id: 'mod-1', context: { dialog: 'confirm', id: 'D-1' } },
+    });
+    const asset = await fetch(`${server.url}/modal/the-panel/panel-res/assets/index-abc.js`);
+    expect(await asset.text()).toBe('console.log("panel")');
+  });
+
+  it('refuses a resource the manifest does not have, and a context that is not JSON', async () => {
+    expect((await fetch(`${server.url}/modal/the-panel/nope/?user=${DEV}`)).status).toBe(404);
+    expect((await fetch(`${server.url}/modal/the-panel/panel-res/?user=${DEV}&modal=m&modalContext=%7Bnot`)).status).toBe(400);
+  });
+
+  it("gives the modal frame its opener's extension plus `modal`, and its invocations carry it", async () => {
+    const modal = { id: 'mod-2', context: { dialog: 'destination-form', destinationId: null } };
+    const res = await postJson('/__forge/bridge/context', { frame: { ...frame({ frameId: 'mctx' }), resourceKey: 'panel-res', modal } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      moduleKey: 'the-panel',
+      extension: { type: 'jira:issuePanel', issue: { key: 'ALPHA-1' }, modal: modal.context },
+    });
+    const inv = await postJson('/__forge/bridge/invoke', { frame: { ...frame({ frameId: 'mctx' }), modal }, functionKey: 'epic/alignment', payload: {} });
+    expect(inv.status).toBe(200);
+    expect(platform.calls.at(-1)?.ctx).toMatchObject({ moduleKey: 'the-panel', extension: { modal: modal.context } });
   });
 });
 

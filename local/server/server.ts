@@ -170,7 +170,20 @@ function frameFrom(body: Record<string, unknown>, manifest: ManifestInfo): Frame
     experience: f.experience === 'issue-create' ? 'issue-create' : f.experience === 'issue-view' ? 'issue-view' : null,
     colorMode: f.colorMode === 'dark' ? 'dark' : 'light',
     surfaceType: surface?.type,
+    ...(str(f.resourceKey) ? { resourceKey: str(f.resourceKey) as string } : {}),
+    ...(isRecord(f.modal) && str(f.modal.id) ? { modal: { id: str(f.modal.id) as string, context: f.modal.context ?? {} } } : {}),
   };
+}
+
+/** The modal a frame's page is (`?modal=<id>&modalContext=<json>`), as the shell opens it. */
+function modalOf(url: URL): { modal?: { id: string; context: unknown } } {
+  const id = url.searchParams.get('modal');
+  if (!id) return {};
+  try {
+    return { modal: { id, context: JSON.parse(url.searchParams.get('modalContext') ?? '{}') as unknown } };
+  } catch {
+    throw new HttpError(400, 'INVALID_INPUT', 'modalContext must be JSON.');
+  }
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
@@ -193,11 +206,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return admin.accountId;
   }
 
-  async function serveSurface(res: http.ServerResponse, url: URL, moduleKey: string, rest: string): Promise<void> {
+  /** A module's page, or (`resourceKey`) a modal of that module rendering one of the app's resources. */
+  async function serveSurface(res: http.ServerResponse, url: URL, moduleKey: string, rest: string, resourceKey?: string): Promise<void> {
     const surface = manifest.surfaces.get(moduleKey);
     if (!surface) return sendError(res, 404, 'NOT_FOUND', `No Custom UI module ${moduleKey} in the manifest.`);
+    const resourceDir = resourceKey === undefined ? surface.resourceDir : manifest.resources.get(resourceKey);
+    if (!resourceDir) return sendError(res, 404, 'NOT_FOUND', `The manifest has no resource ${resourceKey ?? ''}.`);
     if (rest === '' || rest === 'index.html') {
-      const html = await readFileIfExists(path.join(surface.resourceDir, 'index.html'));
+      const html = await readFileIfExists(path.join(resourceDir, 'index.html'));
       if (!html) return sendText(res, 503, 'text/html; charset=utf-8', missingBuildPage(surface, root));
       const theme: ColorMode = url.searchParams.get('theme') === 'dark' ? 'dark' : 'light';
       const experienceParam = url.searchParams.get('experience');
@@ -212,13 +228,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         experience,
         colorMode: theme,
         surfaceType: surface.type,
+        resourceKey: resourceKey ?? surface.resourceKey,
+        ...modalOf(url),
       };
       return sendText(res, 200, 'text/html; charset=utf-8', injectBridge(html.toString('utf8'), frame, surface.type));
     }
-    const file = resolveInside(surface.resourceDir, rest);
+    const file = resolveInside(resourceDir, rest);
     if (!file) return sendError(res, 403, 'FORBIDDEN', 'Path outside the resource folder.');
     const data = await readFileIfExists(file);
-    if (!data) return sendError(res, 404, 'NOT_FOUND', `No file ${rest} in resource ${surface.resourceKey}.`);
+    if (!data) return sendError(res, 404, 'NOT_FOUND', `No file ${rest} in resource ${resourceKey ?? surface.resourceKey}.`);
     return sendText(res, 200, contentTypeOf(file), data);
   }
 
@@ -243,7 +261,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // request log free of reads the real Jira would not make on every invoke.
   const contexts = new Map<string, ReturnType<typeof buildContext>>();
   function contextFor(frame: FrameSpec): ReturnType<typeof buildContext> {
-    const key = JSON.stringify([frame.frameId, frame.moduleKey, frame.accountId, frame.issueKey, frame.projectKey, frame.experience]);
+    const key = JSON.stringify([frame.frameId, frame.moduleKey, frame.accountId, frame.issueKey, frame.projectKey, frame.experience, frame.modal?.id]);
     let entry = contexts.get(key);
     if (!entry) {
       entry = buildContext(jira, manifest, site, frame);
@@ -374,6 +392,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         return;
       }
       return serveSurface(res, url, moduleKey, surfaceMatch[3] ?? '');
+    }
+    // A Forge modal: `/modal/<module>/<resource>/`, framed by the shell over the whole page.
+    const modalMatch = /^\/modal\/([^/]+)\/([^/]+)(\/(.*))?$/.exec(rawPath);
+    if (method === 'GET' && modalMatch) {
+      const moduleKey = decodeURIComponent(modalMatch[1] ?? '');
+      const resourceKey = decodeURIComponent(modalMatch[2] ?? '');
+      if (modalMatch[3] === undefined) {
+        res.writeHead(302, { location: `/modal/${encodeURIComponent(moduleKey)}/${encodeURIComponent(resourceKey)}/${url.search}` });
+        res.end();
+        return;
+      }
+      return serveSurface(res, url, moduleKey, modalMatch[4] ?? '', resourceKey);
     }
 
     if (method === 'GET' && p === '/api/site/users') return sendJson(res, 200, jira.users());

@@ -20,6 +20,8 @@ import type { ErrorCode } from '../domain/errors';
 export type * from '../domain/types';
 export { ERROR_CODES } from '../domain/errors';
 export { FIELD_FORMATTER_EXPRESSION, fieldValueText, unknownDestinationText } from './field-text';
+/** The destination limits the forms enforce as they type; the backend checks the same values. */
+export { NAME_MAX, DESCRIPTION_MAX } from '../domain/destination-rules';
 export type { ErrorCode };
 
 export interface ApiError {

@@ -1,5 +1,8 @@
-/** The admin page: validation, reorder, archive and restore, refused delete, stale edits, settings. */
-import { expect, test, createDestination, settled, surfaceUrl, unique, USERS, watch } from './helpers';
+/**
+ * The admin page: validation, reorder, archive and restore, refused delete, stale edits, settings. Its
+ * dialogs open in Forge's modal (`Modal` from `@forge/bridge`), a frame of their own over the page.
+ */
+import { expect, test, createDestination, modal, settled, surfaceUrl, unique, USERS, watch } from './helpers';
 
 test.beforeEach(async ({ page }) => {
   await watch(page);
@@ -9,19 +12,38 @@ test.beforeEach(async ({ page }) => {
 
 test('missing fields are flagged inline before anything is sent', async ({ page }) => {
   await page.getByRole('button', { name: 'Create destination' }).click();
-  const dialog = page.getByRole('dialog');
+  const dialog = modal(page);
   await dialog.getByRole('button', { name: 'Create' }).click();
   await expect(dialog.getByText('Give the destination a name.')).toBeVisible();
   await expect(dialog.getByText('Choose the business owner.')).toBeVisible();
   await expect(dialog.getByText('Choose a target date.')).toBeVisible();
 });
 
+test('the name takes at most 120 characters, the backend limit', async ({ page }) => {
+  await page.getByRole('button', { name: 'Create destination' }).click();
+  const name = modal(page).getByLabel('Name');
+  await name.fill('');
+  await name.pressSequentially('x'.repeat(130));
+  await expect(name).toHaveValue('x'.repeat(120));
+});
+
+test('a typed date that is not a date says so, rather than asking to choose one', async ({ page }) => {
+  await page.getByRole('button', { name: 'Create destination' }).click();
+  const dialog = modal(page);
+  await dialog.locator('#dest-targetDate').fill('2027-13-45');
+  await dialog.locator('#dest-startDate').fill('someday');
+  await dialog.getByRole('button', { name: 'Create' }).click();
+  await expect(dialog.getByTestId('error-targetDate')).toHaveText('Enter a valid date, such as 2027-03-31.');
+  await expect(dialog.getByTestId('error-startDate')).toHaveText('Enter a valid date, such as 2027-03-31.');
+  await expect(dialog.getByText('Choose a target date.')).toHaveCount(0);
+});
+
 test('a duplicate name is refused by the backend and shown on the name field', async ({ page }) => {
   await page.getByRole('button', { name: 'Create destination' }).click();
-  const dialog = page.getByRole('dialog');
+  const dialog = modal(page);
   await dialog.getByLabel('Name').fill('faster checkout');
   await dialog.locator('#dest-businessOwner').fill('Lee');
-  await page.getByRole('option', { name: 'Lee Leader' }).click();
+  await dialog.getByRole('option', { name: 'Lee Leader' }).click();
   await dialog.locator('#dest-targetDate').fill('2027-04-01');
   await dialog.locator('#dest-targetDate').press('Enter');
   await dialog.getByRole('button', { name: 'Create' }).click();
@@ -52,23 +74,24 @@ test('archive and restore go through a confirmation', async ({ page }) => {
   const name = unique('Archive me');
   await createDestination(page, name);
   await page.getByRole('button', { name: `Archive ${name}` }).click();
-  await page.getByRole('dialog').getByRole('button', { name: 'Archive' }).click();
+  await modal(page).getByRole('button', { name: 'Archive' }).click();
   await expect(page.getByText(`${name} archived`)).toBeVisible();
   await expect(page.getByRole('cell', { name, exact: true })).toHaveCount(0);
   await page.getByRole('button', { name: 'Show archived' }).click();
   const row = page.getByRole('row').filter({ hasText: name });
   await expect(row.getByText('archived')).toBeVisible();
   await page.getByRole('button', { name: `Restore ${name}` }).click();
-  await page.getByRole('dialog').getByRole('button', { name: 'Restore' }).click();
+  await modal(page).getByRole('button', { name: 'Restore' }).click();
   await expect(page.getByText(`${name} restored`)).toBeVisible();
 });
 
 test('deleting a destination that epics use is refused with the reason', async ({ page }) => {
   await page.getByRole('button', { name: 'Delete Faster checkout' }).click();
-  const dialog = page.getByRole('dialog');
+  const dialog = modal(page);
   await dialog.getByRole('button', { name: 'Delete' }).click();
   await expect(dialog.getByText('Not deleted')).toBeVisible();
   await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.locator('iframe[data-role="modal"]')).toHaveCount(0);
   await expect(page.getByRole('cell', { name: 'Faster checkout', exact: true })).toBeVisible();
 });
 
@@ -78,15 +101,15 @@ test('a stale edit says who won, keeps the typed values, and saves after Reload'
 
   // This admin starts editing and types a description.
   await page.getByRole('button', { name: `Edit ${name}` }).click();
-  const mine = page.getByRole('dialog');
+  const mine = modal(page);
   await mine.getByLabel('Description').fill('My careful description');
 
   // Meanwhile another admin renames it.
   const other = await browser.newPage();
   await other.goto(surfaceUrl('admin', { user: USERS.admin }));
   await other.getByRole('button', { name: `Edit ${name}` }).click();
-  await other.getByRole('dialog').getByLabel('Name').fill(`${name} (renamed)`);
-  await other.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
+  await modal(other).getByLabel('Name').fill(`${name} (renamed)`);
+  await modal(other).getByRole('button', { name: 'Save' }).click();
   await expect(other.getByText(`${name} (renamed) saved`)).toBeVisible();
   await other.close();
 

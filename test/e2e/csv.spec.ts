@@ -1,6 +1,6 @@
 /** The portfolio's CSV export: what is shown, quoted properly, and safe from formula injection. */
 import { readFile } from 'node:fs/promises';
-import { expect, test, settled, surfaceUrl, USERS, watch } from './helpers';
+import { expect, test, modal, settled, surfaceUrl, USERS, watch } from './helpers';
 
 test('CSV export holds the shown destinations, quotes cells and defuses formulas', async ({ page }) => {
   const formula = `=HYPERLINK("http://x","go") ${Date.now().toString(36)}`;
@@ -9,10 +9,10 @@ test('CSV export holds the shown destinations, quotes cells and defuses formulas
   // An admin names a destination like a spreadsheet formula.
   await page.goto(surfaceUrl('admin', { user: USERS.admin }));
   await page.getByRole('button', { name: 'Create destination' }).click();
-  const dialog = page.getByRole('dialog');
+  const dialog = modal(page);
   await dialog.getByLabel('Name').fill(formula);
   await dialog.locator('#dest-businessOwner').fill('Lee');
-  await page.getByRole('option', { name: 'Lee Leader' }).click();
+  await dialog.getByRole('option', { name: 'Lee Leader' }).click();
   await dialog.locator('#dest-targetDate').fill('2027-04-01');
   await dialog.locator('#dest-targetDate').press('Enter');
   await dialog.getByRole('button', { name: 'Create' }).click();

@@ -1,5 +1,5 @@
 /** Shared helpers for the browser tests of the four Custom UI surfaces. */
-import { test as base, expect, type BrowserContext, type ConsoleMessage } from '@playwright/test';
+import { test as base, expect, type BrowserContext, type ConsoleMessage, type FrameLocator } from '@playwright/test';
 import type { Page } from '@playwright/test';
 
 export { expect };
@@ -118,19 +118,32 @@ export async function settled(page: Page): Promise<void> {
   await expect(page.locator('[data-testid="loading"]')).toHaveCount(0, { timeout: 15_000 });
 }
 
-/** Create a destination through the admin page (the page must be on the admin surface as an admin). */
-export async function createDestination(page: Page, name: string, targetDate = '2027-04-01'): Promise<void> {
-  await page.getByRole('button', { name: 'Create destination' }).click();
-  const dialog = page.getByRole('dialog');
+/**
+ * The Forge modal an app opened (`Modal` from `@forge/bridge`): its own frame in a dialog over the page. The
+ * shell hosts it over the whole Jira page; a surface opened on its own hosts it over itself.
+ */
+export const modal = (page: Page): FrameLocator => page.frameLocator('iframe[data-role="modal"]');
+
+/** The admin page framed by the shell (`/#/admin`), as Jira shows it. */
+export const shellAdmin = (page: Page): FrameLocator => page.frameLocator('iframe[data-role="page"]');
+
+/**
+ * Create a destination through the admin page: `admin` is where the page is (the page itself when the
+ * surface is opened alone, or its frame in the shell); the form is in the modal over it.
+ */
+export async function createDestination(page: Page, name: string, targetDate = '2027-04-01', admin: Page | FrameLocator = page): Promise<void> {
+  await admin.getByRole('button', { name: 'Create destination' }).click();
+  const dialog = modal(page);
   await dialog.getByLabel('Name').fill(name);
   await dialog.locator('#dest-businessOwner').fill('Lee');
-  await page.getByRole('option', { name: 'Lee Leader' }).click();
+  await dialog.getByRole('option', { name: 'Lee Leader' }).click();
   await dialog.locator('#dest-targetDate').fill(targetDate);
   await dialog.locator('#dest-targetDate').press('Enter');
   await dialog.getByRole('button', { name: 'Create' }).click();
-  await expect(page.getByText(`${name} created`)).toBeVisible();
+  await expect(page.locator('iframe[data-role="modal"]')).toHaveCount(0);
+  await expect(admin.getByText(`${name} created`)).toBeVisible();
   // The list reloads after the save: wait for the new row.
-  await expect(page.getByRole('cell', { name, exact: true })).toBeVisible();
+  await expect(admin.getByRole('cell', { name, exact: true })).toBeVisible();
 }
 
 export const unique = (prefix: string): string => `${prefix} ${Date.now().toString(36)}`;

@@ -1,5 +1,5 @@
 /** The journey: an admin creates a destination, a developer aligns an epic to it, a leader sees the portfolio change. */
-import { expect, test, settled, surfaceUrl, USERS, watch } from './helpers';
+import { expect, test, modal, settled, surfaceUrl, USERS, watch } from './helpers';
 
 test('admin creates a destination, developer aligns an epic, leader sees it in the portfolio', async ({ page }) => {
   const name = `Mobile wallet ${Date.now().toString(36)}`;
@@ -8,10 +8,10 @@ test('admin creates a destination, developer aligns an epic, leader sees it in t
   // 1. The admin creates the destination.
   await page.goto(surfaceUrl('admin', { user: USERS.admin }));
   await page.getByRole('button', { name: 'Create destination' }).click();
-  const dialog = page.getByRole('dialog');
+  const dialog = modal(page);
   await dialog.getByLabel('Name').fill(name);
   await dialog.locator('#dest-businessOwner').fill('Lee');
-  await page.getByRole('option', { name: 'Lee Leader' }).click();
+  await dialog.getByRole('option', { name: 'Lee Leader' }).click();
   await dialog.locator('#dest-targetDate').fill('2027-02-15');
   await dialog.locator('#dest-targetDate').press('Enter');
   await dialog.getByRole('button', { name: 'Create' }).click();

@@ -4,7 +4,8 @@
  * portfolio page, an epic's issue view (field + panel) and the admin page, and answers what the bridge
  * in each frame posts (resize, submit, close, navigate, flags, events).
  */
-import type { ColorMode, FrameToShell, ShellToFrame } from '../../browser/protocol';
+import type { ColorMode, FrameToShell, ModalRequest, ShellToFrame } from '../../browser/protocol';
+import { ModalHost, modalUrl } from '../../browser/modal-host';
 
 interface User {
   accountId: string;
@@ -33,7 +34,7 @@ interface IssueView {
   fieldText: string;
 }
 
-type Role = 'page' | 'panel' | 'field' | 'create-field';
+type Role = 'page' | 'panel' | 'field' | 'create-field' | 'modal';
 interface FrameEntry {
   iframe: HTMLIFrameElement;
   role: Role;
@@ -55,6 +56,7 @@ const $ = <T extends HTMLElement>(id: string): T => {
   return el as T;
 };
 const main = $('main');
+const modals = new ModalHost(document);
 
 function h(tag: string, attrs: Record<string, string> = {}, ...children: Array<Node | string>): HTMLElement {
   const el = document.createElement(tag);
@@ -91,6 +93,18 @@ function surfaceFrame(moduleKey: string, role: Role, params: Record<string, stri
   }) as HTMLIFrameElement;
   state.frames.set(frameId, { iframe, role });
   return iframe;
+}
+
+/** A Forge modal over the whole page; its close payload goes back to the frame that opened it. */
+function openModal(request: ModalRequest, openerFrameId: string): void {
+  state.frameSeq += 1;
+  const frameId = `f${state.frameSeq}`;
+  const iframe = modals.show(request, frameId, modalUrl(request, frameId, state.theme), (payload) => {
+    state.frames.delete(frameId);
+    const message: ShellToFrame = { source: 'forge-local-shell', type: 'modal-closed', modalId: request.modalId, payload };
+    state.frames.get(openerFrameId)?.iframe.contentWindow?.postMessage(message, '*');
+  });
+  state.frames.set(frameId, { iframe, role: 'modal' });
 }
 
 function forgetDetachedFrames(): void {
@@ -329,6 +343,8 @@ function shellRouteFor(url: string): string | null {
 }
 
 async function render(): Promise<void> {
+  // Jira closes an app's modal when the page under it changes.
+  modals.closeAll();
   forgetDetachedFrames();
   if (window.location.hash.startsWith('#/issues?')) {
     return renderSearch(new URLSearchParams(window.location.hash.slice('#/issues?'.length)).get('jql') ?? '');
@@ -363,7 +379,8 @@ function onFrameMessage(message: FrameToShell): void {
       break;
     }
     case 'resize':
-      if (entry) entry.iframe.style.height = `${message.height}px`;
+      // A modal frame has its dialog's size; it does not grow with its content.
+      if (entry && entry.role !== 'modal') entry.iframe.style.height = `${message.height}px`;
       break;
     case 'submit':
       if (entry?.role === 'create-field') {
@@ -375,7 +392,14 @@ function onFrameMessage(message: FrameToShell): void {
       }
       break;
     case 'close':
-      if (entry?.role === 'field') void render();
+      if (entry?.role === 'modal') modals.close(message.frameId, message.payload);
+      else if (entry?.role === 'field') void render();
+      break;
+    case 'open-modal':
+      if (entry) openModal(message.request, message.frameId);
+      break;
+    case 'modal-escape':
+      modals.escape(message.frameId);
       break;
     case 'refresh':
       void refreshIssueView();

@@ -1,5 +1,5 @@
 /** The admin page: only Jira administrators; destinations and settings. */
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import Heading from '@atlaskit/heading';
 import SectionMessage from '@atlaskit/section-message';
 import Tabs, { Tab, TabList, TabPanel } from '@atlaskit/tabs';
@@ -8,8 +8,10 @@ import type { Me } from '../../../src/contract';
 import { call, toFailure, type ApiFailure } from '../../common/api';
 import { ErrorMessage, Loading } from '../../common/components';
 import { DestinationsTab } from './destinations-tab';
-import { SettingsTab } from './settings-tab';
-import { Recalculation } from './recalculation';
+
+// The Settings tab is not on screen at first paint: its code loads when it is opened.
+const SettingsTab = lazy(() => import('./settings-tab').then((m) => ({ default: m.SettingsTab })));
+const Recalculation = lazy(() => import('./recalculation').then((m) => ({ default: m.Recalculation })));
 
 export function AdminPage() {
   const [me, setMe] = useState<Me | null>(null);
@@ -48,10 +50,12 @@ export function AdminPage() {
           </TabPanel>
           <TabPanel>
             <div style={{ width: '100%', paddingTop: token('space.200') }}>
-              <SettingsTab />
-              <div style={{ marginTop: token('space.400') }}>
-                <Recalculation />
-              </div>
+              <Suspense fallback={<Loading label="Loading settings" />}>
+                <SettingsTab />
+                <div style={{ marginTop: token('space.400') }}>
+                  <Recalculation />
+                </div>
+              </Suspense>
             </div>
           </TabPanel>
         </Tabs>

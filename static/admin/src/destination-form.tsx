@@ -1,21 +1,24 @@
 /**
- * Create or edit a destination in a modal. Errors from the backend show inline on the field they name
- * (`error.field`); a stale edit (CONFLICT) keeps every typed value and offers Reload, which fetches the
- * current version and shows it next to the form so the user can re-apply their changes and save again.
+ * Create or edit a destination, rendered inside Forge's modal (see modal.ts). Errors from the backend show
+ * inline on the field they name (`error.field`); a stale edit (CONFLICT) keeps every typed value and offers
+ * Reload, which fetches the current version and shows it next to the form so the user can re-apply their
+ * changes and save again. Saving closes the modal and tells the admin page what happened.
  */
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import Button from '@atlaskit/button/new';
 import { DatePicker } from '@atlaskit/datetime-picker';
 import { ErrorMessage as FieldError, HelperMessage, Label, RequiredAsterisk } from '@atlaskit/form';
-import Modal, { ModalBody, ModalFooter, ModalHeader, ModalTitle } from '@atlaskit/modal-dialog';
 import SectionMessage, { SectionMessageAction } from '@atlaskit/section-message';
 import Select from '@atlaskit/select';
 import Textarea from '@atlaskit/textarea';
 import Textfield from '@atlaskit/textfield';
 import { token } from '@atlaskit/tokens';
-import type { DestinationDraft, DestinationView, Warning } from '../../../src/contract';
+import { DESCRIPTION_MAX, NAME_MAX, type DestinationDraft, type DestinationView } from '../../../src/contract';
 import { call, fieldOf, toFailure, type ApiFailure } from '../../common/api';
+import { ErrorMessage, Loading } from '../../common/components';
 import { formatDate, getLocale, parseTypedDate } from '../../common/format';
+import { DialogLayout } from './dialog-layout';
+import { closeDialog } from './modal';
 import { UserPicker, type UserOption } from './user-picker';
 
 type EditableStatus = NonNullable<DestinationDraft['status']>;
@@ -46,28 +49,67 @@ const valuesOf = (d: DestinationView | null): Values => ({
 });
 
 type Errors = Partial<Record<keyof Values, string>>;
+type DateKey = 'targetDate' | 'startDate';
+/** What was typed into a date input and not (yet) taken by the picker: '' when nothing is pending. */
+type Typed = Record<DateKey, string>;
 
-function validate(v: Values): Errors {
-  const e: Errors = {};
-  if (!v.name.trim()) e.name = 'Give the destination a name.';
-  else if (v.name.trim().length > 120) e.name = 'Keep the name to 120 characters or fewer.';
-  if (v.description.length > 2000) e.description = 'Keep the description to 2000 characters or fewer.';
-  if (!v.businessOwner) e.businessOwner = 'Choose the business owner.';
-  if (!v.targetDate) e.targetDate = 'Choose a target date.';
-  if (v.startDate && v.targetDate && v.startDate > v.targetDate) e.startDate = 'The start date must be on or before the target date.';
-  return e;
+export const INVALID_DATE = 'Enter a valid date, such as 2027-03-31.';
+
+const isoOf = (d: Date): string =>
+  `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+
+/**
+ * The date a field holds: the picked one, or the typed text when it reads as a date (the picker only takes
+ * it on Enter). `null` when the typed text is not a date, so the form can say so rather than "choose one".
+ */
+export function dateValue(picked: string, typed: string): string | null {
+  if (!typed.trim()) return picked;
+  const parsed = parseTypedDate(typed);
+  return Number.isNaN(parsed.getTime()) ? null : isoOf(parsed);
 }
 
-export function DestinationForm({
-  destination,
-  onClose,
-  onSaved,
-}: {
-  destination: DestinationView | null;
-  onClose: () => void;
-  onSaved: (d: DestinationView, warnings: Warning[], created: boolean) => void;
-}) {
+const length = (s: string): number => [...s].length;
+
+/** Checks before anything is sent; the limits are the backend's own (`NAME_MAX`, `DESCRIPTION_MAX`). */
+export function validate(v: Values, typed: Typed): { errors: Errors; dates: Record<DateKey, string> } {
+  const e: Errors = {};
+  const target = dateValue(v.targetDate, typed.targetDate);
+  const start = dateValue(v.startDate, typed.startDate);
+  if (!v.name.trim()) e.name = 'Give the destination a name.';
+  else if (length(v.name.trim()) > NAME_MAX) e.name = `Keep the name to ${NAME_MAX} characters or fewer.`;
+  if (length(v.description) > DESCRIPTION_MAX) e.description = `Keep the description to ${DESCRIPTION_MAX} characters or fewer.`;
+  if (!v.businessOwner) e.businessOwner = 'Choose the business owner.';
+  if (target === null) e.targetDate = INVALID_DATE;
+  else if (!target) e.targetDate = 'Choose a target date.';
+  if (start === null) e.startDate = INVALID_DATE;
+  else if (start && target && start > target) e.startDate = 'The start date must be on or before the target date.';
+  return { errors: e, dates: { targetDate: target ?? '', startDate: start ?? '' } };
+}
+
+/** The form in its modal: loads the destination to edit (by id), then renders the form. */
+export function DestinationDialog({ destinationId }: { destinationId: string | null }) {
+  const [destination, setDestination] = useState<DestinationView | null>(null);
+  const [failure, setFailure] = useState<ApiFailure | null>(null);
+  const load = () => {
+    if (!destinationId) return;
+    setFailure(null);
+    call('destinations/get', { id: destinationId })
+      .then(setDestination)
+      .catch((e: unknown) => setFailure(toFailure(e)));
+  };
+  useEffect(load, [destinationId]);
+  if (!destinationId) return <DestinationForm destination={null} />;
+  if (destination) return <DestinationForm destination={destination} />;
+  return (
+    <DialogLayout title="Edit destination" footer={<Button appearance="subtle" onClick={() => void closeDialog()}>Cancel</Button>}>
+      {failure ? <ErrorMessage failure={failure} title="The destination could not be loaded" onRetry={load} /> : <Loading label="Loading the destination" />}
+    </DialogLayout>
+  );
+}
+
+export function DestinationForm({ destination }: { destination: DestinationView | null }) {
   const [values, setValues] = useState<Values>(() => valuesOf(destination));
+  const [typed, setTyped] = useState<Typed>({ targetDate: '', startDate: '' });
   const [version, setVersion] = useState(destination?.version ?? 0);
   const [errors, setErrors] = useState<Errors>({});
   const [failure, setFailure] = useState<ApiFailure | null>(null);
@@ -75,25 +117,42 @@ export function DestinationForm({
   const [theirs, setTheirs] = useState<DestinationView | null>(null);
   const [saving, setSaving] = useState(false);
   const [reloading, setReloading] = useState(false);
+  const noticeRef = useRef<HTMLDivElement>(null);
+
+  // A message at the top of the body must be seen in full, even when the body had scrolled down.
+  useEffect(() => {
+    if (conflict || failure || theirs) noticeRef.current?.scrollIntoView({ block: 'start' });
+  }, [conflict, failure, theirs]);
 
   const set = <K extends keyof Values>(k: K, v: Values[K]) => {
     setValues((prev) => ({ ...prev, [k]: v }));
     setErrors((prev) => ({ ...prev, [k]: undefined }));
   };
+  const setDate = (k: DateKey, v: string) => {
+    set(k, v);
+    setTyped((prev) => ({ ...prev, [k]: '' }));
+  };
+  const typeDate = (k: DateKey) => ({
+    onInputChange: (text: string, meta: { action: string }) => {
+      if (meta.action !== 'input-change') return;
+      setTyped((prev) => ({ ...prev, [k]: text }));
+      setErrors((prev) => ({ ...prev, [k]: undefined }));
+    },
+  });
 
   const submit = async (e?: FormEvent) => {
     e?.preventDefault();
-    const local = validate(values);
+    const { errors: local, dates } = validate(values, typed);
     setErrors(local);
     if (Object.values(local).some(Boolean)) return;
     const draft: DestinationDraft = {
       name: values.name.trim(),
       description: values.description,
       businessOwner: values.businessOwner!.value,
-      targetDate: values.targetDate,
+      targetDate: dates.targetDate,
       status: values.status,
       ...(values.deliveryLead ? { deliveryLead: values.deliveryLead.value } : {}),
-      ...(values.startDate ? { startDate: values.startDate } : {}),
+      ...(dates.startDate ? { startDate: dates.startDate } : {}),
     };
     setSaving(true);
     setFailure(null);
@@ -101,7 +160,10 @@ export function DestinationForm({
       const result = destination
         ? await call('destinations/update', { id: destination.id, version, draft })
         : await call('destinations/create', { draft });
-      onSaved(result.destination, result.warnings, !destination);
+      await closeDialog({
+        title: `${result.destination.name} ${destination ? 'saved' : 'created'}`,
+        warnings: result.warnings.map((w) => w.message),
+      });
     } catch (err) {
       const f = toFailure(err);
       const field = fieldOf(f) as keyof Values | undefined;
@@ -144,73 +206,74 @@ export function DestinationForm({
     </div>
   );
 
+  const title = destination ? 'Edit destination' : 'Create destination';
   return (
-    <Modal onClose={onClose} width="medium" shouldScrollInViewport label={destination ? `Edit ${destination.name}` : 'Create destination'}>
-      <form onSubmit={(e) => void submit(e)} noValidate>
-        <ModalHeader>
-          <ModalTitle>{destination ? 'Edit destination' : 'Create destination'}</ModalTitle>
-        </ModalHeader>
-        <ModalBody>
-          {conflict && (
-            <div style={{ marginBottom: token('space.150') }}>
-              <SectionMessage
-                appearance="warning"
-                title="This destination was changed by someone else"
-                actions={[
-                  <SectionMessageAction key="reload" onClick={() => void reload()}>
-                    {reloading ? 'Reloading…' : 'Reload'}
-                  </SectionMessageAction>,
-                ]}
-              >
-                <p>Your changes are kept below. Reload to see the current version, then save again.</p>
-              </SectionMessage>
-            </div>
-          )}
-          {theirs && (
-            <div style={{ marginBottom: token('space.150') }}>
-              <SectionMessage appearance="information" title="The current version (saved by someone else)">
-                <p>
-                  Name: {theirs.name} · Owner: {theirs.businessOwnerName} · Target: {formatDate(theirs.targetDate)} · Status:{' '}
-                  {theirs.status}
-                  {theirs.startDate ? ` · Start: ${formatDate(theirs.startDate)}` : ''}
-                </p>
-                <p>Your values below are unchanged. Adjust them if needed and save to apply them on top.</p>
-              </SectionMessage>
-            </div>
-          )}
-          {failure && (
-            <div style={{ marginBottom: token('space.150') }}>
-              <SectionMessage appearance="error" title="Not saved">
-                <p>{failure.message}</p>
-              </SectionMessage>
-            </div>
-          )}
-          {field('name', 'Name', <Textfield id="dest-name" name="name" value={values.name} isInvalid={!!errors.name} onChange={(e) => set('name', e.currentTarget.value)} autoFocus maxLength={200} />, { required: true })}
-          {field('description', 'Description', <Textarea id="dest-description" name="description" value={values.description} isInvalid={!!errors.description} onChange={(e) => set('description', e.currentTarget.value)} minimumRows={2} />)}
-          {field('businessOwner', 'Business owner', <UserPicker inputId="dest-businessOwner" value={values.businessOwner} isInvalid={!!errors.businessOwner} onChange={(v) => set('businessOwner', v)} />, { required: true })}
-          {field('deliveryLead', 'Delivery lead', <UserPicker inputId="dest-deliveryLead" value={values.deliveryLead} isClearable onChange={(v) => set('deliveryLead', v)} isInvalid={!!errors.deliveryLead} />)}
-          <div style={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: token('space.150') }}>
-            {field('startDate', 'Start date', <DatePicker id="dest-startDate" label="Start date" placeholder="Optional" value={values.startDate} locale={getLocale()} parseInputValue={parseTypedDate} isInvalid={!!errors.startDate} onChange={(v) => set('startDate', v)} />)}
-            {field('targetDate', 'Target date', <DatePicker id="dest-targetDate" label="Target date" placeholder="Choose a date" value={values.targetDate} locale={getLocale()} parseInputValue={parseTypedDate} isInvalid={!!errors.targetDate} onChange={(v) => set('targetDate', v)} />, { required: true })}
-          </div>
-          {field('status', 'Status', (
-            <Select
-              inputId="dest-status"
-              options={STATUS_OPTIONS}
-              value={STATUS_OPTIONS.find((o) => o.value === values.status) ?? null}
-              onChange={(o) => o && set('status', o.value)}
-              menuPortalTarget={document.body}
-              styles={{ menuPortal: (base) => ({ ...base, zIndex: 9999 }) }}
-            />
-          ))}
-        </ModalBody>
-        <ModalFooter>
-          <Button appearance="subtle" onClick={onClose}>Cancel</Button>
+    <DialogLayout
+      title={title}
+      onSubmit={(e) => void submit(e)}
+      footer={
+        <>
+          <Button appearance="subtle" onClick={() => void closeDialog()}>Cancel</Button>
           <Button appearance="primary" type="submit" isLoading={saving} isDisabled={conflict}>
             {destination ? 'Save' : 'Create'}
           </Button>
-        </ModalFooter>
-      </form>
-    </Modal>
+        </>
+      }
+    >
+      <div ref={noticeRef} style={{ scrollMarginTop: token('space.100') }} />
+      {conflict && (
+        <div style={{ marginBottom: token('space.150') }}>
+          <SectionMessage
+            appearance="warning"
+            title="This destination was changed by someone else"
+            actions={[
+              <SectionMessageAction key="reload" onClick={() => void reload()}>
+                {reloading ? 'Reloading…' : 'Reload'}
+              </SectionMessageAction>,
+            ]}
+          >
+            <p>Your changes are kept below. Reload to see the current version, then save again.</p>
+          </SectionMessage>
+        </div>
+      )}
+      {theirs && (
+        <div style={{ marginBottom: token('space.150') }}>
+          <SectionMessage appearance="information" title="The current version (saved by someone else)">
+            <p>
+              Name: {theirs.name} · Owner: {theirs.businessOwnerName} · Target: {formatDate(theirs.targetDate)} · Status:{' '}
+              {theirs.status}
+              {theirs.startDate ? ` · Start: ${formatDate(theirs.startDate)}` : ''}
+            </p>
+            <p>Your values below are unchanged. Adjust them if needed and save to apply them on top.</p>
+          </SectionMessage>
+        </div>
+      )}
+      {failure && (
+        <div style={{ marginBottom: token('space.150') }}>
+          <SectionMessage appearance="error" title="Not saved">
+            <p>{failure.message}</p>
+          </SectionMessage>
+        </div>
+      )}
+      {field('name', 'Name', <Textfield id="dest-name" name="name" value={values.name} isInvalid={!!errors.name} onChange={(e) => set('name', e.currentTarget.value)} autoFocus maxLength={NAME_MAX} />, { required: true, help: `Up to ${NAME_MAX} characters.` })}
+      {field('description', 'Description', <Textarea id="dest-description" name="description" value={values.description} isInvalid={!!errors.description} onChange={(e) => set('description', e.currentTarget.value)} minimumRows={2} maxLength={DESCRIPTION_MAX} />)}
+      {field('businessOwner', 'Business owner', <UserPicker inputId="dest-businessOwner" value={values.businessOwner} isInvalid={!!errors.businessOwner} onChange={(v) => set('businessOwner', v)} />, { required: true })}
+      {field('deliveryLead', 'Delivery lead', <UserPicker inputId="dest-deliveryLead" value={values.deliveryLead} isClearable onChange={(v) => set('deliveryLead', v)} isInvalid={!!errors.deliveryLead} />)}
+      <div style={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: token('space.150') }}>
+        {field('startDate', 'Start date', <DatePicker id="dest-startDate" label="Start date" placeholder="Optional" value={values.startDate} locale={getLocale()} parseInputValue={parseTypedDate} isInvalid={!!errors.startDate} onChange={(v) => setDate('startDate', v)} selectProps={typeDate('startDate')} />)}
+        {field('targetDate', 'Target date', <DatePicker id="dest-targetDate" label="Target date" placeholder="Choose a date" value={values.targetDate} locale={getLocale()} parseInputValue={parseTypedDate} isInvalid={!!errors.targetDate} onChange={(v) => setDate('targetDate', v)} selectProps={typeDate('targetDate')} />, { required: true })}
+      </div>
+      {field('status', 'Status', (
+        <Select
+          inputId="dest-status"
+          options={STATUS_OPTIONS}
+          value={STATUS_OPTIONS.find((o) => o.value === values.status) ?? null}
+          onChange={(o) => o && set('status', o.value)}
+          menuPlacement="auto"
+          menuPortalTarget={document.body}
+          styles={{ menuPortal: (base) => ({ ...base, zIndex: 9999 }) }}
+        />
+      ))}
+    </DialogLayout>
   );
 }

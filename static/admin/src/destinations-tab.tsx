@@ -2,24 +2,19 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import Button from '@atlaskit/button/new';
 import DynamicTable from '@atlaskit/dynamic-table';
-import Modal, { ModalBody, ModalFooter, ModalHeader, ModalTitle, ModalTransition } from '@atlaskit/modal-dialog';
 import SectionMessage from '@atlaskit/section-message';
 import { token } from '@atlaskit/tokens';
-import type { DestinationView, Warning } from '../../../src/contract';
+import type { DestinationView } from '../../../src/contract';
 import { call, toFailure, type ApiFailure } from '../../common/api';
 import { ErrorMessage, Loading, StatusLozenge, subtle } from '../../common/components';
 import { formatDate } from '../../common/format';
-import { DestinationForm } from './destination-form';
+import { openDialog, type ConfirmAction, type DialogContext, type DialogResult } from './modal';
 
-type Confirm = { kind: 'archive' | 'restore' | 'delete'; destination: DestinationView };
 type Notice = { appearance: 'success' | 'warning' | 'error'; title: string; lines: string[] };
 
 export function DestinationsTab() {
   const [list, setList] = useState<DestinationView[] | null>(null);
   const [failure, setFailure] = useState<ApiFailure | null>(null);
-  const [editing, setEditing] = useState<DestinationView | 'new' | null>(null);
-  const [confirm, setConfirm] = useState<Confirm | null>(null);
-  const [confirmFailure, setConfirmFailure] = useState<ApiFailure | null>(null);
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<Notice | null>(null);
   const [showArchived, setShowArchived] = useState(false);
@@ -56,39 +51,20 @@ export function DestinationsTab() {
     }
   };
 
-  const runConfirm = async () => {
-    if (!confirm) return;
-    const { kind, destination: d } = confirm;
-    setBusy(true);
-    setConfirmFailure(null);
-    try {
-      if (kind === 'archive') await call('destinations/archive', { id: d.id, version: d.version });
-      if (kind === 'delete') await call('destinations/delete', { id: d.id, version: d.version });
-      let warnings: Warning[] = [];
-      if (kind === 'restore') warnings = (await call('destinations/restore', { id: d.id, version: d.version })).warnings;
-      setConfirm(null);
-      setNotice({
-        appearance: warnings.length ? 'warning' : 'success',
-        title: `${d.name} ${kind === 'archive' ? 'archived' : kind === 'restore' ? 'restored' : 'deleted'}`,
-        lines: warnings.map((w) => w.message),
-      });
-      load();
-    } catch (e) {
-      setConfirmFailure(toFailure(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const onSaved = (d: DestinationView, warnings: Warning[], created: boolean) => {
-    setEditing(null);
-    setNotice({
-      appearance: warnings.length ? 'warning' : 'success',
-      title: `${d.name} ${created ? 'created' : 'saved'}`,
-      lines: warnings.map((w) => w.message),
-    });
+  const onChanged = (result: DialogResult) => {
+    setNotice({ appearance: result.warnings.length ? 'warning' : 'success', title: result.title, lines: result.warnings });
     load();
   };
+
+  /** Every dialog opens in Forge's modal over the whole page, never inside this frame. */
+  const open = (context: DialogContext) => {
+    openDialog(context, onChanged).catch(() =>
+      setNotice({ appearance: 'error', title: 'The dialog could not be opened', lines: ['Reload the page and try again.'] }),
+    );
+  };
+  const edit = (d: DestinationView | null) => open({ dialog: 'destination-form', destinationId: d?.id ?? null });
+  const confirm = (action: ConfirmAction, d: DestinationView) =>
+    open({ dialog: 'confirm', action, destinationId: d.id, name: d.name, version: d.version });
 
   if (failure) return <ErrorMessage failure={failure} title="Destinations could not be loaded" onRetry={load} />;
   if (!list) return <Loading label="Loading destinations" />;
@@ -119,15 +95,15 @@ export function DestinationsTab() {
         key: 'actions',
         content: (
           <div style={{ display: 'flex', gap: token('space.050'), flexWrap: 'wrap' }}>
-            <Button spacing="compact" onClick={() => setEditing(d)} aria-label={`Edit ${d.name}`}>Edit</Button>
+            <Button spacing="compact" onClick={() => edit(d)} aria-label={`Edit ${d.name}`}>Edit</Button>
             <Button spacing="compact" isDisabled={busy || d.status === 'archived' || liveIds.indexOf(d.id) === 0} onClick={() => void move(d, -1)} aria-label={`Move ${d.name} up`}>↑</Button>
             <Button spacing="compact" isDisabled={busy || d.status === 'archived' || liveIds.indexOf(d.id) === liveIds.length - 1} onClick={() => void move(d, 1)} aria-label={`Move ${d.name} down`}>↓</Button>
             {d.status === 'archived' ? (
-              <Button spacing="compact" onClick={() => { setConfirmFailure(null); setConfirm({ kind: 'restore', destination: d }); }} aria-label={`Restore ${d.name}`}>Restore</Button>
+              <Button spacing="compact" onClick={() => confirm('restore', d)} aria-label={`Restore ${d.name}`}>Restore</Button>
             ) : (
-              <Button spacing="compact" onClick={() => { setConfirmFailure(null); setConfirm({ kind: 'archive', destination: d }); }} aria-label={`Archive ${d.name}`}>Archive</Button>
+              <Button spacing="compact" onClick={() => confirm('archive', d)} aria-label={`Archive ${d.name}`}>Archive</Button>
             )}
-            <Button spacing="compact" appearance="subtle" onClick={() => { setConfirmFailure(null); setConfirm({ kind: 'delete', destination: d }); }} aria-label={`Delete ${d.name}`}>Delete</Button>
+            <Button spacing="compact" appearance="subtle" onClick={() => confirm('delete', d)} aria-label={`Delete ${d.name}`}>Delete</Button>
           </div>
         ),
       },
@@ -137,7 +113,7 @@ export function DestinationsTab() {
   return (
     <div style={{ display: 'flex', flexDirection: 'column', gap: token('space.150') }}>
       <div style={{ display: 'flex', gap: token('space.100'), alignItems: 'center', flexWrap: 'wrap' }}>
-        <Button appearance="primary" onClick={() => setEditing('new')}>Create destination</Button>
+        <Button appearance="primary" onClick={() => edit(null)}>Create destination</Button>
         <Button appearance="subtle" isSelected={showArchived} aria-pressed={showArchived} onClick={() => setShowArchived(!showArchived)}>
           Show archived
         </Button>
@@ -160,42 +136,6 @@ export function DestinationsTab() {
       />
       <p style={subtle}>Archived destinations keep their history; epics that point at them are reported, never dropped.</p>
 
-      <ModalTransition>
-        {editing && (
-          <DestinationForm
-            destination={editing === 'new' ? null : editing}
-            onClose={() => setEditing(null)}
-            onSaved={onSaved}
-          />
-        )}
-      </ModalTransition>
-      <ModalTransition>
-        {confirm && (
-          <Modal onClose={() => setConfirm(null)} width="small">
-            <ModalHeader>
-              <ModalTitle appearance={confirm.kind === 'delete' ? 'danger' : undefined}>
-                {confirm.kind === 'archive' ? 'Archive' : confirm.kind === 'restore' ? 'Restore' : 'Delete'} {confirm.destination.name}?
-              </ModalTitle>
-            </ModalHeader>
-            <ModalBody>
-              {confirm.kind === 'archive' && <p>Epics aligned to it will be reported as pointing at an archived destination. You can restore it later.</p>}
-              {confirm.kind === 'restore' && <p>It comes back with its previous status and appears in the portfolio again.</p>}
-              {confirm.kind === 'delete' && <p>Deleting is only possible for a destination that no epic ever pointed at. Otherwise, archive it.</p>}
-              {confirmFailure && (
-                <SectionMessage appearance="error" title={confirm.kind === 'delete' ? 'Not deleted' : 'Not changed'}>
-                  <p>{confirmFailure.message}</p>
-                </SectionMessage>
-              )}
-            </ModalBody>
-            <ModalFooter>
-              <Button appearance="subtle" onClick={() => setConfirm(null)}>Cancel</Button>
-              <Button appearance={confirm.kind === 'delete' ? 'danger' : 'primary'} isLoading={busy} onClick={() => void runConfirm()} autoFocus>
-                {confirm.kind === 'archive' ? 'Archive' : confirm.kind === 'restore' ? 'Restore' : 'Delete'}
-              </Button>
-            </ModalFooter>
-          </Modal>
-        )}
-      </ModalTransition>
     </div>
   );
 }

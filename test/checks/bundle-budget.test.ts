@@ -1,0 +1,52 @@
+/** The bundle-budget check counts what first paint loads: static imports, never `import()` chunks. */
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { firstPaintFiles, measure, staticImportsOf } from './bundle-budget';
+
+describe('bundle budget', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'bundle-budget-'));
+    mkdirSync(path.join(dir, 'assets'));
+    const files: Record<string, string> = {
+      'index.html':
+        '<!doctype html><html><head><script type="module" crossorigin src="./assets/index-a.js"></script>' +
+        '<link rel="modulepreload" crossorigin href="./assets/runtime-b.js"><link rel="stylesheet" href="./assets/index.css"></head></html>',
+      'assets/index-a.js': 'import{a as e}from"./runtime-b.js";import"./side-c.js";const f=()=>e(()=>import("./lazy-d.js"),[]);export{f};',
+      'assets/runtime-b.js': 'export const a=1;',
+      'assets/side-c.js': 'export*from"./deep-e.js";',
+      'assets/deep-e.js': 'export const x="from \\"./not-a-module.js\\"";',
+      'assets/lazy-d.js': 'import{a}from"./runtime-b.js";export const big="'.padEnd(5000, 'x') + '";',
+      'assets/index.css': 'body{}',
+    };
+    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('finds static imports and side-effect imports but not dynamic import()', () => {
+    expect(staticImportsOf('import{a as e,b}from"./x.js";import"./y.js";import("./z.js");export*from"./w.js"').sort()).toEqual([
+      './w.js',
+      './x.js',
+      './y.js',
+    ]);
+  });
+
+  it('counts the entry, its modulepreloads and their static imports, not lazily loaded chunks or CSS', () => {
+    expect(firstPaintFiles(dir)).toEqual(['assets/deep-e.js', 'assets/index-a.js', 'assets/runtime-b.js', 'assets/side-c.js']);
+  });
+
+  it('sums the gzip size of those files', () => {
+    const f = measure('fixture', dir);
+    expect(f.files).toBe(4);
+    expect(f.gzipBytes).toBeGreaterThan(0);
+    // The 5 kB lazy chunk is left out: the figure stays far below it.
+    expect(f.rawBytes).toBeLessThan(300);
+    expect(f.gzipBytes).toBe(
+      ['assets/deep-e.js', 'assets/index-a.js', 'assets/runtime-b.js', 'assets/side-c.js']
+        .map((n) => gzipSync(readFileSync(path.join(dir, n)), { level: 9 }).length)
+        .reduce((a, b) => a + b, 0),
+    );
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * Bundle budget: the JavaScript each Custom UI surface needs for its first paint (the entry script and
+ * everything it imports statically, not chunks loaded later with `import()`) must stay within
+ * `BUDGET_BYTES` gzipped. Run after `npm run build:ui`: `npx tsx test/checks/bundle-budget.ts` prints each
+ * surface's figure and exits non-zero when one is over (or not built). `npm test` runs it.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+/** 250 kB (kB = 1000 bytes, as Vite reports sizes), gzip at level 9. */
+export const BUDGET_BYTES = 250_000;
+export const SURFACES = ['field', 'panel', 'portfolio', 'admin'] as const;
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** Relative module URLs a script imports statically (`import{a}from"./x.js"`, `import"./x.js"`, `export*from"./x.js"`). */
+export function staticImportsOf(code: string): string[] {
+  const found = new Set<string>();
+  // A quote right after `import`/`from` is a static import; `import("./x.js")` has a parenthesis and is not.
+  const pattern = /(?:^|[^\w$.])(?:import|export)\s*(?:[\w$*{}\s,]*?\bfrom\s*)?["'](\.{1,2}\/[^"']+)["']/g;
+  for (const m of code.matchAll(pattern)) if (m[1]) found.add(m[1]);
+  return [...found];
+}
+
+/** Files (relative to the build folder) loaded before first paint: the entry, its modulepreloads and their static imports. */
+export function firstPaintFiles(buildDir: string): string[] {
+  const html = readFileSync(path.join(buildDir, 'index.html'), 'utf8');
+  const entries = [...html.matchAll(/<script\b[^>]*\btype="module"[^>]*\bsrc="([^"]+)"/g)].map((m) => m[1] as string);
+  if (entries.length === 0) throw new Error(`${buildDir}/index.html has no module script`);
+  const preloads = [...html.matchAll(/<link\b[^>]*\brel="modulepreload"[^>]*\bhref="([^"]+)"/g)].map((m) => m[1] as string);
+  const seen = new Set<string>();
+  const queue = [...entries, ...preloads].map((u) => path.posix.normalize(u));
+  while (queue.length) {
+    const file = queue.shift() as string;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const code = readFileSync(path.join(buildDir, file), 'utf8');
+    for (const spec of staticImportsOf(code)) queue.push(path.posix.join(path.posix.dirname(file), spec));
+  }
+  return [...seen].sort();
+}
+
+export interface SurfaceFigure {
+  surface: string;
+  files: number;
+  rawBytes: number;
+  gzipBytes: number;
+}
+
+export function measure(surface: string, buildDir: string): SurfaceFigure {
+  let rawBytes = 0;
+  let gzipBytes = 0;
+  const files = firstPaintFiles(buildDir);
+  for (const f of files) {
+    const data = readFileSync(path.join(buildDir, f));
+    rawBytes += data.length;
+    gzipBytes += gzipSync(data, { level: 9 }).length;
+  }
+  return { surface, files: files.length, rawBytes, gzipBytes };
+}
+
+const kB = (n: number): string => `${(n / 1000).toFixed(1)} kB`;
+
+function main(): number {
+  let failed = 0;
+  for (const surface of SURFACES) {
+    const dir = path.join(ROOT, 'static', surface, 'build');
+    if (!existsSync(path.join(dir, 'index.html'))) {
+      console.error(`bundle budget: static/${surface}/build is missing; run npm run build:ui first`);
+      failed += 1;
+      continue;
+    }
+    const f = measure(surface, dir);
+    const over = f.gzipBytes > BUDGET_BYTES;
+    if (over) failed += 1;
+    console.log(
+      `bundle budget: ${surface.padEnd(9)} ${kB(f.gzipBytes).padStart(9)} gzip (${kB(f.rawBytes)} raw, ${f.files} files) ` +
+        `${over ? 'OVER' : 'within'} ${kB(BUDGET_BYTES)}`,
+    );
+  }
+  return failed ? 1 : 0;
+}
+
+if (require.main === module) process.exitCode = main();
