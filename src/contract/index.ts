@@ -19,6 +19,7 @@ import type { ErrorCode } from '../domain/errors';
 // The domain's vocabulary, re-exported so the UIs import from the contract alone.
 export type * from '../domain/types';
 export { ERROR_CODES } from '../domain/errors';
+export { SETTINGS_LIMITS } from '../domain/types';
 export type { ErrorCode };
 
 export interface ApiError {
@@ -167,6 +168,9 @@ export interface EpicAlignment {
   freshness?: Freshness;
 }
 
+/** Settings as an admin saves them; a chance threshold left out keeps its current value. */
+export type SettingsInput = Omit<Settings, 'version' | 'onTrackChance' | 'atRiskChance'> & Partial<Pick<Settings, 'onTrackChance' | 'atRiskChance'>>;
+
 export interface SettingsView {
   settings: Settings;
   /** Story points fields found on the site; the first is what `auto` uses. */
@@ -217,7 +221,7 @@ export interface ResolverMap {
 
   'settings/get': { payload: Record<string, never>; response: SettingsView };
   'settings/save': {
-    payload: { settings: Omit<Settings, 'version'>; version: number };
+    payload: { settings: SettingsInput; version: number };
     response: SettingsView;
   };
 }

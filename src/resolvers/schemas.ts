@@ -47,6 +47,9 @@ export const PAYLOADS = {
       projectKeys: z.array(z.string().max(20)).max(1000),
       estimateField: z.unknown(),
       throughputWeeks: z.number(),
+      // Optional so callers that predate them keep working: an absent threshold keeps its current value.
+      onTrackChance: z.number().optional(),
+      atRiskChance: z.number().optional(),
     }).strict(),
     version,
   }).strict(),
