@@ -1,92 +1,23 @@
 import { readFileSync } from 'node:fs';
-import { createJiraEmulator } from '../jira/emulator';
-import { loadSite, type Site } from '../jira/site';
-import { APP } from '../jira/testing/small-site';
-import { DEMO_PATH, demoSite, generateSite } from './generate-demo';
+import { DEMO_PATH, DEMO_TODAY, demoSite } from './generate-demo';
+
+const DAY = 86_400_000;
+const shift = (date: string, days: number) => new Date(Date.parse(`${date.slice(0, 10)}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
 
 describe('the demo site', () => {
-  const site = loadSite(DEMO_PATH);
-  const epics = site.issues.filter((i) => i.type === 'Epic');
-  const epicOf = new Map(epics.map((e) => [e.key, e]));
-
-  it('is the committed output of the generator (rerun generate-demo.ts after changing it)', () => {
+  it('is written to demo.json fixed on DEMO_TODAY, so tests and reports give the same answers every day', () => {
     expect(JSON.parse(readFileSync(DEMO_PATH, 'utf8'))).toEqual(JSON.parse(JSON.stringify(demoSite())));
+    expect(demoSite().today).toBe(DEMO_TODAY);
   });
 
-  it('has the size the shell and the demos need', () => {
-    expect(site.projects.length).toBeGreaterThanOrEqual(4);
-    expect(epics.length).toBeGreaterThanOrEqual(40);
-    expect(site.issues.length).toBeGreaterThanOrEqual(600);
-    expect(site.issues.filter((i) => i.type === 'Sub-task').length).toBeGreaterThan(0);
-    expect(site.issues.filter((i) => i.type !== 'Epic' && i.points === undefined).length).toBeGreaterThan(0);
-    expect(site.issues.filter((i) => i.originalEstimate).length).toBeGreaterThan(0);
+  it('tells the same story on another day: every date moves with today', () => {
+    const fixed = demoSite();
+    const later = demoSite(undefined, '2027-01-05');
+    const days = 41;
+    expect(later.today).toBe('2027-01-05');
+    expect(later.destinations?.map((d) => [d.targetDate, d.startDate])).toEqual(fixed.destinations?.map((d) => [shift(d.targetDate, days), d.startDate && shift(d.startDate, days)]));
+    expect(later.issues?.map((i) => [i.key, i.status, i.created, i.resolved])).toEqual(
+      fixed.issues?.map((i) => [i.key, i.status, i.created && shift(i.created, days), i.resolved && shift(i.resolved, days)]),
+    );
   });
-
-  it('has the three named users, and Security browsable only by the admin and the leader', () => {
-    const byId = new Map(site.users.map((u) => [u.accountId, u]));
-    expect(byId.get('u-admin')).toMatchObject({ displayName: 'Ada Admin', admin: true });
-    expect(byId.get('u-leader')).toMatchObject({ displayName: 'Bea Leader', admin: false });
-    expect(byId.get('u-dev')).toMatchObject({ displayName: 'Dev Patel', admin: false });
-    expect(site.projects.find((p) => p.key === 'SEC')?.browse).toEqual(['u-admin', 'u-leader']);
-  });
-
-  it('has destinations in every situation: draft, achieved, archived yet still used, past target, unknown id', () => {
-    const statuses = site.destinations.map((d) => d.status);
-    expect(statuses).toEqual(expect.arrayContaining(['draft', 'active', 'achieved', 'archived']));
-    expect(site.destinations.length).toBeGreaterThanOrEqual(6);
-    const archived = site.destinations.filter((d) => d.status === 'archived').map((d) => d.id);
-    expect(epics.some((e) => e.destination && archived.includes(e.destination))).toBe(true);
-    expect(site.destinations.some((d) => d.status === 'active' && d.targetDate < site.today)).toBe(true);
-    const known = new Set(site.destinations.map((d) => d.id));
-    expect(epics.some((e) => e.destination && !known.has(e.destination))).toBe(true);
-  });
-
-  it('keeps the Innovation Lab mostly off-route', () => {
-    const lab = site.issues.filter((i) => i.key.startsWith('LAB-') && i.type !== 'Epic');
-    const offRoute = lab.filter((i) => !i.parent || !epicOf.get(i.parent)?.destination);
-    expect(offRoute.length / lab.length).toBeGreaterThan(0.7);
-  });
-
-  it('spreads resolution dates over the last 16 weeks', () => {
-    const today = Date.parse(`${site.today}T00:00:00Z`);
-    const weeksAgo = new Set(site.issues.filter((i) => i.resolved).map((i) => Math.floor((today - Date.parse(i.resolved as string)) / (7 * 86_400_000))));
-    for (let w = 0; w < 16; w++) expect(weeksAgo).toContain(w);
-    expect(Math.max(...weeksAgo)).toBeLessThanOrEqual(16);
-  });
-});
-
-describe('generateSite', () => {
-  it('is deterministic from its seed and size, and differs with another seed', () => {
-    const a = generateSite({ seed: 3, epics: 20, issuesPerEpic: 10, destinations: 4 });
-    expect(generateSite({ seed: 3, epics: 20, issuesPerEpic: 10, destinations: 4 })).toEqual(a);
-    expect(generateSite({ seed: 4, epics: 20, issuesPerEpic: 10, destinations: 4 })).not.toEqual(a);
-  });
-
-  it('produces a site that passes validation', () => {
-    const site: Site = generateSite({ seed: 5, epics: 200, issuesPerEpic: 20, destinations: 8 });
-    expect(() => loadSite(JSON.parse(JSON.stringify(site)))).not.toThrow();
-    expect(site.issues).toHaveLength(200 * 21 + site.projects.length * 5);
-  });
-
-  it('generates 250k issues in a few seconds, and the emulator pages through 100k of them', async () => {
-    let start = Date.now();
-    const big = generateSite({ seed: 1, epics: 10_000, issuesPerEpic: 24, destinations: 20 });
-    expect(big.issues.length).toBeGreaterThanOrEqual(250_000);
-    expect(Date.now() - start).toBeLessThan(3000);
-
-    const mid = generateSite({ seed: 1, epics: 4_000, issuesPerEpic: 24, destinations: 20 });
-    const jira = createJiraEmulator(mid, APP);
-    start = Date.now();
-    let token: string | undefined;
-    let seen = 0;
-    for (;;) {
-      const res = await jira.handle({ method: 'POST', path: '/rest/api/3/search/jql', headers: {}, as: { kind: 'app' }, body: JSON.stringify({ jql: 'issuetype = Story', fields: ['id'], maxResults: 5000, nextPageToken: token }) });
-      const page = JSON.parse(res.body ?? '{}') as { issues: unknown[]; nextPageToken?: string; isLast: boolean };
-      seen += page.issues.length;
-      if (page.isLast) break;
-      token = page.nextPageToken;
-    }
-    expect(seen).toBe(mid.issues.filter((i) => i.type === 'Story').length);
-    expect(Date.now() - start).toBeLessThan(5000);
-  }, 20_000);
 });
