@@ -19,7 +19,7 @@ import type { ErrorCode } from '../domain/errors';
 // The domain's vocabulary, re-exported so the UIs import from the contract alone.
 export type * from '../domain/types';
 export { ERROR_CODES } from '../domain/errors';
-export { SETTINGS_LIMITS } from '../domain/types';
+export { FORECAST_METHOD, SETTINGS_LIMITS } from '../domain/types';
 export type { ErrorCode };
 
 export interface ApiError {

@@ -11,13 +11,9 @@
  * otherwise cost hundreds of thousands of draws).
  */
 import { addDays, diffDays } from './dates';
-import type { ForecastRange, IsoDate } from './types';
+import { FORECAST_METHOD, type ForecastRange, type IsoDate } from './types';
 
-export const TRIALS = 2000;
-/** The likely range: the middle 70% of the simulated arrivals, around the median. */
-export const LIKELY_FROM_PERCENTILE = 0.15;
-export const FORECAST_PERCENTILE = 0.5;
-export const LIKELY_TO_PERCENTILE = 0.85;
+export const TRIALS = FORECAST_METHOD.trials;
 /** Beyond this many weeks (10 years) a trial counts as never arriving. */
 const MAX_WEEKS = 520;
 const SIMULATE_UP_TO_WEEKS = 104;
@@ -53,10 +49,10 @@ export function forecastRange(input: RangeInput): RangeResult | null {
   };
   const share = weeksToTarget < 0 ? 0 : weeksNeeded.shareWithin(weeksToTarget);
   return {
-    forecastDate: dateAt(FORECAST_PERCENTILE),
+    forecastDate: dateAt(FORECAST_METHOD.forecast),
     range: {
-      likelyFrom: dateAt(LIKELY_FROM_PERCENTILE),
-      likelyTo: dateAt(LIKELY_TO_PERCENTILE),
+      likelyFrom: dateAt(FORECAST_METHOD.likelyFrom),
+      likelyTo: dateAt(FORECAST_METHOD.likelyTo),
       // Whole percent, so the verdict and every view read the same number (69.95% would show as 70% yet be "at risk").
       probabilityByTarget: Math.round(share * 100) / 100,
       method: weeksNeeded.method,

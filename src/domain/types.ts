@@ -141,6 +141,12 @@ export interface ForecastRange {
   method: 'monte carlo' | 'normal approximation';
 }
 
+/**
+ * How a forecast is worked out (`forecast-range.ts`), in one place so the tooltip that explains it says the same:
+ * the number of simulated futures, and the percentiles of their arrivals read as the forecast and its range.
+ */
+export const FORECAST_METHOD = { trials: 2000, likelyFrom: 0.15, forecast: 0.5, likelyTo: 0.85 } as const;
+
 export interface ShareFigures {
   inFlight: number;
   offRoute: number;
