@@ -5,6 +5,7 @@ import Lozenge, { type ThemeAppearance } from '@atlaskit/lozenge';
 import SectionMessage, { SectionMessageAction } from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
 import EmptyState from '@atlaskit/empty-state';
+import InformationCircleIcon from '@atlaskit/icon/core/information-circle';
 import Tooltip from '@atlaskit/tooltip';
 import { token } from '@atlaskit/tokens';
 import { FORECAST_METHOD, type DestinationStatus, type Freshness } from '../../src/contract';
@@ -91,13 +92,11 @@ export function ForecastMethodTip({ range, windowWeeks }: { range: ForecastRange
       {(props) => (
         <span
           {...props}
-          role="img"
           tabIndex={0}
-          aria-label={`How the forecast is worked out: ${content}`}
           data-testid="forecast-method"
-          style={{ cursor: 'help', marginLeft: token('space.050'), color: token('color.icon.subtle') }}
+          style={{ display: 'inline-flex', verticalAlign: 'middle', cursor: 'help', marginLeft: token('space.050') }}
         >
-          ⓘ
+          <InformationCircleIcon label={`How the forecast is worked out: ${content}`} color={token('color.icon.subtle')} size="small" />
         </span>
       )}
     </Tooltip>
