@@ -3,7 +3,7 @@
  * computed by the real resolvers on the local platform.
  */
 import { resolve } from 'node:path';
-import { MODULE_KEYS, type Envelope, type Portfolio } from '../../src/contract';
+import { MODULE_KEYS, type Envelope, type ForecastRange, type Portfolio } from '../../src/contract';
 import { bootLocalApp } from '../app/boot';
 import { SiteError } from '../jira';
 import { parseArgs, UsageError } from './args';
@@ -12,6 +12,20 @@ const DEFAULT_SITE = resolve(__dirname, '../sites/demo.json');
 
 function pct(share: number): string {
   return `${(share * 100).toFixed(1)}%`;
+}
+
+/** The chance of arriving by the target, in the whole percent the verdict is read from. */
+function chance(probability: number): string {
+  return `${Math.round(probability * 100)}%`;
+}
+
+function likely(range: ForecastRange | null | undefined): string {
+  if (!range?.likelyFrom) return '-';
+  return `${range.likelyFrom}..${range.likelyTo ?? 'later'}`;
+}
+
+function days(n: number | null): string {
+  return n === null ? '-' : String(n);
 }
 
 function num(n: number): string {
@@ -24,18 +38,19 @@ function table(rows: string[][]): string {
 }
 
 export function formatPortfolio(p: Portfolio, viewer: string): string {
-  const rows = [['#', 'ID', 'DESTINATION', 'STATUS', 'TARGET', 'FORECAST', 'P85', 'BY TARGET', 'VERDICT', 'EPICS', 'DONE/TOTAL', 'IN PROG', 'EST DONE/TOTAL', 'UNEST']];
+  const rows = [['#', 'ID', 'DESTINATION', 'OWNER', 'STATUS', 'TARGET', 'FORECAST', 'LIKELY', 'EARLY', 'LATE', 'CHANCE', 'VERDICT', 'EPICS', 'DONE/TOTAL', 'IN PROG', 'EST DONE/TOTAL', 'UNEST']];
   for (const d of p.destinations) {
+    const f = d.forecast;
     rows.push([
-      String(d.priority), d.id, d.name, d.status, d.targetDate, d.forecastDate ?? '-', d.forecast.range?.p85 ?? '-',
-      d.forecast.range ? pct(d.forecast.range.probabilityByTarget) : '-', d.verdict, String(d.epics),
+      String(d.priority), d.id, d.name, d.businessOwnerName, d.status, d.targetDate, d.forecastDate ?? '-', likely(f.range),
+      days(f.daysEarly), days(f.daysLate), f.range ? chance(f.range.probabilityByTarget) : '-', d.verdict, String(d.epics),
       `${d.progress.count.done}/${d.progress.count.total}`, String(d.progress.count.indeterminate),
       `${num(d.progress.estimate.done)}/${num(d.progress.estimate.total)}`, String(d.progress.estimate.unestimated),
     ]);
   }
   const o = p.offRoute;
   const lines = [
-    `Portfolio as of ${p.asOf}, as seen by ${viewer} (aggregates computed as the app)`,
+    `Portfolio as of ${p.asOf}, as seen by ${viewer} (totals include every project in scope)`,
     '',
     table(rows),
     '',

@@ -4,6 +4,10 @@
  * missing or older than their sources, and serves the shell.
  *
  *   npm start -- [--site FILE] [--port N] [--host H] [--no-build]
+ *
+ * Without `--site`, the demo site is generated for the machine's today (see `local/sites/generate-demo.ts`),
+ * so the site's today is the reader's and "updated a minute ago" is true in the browser. A site file, such as
+ * `local/sites/demo.json`, keeps its own fixed today.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -11,6 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { createJiraEmulator, loadSite, SiteError, type Site } from '../jira';
 import { createLocalPlatform, type LocalPlatform } from '../platform';
 import { readManifest } from '../server/manifest';
+import { demoSite, realToday } from '../sites/generate-demo';
 import { startServer } from '../server/server';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -21,14 +26,15 @@ const ENVIRONMENT_ID = '00000000-0000-4000-8000-0000000e0001';
 class UsageError extends Error {}
 
 export interface StartArgs {
-  site: string;
+  /** A site file, or `null` for the demo site generated for today. */
+  site: string | null;
   port: number;
   host: string;
   build: boolean;
 }
 
 export function parseArgs(argv: string[]): StartArgs {
-  const args: StartArgs = { site: path.join(ROOT, 'local', 'sites', 'demo.json'), port: 4000, host: '127.0.0.1', build: true };
+  const args: StartArgs = { site: null, port: 4000, host: '127.0.0.1', build: true };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -114,7 +120,7 @@ async function seed(platform: LocalPlatform, site: Site): Promise<void> {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const site = loadSite(args.site);
+  const site = loadSite(args.site ?? demoSite(undefined, realToday()));
   const manifest = readManifest(ROOT);
   const fieldModule = [...manifest.surfaces.values()].find((s) => s.type === 'jira:customField');
   const jira = createJiraEmulator(site, { appId: manifest.appId, environmentId: ENVIRONMENT_ID, fieldModuleKey: fieldModule?.moduleKey ?? 'business-destination-field' });
@@ -127,7 +133,8 @@ async function main(): Promise<void> {
   const server = await startServer({ platform, jira, root: ROOT, port: args.port, host: args.host, cloudId: platform.cloudId, siteUrl: platform.siteUrl, environmentId: ENVIRONMENT_ID });
 
   console.log(`Business Destination on a local Jira site: ${server.url}/`);
-  console.log(`Site ${path.relative(process.cwd(), args.site) || args.site}, today ${jira.today}. Users (pick one in the shell's top bar):`);
+  const siteName = args.site === null ? 'the demo site, generated for today' : path.relative(process.cwd(), args.site) || args.site;
+  console.log(`Site ${siteName}, today ${jira.today}. Users (pick one in the shell's top bar):`);
   for (const u of jira.users()) console.log(`  ${u.accountId.padEnd(16)} ${u.displayName}${u.admin ? ' (Jira admin)' : ''}`);
 
   let stopping = false;

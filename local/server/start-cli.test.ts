@@ -2,7 +2,7 @@
  * `npm start` (local/cli/start.ts) refuses bad input with one line and exit code 2, never a stack trace.
  * Run as a child process, as a user would run it.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -30,4 +30,24 @@ describe('npm start with bad input', () => {
     expect(r.stderr).toMatch(message);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   }, 30_000);
+});
+
+describe('npm start without a site file', () => {
+  it('serves the demo site generated for the machine\'s today, so "ago" in the browser is true', async () => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'local/cli/start.ts', '--port', '0', '--no-build'], { cwd: ROOT });
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const m = /^Site .*$/m.exec(out);
+          if (m) resolve(m[0]);
+        });
+        child.on('exit', (code) => reject(new Error(`start exited with ${String(code)}: ${out}`)));
+      });
+      expect(line).toBe(`Site the demo site, generated for today, today ${new Date().toISOString().slice(0, 10)}. Users (pick one in the shell's top bar):`);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 60_000);
 });

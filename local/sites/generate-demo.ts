@@ -1,8 +1,12 @@
 /**
- * Site generators: the demo site the shell starts with (`demo.json`, written by running this file), and
- * `generateSite` for large synthetic sites used by benchmarks. Both are deterministic from their seed.
+ * Site generators: the demo site the shell starts with, and `generateSite` for large synthetic sites used by
+ * benchmarks. Both are deterministic from their seed.
  *
- *   npx tsx local/sites/generate-demo.ts            # rewrites local/sites/demo.json
+ * The demo site is the same story on any day: `npm start` generates it for the reader's today (so "updated a
+ * minute ago" is true in the browser), with every date shifted by the same number of days. `demo.json` is the
+ * same site fixed on `DEMO_TODAY`, for tests and reports that need the same answers every day.
+ *
+ *   npx tsx local/sites/generate-demo.ts            # rewrites local/sites/demo.json (today = DEMO_TODAY)
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -227,8 +231,15 @@ const DEMO_EPICS: EpicSpec[] = [
 const ORPHANS: Record<string, number> = { PAY: 8, MOB: 6, SEC: 4, OPS: 10, LAB: 30 };
 
 /** The demo site, deterministic from `seed`. */
-export function demoSite(seed = 20261125): Site {
-  const today = '2026-11-25';
+/** The day `demo.json` is fixed on; `demoSite` for another day shifts every date by the same number of days. */
+export const DEMO_TODAY = '2026-11-25';
+
+/** Today's UTC calendar date by the machine's clock, the day the browser reads "ago" against. */
+export function realToday(now: number = Date.now()): string {
+  return new Date(now).toISOString().slice(0, 10);
+}
+
+export function demoSite(seed = 20261125, today: string = DEMO_TODAY): Site {
   const r = rng(seed);
   const ago = dayOffset(today);
   const counters = new Map<string, number>();
@@ -299,9 +310,16 @@ export function demoSite(seed = 20261125): Site {
       { key: 'OPS', name: 'Operations' },
       { key: 'LAB', name: 'Innovation Lab' },
     ],
-    destinations: DEMO_DESTINATIONS,
+    destinations: DEMO_DESTINATIONS.map((d) => shiftDestination(d, ago)),
     issues,
   };
+}
+
+/** A destination's dates moved with the demo's today (`ago(n)` is n days before it; the fixed dates are for DEMO_TODAY). */
+function shiftDestination(d: SiteDestination, ago: (days: number) => string): SiteDestination {
+  const fixed = Date.parse(`${DEMO_TODAY}T00:00:00Z`);
+  const shift = (date: string): string => ago(Math.round((fixed - Date.parse(`${date}T00:00:00Z`)) / DAY));
+  return { ...d, targetDate: shift(d.targetDate), ...(d.startDate ? { startDate: shift(d.startDate) } : {}) };
 }
 
 export const DEMO_PATH = join(__dirname, 'demo.json');

@@ -22,6 +22,7 @@ export { ERROR_CODES } from '../domain/errors';
 export { FIELD_FORMATTER_EXPRESSION, fieldValueText, unknownDestinationText } from './field-text';
 /** The destination limits the forms enforce as they type; the backend checks the same values. */
 export { NAME_MAX, DESCRIPTION_MAX } from '../domain/destination-rules';
+export { FORECAST_METHOD, SETTINGS_LIMITS } from '../domain/types';
 export type { ErrorCode };
 
 export interface ApiError {
@@ -186,6 +187,9 @@ export interface EpicAlignment {
   freshness?: Freshness;
 }
 
+/** Settings as an admin saves them; a chance threshold left out keeps its current value. */
+export type SettingsInput = Omit<Settings, 'version' | 'onTrackChance' | 'atRiskChance'> & Partial<Pick<Settings, 'onTrackChance' | 'atRiskChance'>>;
+
 export interface SettingsView {
   settings: Settings;
   /** Story points fields found on the site; the first is what `auto` uses. */
@@ -236,7 +240,7 @@ export interface ResolverMap {
 
   'settings/get': { payload: Record<string, never>; response: SettingsView };
   'settings/save': {
-    payload: { settings: Omit<Settings, 'version'>; version: number };
+    payload: { settings: SettingsInput; version: number };
     response: SettingsView;
   };
 }

@@ -1,8 +1,9 @@
 /**
- * How sure is the forecast? A Monte Carlo over the weeks of the throughput window: each trial replays
- * randomly drawn past weeks until the remaining work is done, which keeps the lumpiness of real delivery
- * (a mean pace hides it). The 50th and 85th percentile of the trials give a likely range, and the share of
- * trials done by the target date gives the chance of arriving on time.
+ * When will it arrive, and how sure is that? A Monte Carlo over the weeks of the throughput window: each trial
+ * replays randomly drawn past weeks until the remaining work is done, which keeps the lumpiness of real
+ * delivery (a mean pace hides it). The median of the trials is the forecast date, the 15th to 85th percentile
+ * the likely range around it (so the date is inside its range by construction), and the share of trials done
+ * by the target date, in whole percent, the chance of arriving on time that the verdict is read from.
  *
  * Pure and deterministic: a seeded generator, so the same inputs always give the same range. When the work
  * left is more than two years of weeks, the sum of that many drawn weeks is close to normal, and the same
@@ -10,9 +11,9 @@
  * otherwise cost hundreds of thousands of draws).
  */
 import { addDays, diffDays } from './dates';
-import type { ForecastRange, IsoDate } from './types';
+import { FORECAST_METHOD, type ForecastRange, type IsoDate } from './types';
 
-export const TRIALS = 2000;
+export const TRIALS = FORECAST_METHOD.trials;
 /** Beyond this many weeks (10 years) a trial counts as never arriving. */
 const MAX_WEEKS = 520;
 const SIMULATE_UP_TO_WEEKS = 104;
@@ -25,7 +26,13 @@ export interface RangeInput {
   targetDate: IsoDate;
 }
 
-export function forecastRange(input: RangeInput): ForecastRange | null {
+export interface RangeResult {
+  /** The median simulated arrival; `null` beyond ten years. */
+  forecastDate: IsoDate | null;
+  range: ForecastRange;
+}
+
+export function forecastRange(input: RangeInput): RangeResult | null {
   const { weekly, remaining, today, targetDate } = input;
   const n = weekly.length;
   const total = weekly.reduce((a, b) => a + b, 0);
@@ -40,11 +47,16 @@ export function forecastRange(input: RangeInput): ForecastRange | null {
     const weeks = quantile(weeksNeeded.sorted, q);
     return weeks > MAX_WEEKS ? null : addDays(today, weeks * 7);
   };
+  const share = weeksToTarget < 0 ? 0 : weeksNeeded.shareWithin(weeksToTarget);
   return {
-    p50: dateAt(0.5),
-    p85: dateAt(0.85),
-    probabilityByTarget: weeksToTarget < 0 ? 0 : weeksNeeded.shareWithin(weeksToTarget),
-    method: weeksNeeded.method,
+    forecastDate: dateAt(FORECAST_METHOD.forecast),
+    range: {
+      likelyFrom: dateAt(FORECAST_METHOD.likelyFrom),
+      likelyTo: dateAt(FORECAST_METHOD.likelyTo),
+      // Whole percent, so the verdict and every view read the same number (69.95% would show as 70% yet be "at risk").
+      probabilityByTarget: Math.round(share * 100) / 100,
+      method: weeksNeeded.method,
+    },
   };
 }
 

@@ -1,5 +1,6 @@
-import { addDays } from './dates';
-import { forecast, weeklyThroughput } from './forecast';
+import fc from 'fast-check';
+import { addDays, diffDays } from './dates';
+import { forecast, verdictOf, weeklyThroughput } from './forecast';
 
 const today = '2026-11-25';
 const daysAgo = (...days: number[]): string[] => days.map((d) => addDays(today, -d));
@@ -7,7 +8,7 @@ const daysAgo = (...days: number[]): string[] => days.map((d) => addDays(today, 
 const doneByWeek = (...perWeek: number[]): string[] =>
   perWeek.flatMap((count, weeksAgo) => daysAgo(...new Array<number>(count).fill(weeksAgo * 7 + 1)));
 
-const base = { today, windowWeeks: 4, total: 20, targetDate: '2026-12-31' };
+const base = { today, windowWeeks: 4, total: 20, targetDate: '2026-12-31', thresholds: { onTrackChance: 70, atRiskChance: 30 } };
 
 describe('weeklyThroughput', () => {
   it('counts today in the newest week and lists the weeks oldest first', () => {
@@ -44,46 +45,91 @@ describe('forecast', () => {
     expect(f.reason).toContain('No work finished in the last 4 weeks');
   });
 
-  it('forecasts today plus remaining over weekly throughput, in days rounded up', () => {
-    // 3 done in 4 weeks is 0.75 a week: 1 remaining item takes 7 / 0.75 = 9.33 days, so 10.
-    const f = forecast({ ...base, doneDates: doneByWeek(1, 1, 1, 0), remaining: 1 });
-    expect(f.throughputPerWeek).toBe(0.75);
-    expect(f.forecastDate).toBe('2026-12-05');
-  });
-
-  it('is on track when both the mean and the pessimistic forecast meet the target', () => {
+  it('forecasts the median arrival of futures replayed from past weeks, inside its likely range', () => {
+    // Steady weeks of 2: every future needs exactly 2 weeks for 4 items.
     const f = forecast({ ...base, doneDates: doneByWeek(2, 2, 2, 2), remaining: 4 });
+    expect(f.throughputPerWeek).toBe(2);
+    expect(f.forecastDate).toBe('2026-12-09');
+    expect(f.range).toMatchObject({ likelyFrom: '2026-12-09', likelyTo: '2026-12-09', probabilityByTarget: 1 });
+    expect([f.daysEarly, f.daysLate]).toEqual([22, 0]);
+  });
+
+  it('reads the verdict from the chance of arriving by the target and the thresholds', () => {
+    // One week in four delivered 10 items, so 1 − 0.75^k of futures are done within k weeks.
+    const lumpy = { ...base, doneDates: doneByWeek(10, 0, 0, 0), remaining: 10 };
+    const within = (weeks: number) => forecast({ ...lumpy, targetDate: addDays(today, weeks * 7) });
+    expect(within(6).range?.probabilityByTarget).toBeGreaterThanOrEqual(0.7); // 1 − 0.75^6 ≈ 82%
+    expect(within(6).verdict).toBe('on track');
+    expect(within(2).range?.probabilityByTarget).toBeGreaterThanOrEqual(0.3); // ≈ 44%
+    expect(within(2).verdict).toBe('at risk');
+    expect(within(0).range?.probabilityByTarget).toBeLessThan(0.3);
+    expect(within(0).verdict).toBe('off track');
+    // The same futures under stricter thresholds: the verdict follows the settings, not a second rule.
+    expect(forecast({ ...lumpy, targetDate: addDays(today, 42), thresholds: { onTrackChance: 90, atRiskChance: 50 } }).verdict).toBe('at risk');
+  });
+
+  it('never calls a destination at risk when its chance is above the on-track threshold (98%, 134 days early)', () => {
+    // The reported case: a far target and a steady pace. The old rule said "at risk" from a pessimistic date.
+    const f = forecast({ ...base, doneDates: doneByWeek(4, 0, 4, 0, 4, 0, 4, 0), windowWeeks: 8, remaining: 20, targetDate: '2027-05-31' });
+    expect(f.range?.probabilityByTarget).toBeGreaterThanOrEqual(0.7);
     expect(f.verdict).toBe('on track');
-    expect(f.forecastDate).toBe('2026-12-09');
-    expect(f.pessimisticDate).toBe('2026-12-09');
-    expect(f.reason).toContain('At 2 items a week (last 4 weeks), the 4 remaining items finish by 2026-12-09');
+    expect(f.daysLate).toBe(0);
   });
 
-  it('is at risk when the mean forecast meets the target but the slower half of the weeks would not', () => {
-    // Mean 2 a week → 14 days; slower half (1 and 1) → 1 a week → 28 days.
-    const f = forecast({ ...base, doneDates: doneByWeek(3, 1, 3, 1), remaining: 4, targetDate: '2026-12-15' });
-    expect(f.verdict).toBe('at risk');
-    expect(f.forecastDate).toBe('2026-12-09');
-    expect(f.pessimisticDate).toBe('2026-12-23');
-  });
-
-  it('is at risk when the slower half of the weeks finished nothing', () => {
-    const f = forecast({ ...base, doneDates: doneByWeek(4, 0, 4, 0), remaining: 2 });
-    expect(f.verdict).toBe('at risk');
-    expect(f.pessimisticDate).toBeNull();
-    expect(f.reason).toContain('the slower half of the weeks finished nothing');
-  });
-
-  it('is at risk up to 14 days late and off track from 15', () => {
-    const steady = { ...base, doneDates: doneByWeek(2, 2, 2, 2), remaining: 4 }; // forecast 2026-12-09
-    expect(forecast({ ...steady, targetDate: '2026-11-25' }).verdict).toBe('at risk');
-    const late = forecast({ ...steady, targetDate: '2026-11-24' });
-    expect(late.verdict).toBe('off track');
-    expect(late.reason).toContain('15 days after the target 2026-11-24');
+  it('says late days and the chance in words a leader reads, without statistics', () => {
+    const f = forecast({ ...base, doneDates: doneByWeek(2, 2, 2, 2), remaining: 4, targetDate: '2026-11-30' });
+    expect(f.verdict).toBe('off track');
+    expect([f.daysEarly, f.daysLate]).toEqual([0, 9]);
+    expect(f.reason).toBe('At 2 items a week (last 4 weeks), the 4 remaining items most likely finish by 2026-12-09, 9 days after the target 2026-11-30: almost no chance of arriving by the target (off track below 30%).');
+    expect(f.reason).not.toMatch(/P\d\d|percentile|simulat|normal approximation|pessimistic/i);
   });
 
   it('is off track when the target date has already passed by weeks', () => {
     const f = forecast({ ...base, doneDates: doneByWeek(5, 5, 5, 5), remaining: 1, targetDate: '2026-10-01' });
     expect(f.verdict).toBe('off track');
+    expect(f.range?.probabilityByTarget).toBe(0);
+  });
+
+  it('tells one story for any history: verdict from the chance, date inside its range, early or late from the date', () => {
+    const thresholdsArb = fc.tuple(fc.integer({ min: 0, max: 99 }), fc.integer({ min: 1, max: 100 }))
+      .filter(([atRisk, onTrack]) => atRisk < onTrack)
+      .map(([atRiskChance, onTrackChance]) => ({ atRiskChance, onTrackChance }));
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 12 }), { minLength: 1, maxLength: 16 }),
+        fc.integer({ min: 1, max: 150 }),
+        fc.integer({ min: -60, max: 800 }),
+        thresholdsArb,
+        (weekly, remaining, targetOffset, thresholds) => {
+          const f = forecast({
+            doneDates: doneByWeek(...[...weekly].reverse()),
+            remaining,
+            total: remaining + 5,
+            today,
+            targetDate: addDays(today, targetOffset),
+            windowWeeks: weekly.length,
+            thresholds,
+          });
+          if (weekly.every((w) => w === 0)) {
+            expect(f.verdict).toBe('no data');
+            return;
+          }
+          const chance = Math.round((f.range?.probabilityByTarget ?? Number.NaN) * 100);
+          const expected = chance >= thresholds.onTrackChance ? 'on track' : chance >= thresholds.atRiskChance ? 'at risk' : 'off track';
+          expect(f.verdict).toBe(expected);
+          expect(f.verdict).toBe(verdictOf(f.range?.probabilityByTarget ?? Number.NaN, thresholds));
+          if (f.forecastDate !== null) {
+            expect(f.range?.likelyFrom).not.toBeNull();
+            expect(f.forecastDate >= (f.range?.likelyFrom ?? '')).toBe(true);
+            if (f.range?.likelyTo != null) expect(f.forecastDate <= f.range.likelyTo).toBe(true);
+            expect((f.daysLate ?? 0) - (f.daysEarly ?? 0)).toBe(diffDays(addDays(today, targetOffset), f.forecastDate));
+            expect(Math.min(f.daysLate ?? 0, f.daysEarly ?? 0)).toBe(0);
+          } else {
+            expect(f.range?.likelyTo).toBeNull();
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });

@@ -6,21 +6,13 @@
  * 2. `remaining = 0` → `arrived`.
  * 3. Throughput = done items resolved in the last `windowWeeks` weeks (the `7 × windowWeeks` days ending
  *    today, today included) ÷ `windowWeeks`. When it is 0 → `no data` ("no work finished in the last N weeks").
- * 4. Forecast date = today + ceil(remaining ÷ throughput × 7) days.
- *    Pessimistic date: the same at the mean rate of the slower half of the weeks (the ceil(N/2) weeks with
- *    the fewest done items). We use the slower half's mean rather than the median because with lumpy
- *    delivery the median is often 0, which would call almost every destination at risk.
- * 5. `on track` when both dates are on or before the target date;
- *    `at risk` when the forecast date is on or before the target but the pessimistic one is later (or the
- *    slower half finished nothing), or when the forecast date is at most 14 days after the target;
- *    `off track` otherwise.
+ * 4. Otherwise the arrivals simulated from those weeks (`forecast-range.ts`) give the forecast date (their
+ *    median), the likely range around it, and the chance of arriving by the target date; the verdict is read
+ *    from that chance alone (`verdictOf`), so the lozenge, the date and the chance always tell one story.
  */
-import { addDays, dateOf, diffDays } from './dates';
+import { dateOf, diffDays } from './dates';
 import { forecastRange } from './forecast-range';
-import type { Forecast, IsoDate } from './types';
-
-/** How late the mean forecast may be and still count as `at risk` rather than `off track`. */
-export const AT_RISK_GRACE_DAYS = 14;
+import type { ChanceThresholds, Forecast, IsoDate, Verdict } from './types';
 
 export interface ForecastInput {
   /** Resolution dates (ISO dates or instants) of the done items of the destination's epics. */
@@ -32,54 +24,74 @@ export interface ForecastInput {
   targetDate: IsoDate;
   today: IsoDate;
   windowWeeks: number;
+  thresholds: ChanceThresholds;
+}
+
+/** The verdict for a chance (0..1) of arriving by the target date: the one rule, shared by every view. */
+export function verdictOf(probability: number, thresholds: ChanceThresholds): Extract<Verdict, 'on track' | 'at risk' | 'off track'> {
+  const percent = Math.round(probability * 100);
+  if (percent >= thresholds.onTrackChance) return 'on track';
+  if (percent >= thresholds.atRiskChance) return 'at risk';
+  return 'off track';
 }
 
 export function forecast(input: ForecastInput): Forecast {
-  const { remaining, total, targetDate, today, windowWeeks } = input;
+  const { remaining, total, targetDate, today, windowWeeks, thresholds } = input;
   const weeks = weeklyThroughput(input.doneDates, today, windowWeeks);
   const doneInWindow = weeks.reduce((a, b) => a + b, 0);
-  const base = { remaining, windowWeeks, throughputPerWeek: doneInWindow / windowWeeks };
+  const base = { remaining, windowWeeks, throughputPerWeek: doneInWindow / windowWeeks, forecastDate: null, daysEarly: null, daysLate: null };
 
   if (total === 0) {
-    return { ...base, verdict: 'no data', forecastDate: null, pessimisticDate: null, reason: 'No work items yet, so there is nothing to forecast.' };
+    return { ...base, verdict: 'no data', reason: 'No work items yet, so there is nothing to forecast.' };
   }
   if (remaining === 0) {
-    return { ...base, verdict: 'arrived', forecastDate: null, pessimisticDate: null, reason: `All ${total} ${plural(total, 'item')} are done.` };
+    return { ...base, verdict: 'arrived', reason: `All ${total} ${plural(total, 'item')} are done.` };
   }
-  if (doneInWindow === 0) {
+  const simulated = forecastRange({ weekly: weeks, remaining, today, targetDate });
+  if (doneInWindow === 0 || simulated === null) {
     return {
       ...base,
       verdict: 'no data',
-      forecastDate: null,
-      pessimisticDate: null,
       reason: `No work finished in the last ${windowWeeks} ${plural(windowWeeks, 'week')}, so there is no pace to forecast from.`,
     };
   }
 
-  // Days are computed from integer counts (remaining × 7 × weeks ÷ done) so rounding never adds a day.
-  const forecastDate = addDays(today, Math.ceil((remaining * 7 * windowWeeks) / doneInWindow));
-  const slower = [...weeks].sort((a, b) => a - b).slice(0, Math.ceil(weeks.length / 2));
-  const doneInSlower = slower.reduce((a, b) => a + b, 0);
-  const pessimisticDate = doneInSlower === 0 ? null : addDays(today, Math.ceil((remaining * 7 * slower.length) / doneInSlower));
+  const { forecastDate, range } = simulated;
+  const verdict = verdictOf(range.probabilityByTarget, thresholds);
+  const late = forecastDate === null ? null : diffDays(targetDate, forecastDate);
+  const pace = `At ${rate(base.throughputPerWeek)} ${plural(base.throughputPerWeek, 'item')} a week (last ${windowWeeks} ${plural(windowWeeks, 'week')})`;
+  const when = forecastDate === null
+    ? `the ${remaining} remaining ${plural(remaining, 'item')} would take more than ten years`
+    : `the ${remaining} remaining ${plural(remaining, 'item')} most likely finish by ${forecastDate}${likelyText(range.likelyFrom, range.likelyTo)}, ${offsetText(late ?? 0)} the target ${targetDate}`;
+  const rule = verdict === 'on track'
+    ? `on track from ${thresholds.onTrackChance}%`
+    : verdict === 'at risk'
+      ? `at risk below ${thresholds.onTrackChance}%`
+      : `off track below ${thresholds.atRiskChance}%`;
+  return {
+    ...base,
+    verdict,
+    forecastDate,
+    daysEarly: late === null ? null : Math.max(0, -late),
+    daysLate: late === null ? null : Math.max(0, late),
+    range,
+    reason: `${pace}, ${when}: ${chanceWords(range.probabilityByTarget)} of arriving by the target (${rule}).`,
+  };
+}
 
-  const pace = `At ${rate(base.throughputPerWeek)} ${plural(base.throughputPerWeek, 'item')} a week (last ${windowWeeks} ${plural(windowWeeks, 'week')}), the ${remaining} remaining ${plural(remaining, 'item')} finish by ${forecastDate}`;
-  const slowPace = pessimisticDate === null
-    ? `the slower half of the weeks finished nothing`
-    : `at the slower pace of ${rate(doneInSlower / slower.length)} a week they finish by ${pessimisticDate}`;
-  const late = diffDays(targetDate, forecastDate);
-  const range = forecastRange({ weekly: weeks, remaining, today, targetDate });
-  const result = { ...base, forecastDate, pessimisticDate, range };
+function likelyText(from: IsoDate | null, to: IsoDate | null): string {
+  if (from === null || from === to) return '';
+  return to === null ? ` (likely after ${from})` : ` (likely between ${from} and ${to})`;
+}
 
-  if (late <= 0 && pessimisticDate !== null && pessimisticDate <= targetDate) {
-    return { ...result, verdict: 'on track', reason: `${pace}, on or before the target ${targetDate}; even ${slowPace}.` };
-  }
-  if (late <= 0) {
-    return { ...result, verdict: 'at risk', reason: `${pace}, on or before the target ${targetDate}, but ${slowPace}.` };
-  }
-  if (late <= AT_RISK_GRACE_DAYS) {
-    return { ...result, verdict: 'at risk', reason: `${pace}, ${late} ${plural(late, 'day')} after the target ${targetDate} (within ${AT_RISK_GRACE_DAYS} days).` };
-  }
-  return { ...result, verdict: 'off track', reason: `${pace}, ${late} days after the target ${targetDate}.` };
+function offsetText(late: number): string {
+  if (late === 0) return 'on';
+  return late > 0 ? `${late} ${plural(late, 'day')} after` : `${-late} ${plural(-late, 'day')} before`;
+}
+
+function chanceWords(probability: number): string {
+  const percent = Math.round(probability * 100);
+  return percent === 0 ? 'almost no chance' : percent === 100 ? 'almost certain' : `a ${percent}% chance`;
 }
 
 /**

@@ -35,11 +35,14 @@ import type {
 /** Warnings list at most this many refs, so a stored rollup stays small on a big site. */
 export const MAX_REFS = 50;
 
+/** The settings a rollup reads: scope, measure, throughput window and the chance thresholds of the verdict. */
+export type RollupSettings = Pick<Settings, 'projectKeys' | 'throughputWeeks' | 'estimateField' | 'onTrackChance' | 'atRiskChance'>;
+
 export interface RollupInput {
   destinations: readonly Destination[];
   epics: readonly Epic[];
   items: readonly WorkItem[];
-  settings: Pick<Settings, 'projectKeys' | 'throughputWeeks' | 'estimateField'>;
+  settings: RollupSettings;
   today: IsoDate;
   /** Also give a rollup for archived destinations (their epics still count as off-route). */
   includeArchived?: boolean;
@@ -250,6 +253,7 @@ function destinationEntry(destination: Destination, states: readonly EpicState[]
       targetDate: destination.targetDate,
       today: input.today,
       windowWeeks: input.settings.throughputWeeks,
+      thresholds: input.settings,
     }),
   };
 }

@@ -1,7 +1,7 @@
 import type { Result } from './errors';
 import { validateSettings } from './settings-rules';
 
-const valid = { projectKeys: ['ABC', 'SHOP_2'], estimateField: { kind: 'auto' }, throughputWeeks: 12 };
+const valid = { projectKeys: ['ABC', 'SHOP_2'], estimateField: { kind: 'auto' }, throughputWeeks: 12, onTrackChance: 70, atRiskChance: 30 };
 const errorOf = <T>(r: Result<T>) => (r.ok ? undefined : r.error);
 
 describe('validateSettings', () => {
@@ -60,5 +60,26 @@ describe('validateSettings', () => {
 
   it('refuses something that is not an object', () => {
     expect(errorOf(validateSettings(null))?.field).toBe('settings');
+  });
+
+  it('accepts chance thresholds at their limits, in whole percent', () => {
+    expect(validateSettings({ ...valid, onTrackChance: 100, atRiskChance: 99 }).ok).toBe(true);
+    expect(validateSettings({ ...valid, onTrackChance: 1, atRiskChance: 0 }).ok).toBe(true);
+  });
+
+  it('refuses a chance threshold that is not a whole percent within its limits', () => {
+    for (const bad of [0, 101, 70.5, '70', null]) {
+      expect(errorOf(validateSettings({ ...valid, onTrackChance: bad }))?.field).toBe('onTrackChance');
+    }
+    for (const bad of [-1, 100, 29.5, undefined]) {
+      expect(errorOf(validateSettings({ ...valid, atRiskChance: bad }))?.field).toBe('atRiskChance');
+    }
+  });
+
+  it('refuses an at-risk threshold that is not below the on-track one, saying why', () => {
+    expect(errorOf(validateSettings({ ...valid, onTrackChance: 50, atRiskChance: 50 }))).toMatchObject({
+      field: 'atRiskChance',
+      message: '"At risk" must start below "on track" (50%), or no destination could be at risk.',
+    });
   });
 });

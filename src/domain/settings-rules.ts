@@ -3,13 +3,13 @@
  * upper case, and people type `abc`), everything else must already be right.
  */
 import { fail, ok, type Result } from './errors';
-import type { EstimateFieldSetting, Settings } from './types';
+import { SETTINGS_LIMITS, type EstimateFieldSetting, type Settings } from './types';
 
 const PROJECT_KEY = /^[A-Z][A-Z0-9_]{1,9}$/;
 const CUSTOM_FIELD_ID = /^customfield_\d+$/;
 const ESTIMATE_KINDS: ReadonlyArray<EstimateFieldSetting['kind']> = ['auto', 'points', 'originalEstimate', 'none'];
-export const THROUGHPUT_WEEKS_MIN = 1;
-export const THROUGHPUT_WEEKS_MAX = 52;
+export const THROUGHPUT_WEEKS_MIN = SETTINGS_LIMITS.throughputWeeks.min;
+export const THROUGHPUT_WEEKS_MAX = SETTINGS_LIMITS.throughputWeeks.max;
 
 export function validateSettings(input: unknown): Result<Omit<Settings, 'version'>> {
   if (!isRecord(input)) return fail('INVALID_INPUT', 'The settings are missing or not an object.', 'settings');
@@ -35,7 +35,21 @@ export function validateSettings(input: unknown): Result<Omit<Settings, 'version
     return fail('INVALID_INPUT', `The throughput window must be a whole number of weeks from ${THROUGHPUT_WEEKS_MIN} to ${THROUGHPUT_WEEKS_MAX}.`, 'throughputWeeks');
   }
 
-  return ok({ projectKeys, estimateField: estimateField.value, throughputWeeks: weeks });
+  const onTrack = input.onTrackChance;
+  const onTrackLimits = SETTINGS_LIMITS.onTrackChance;
+  if (!isWholeWithin(onTrack, onTrackLimits)) {
+    return fail('INVALID_INPUT', `"On track" needs a whole-percent chance from ${onTrackLimits.min} to ${onTrackLimits.max}.`, 'onTrackChance');
+  }
+  const atRisk = input.atRiskChance;
+  const atRiskLimits = SETTINGS_LIMITS.atRiskChance;
+  if (!isWholeWithin(atRisk, atRiskLimits)) {
+    return fail('INVALID_INPUT', `"At risk" needs a whole-percent chance from ${atRiskLimits.min} to ${atRiskLimits.max}.`, 'atRiskChance');
+  }
+  if (atRisk >= onTrack) {
+    return fail('INVALID_INPUT', `"At risk" must start below "on track" (${onTrack}%), or no destination could be at risk.`, 'atRiskChance');
+  }
+
+  return ok({ projectKeys, estimateField: estimateField.value, throughputWeeks: weeks, onTrackChance: onTrack, atRiskChance: atRisk });
 }
 
 function validateEstimateField(raw: unknown): Result<EstimateFieldSetting> {
@@ -56,6 +70,10 @@ function validateEstimateField(raw: unknown): Result<EstimateFieldSetting> {
     default:
       return fail('INVALID_INPUT', `The estimate must be one of ${ESTIMATE_KINDS.join(', ')}.`, 'estimateField.kind');
   }
+}
+
+function isWholeWithin(value: unknown, limits: { min: number; max: number }): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= limits.min && value <= limits.max;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

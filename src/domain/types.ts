@@ -101,14 +101,20 @@ export const VERDICTS = ['on track', 'at risk', 'off track', 'no data', 'arrived
 export type Verdict = (typeof VERDICTS)[number];
 
 export interface Forecast {
-  verdict: Verdict;
-  /** Date the remaining work is forecast to be done at recent throughput; `null` when no data or arrived. */
-  forecastDate: IsoDate | null;
   /**
-   * The same forecast at the pessimistic pace (mean of the slower half of the weeks); `null` when there is
-   * no data, when arrived, or when the slower half finished nothing. With `forecastDate` it gives a range.
+   * Derived from `range.probabilityByTarget` and the settings' thresholds (see `verdictOf`), so the verdict
+   * never disagrees with the chance shown beside it; `arrived` and `no data` when there is nothing to forecast.
    */
-  pessimisticDate?: IsoDate | null;
+  verdict: Verdict;
+  /**
+   * The most likely arrival: the median of the simulated arrivals, always inside `range`. `null` when no data,
+   * arrived, or beyond ten years.
+   */
+  forecastDate: IsoDate | null;
+  /** Whole days the forecast date is before the target, 0 when on or after it; `null` without a forecast date. */
+  daysEarly: number | null;
+  /** Whole days the forecast date is after the target, 0 when on or before it; `null` without a forecast date. */
+  daysLate: number | null;
   /** The likely range and the chance of arriving on time, when there is a pace to forecast from. */
   range?: ForecastRange | null;
   /** Done items per week over the throughput window. */
@@ -117,20 +123,29 @@ export interface Forecast {
   remaining: number;
   /** Weeks of history the throughput is based on. */
   windowWeeks: number;
-  /** One sentence a person can read: why this verdict. */
+  /** One sentence a leader can read: why this verdict, in dates and chances (no statistics). */
   reason: string;
 }
 
-/** How sure a forecast is: a likely range and the chance of arriving by the target date. */
+/**
+ * How sure a forecast is: a likely range around the forecast date and the chance of arriving by the target
+ * date. `likelyFrom <= forecastDate <= likelyTo` by construction (percentiles of the same arrivals).
+ */
 export interface ForecastRange {
-  /** Half of the simulated futures finish by this date; `null` when beyond ten years. */
-  p50: IsoDate | null;
-  /** 85% of the simulated futures finish by this date; `null` when beyond ten years. */
-  p85: IsoDate | null;
-  /** Share of simulated futures that finish on or before the target date, 0..1. */
+  /** The early end of the likely range (15% of the simulated arrivals are earlier); `null` beyond ten years. */
+  likelyFrom: IsoDate | null;
+  /** The late end of the likely range (85% of the simulated arrivals are on or before it); `null` beyond ten years. */
+  likelyTo: IsoDate | null;
+  /** Share of simulated arrivals on or before the target date, 0..1, in whole percent (0.7, never 0.6995). */
   probabilityByTarget: number;
   method: 'monte carlo' | 'normal approximation';
 }
+
+/**
+ * How a forecast is worked out (`forecast-range.ts`), in one place so the tooltip that explains it says the same:
+ * the number of simulated futures, and the percentiles of their arrivals read as the forecast and its range.
+ */
+export const FORECAST_METHOD = { trials: 2000, likelyFrom: 0.15, forecast: 0.5, likelyTo: 0.85 } as const;
 
 export interface ShareFigures {
   inFlight: number;
@@ -174,6 +189,10 @@ export interface Settings {
   estimateField: EstimateFieldSetting;
   /** Throughput window in weeks, 1..52. */
   throughputWeeks: number;
+  /** `on track` when the chance of arriving by the target date is at least this, in whole percent. */
+  onTrackChance: number;
+  /** `at risk` when the chance is at least this (and below `onTrackChance`); `off track` below it. */
+  atRiskChance: number;
   version: number;
 }
 
@@ -181,8 +200,23 @@ export const DEFAULT_SETTINGS: Settings = {
   projectKeys: [],
   estimateField: { kind: 'auto' },
   throughputWeeks: 12,
+  onTrackChance: 70,
+  atRiskChance: 30,
   version: 0,
 };
+
+/**
+ * Limits of the numeric settings, validated by `settings-rules.ts` and offered by the admin page. Chances are
+ * whole percent; `atRiskChance` must also stay below `onTrackChance`.
+ */
+export const SETTINGS_LIMITS = {
+  throughputWeeks: { min: 1, max: 52 },
+  onTrackChance: { min: 1, max: 100 },
+  atRiskChance: { min: 0, max: 99 },
+} as const;
+
+/** The chance thresholds a verdict is read from (see `Settings`). */
+export type ChanceThresholds = Pick<Settings, 'onTrackChance' | 'atRiskChance'>;
 
 /** How an epic's Business destination field resolves against the known destinations. */
 export type Alignment =

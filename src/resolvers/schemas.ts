@@ -60,6 +60,9 @@ export const PAYLOADS = {
       projectKeys: z.array(plainText().max(20)).max(1000),
       estimateField: z.unknown(),
       throughputWeeks: z.number(),
+      // Optional so callers that predate them keep working: an absent threshold keeps its current value.
+      onTrackChance: z.number().optional(),
+      atRiskChance: z.number().optional(),
     }).strict(),
     version,
   }).strict(),

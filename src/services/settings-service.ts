@@ -1,5 +1,6 @@
 /**
- * Settings: projects in scope, the estimate measure, the throughput window. Saved only by admins (checked
+ * Settings: projects in scope, the estimate measure, the throughput window, the chance thresholds of the
+ * verdict. Saved only by admins (checked
  * by the resolver), validated by the domain and against the site (projects and fields must exist).
  */
 import type { SettingsView } from '../contract';
@@ -51,7 +52,10 @@ export function settingsService({ store, jira, onEstimateChanged }: SettingsDeps
     },
 
     async save(input: unknown, version: number): Promise<Result<SettingsView>> {
-      const valid = validateSettings(input);
+      const previous = await store.get();
+      // A threshold the caller leaves out keeps its current value rather than falling back to a default.
+      const thresholds = { onTrackChance: previous.onTrackChance, atRiskChance: previous.atRiskChance };
+      const valid = validateSettings(isRecord(input) ? { ...thresholds, ...withoutUndefined(input) } : input);
       if (!valid.ok) return valid;
       const [meta, projects] = await Promise.all([jira.siteMeta(), jira.projects()]);
       const known = new Set(projects.map((p) => p.key));
@@ -63,13 +67,20 @@ export function settingsService({ store, jira, onEstimateChanged }: SettingsDeps
       if (estimate.kind === 'points' && !meta.pointsFields.some((f) => f.id === estimate.fieldId)) {
         return fail('INVALID_INPUT', `Field ${estimate.fieldId} is not a story points field on this site.`, 'estimateField');
       }
-      const previous = await store.get();
       const saved = await store.save({ ...valid.value, version }, version);
       if (!saved.ok) return saved;
       if (JSON.stringify(previous.estimateField) !== JSON.stringify(saved.value.estimateField)) await onEstimateChanged?.();
       return ok(await view(saved.value));
     },
   };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function withoutUndefined(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
 }
 
 export type SettingsService = ReturnType<typeof settingsService>;

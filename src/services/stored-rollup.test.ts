@@ -1,7 +1,7 @@
 import { rollupPortfolio } from '../domain/rollup';
-import type { Destination, Epic, PortfolioRollup, StatusCategory, WorkItem } from '../domain/types';
+import type { Destination, Epic, Forecast, PortfolioRollup, StatusCategory, WorkItem } from '../domain/types';
 import type { ChildFacts, EpicEntry, OrphanEntry } from './rollup-ports';
-import { applyDelta, assemblePortfolio, compareKeys, figuresOf, orphanOf, shardOf } from './stored-rollup';
+import { applyDelta, assemblePortfolio, compareKeys, figuresOf, orphanOf, shardOf, type ForecastMemo } from './stored-rollup';
 
 const TODAY = '2026-11-25';
 
@@ -72,7 +72,7 @@ function comparable(rollup: PortfolioRollup) {
 describe('stored rollups', () => {
   it.each([1, 2, 3, 4, 5])('assemble the same portfolio as the domain rollup over the items (seed %i)', (seed) => {
     const site = randomSite(seed);
-    const settings = { projectKeys: seed % 2 === 0 ? ['PAY'] : [], throughputWeeks: 12, estimateField: { kind: 'auto' as const } };
+    const settings = { projectKeys: seed % 2 === 0 ? ['PAY'] : [], throughputWeeks: 12, estimateField: { kind: 'auto' as const }, onTrackChance: 70, atRiskChance: 30 };
     const live = rollupPortfolio({ ...site, settings, today: TODAY, includeArchived: true });
     const { epics, orphans } = stored(site);
     const fromStore = assemblePortfolio({ destinations: site.destinations, epics, orphans, settings, today: TODAY, includeArchived: true });
@@ -98,8 +98,29 @@ describe('stored rollups', () => {
     applyDelta(epics, orphans, { t: 'fields', at: 10, ...base });
     applyDelta(epics, orphans, { t: 'deleted', at: 20, key: 'PAY-1' });
     applyDelta(epics, orphans, { t: 'fields', at: 15, ...base });
-    const rollup = assemblePortfolio({ destinations: [destination('D-1', 1)], epics: epics.values(), orphans: [], settings: { projectKeys: [], throughputWeeks: 12, estimateField: { kind: 'none' } }, today: TODAY });
+    const rollup = assemblePortfolio({ destinations: [destination('D-1', 1)], epics: epics.values(), orphans: [], settings: { projectKeys: [], throughputWeeks: 12, estimateField: { kind: 'none' }, onTrackChance: 70, atRiskChance: 30 }, today: TODAY });
     expect(rollup.destinations[0]?.epicKeys).toEqual([]);
+  });
+
+  it('recomputes a stored forecast of the old shape or of other thresholds rather than reusing it', () => {
+    const site = randomSite(3);
+    const { epics, orphans } = stored(site);
+    const settings = { projectKeys: [], throughputWeeks: 12, estimateField: { kind: 'auto' as const }, onTrackChance: 70, atRiskChance: 30 };
+    const input = { destinations: site.destinations, epics, orphans, settings, today: TODAY };
+    const fresh = assemblePortfolio({ ...input, forecasts: {} }).destinations[0]?.forecast;
+    expect(fresh?.range).toBeDefined();
+    // What an older version stored: the same fingerprint fields without the shape, and a pessimistic date.
+    const memo: ForecastMemo = {};
+    assemblePortfolio({ ...input, forecasts: memo });
+    const entry = memo['D-1'];
+    if (!entry) throw new Error('the view stored no forecast for D-1');
+    const oldFingerprint = entry.fingerprint.split('|').filter((_, i) => ![0, 3, 4].includes(i)).join('|');
+    const old = { verdict: 'at risk', forecastDate: '2026-12-01', pessimisticDate: null, throughputPerWeek: 1, remaining: 1, windowWeeks: 12, reason: 'old' } as unknown as Forecast;
+    const reread = assemblePortfolio({ ...input, forecasts: { 'D-1': { fingerprint: oldFingerprint, forecast: old } } });
+    expect(reread.destinations[0]?.forecast).toEqual(fresh);
+    // Stricter thresholds: the stored forecast for 70/30 does not answer for 100/99.
+    const strict = assemblePortfolio({ ...input, settings: { ...settings, onTrackChance: 100, atRiskChance: 99 }, forecasts: memo });
+    expect(strict.destinations[0]?.forecast.verdict).toBe(fresh && (fresh.range?.probabilityByTarget ?? 0) >= 0.995 ? 'on track' : 'off track');
   });
 
   it('orders keys as Jira does and spreads them over shards stably', () => {

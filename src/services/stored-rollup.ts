@@ -8,7 +8,7 @@ import { alignEpic } from '../domain/alignment';
 import { addDays, dateOf } from '../domain/dates';
 import { forecast } from '../domain/forecast';
 import { addItem, emptyProgress, ratio, sizedEstimate, sumProgress } from '../domain/progress';
-import { alignmentProblemWarning, MAX_REFS, outOfScopeWarning, scopeOf } from '../domain/rollup';
+import { alignmentProblemWarning, MAX_REFS, outOfScopeWarning, type RollupSettings, scopeOf } from '../domain/rollup';
 import type {
   Alignment,
   Destination,
@@ -18,7 +18,6 @@ import type {
   PortfolioRollup,
   Progress,
   RollupWarning,
-  Settings,
   StatusCategory,
   Warning,
 } from '../domain/types';
@@ -59,6 +58,9 @@ function dayOfNumber(n: number): IsoDate {
  * and a few numbers, so a fingerprint of those decides whether a stored one still holds. Rebuilding one item
  * date per done item for `forecast()` is what a big site's view would otherwise spend its time on.
  */
+/** Part of every fingerprint: a memo stored with an older `Forecast` shape is recomputed, never reused. */
+export const FORECAST_SHAPE = 'f2';
+
 export type ForecastMemo = Record<string, { fingerprint: string; forecast: Forecast }>;
 
 export type EpicFigures = Pick<EpicEntry, 'key' | 'progress' | 'doneDays' | 'unestimatedKeys'>;
@@ -144,7 +146,7 @@ export interface AssembleInput {
   destinations: readonly Destination[];
   epics: Iterable<EpicEntry>;
   orphans: Iterable<OrphanEntry>;
-  settings: Pick<Settings, 'projectKeys' | 'throughputWeeks' | 'estimateField'>;
+  settings: RollupSettings;
   today: IsoDate;
   includeArchived?: boolean;
   /** Narrows the view to these projects (each in scope); absent = the whole scope. */
@@ -258,7 +260,8 @@ export function destinationEntry(
   const histograms = states.map((s) => s.entry.doneDays);
   const remaining = progress.count.new + progress.count.indeterminate;
   const weeks = input.settings.throughputWeeks;
-  const fingerprint = [input.today, weeks, destination.targetDate, remaining, progress.count.total, weeklyCounts(histograms, input.today, weeks).join(',')].join('|');
+  const { onTrackChance, atRiskChance } = input.settings;
+  const fingerprint = [FORECAST_SHAPE, input.today, weeks, onTrackChance, atRiskChance, destination.targetDate, remaining, progress.count.total, weeklyCounts(histograms, input.today, weeks).join(',')].join('|');
   const memo = input.forecasts?.[destination.id];
   let result: Forecast;
   if (memo !== undefined && memo.fingerprint === fingerprint) {
@@ -271,6 +274,7 @@ export function destinationEntry(
       targetDate: destination.targetDate,
       today: input.today,
       windowWeeks: weeks,
+      thresholds: { onTrackChance, atRiskChance },
     });
     if (input.forecasts) input.forecasts[destination.id] = { fingerprint, forecast: result };
   }

@@ -5,9 +5,11 @@ import Lozenge, { type ThemeAppearance } from '@atlaskit/lozenge';
 import SectionMessage, { SectionMessageAction } from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
 import EmptyState from '@atlaskit/empty-state';
+import InformationCircleIcon from '@atlaskit/icon/core/information-circle';
+import Tooltip from '@atlaskit/tooltip';
 import { token } from '@atlaskit/tokens';
-import type { DestinationStatus, Freshness } from '../../src/contract';
-import type { CountProgress, EstimateProgress } from '../../src/domain/types';
+import { FORECAST_METHOD, type DestinationStatus, type Freshness } from '../../src/contract';
+import type { CountProgress, EstimateProgress, ForecastRange } from '../../src/domain/types';
 import type { Verdict } from '../../src/domain/types';
 import type { ApiFailure } from './api';
 import { formatAge, formatNumber, localiseDates } from './format';
@@ -71,6 +73,34 @@ export function ProgressLegend({ progress, unit }: { progress: CountProgress | E
       ))}
       {unit && <span>{unit}</span>}
     </div>
+  );
+}
+
+/**
+ * How a forecast is worked out, for whoever asks: the statistics stay in this tooltip (and in
+ * docs/decisions/0005-forecast-rules.md), out of the sentences a leader reads.
+ */
+const percent = (share: number): number => Math.round(share * 100);
+
+export function ForecastMethodTip({ range, windowWeeks }: { range: ForecastRange; windowWeeks: number }) {
+  const method =
+    range.method === 'monte carlo'
+      ? `${formatNumber(FORECAST_METHOD.trials, 0)} simulated futures that replay randomly drawn weeks of the last ${windowWeeks} weeks`
+      : `a normal approximation of the weekly pace of the last ${windowWeeks} weeks (more than two years of work remain)`;
+  const content = `Worked out from ${method}: the forecast date is their median (P${percent(FORECAST_METHOD.forecast)}), the likely range their ${percent(FORECAST_METHOD.likelyFrom)}th to ${percent(FORECAST_METHOD.likelyTo)}th percentile, and the chance the share that finish by the target date. The verdict follows the chance.`;
+  return (
+    <Tooltip content={content} position="top">
+      {(props) => (
+        <span
+          {...props}
+          tabIndex={0}
+          data-testid="forecast-method"
+          style={{ display: 'inline-flex', verticalAlign: 'middle', cursor: 'help', marginLeft: token('space.050') }}
+        >
+          <InformationCircleIcon label={`How the forecast is worked out: ${content}`} color={token('color.icon.subtle')} size="small" />
+        </span>
+      )}
+    </Tooltip>
   );
 }
 

@@ -1,4 +1,6 @@
 /** Formatting in the user's locale (from the Forge context). */
+import type { Forecast, ForecastRange } from '../../src/domain/types';
+
 let currentLocale: string | undefined;
 
 /** Forge gives locales as `en_US`; `Intl` wants `en-US`. */
@@ -31,6 +33,29 @@ export function chanceText(probability: number): string {
   if (probability >= 0.995) return 'almost certain';
   if (probability <= 0.005) return 'almost no chance';
   return `${formatPercent(probability)} chance`;
+}
+
+/** "likely between Jan 20 and Feb 10", in the reader's locale; `null` when there is no likely date. */
+export function likelyText(range: Pick<ForecastRange, 'likelyFrom' | 'likelyTo'>): string | null {
+  if (!range.likelyFrom) return null;
+  if (!range.likelyTo) return `likely after ${formatDate(range.likelyFrom)}`;
+  if (range.likelyFrom === range.likelyTo) return `likely on ${formatDate(range.likelyFrom)}`;
+  return `likely between ${formatDate(range.likelyFrom)} and ${formatDate(range.likelyTo)}`;
+}
+
+/** "134 days early", "9 days late" or "on the target date"; `null` without a forecast date. */
+export function offsetText(forecast: Pick<Forecast, 'daysEarly' | 'daysLate'>): string | null {
+  const { daysEarly, daysLate } = forecast;
+  if (daysEarly === null || daysLate === null) return null;
+  if (daysLate > 0) return `${daysLate} ${daysLate === 1 ? 'day' : 'days'} late`;
+  if (daysEarly > 0) return `${daysEarly} ${daysEarly === 1 ? 'day' : 'days'} early`;
+  return 'on the target date';
+}
+
+/** Phrases joined by "; " as one sentence: first letter upper case, a full stop at the end. */
+export function sentence(phrases: ReadonlyArray<string | null>): string {
+  const text = phrases.filter((p): p is string => !!p).join('; ');
+  return text ? `${text.charAt(0).toUpperCase()}${text.slice(1)}.` : '';
 }
 
 export function formatPercent(share: number, digits = 0): string {

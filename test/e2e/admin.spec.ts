@@ -135,6 +135,32 @@ test('settings: the throughput window is validated inline and saved with its ver
   await expect(page.getByText('Settings saved')).toBeVisible();
 });
 
+test('settings: the chance thresholds of the verdict are validated inline and saved', async ({ page }) => {
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  const onTrack = page.getByLabel('On track from (% chance)');
+  const atRisk = page.getByLabel('At risk from (% chance)');
+  await expect(onTrack).toHaveValue('70');
+  await expect(atRisk).toHaveValue('30');
+  await atRisk.fill('70');
+  await expect(page.getByText('Choose less than the on-track chance (70%).')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Save settings' })).toBeDisabled();
+  await onTrack.fill('101');
+  await expect(page.getByText('Choose between 1% and 100%.')).toBeVisible();
+  await onTrack.fill('80');
+  await atRisk.fill('40');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByText('Settings saved')).toBeVisible();
+  await page.reload();
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  await expect(page.getByLabel('On track from (% chance)')).toHaveValue('80');
+  await expect(page.getByLabel('At risk from (% chance)')).toHaveValue('40');
+  // Back to the defaults, for the tests that share this site.
+  await page.getByLabel('On track from (% chance)').fill('70');
+  await page.getByLabel('At risk from (% chance)').fill('30');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByText('Settings saved')).toBeVisible();
+});
+
 test('settings: a full recalculation can be started and its progress is shown', async ({ page }) => {
   await page.getByRole('tab', { name: 'Settings' }).click();
   const section = page.getByRole('region', { name: 'Recalculation' });

@@ -26,8 +26,21 @@ test('CSV export holds the shown destinations, quotes cells and defuses formulas
   const csv = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
   const lines = csv.trim().split('\r\n');
   expect(lines[0]).toBe(
-    'Priority,Destination,Owner,Status,Done,In progress,To do,Total issues,Done estimate,Total estimate,Unestimated issues,On time?,Forecast date,Target date,Days late,Epics,Likely (P50),Likely (P85),Chance by target',
+    'Priority,Destination,Owner,Status,Done,In progress,To do,Total issues,Done estimate,Total estimate,Unestimated issues,On time?,Forecast date,Target date,Days early,Days late,Epics,Likely from,Likely to,Chance by target date',
   );
+  // Every row tells one story: the verdict follows the chance (default thresholds 70% and 30%), days early and
+  // late are two non-negative numbers of which one is 0, and the forecast date lies inside its likely range.
+  for (const line of lines.slice(1)) {
+    const cells = line.split(',').slice(-9);
+    const [verdict, forecastDate, , early, late, , from, to, chance] = cells;
+    if (!chance) continue;
+    const percent = Number(chance.replace('%', ''));
+    expect(verdict).toBe(percent >= 70 ? 'on track' : percent >= 30 ? 'at risk' : 'off track');
+    expect(Number(early)).toBeGreaterThanOrEqual(0);
+    expect(Number(late)).toBeGreaterThanOrEqual(0);
+    expect(Math.min(Number(early), Number(late))).toBe(0);
+    expect((from ?? '') <= (forecastDate ?? '') && (forecastDate ?? '') <= (to || '9999')).toBe(true);
+  }
   expect(csv).toContain('Faster checkout');
   expect(csv).toContain('<img src=x onerror=alert(1)>');
   // The formula is prefixed with a quote and, holding quotes and a comma, wrapped in quotes with quotes doubled.

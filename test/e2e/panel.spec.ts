@@ -128,3 +128,15 @@ test('an epic pointing at an unknown destination says so everywhere, and can be 
   await expect(panel.getByText('This epic serves no destination: choose one')).toBeVisible();
   await expect(field).toHaveText('None');
 });
+
+test('the panel says the forecast in a leader\'s words: date, days early or late, likely range and chance', async ({ page }) => {
+  await watch(page);
+  await page.goto(surfaceUrl('panel', { user: USERS.admin, issue: 'PAY-1' }));
+  await settled(page);
+  const chance = page.getByTestId('forecast-chance');
+  await expect(chance).toBeVisible();
+  await expect(chance).toContainText(/^Likely (between|on|after) .+; (\d+% chance|almost certain|almost no chance) by the target date\./);
+  const text = await page.locator('body').innerText();
+  expect(text).toMatch(/\d+ days? (early|late)|on the target date/);
+  for (const word of ['P50', 'P85', 'simulated futures', 'normal approximation', 'pessimistic']) expect(text).not.toContain(word);
+});

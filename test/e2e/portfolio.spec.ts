@@ -87,3 +87,27 @@ test('verdict lozenges and status options read in sentence case, as Jira writes 
   await page.locator('#filter-status').click();
   for (const label of ['Draft', 'Active', 'Achieved']) await expect(page.getByRole('option', { name: label, exact: true })).toBeVisible();
 });
+
+test('forecasts read as one story in a leader\'s words, the statistics kept in a tooltip', async ({ page }) => {
+  await watch(page);
+  await page.goto(surfaceUrl('portfolio', { user: USERS.leader }));
+  await settled(page);
+  const chances = page.getByText(/chance by the target date|almost certain by the target date|almost no chance by the target date/);
+  await expect(chances.first()).toBeVisible();
+  const text = await page.locator('body').innerText();
+  expect(text).toContain('Totals include every project in scope');
+  for (const word of ['P50', 'P85', 'simulated futures', 'normal approximation', 'computed as the app', 'pessimistic']) expect(text).not.toContain(word);
+  // The forecast date of each row sits inside its likely range and the verdict follows the chance (70% / 30%).
+  const rows = page.getByRole('row').filter({ has: page.getByText(/by the target date/) });
+  expect(await rows.count()).toBeGreaterThan(0);
+  for (const row of await rows.all()) {
+    const rowText = await row.innerText();
+    const percent = /almost certain/.test(rowText) ? 100 : /almost no chance/.test(rowText) ? 0 : Number(/(\d+)% chance/.exec(rowText)?.[1]);
+    const verdict = percent >= 70 ? 'on track' : percent >= 30 ? 'at risk' : 'off track';
+    expect(rowText.toLowerCase()).toContain(verdict);
+    expect(rowText).toMatch(/\d+ days? (early|late)|on the target date/);
+  }
+  const tip = page.getByTestId('forecast-method').first();
+  await tip.hover();
+  await expect(page.getByRole('tooltip')).toContainText('median');
+});

@@ -25,10 +25,30 @@ describe('portfolio and epic alignment on a small site', () => {
     });
   });
 
-  it('forecasts arrival from recent throughput: 2 done in 12 weeks, 2 left, so 84 days and off track', async () => {
+  it('forecasts arrival from recent throughput: 2 done in 12 weeks, 2 left, most likely in 10 weeks, so off track', async () => {
     const [d1] = (await app.data('portfolio', 'portfolio/get', {}, 'u-leader')).destinations;
     expect(d1?.verdict).toBe('off track');
-    expect(d1?.forecastDate).toBe('2027-02-17');
+    expect(d1?.forecastDate).toBe('2027-02-03');
+    expect(d1?.forecast).toMatchObject({ daysEarly: 0, daysLate: 64, range: { likelyFrom: '2026-12-30', likelyTo: '2027-04-14', probabilityByTarget: 0 } });
+    expect(d1?.forecast.reason).toBe('At 0.2 items a week (last 12 weeks), the 2 remaining items most likely finish by 2027-02-03 (likely between 2026-12-30 and 2027-04-14), 64 days after the target 2026-12-01: almost no chance of arriving by the target (off track below 30%).');
+  });
+
+  it('reads the verdict from the chance thresholds an admin saves, and keeps them when a save leaves them out', async () => {
+    const { version, ...current } = (await app.data('admin', 'settings/get', {}, 'u-admin')).settings;
+    expect(current).toMatchObject({ onTrackChance: 70, atRiskChance: 30 });
+    const saved = await app.data('admin', 'settings/save', { settings: { ...current, atRiskChance: 0 }, version }, 'u-admin');
+    expect(saved.settings).toMatchObject({ onTrackChance: 70, atRiskChance: 0 });
+    const [d1] = (await app.data('portfolio', 'portfolio/get', {}, 'u-leader')).destinations;
+    expect(d1?.forecast.range?.probabilityByTarget).toBe(0);
+    expect(d1?.verdict).toBe('at risk');
+
+    // A caller that predates the thresholds saves the other settings; the thresholds stay as they were.
+    const { projectKeys, estimateField, throughputWeeks } = saved.settings;
+    const again = await app.data('admin', 'settings/save', { settings: { projectKeys, estimateField, throughputWeeks }, version: saved.settings.version }, 'u-admin');
+    expect(again.settings).toMatchObject({ onTrackChance: 70, atRiskChance: 0 });
+
+    const refused = await app.call('admin', 'settings/save', { settings: { ...current, onTrackChance: 40, atRiskChance: 40 }, version: again.settings.version }, 'u-admin');
+    expect(refused.ok || refused.error).toMatchObject({ code: 'INVALID_INPUT', field: 'atRiskChance' });
   });
 
   it('measures off-route work in flight: the orphan task is off-route, the aligned story is not', async () => {
@@ -59,7 +79,7 @@ describe('portfolio and epic alignment on a small site', () => {
     expect(alignment.destination).toMatchObject({ id: 'D-1', name: 'Instant payouts', businessOwnerName: 'Bea Leader' });
     expect(alignment.progress.count).toEqual({ new: 1, indeterminate: 1, done: 1, total: 3 });
     expect(alignment.share).toEqual({ count: 0.75, estimate: 0.5 });
-    expect(alignment.forecast).toMatchObject({ verdict: 'off track', forecastDate: '2027-02-17' });
+    expect(alignment.forecast).toMatchObject({ verdict: 'off track', forecastDate: '2027-02-03' });
     expect(alignment.siblings).toEqual([]);
     expect(alignment.hiddenSiblings).toBe(1);
     expect(alignment.canEdit).toBe(true);

@@ -25,7 +25,7 @@ describe('npm run report', () => {
       offRoute: { count: { inFlight: number; offRoute: number; share: number } };
     };
     expect(report.asOf).toBe('2026-11-25');
-    expect(report.destinations.map((d) => [d.id, d.epics, d.verdict, d.forecastDate, d.progress.count.total])).toEqual([['D-1', 2, 'off track', '2027-02-17', 4]]);
+    expect(report.destinations.map((d) => [d.id, d.epics, d.verdict, d.forecastDate, d.progress.count.total])).toEqual([['D-1', 2, 'off track', '2027-02-03', 4]]);
     expect(report.destinations[0]?.epicDetails.map((e) => e.key)).toEqual(['PAY-1']);
     expect(report.offRoute.count).toEqual({ inFlight: 2, offRoute: 1, share: 0.5 });
   }, 60_000);
@@ -42,7 +42,9 @@ describe('npm run report', () => {
   it('prints a readable table by default', async () => {
     const { stdout } = await run(tsx, ['local/cli/report.ts', '--site', siteFile(smallSite())], { cwd: root });
     expect(stdout).toContain('Portfolio as of 2026-11-25, as seen by u-admin');
-    expect(stdout).toMatch(/D-1\s+Instant payouts\s+active\s+2026-12-01\s+2027-02-17\s+\S+\s+0\.0%\s+off track\s+2\s+2\/4/);
+    // Owner by display name, then the forecast date, its likely range, days early, days late, the chance, the verdict.
+    expect(stdout).toMatch(/D-1\s+Instant payouts\s+Bea Leader\s+active\s+2026-12-01\s+2027-02-03\s+2026-12-30\.\.2027-04-14\s+0\s+64\s+0%\s+off track\s+2\s+2\/4/);
+    expect(stdout).not.toContain('computed as the app');
     expect(stdout).toContain('Off-route work in flight: 1 of 2 issues (50.0%)');
   }, 60_000);
 

@@ -13,7 +13,9 @@ export function createSettingsStore(): SettingsStore {
   return {
     async get() {
       try {
-        return (await kvs.entity<Settings>(ENTITY.settings).get(KEY.settings)) ?? DEFAULT_SETTINGS;
+        // Settings saved before a setting existed read it as its default.
+        const stored = await kvs.entity<Settings>(ENTITY.settings).get(KEY.settings);
+        return stored ? { ...DEFAULT_SETTINGS, ...stored } : DEFAULT_SETTINGS;
       } catch (error) {
         throw storageFailure(error);
       }

@@ -1,4 +1,7 @@
-/** Settings: projects in scope, estimate field, throughput window. Saved with the version it was read at. */
+/**
+ * Settings: projects in scope, estimate field, throughput window, the chances a verdict is read from. Saved with
+ * the version it was read at.
+ */
 import { useCallback, useEffect, useState } from 'react';
 import Button from '@atlaskit/button/new';
 import { ErrorMessage as FieldError, HelperMessage, Label } from '@atlaskit/form';
@@ -6,7 +9,7 @@ import SectionMessage, { SectionMessageAction } from '@atlaskit/section-message'
 import Select from '@atlaskit/select';
 import Textfield from '@atlaskit/textfield';
 import { token } from '@atlaskit/tokens';
-import type { EstimateFieldSetting, SettingsView } from '../../../src/contract';
+import { SETTINGS_LIMITS, type EstimateFieldSetting, type SettingsView } from '../../../src/contract';
 import { call, fieldOf, toFailure, type ApiFailure } from '../../common/api';
 import { ErrorMessage, Loading } from '../../common/components';
 
@@ -32,9 +35,19 @@ function autoLabel(view: SettingsView): string {
 }
 
 export function validateWeeks(text: string): string | undefined {
+  const { min, max } = SETTINGS_LIMITS.throughputWeeks;
   if (!/^\d+$/.test(text.trim())) return 'Enter a whole number of weeks.';
   const n = Number(text);
-  return n < 1 || n > 52 ? 'Choose between 1 and 52 weeks.' : undefined;
+  return n < min || n > max ? `Choose between ${min} and ${max} weeks.` : undefined;
+}
+
+/** The two chance thresholds as typed: each a whole percent within its limits, "at risk" below "on track". */
+export function validateChances(onTrack: string, atRisk: string): { onTrack?: string; atRisk?: string } {
+  const check = (text: string, { min, max }: { min: number; max: number }): string | undefined =>
+    !/^\d+$/.test(text.trim()) ? 'Enter a whole percent.' : Number(text) < min || Number(text) > max ? `Choose between ${min}% and ${max}%.` : undefined;
+  const errors = { onTrack: check(onTrack, SETTINGS_LIMITS.onTrackChance), atRisk: check(atRisk, SETTINGS_LIMITS.atRiskChance) };
+  if (!errors.onTrack && !errors.atRisk && Number(atRisk) >= Number(onTrack)) errors.atRisk = `Choose less than the on-track chance (${Number(onTrack)}%).`;
+  return errors;
 }
 
 export function SettingsTab() {
@@ -43,8 +56,10 @@ export function SettingsTab() {
   const [projects, setProjects] = useState<string[]>([]);
   const [estimate, setEstimate] = useState('auto');
   const [weeks, setWeeks] = useState('12');
+  const [onTrack, setOnTrack] = useState('70');
+  const [atRisk, setAtRisk] = useState('30');
   const [version, setVersion] = useState(0);
-  const [errors, setErrors] = useState<{ projects?: string; estimate?: string; weeks?: string }>({});
+  const [errors, setErrors] = useState<{ projects?: string; estimate?: string; weeks?: string; onTrack?: string; atRisk?: string }>({});
   const [saveFailure, setSaveFailure] = useState<ApiFailure | null>(null);
   const [conflict, setConflict] = useState(false);
   const [saving, setSaving] = useState(false);
@@ -57,6 +72,8 @@ export function SettingsTab() {
       setProjects(v.settings.projectKeys);
       setEstimate(estimateKey(v.settings.estimateField));
       setWeeks(String(v.settings.throughputWeeks));
+      setOnTrack(String(v.settings.onTrackChance));
+      setAtRisk(String(v.settings.atRiskChance));
     }
   };
 
@@ -82,18 +99,28 @@ export function SettingsTab() {
     { value: 'none', label: 'None (count issues only)' },
   ];
   const weeksError = errors.weeks ?? validateWeeks(weeks);
+  const typedChances = validateChances(onTrack, atRisk);
+  const onTrackError = errors.onTrack ?? typedChances.onTrack;
+  const atRiskError = errors.atRisk ?? typedChances.atRisk;
 
   const save = async (e: React.FormEvent) => {
     e.preventDefault();
     setSaved(false);
     const w = validateWeeks(weeks);
-    setErrors({ weeks: w });
-    if (w) return;
+    const chances = validateChances(onTrack, atRisk);
+    setErrors({ weeks: w, ...chances });
+    if (w || chances.onTrack || chances.atRisk) return;
     setSaving(true);
     setSaveFailure(null);
     try {
       const next = await call('settings/save', {
-        settings: { projectKeys: projects, estimateField: estimateOf(estimate), throughputWeeks: Number(weeks) },
+        settings: {
+          projectKeys: projects,
+          estimateField: estimateOf(estimate),
+          throughputWeeks: Number(weeks),
+          onTrackChance: Number(onTrack),
+          atRiskChance: Number(atRisk),
+        },
         version,
       });
       adopt(next, false);
@@ -103,6 +130,8 @@ export function SettingsTab() {
       const field = fieldOf(f);
       if (f.code === 'CONFLICT') setConflict(true);
       else if (field === 'throughputWeeks') setErrors({ weeks: f.message });
+      else if (field === 'onTrackChance') setErrors({ onTrack: f.message });
+      else if (field === 'atRiskChance') setErrors({ atRisk: f.message });
       else if (field === 'projectKeys') setErrors({ projects: f.message });
       else if (field === 'estimateField' || field === 'fieldId') setErrors({ estimate: f.message });
       else setSaveFailure(f);
@@ -161,8 +190,8 @@ export function SettingsTab() {
         <Textfield
           id="settings-weeks"
           type="number"
-          min={1}
-          max={52}
+          min={SETTINGS_LIMITS.throughputWeeks.min}
+          max={SETTINGS_LIMITS.throughputWeeks.max}
           value={weeks}
           isInvalid={!!weeksError}
           aria-describedby="settings-weeks-message"
@@ -173,14 +202,69 @@ export function SettingsTab() {
           width="small"
         />
         <div id="settings-weeks-message">
-          {weeksError ? <FieldError>{weeksError}</FieldError> : <HelperMessage>Forecasts use done work per week over this window (1 to 52).</HelperMessage>}
+          {weeksError ? <FieldError>{weeksError}</FieldError> : <HelperMessage>Forecasts use done work per week over this window ({SETTINGS_LIMITS.throughputWeeks.min} to {SETTINGS_LIMITS.throughputWeeks.max}).</HelperMessage>}
         </div>
       </div>
+      <fieldset style={{ border: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: token('space.100') }}>
+        <legend style={{ padding: 0, font: token('font.heading.xsmall') }}>On time? is read from the chance of arriving by the target date</legend>
+        <ChanceField
+          id="settings-on-track"
+          label="On track from (% chance)"
+          value={onTrack}
+          limits={SETTINGS_LIMITS.onTrackChance}
+          error={onTrackError}
+          help="At or above this chance a destination is on track."
+          onChange={(text) => {
+            setOnTrack(text);
+            setErrors((prev) => ({ ...prev, onTrack: undefined, atRisk: undefined }));
+          }}
+        />
+        <ChanceField
+          id="settings-at-risk"
+          label="At risk from (% chance)"
+          value={atRisk}
+          limits={SETTINGS_LIMITS.atRiskChance}
+          error={atRiskError}
+          help="From this chance up to the on-track one a destination is at risk; below it, off track."
+          onChange={(text) => {
+            setAtRisk(text);
+            setErrors((prev) => ({ ...prev, onTrack: undefined, atRisk: undefined }));
+          }}
+        />
+      </fieldset>
       <div>
-        <Button appearance="primary" type="submit" isLoading={saving} isDisabled={conflict || !!weeksError}>
+        <Button appearance="primary" type="submit" isLoading={saving} isDisabled={conflict || !!weeksError || !!onTrackError || !!atRiskError}>
           Save settings
         </Button>
       </div>
     </form>
+  );
+}
+
+function ChanceField(props: {
+  id: string;
+  label: string;
+  value: string;
+  limits: { min: number; max: number };
+  error: string | undefined;
+  help: string;
+  onChange: (text: string) => void;
+}) {
+  return (
+    <div>
+      <Label htmlFor={props.id}>{props.label}</Label>
+      <Textfield
+        id={props.id}
+        type="number"
+        min={props.limits.min}
+        max={props.limits.max}
+        value={props.value}
+        isInvalid={!!props.error}
+        aria-describedby={`${props.id}-message`}
+        onChange={(e) => props.onChange(e.currentTarget.value)}
+        width="small"
+      />
+      <div id={`${props.id}-message`}>{props.error ? <FieldError>{props.error}</FieldError> : <HelperMessage>{props.help}</HelperMessage>}</div>
+    </div>
   );
 }

@@ -10,6 +10,7 @@ import { unknownDestinationText, type DestinationView, type EpicAlignment } from
 import { call, toFailure, type ApiFailure } from '../../common/api';
 import {
   ErrorMessage,
+  ForecastMethodTip,
   FreshnessNote,
   IssueLink,
   Loading,
@@ -20,7 +21,7 @@ import {
   subtle,
 } from '../../common/components';
 import { destinationOptions, formatDestinationOption, type DestinationOption as Option } from '../../common/destination-options';
-import { chanceText, formatDate, formatNumber, formatPercent, localiseDates } from '../../common/format';
+import { chanceText, formatDate, formatNumber, formatPercent, likelyText, localiseDates, offsetText, sentence } from '../../common/format';
 
 type Measure = 'count' | 'estimate';
 
@@ -206,14 +207,13 @@ function DestinationSummary({ alignment, destination }: { alignment: EpicAlignme
           <Row label="Forecast">
             <span style={{ display: 'inline-flex', gap: token('space.100'), alignItems: 'center', flexWrap: 'wrap' }}>
               <VerdictLozenge verdict={forecast.verdict} />
-              {forecast.forecastDate ? formatDate(forecast.forecastDate) : 'no forecast date'}
+              {forecast.forecastDate ? formatDate(forecast.forecastDate) : forecast.range ? 'not within ten years' : 'no forecast date'}
+              {offsetText(forecast) && <span style={subtle}>{offsetText(forecast)}</span>}
             </span>
             {forecast.range && (
-              <div style={subtle}>
-                Likely {forecast.range.p50 ? formatDate(forecast.range.p50) : 'beyond ten years'}
-                {forecast.range.p85 && forecast.range.p85 !== forecast.range.p50 ? ` to ${formatDate(forecast.range.p85)}` : ''} (P50 to P85 of{' '}
-                {forecast.range.method === 'monte carlo' ? 'simulated futures' : 'a normal approximation'}); {chanceText(forecast.range.probabilityByTarget)} by
-                the target.
+              <div style={subtle} data-testid="forecast-chance">
+                {sentence([likelyText(forecast.range), `${chanceText(forecast.range.probabilityByTarget)} by the target date`])}
+                <ForecastMethodTip range={forecast.range} windowWeeks={forecast.windowWeeks} />
               </div>
             )}
             <div style={subtle}>{localiseDates(forecast.reason)}</div>

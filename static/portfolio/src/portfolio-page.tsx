@@ -10,8 +10,8 @@ import type { DestinationRollup, DestinationStatus, PayloadOf, Portfolio } from 
 import type { Verdict } from '../../../src/domain/types';
 import { call, toFailure, type ApiFailure } from '../../common/api';
 import { STATUS_LABEL } from '../../common/labels';
-import { Empty, ErrorMessage, FreshnessNote, IssueLink, JqlLink, Loading, StackedProgress, StatusLozenge, VerdictLozenge, subtle } from '../../common/components';
-import { chanceText, daysBetween, formatAge, formatDate, formatNumber, formatPercent, localiseDates } from '../../common/format';
+import { Empty, ErrorMessage, ForecastMethodTip, FreshnessNote, IssueLink, JqlLink, Loading, StackedProgress, StatusLozenge, VerdictLozenge, subtle } from '../../common/components';
+import { chanceText, formatAge, formatDate, formatNumber, formatPercent, likelyText, localiseDates, offsetText } from '../../common/format';
 import { downloadCsv, type Cell } from '../../common/csv';
 import { unionJql } from './portfolio-unions';
 
@@ -161,8 +161,8 @@ function PortfolioBody({ portfolio, loading, projectKey }: { portfolio: Portfoli
       <OffRouteDrillDown offRoute={offRoute} />
       <div style={{ display: 'flex', flexDirection: 'column', gap: token('space.050') }}>
         <p style={{ ...subtle, margin: 0 }}>
-          Figures computed as the app over every project in scope, whoever is looking; epic lists show only what you may
-          browse. Computed {formatAge(portfolio.computedAt)} for {formatDate(portfolio.asOf)}.
+          Totals include every project in scope, whoever is looking; epic lists show only what you may browse. Computed{' '}
+          {formatAge(portfolio.computedAt)} for {formatDate(portfolio.asOf)}.
         </p>
         <FreshnessNote freshness={portfolio.freshness} />
       </div>
@@ -273,14 +273,6 @@ const head = {
   ],
 };
 
-function lateness(d: DestinationRollup): string | null {
-  if (!d.forecastDate) return null;
-  const late = daysBetween(d.targetDate, d.forecastDate);
-  if (late > 0) return `${late} ${late === 1 ? 'day' : 'days'} late`;
-  if (late < 0) return `${-late} ${late === -1 ? 'day' : 'days'} early`;
-  return 'on the day';
-}
-
 function DestinationTable({ destinations, jql, loading }: { destinations: DestinationRollup[]; jql: Record<string, string>; loading: boolean }) {
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
   const [page, setPage] = useState(1);
@@ -300,7 +292,8 @@ function DestinationTable({ destinations, jql, loading }: { destinations: Destin
   const rows = sorted.map((d, i) => {
     const visible = i >= start && i < start + ROWS_PER_PAGE;
     const q = jql[d.id];
-    const late = lateness(d);
+    const offset = offsetText(d.forecast);
+    const likely = d.forecast.range ? likelyText(d.forecast.range) : null;
     return {
       key: d.id,
       cells: visible
@@ -346,12 +339,18 @@ function DestinationTable({ destinations, jql, loading }: { destinations: Destin
               key: 'forecast',
               content: (
                 <div>
-                  <div>{d.forecastDate ? formatDate(d.forecastDate) : 'no forecast'}</div>
+                  <div>{d.forecastDate ? formatDate(d.forecastDate) : d.forecast.range ? 'not within ten years' : 'no forecast'}</div>
                   <div style={subtle}>
                     target {formatDate(d.targetDate)}
-                    {late && <> · <span style={{ color: late.endsWith('late') ? token('color.text.danger') : undefined }}>{late}</span></>}
+                    {offset && <> · <span style={{ color: (d.forecast.daysLate ?? 0) > 0 ? token('color.text.danger') : undefined }}>{offset}</span></>}
                   </div>
-                  {d.forecast.range && <div style={subtle}>{chanceText(d.forecast.range.probabilityByTarget)} by target</div>}
+                  {likely && <div style={subtle}>{likely}</div>}
+                  {d.forecast.range && (
+                    <div style={subtle}>
+                      {chanceText(d.forecast.range.probabilityByTarget)} by the target date
+                      <ForecastMethodTip range={d.forecast.range} windowWeeks={d.forecast.windowWeeks} />
+                    </div>
+                  )}
                 </div>
               ),
             },
@@ -407,8 +406,8 @@ function EpicList({ destination }: { destination: DestinationRollup }) {
 export function portfolioCsvRows(portfolio: Portfolio): Cell[][] {
   const header: Cell[] = [
     'Priority', 'Destination', 'Owner', 'Status', 'Done', 'In progress', 'To do', 'Total issues',
-    'Done estimate', 'Total estimate', 'Unestimated issues', 'On time?', 'Forecast date', 'Target date', 'Days late', 'Epics',
-    'Likely (P50)', 'Likely (P85)', 'Chance by target',
+    'Done estimate', 'Total estimate', 'Unestimated issues', 'On time?', 'Forecast date', 'Target date', 'Days early', 'Days late', 'Epics',
+    'Likely from', 'Likely to', 'Chance by target date',
   ];
   const rows = [...portfolio.destinations]
     .sort((a, b) => a.priority - b.priority)
@@ -416,8 +415,8 @@ export function portfolioCsvRows(portfolio: Portfolio): Cell[][] {
       d.priority, d.name, d.businessOwnerName, d.status,
       d.progress.count.done, d.progress.count.indeterminate, d.progress.count.new, d.progress.count.total,
       d.progress.estimate.done, d.progress.estimate.total, d.progress.estimate.unestimated,
-      d.verdict, d.forecastDate ?? '', d.targetDate, d.forecastDate ? daysBetween(d.targetDate, d.forecastDate) : '', d.epics,
-      d.forecast.range?.p50 ?? '', d.forecast.range?.p85 ?? '', d.forecast.range ? Math.round(d.forecast.range.probabilityByTarget * 100) / 100 : '',
+      d.verdict, d.forecastDate ?? '', d.targetDate, d.forecast.daysEarly ?? '', d.forecast.daysLate ?? '', d.epics,
+      d.forecast.range?.likelyFrom ?? '', d.forecast.range?.likelyTo ?? '', d.forecast.range ? `${Math.round(d.forecast.range.probabilityByTarget * 100)}%` : '',
     ]);
   return [header, ...rows];
 }

@@ -2,7 +2,7 @@
  * Canned resolver answers for previewing the UIs without the backend (`mock-server.ts`). Typed against the
  * contract so they stay honest when it changes.
  */
-import type { DestinationView, EpicAlignment, Me, Portfolio, ResolverKey, SettingsView, UserRef } from '../../../src/contract';
+import type { DestinationView, EpicAlignment, Forecast, Me, Portfolio, ResolverKey, SettingsView, UserRef } from '../../../src/contract';
 
 const progress = (n: number, i: number, d: number, un = 0) => ({
   count: { new: n, indeterminate: i, done: d, total: n + i + d },
@@ -23,6 +23,21 @@ export const destinations: DestinationView[] = [
 
 const verdicts = ['on track', 'at risk', 'off track', 'no data', 'arrived'] as const;
 
+/** A forecast that tells one story: the chance gives the verdict, the date sits inside its likely range. */
+function mockForecast(verdict: Forecast['verdict'], targetDate: string): Forecast {
+  const shift = (days: number) => new Date(Date.parse(`${targetDate}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+  const base = { throughputPerWeek: 2.5, remaining: 7, windowWeeks: 12 };
+  if (verdict === 'no data' || verdict === 'arrived') {
+    return { ...base, verdict, forecastDate: null, daysEarly: null, daysLate: null, range: null, reason: verdict === 'arrived' ? 'All 13 items are done.' : 'No work finished in the last 12 weeks, so there is no pace to forecast from.' };
+  }
+  const [offset, probability] = verdict === 'on track' ? [-14, 0.9] : verdict === 'at risk' ? [0, 0.5] : [21, 0.1];
+  return {
+    ...base, verdict, forecastDate: shift(offset), daysEarly: Math.max(0, -offset), daysLate: Math.max(0, offset),
+    range: { likelyFrom: shift(offset - 7), likelyTo: shift(offset + 14), probabilityByTarget: probability, method: 'monte carlo' },
+    reason: `At 2.5 items a week (last 12 weeks), the 7 remaining items most likely finish by ${shift(offset)}.`,
+  };
+}
+
 export function portfolio(size = 3): Portfolio {
   const rows = Array.from({ length: size }, (_, k) => {
     const base = destinations[k] ?? dest(`D-${k + 1}`, `Destination number ${k + 1}`, k + 1, '2027-01-15');
@@ -30,8 +45,8 @@ export function portfolio(size = 3): Portfolio {
     return {
       id: base.id, name: base.name, status: base.status, priority: k + 1, targetDate: base.targetDate,
       businessOwner: base.businessOwner, businessOwnerName: base.businessOwnerName, epics: 25,
-      progress: progress(4, 3, 6, 2), verdict, forecastDate: verdict === 'no data' ? null : '2027-01-05',
-      forecast: { verdict, forecastDate: '2027-01-05', throughputPerWeek: 2.5, remaining: 7, windowWeeks: 12, reason: 'At 2.5 issues a week, 7 remaining issues finish on 5 Jan 2027.' },
+      progress: progress(4, 3, 6, 2), verdict, forecastDate: mockForecast(verdict, base.targetDate).forecastDate,
+      forecast: mockForecast(verdict, base.targetDate),
       epicDetails: Array.from({ length: 24 }, (_, e) => ({
         key: `PAY-${k * 100 + e + 1}`, summary: `Epic ${e + 1} of ${base.name}`, projectKey: 'PAY', statusCategory: 'indeterminate' as const, progress: progress(1, 1, 2),
       })),
@@ -60,7 +75,7 @@ export function alignment(issueKey: string): EpicAlignment {
     alignmentProblem: issueKey === 'PAY-60' ? { code: 'ARCHIVED_DESTINATION', destinationId: 'D-3', message: 'PAY-60 points at the archived destination Old loyalty scheme.' } : null,
     progress: progress(1, 1, 2, 1),
     share: aligned ? { count: 0.4, estimate: 0.35 } : null,
-    forecast: aligned ? { verdict: 'at risk', forecastDate: '2026-12-28', throughputPerWeek: 1.5, remaining: 4, windowWeeks: 12, reason: 'At 1.5 issues a week, 4 remaining issues finish 8 days after the target date.' } : null,
+    forecast: aligned ? mockForecast('at risk', destinations[0]!.targetDate) : null,
     siblings: aligned ? [{ key: 'PAY-20', summary: 'Fraud rules', projectKey: 'PAY', statusCategory: 'indeterminate', progress: progress(1, 0, 1) }] : [],
     hiddenSiblings: aligned ? 1 : 0,
     warnings: [],
@@ -75,7 +90,7 @@ export const users: UserRef[] = [
   { accountId: 'u-dev', displayName: 'Dana Developer' },
 ];
 export const settings: SettingsView = {
-  settings: { projectKeys: [], estimateField: { kind: 'auto' }, throughputWeeks: 12, version: 3 },
+  settings: { projectKeys: [], estimateField: { kind: 'auto' }, throughputWeeks: 12, onTrackChance: 70, atRiskChance: 30, version: 3 },
   estimateFields: [{ id: 'customfield_10016', name: 'Story point estimate' }],
   effectiveEstimate: { kind: 'points', fieldId: 'customfield_10016', name: 'Story point estimate' },
   projects: [{ key: 'PAY', name: 'Payments' }, { key: 'SEC', name: 'Security' }],
