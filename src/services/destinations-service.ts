@@ -97,7 +97,11 @@ export function destinationsService({ store, jira, clock, epicCounts, alignedEpi
         const reordered = reorderDestinations(all, orderedIds, audit(by));
         if (!reordered.ok) return reordered;
         return ok({ primary: [], ranked: reordered.value, value: reordered.value });
-      }, tidy(by));
+      }, (all) => {
+        // A reorder interrupted part-way is finished in the order asked for, unless the set of live ones changed.
+        const reordered = reorderDestinations(all, orderedIds, audit(by));
+        return reordered.ok ? reordered.value : rankDestinations(all, audit(by));
+      });
       if (!changed.ok) return changed;
       return ok(await withNames(changed.value.filter((d) => d.status !== 'archived')));
     },

@@ -84,6 +84,8 @@ export function createDestinationStore(): DestinationStore {
           await tidy(rank, deadline);
           return ok(planned.value.value);
         }
+        const clash = await nameClash(read, planned.value);
+        if (clash) return fail('CONFLICT', `Another destination is already named "${clash}". Choose another name.`);
         if (Date.now() > deadline) {
           return fail('CONFLICT', 'Destinations are being changed by several people at this moment, so this change could not be saved. Nothing was changed; try again.');
         }
@@ -238,6 +240,24 @@ export function createDestinationStore(): DestinationStore {
       first = false;
     }
     return 'done';
+  }
+
+  /**
+   * After a lost first transaction: when nothing it was conditional on moved (the counters and every
+   * destination's version are as read), only a name claim can have failed. Returns that name.
+   */
+  async function nameClash(read: ReadForChange, plan: DestinationPlan<unknown>): Promise<string | undefined> {
+    try {
+      // Under contention the counter has moved: one read says so.
+      if ((await kvs.entity<Sequence>(ENTITY.sequence).get(KEY.destinationRanking))?.value !== read.ranking) return undefined;
+    } catch (error) {
+      throw storageFailure(error);
+    }
+    const again = await readForChange();
+    if (again.ranking !== read.ranking || again.idSequence !== read.idSequence) return undefined;
+    const versions = new Map(again.all.map((d) => [d.id, d.version]));
+    if (read.all.length !== again.all.length || read.all.some((d) => versions.get(d.id) !== d.version)) return undefined;
+    return plan.primary.find((d) => d.status !== 'archived')?.name;
   }
 
   /** The writes that store one destination: the entity (conditional on the version read) and its name claim. */
