@@ -4,7 +4,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { kvs, WhereConditions, FilterConditions, Filter } from '@forge/kvs';
-import { DELETION_LEASE_MS } from '../../domain/destination-rules';
+import { DELETION_LEASE_MS, destinationNumber } from '../../domain/destination-rules';
 import { fail, ok } from '../../domain/errors';
 import type { Destination } from '../../domain/types';
 import type { DestinationPlan, DestinationStore } from '../../services/ports';
@@ -80,8 +80,9 @@ export function createDestinationStore(): DestinationStore {
         const written = await writePlan(read, planned.value, `D-${read.lastId + 1}`);
         if (written === 'done') return ok(planned.value.value);
         if (written === 'partly') {
-          // The change itself is stored; only ranks behind it may be left to renumber.
-          await tidy(rank, deadline);
+          // The change itself is stored; only ranks behind it may be left to renumber. If that fails too, the
+          // next change that moves ranks renumbers them (every plan ranks from what is stored).
+          await tidy(rank, deadline).catch(() => undefined);
           return ok(planned.value.value);
         }
         const clash = await nameClash(read, planned.value);
@@ -168,7 +169,7 @@ export function createDestinationStore(): DestinationStore {
       // on the counter fails and the change is planned again from a fresh read.
       const ranking = (await kvs.entity<Sequence>(ENTITY.sequence).get(KEY.destinationRanking))?.value;
       const [ids, all] = await Promise.all([kvs.entity<Sequence>(ENTITY.sequence).get(KEY.destinationSequence), store.list()]);
-      const highest = all.reduce((max, d) => Math.max(max, Number(/^D-(\d+)$/.exec(d.id)?.[1] ?? 0)), 0);
+      const highest = all.reduce((max, d) => Math.max(max, destinationNumber(d.id) ?? 0), 0);
       return { ranking, idSequence: ids?.value, lastId: Math.max(ids?.value ?? 0, highest), all };
     } catch (error) {
       throw storageFailure(error);
