@@ -28,11 +28,14 @@ describe('concurrent creates', () => {
 
   it('creates all of 50 concurrent destinations with unique, contiguous priorities after the live ones', async () => {
     const a = (app = await startTestApp(smallSite()));
+    // Every storage call takes 10 ms, so reads and conditional writes of the 50 interleave.
+    a.platform.kvs.latencyMs = 10;
     const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => a.call('admin', 'destinations/create', { draft: draft(`Initiative ${i}`) }, 'u-admin')));
     expect(answers.filter((r) => !r.ok)).toEqual([]);
     const ids = answers.map((r) => (r.ok ? r.data.destination.id : ''));
     expect(new Set(ids).size).toBe(50);
 
+    a.platform.kvs.latencyMs = 0;
     const all = await a.data('admin', 'destinations/list', { includeArchived: true }, 'u-admin');
     expectContiguous(all);
     // The seeded live D-1 keeps rank 1, the 50 new ones take 2..51, and the archived D-2 follows them.
@@ -42,7 +45,7 @@ describe('concurrent creates', () => {
     for (const r of answers) {
       if (r.ok) expect(all.find((d) => d.id === r.data.destination.id)?.priority).toBe(r.data.destination.priority);
     }
-  });
+  }, 30_000);
 });
 
 describe('one name claimed twice at once', () => {
