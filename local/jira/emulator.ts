@@ -40,6 +40,17 @@ export interface JiraSiteEmulator extends JiraEmulator {
   syncIndex(): void;
   /** A copy of an issue's current state with its REST fields (as `GET issue` with `*all`), or undefined. */
   issue(keyOrId: string): IssueSnapshot | undefined;
+  /**
+   * Delay chosen requests: `beforeMs` before Jira applies the request, `afterMs` between applying it and
+   * answering (a write that lands at once but whose answer is slow). Returns a function that removes it.
+   */
+  delayWhen(choose: (req: { method: string; path: string; body: unknown }) => RequestDelay | undefined): () => void;
+}
+
+/** Latency for one request, on either side of Jira applying it. */
+export interface RequestDelay {
+  beforeMs?: number;
+  afterMs?: number;
 }
 
 /** An issue's stored state plus the fields REST would return for it. */
@@ -887,7 +898,28 @@ export function createJiraEmulator(site: Site, options: EmulatorOptions): JiraSi
     return { kind: 'user', user };
   }
 
+  let delays: Array<(req: { method: string; path: string; body: unknown }) => RequestDelay | undefined> = [];
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
   async function handle(req: ProductRequest): Promise<ProductResponse> {
+    let delay: RequestDelay | undefined;
+    if (delays.length > 0) {
+      let body: unknown;
+      try {
+        body = req.body ? JSON.parse(req.body) : undefined;
+      } catch {
+        body = undefined;
+      }
+      const seen = { method: req.method.toUpperCase(), path: req.path, body };
+      for (const choose of delays) delay ??= choose(seen);
+    }
+    if (delay?.beforeMs) await sleep(delay.beforeMs);
+    const response = await answer(req);
+    if (delay?.afterMs) await sleep(delay.afterMs);
+    return response;
+  }
+
+  async function answer(req: ProductRequest): Promise<ProductResponse> {
     const url = new URL(req.path, BASE_URL);
     const method = req.method.toUpperCase();
     const path = url.pathname.replace(/\/+$/, '') || '/';
@@ -952,6 +984,12 @@ export function createJiraEmulator(site: Site, options: EmulatorOptions): JiraSi
 
   const emulator: JiraSiteEmulator = {
     handle,
+    delayWhen(choose) {
+      delays.push(choose);
+      return () => {
+        delays = delays.filter((c) => c !== choose);
+      };
+    },
     requestLog: () => ({ ...log }),
     resetRequestLog: () => {
       log = {};

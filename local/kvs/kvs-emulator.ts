@@ -239,6 +239,11 @@ export class KvsEmulator {
   private pendingFaults: Array<{ remaining: number; fault: KvsFault }> = [];
   private predicates: KvsFaultPredicate[] = [];
   private readonly now: () => number;
+  /**
+   * Network latency of each wire call, in ms: half before the call is applied, half before it answers (the
+   * runtime seam waits it out), so concurrent callers interleave as they would against Forge's storage.
+   */
+  latencyMs = 0;
 
   constructor(options: KvsEmulatorOptions = {}) {
     this.now = options.now ?? (() => Date.now());

@@ -120,7 +120,12 @@ export function installForgeRuntime(options: ForgeRuntimeOptions): () => void {
 
   const forgeFetch: ForgeFetch = async (target, path, init) => {
     if (target.type === 'kvs') {
-      return toResponse(options.kvs.handle(path, await bodyText(init)));
+      const body = await bodyText(init);
+      const half = options.kvs.latencyMs / 2;
+      if (half > 0) await new Promise((resolve) => setTimeout(resolve, half));
+      const answer = options.kvs.handle(path, body);
+      if (half > 0) await new Promise((resolve) => setTimeout(resolve, half));
+      return toResponse(answer);
     }
     if (target.type === 'fpp' && target.remote === 'jira') {
       if (!options.jira) return errorResponse(500, 'NO_JIRA', 'The local platform has no Jira emulator installed.');

@@ -5,6 +5,9 @@ import {
   createDestination,
   nextDestinationId,
   nextPriority,
+  deletionInProgress,
+  DELETION_LEASE_MS,
+  rankDestinations,
   reorderDestinations,
   restoreDestination,
   updateDestination,
@@ -210,8 +213,46 @@ describe('nextDestinationId', () => {
 });
 
 describe('nextPriority', () => {
-  it('ranks a new destination after all others, archived included', () => {
-    expect(nextPriority([destination({ id: 'D-1', priority: 2 }), destination({ id: 'D-2', priority: 5, status: 'archived' })])).toBe(6);
+  it('ranks a new destination right after the live ones, ahead of archived ones', () => {
+    expect(nextPriority([destination({ id: 'D-1', priority: 2 }), destination({ id: 'D-2', priority: 5, status: 'archived' })])).toBe(2);
+  });
+});
+
+describe('rankDestinations', () => {
+  const ranks = (list: ReturnType<typeof rankDestinations>) => list.map((d) => [d.id, d.priority, d.version]);
+
+  it('closes gaps among live destinations and puts archived ones after all of them', () => {
+    const all = [
+      destination({ id: 'D-1', priority: 1 }),
+      destination({ id: 'D-2', priority: 3, status: 'archived' }),
+      destination({ id: 'D-3', priority: 7 }),
+      destination({ id: 'D-4', priority: 5 }),
+    ];
+    expect(ranks(rankDestinations(all, audit))).toEqual([['D-1', 1, 1], ['D-4', 2, 2], ['D-3', 3, 2], ['D-2', 4, 2]]);
+  });
+
+  it('places a new destination after the live ones and moves archived ones behind it', () => {
+    const all = [destination({ id: 'D-1', priority: 1 }), destination({ id: 'D-2', priority: 2, status: 'archived' })];
+    const created = destination({ id: 'D-3', priority: 99 });
+    expect(ranks(rankDestinations([...all, created], audit, created))).toEqual([['D-1', 1, 1], ['D-3', 2, 1], ['D-2', 3, 2]]);
+  });
+
+  it('breaks a tie between equal priorities by id, so every reader gets the same order', () => {
+    const all = [destination({ id: 'D-10', priority: 2 }), destination({ id: 'D-9', priority: 2 }), destination({ id: 'D-1', priority: 1 })];
+    expect(rankDestinations(all, audit).map((d) => d.id)).toEqual(['D-1', 'D-9', 'D-10']);
+  });
+
+  it('changes nothing when the ranking already holds', () => {
+    const all = [destination({ id: 'D-1', priority: 1 }), destination({ id: 'D-2', priority: 2 }), destination({ id: 'D-3', priority: 3, status: 'archived' })];
+    expect(rankDestinations(all, audit)).toEqual(all);
+  });
+});
+
+describe('deletionInProgress', () => {
+  it('holds a fresh mark and lets an abandoned one go', () => {
+    expect(deletionInProgress(undefined, 1_000)).toBe(false);
+    expect(deletionInProgress(1_000, 1_000 + DELETION_LEASE_MS - 1)).toBe(true);
+    expect(deletionInProgress(1_000, 1_000 + DELETION_LEASE_MS)).toBe(false);
   });
 });
 

@@ -215,9 +215,43 @@ export function destinationNumber(id: string): number | null {
   return match ? Number(match[1]) : null;
 }
 
-/** The priority for a new destination: after every existing one, archived included, so ranks stay unique. */
+/** The priority for a new or restored destination: after every live one (archived ones move down behind it). */
 export function nextPriority(all: readonly Destination[]): number {
-  return all.reduce((max, d) => Math.max(max, d.priority), 0) + 1;
+  return all.filter((d) => d.status !== 'archived').length + 1;
+}
+
+/**
+ * Ranks every destination: the live ones 1..n in their current order, then the archived ones after them in
+ * theirs, so live priorities never have a gap and a new destination never ranks below an archived one.
+ * `lastLive` (a destination being created or restored, already carrying its new version) goes right after
+ * the other live ones. Only destinations whose priority changes get a new version. Returns every
+ * destination, ranked.
+ */
+export function rankDestinations(all: readonly Destination[], audit: Audit, lastLive?: Destination): Destination[] {
+  const others = all.filter((d) => d.id !== lastLive?.id);
+  const live = others.filter((d) => d.status !== 'archived').sort(byRank);
+  if (lastLive) live.push(lastLive);
+  const archived = others.filter((d) => d.status === 'archived').sort(byRank);
+  return [...live, ...archived].map((d, i) => {
+    if (d.priority === i + 1) return d;
+    return d === lastLive ? { ...d, priority: i + 1 } : { ...bump(d, audit), priority: i + 1 };
+  });
+}
+
+function byRank(a: Destination, b: Destination): number {
+  return a.priority - b.priority || (destinationNumber(a.id) ?? 0) - (destinationNumber(b.id) ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/**
+ * A delete first marks the destination as being deleted, so nobody can point an epic at it while the delete
+ * checks that no epic does. A mark older than this was left by a delete that died (a resolver runs at most
+ * 25 s) and no longer blocks anyone.
+ */
+export const DELETION_LEASE_MS = 60_000;
+
+/** Whether a deletion mark set at `since` (ms) still stands at `now` (ms). */
+export function deletionInProgress(since: number | undefined, now: number): boolean {
+  return since !== undefined && now - since < DELETION_LEASE_MS;
 }
 
 /**
@@ -238,7 +272,7 @@ export function reorderDestinations(all: readonly Destination[], orderedIds: rea
     return fail('INVALID_INPUT', `The new order leaves out ${missing.join(', ')}; reload and try again.`, 'orderedIds');
   }
 
-  const archived = all.filter((d) => d.status === 'archived').sort((a, b) => a.priority - b.priority);
+  const archived = all.filter((d) => d.status === 'archived').sort(byRank);
   const ranked = [...orderedIds.map((id) => live.get(id) as Destination), ...archived];
   return ok(ranked.map((d, i) => (d.priority === i + 1 ? d : { ...bump(d, audit), priority: i + 1 })));
 }

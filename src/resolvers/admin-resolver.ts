@@ -27,7 +27,7 @@ defineAdmin('destinations/update', async (payload, by, s) => s.destinations.upda
 defineAdmin('destinations/reorder', async (payload, by, s) => s.destinations.reorder(by, payload.orderedIds));
 defineAdmin('destinations/archive', async (payload, by, s) => s.destinations.archive(by, payload.id, payload.version));
 defineAdmin('destinations/restore', async (payload, by, s) => s.destinations.restore(by, payload.id, payload.version));
-defineAdmin('destinations/delete', async (payload, _by, s) => s.destinations.remove(payload.id, payload.version));
+defineAdmin('destinations/delete', async (payload, by, s) => s.destinations.remove(by, payload.id, payload.version));
 defineAdmin('settings/get', async (_payload, _by, s) => s.settings.get());
 defineAdmin('settings/save', async (payload, _by, s) => s.settings.save(payload.settings, payload.version));
 // Recalculate now: rebuilds every stored rollup in the background; the page polls the status for progress.

@@ -37,10 +37,10 @@ export function services() {
   const portfolio = portfolioService({ jira, destinations, settings, rollups, clock, currentRun, startReconcile, viewers });
   return {
     jira,
-    destinations: destinationsService({ store: destinations, jira, clock, epicCounts: () => epicCountsOf(rollups) }),
+    destinations: destinationsService({ store: destinations, jira, clock, epicCounts: () => epicCountsOf(rollups), alignedEpicIds: (id) => alignedEpicIdsOf(rollups, id) }),
     settings: settingsService({ store: settings, jira, onEstimateChanged: startReconcile }),
     portfolio,
-    epic: epicService({ jira, destinations, settings, clock, rollups, currentRun, viewers, onEpicChanged: (epic) => freshness.epicChanged(epic) }),
+    epic: epicService({ jira, destinations, settings, clock, rollups, currentRun, viewers, onEpicChanged: (issueId) => freshness.epicChanged(issueId) }),
     reconcile,
   };
 }
@@ -70,6 +70,13 @@ async function epicCountsOf(rollups: RollupStore): Promise<Map<string, number> |
     if (isLive(epic) && epic.destinationId !== null) counts.set(epic.destinationId, (counts.get(epic.destinationId) ?? 0) + 1);
   }
   return counts;
+}
+
+/** Ids of the live epics the stored rollups hold on a destination, deltas included. */
+async function alignedEpicIdsOf(rollups: RollupStore, destinationId: string): Promise<string[]> {
+  const stored = await rollups.load();
+  if (!stored) return [];
+  return [...stored.epics.values()].filter((e) => isLive(e) && e.destinationId === destinationId).map((e) => e.id);
 }
 
 /** Server-side admin check, whatever surface calls: display conditions and UIs are never trusted. */

@@ -6,8 +6,10 @@ import type { DestinationView, SaveDestinationResult } from '../contract';
 import {
   archiveDestination,
   canDelete,
+  checkVersion,
   createDestination,
   nextPriority,
+  rankDestinations,
   reorderDestinations,
   restoreDestination,
   updateDestination,
@@ -24,11 +26,16 @@ export interface DestinationsDeps {
   clock: Clock;
   /** Epics per destination id from the stored rollups; `undefined` before the first calculation. */
   epicCounts?: () => Promise<Map<string, number> | undefined>;
+  /**
+   * Ids of the epics the stored rollups hold on a destination, including changes the app just made: a
+   * delete asks Jira's search to reflect those (search alone may lag behind a write).
+   */
+  alignedEpicIds?: (destinationId: string) => Promise<string[]>;
 }
 
 const notFound = (id: string) => fail<never>('NOT_FOUND', `Destination ${id} does not exist (it may have been deleted). Reload the list.`);
 
-export function destinationsService({ store, jira, clock, epicCounts }: DestinationsDeps) {
+export function destinationsService({ store, jira, clock, epicCounts, alignedEpicIds }: DestinationsDeps) {
   const audit = (by: string): Audit => ({ now: clock.now().toISOString(), by });
   const today = () => clock.now().toISOString().slice(0, 10);
 
@@ -60,14 +67,16 @@ export function destinationsService({ store, jira, clock, epicCounts }: Destinat
     },
 
     async create(by: string, draft: DestinationDraft): Promise<Result<SaveDestinationResult>> {
-      const all = await store.list();
-      const valid = validateDraft(draft, all, today());
-      if (!valid.ok) return valid;
-      const id = await store.nextId();
-      const destination = createDestination(valid.value.draft, { ...audit(by), id, priority: nextPriority(all) });
-      const saved = await store.save([{ destination, previous: null }]);
-      if (!saved.ok) return saved;
-      return ok({ destination: await one(destination), warnings: valid.value.warnings });
+      const changed = await store.change((all, id) => {
+        const valid = validateDraft(draft, all, today());
+        if (!valid.ok) return valid;
+        const created = createDestination(valid.value.draft, { ...audit(by), id, priority: nextPriority(all) });
+        const ranked = rankDestinations(all, audit(by), created);
+        const destination = ranked.find((d) => d.id === id) ?? created;
+        return ok({ primary: [destination], ranked, value: { destination, warnings: valid.value.warnings } });
+      }, tidy(by));
+      if (!changed.ok) return changed;
+      return ok({ destination: await one(changed.value.destination), warnings: changed.value.warnings });
     },
 
     async update(by: string, id: string, version: number, draft: DestinationDraft): Promise<Result<SaveDestinationResult>> {
@@ -84,56 +93,85 @@ export function destinationsService({ store, jira, clock, epicCounts }: Destinat
     },
 
     async reorder(by: string, orderedIds: string[]): Promise<Result<DestinationView[]>> {
-      const all = await store.list();
-      const reordered = reorderDestinations(all, orderedIds, audit(by));
-      if (!reordered.ok) return reordered;
-      const before = new Map(all.map((d) => [d.id, d]));
-      const changes = reordered.value
-        .filter((d) => before.get(d.id)?.version !== d.version)
-        .map((d) => ({ destination: d, previous: before.get(d.id) ?? null }));
-      // Forge transactions take 25 operations; a larger reorder is saved in chunks, each all-or-nothing.
-      for (let i = 0; i < changes.length; i += 25) {
-        const saved = await store.save(changes.slice(i, i + 25));
-        if (!saved.ok) return saved;
-      }
-      return ok(await withNames(reordered.value.filter((d) => d.status !== 'archived')));
+      const changed = await store.change((all) => {
+        const reordered = reorderDestinations(all, orderedIds, audit(by));
+        if (!reordered.ok) return reordered;
+        return ok({ primary: [], ranked: reordered.value, value: reordered.value });
+      }, (all) => {
+        // A reorder interrupted part-way is finished in the order asked for, unless the set of live ones changed.
+        const reordered = reorderDestinations(all, orderedIds, audit(by));
+        return reordered.ok ? reordered.value : rankDestinations(all, audit(by));
+      });
+      if (!changed.ok) return changed;
+      return ok(await withNames(changed.value.filter((d) => d.status !== 'archived')));
     },
 
     async archive(by: string, id: string, version: number): Promise<Result<DestinationView>> {
-      const current = await store.get(id);
-      if (!current) return notFound(id);
-      const archived = archiveDestination(current, version, audit(by));
-      if (!archived.ok) return archived;
-      const saved = await store.save([{ destination: archived.value, previous: current }]);
-      if (!saved.ok) return saved;
-      return ok(await one(archived.value));
+      const changed = await store.change((all) => {
+        const current = all.find((d) => d.id === id);
+        if (!current) return notFound(id);
+        const archived = archiveDestination(current, version, audit(by));
+        if (!archived.ok) return archived;
+        const ranked = rankDestinations(all.map((d) => (d.id === id ? archived.value : d)), audit(by));
+        const destination = ranked.find((d) => d.id === id) ?? archived.value;
+        return ok({ primary: [destination], ranked, value: destination });
+      }, tidy(by));
+      if (!changed.ok) return changed;
+      return ok(await one(changed.value));
     },
 
     async restore(by: string, id: string, version: number): Promise<Result<SaveDestinationResult>> {
-      const all = await store.list();
-      const current = all.find((d) => d.id === id);
-      if (!current) return notFound(id);
-      const restored = restoreDestination(current, version, all, audit(by));
-      if (!restored.ok) return restored;
-      const saved = await store.save([{ destination: restored.value.destination, previous: current }]);
-      if (!saved.ok) return saved;
-      return ok({ destination: await one(restored.value.destination), warnings: restored.value.warnings });
+      const changed = await store.change((all) => {
+        const current = all.find((d) => d.id === id);
+        if (!current) return notFound(id);
+        const restored = restoreDestination(current, version, all, audit(by));
+        if (!restored.ok) return restored;
+        // Back after the live ones, like a new destination.
+        const ranked = rankDestinations(all, audit(by), restored.value.destination);
+        const destination = ranked.find((d) => d.id === id) ?? restored.value.destination;
+        return ok({ primary: [destination], ranked, value: { destination, warnings: restored.value.warnings } });
+      }, tidy(by));
+      if (!changed.ok) return changed;
+      return ok({ destination: await one(changed.value.destination), warnings: changed.value.warnings });
     },
 
-    async remove(id: string, version: number): Promise<Result<{ id: string }>> {
+    /**
+     * Deletes a destination no epic points at. The destination is marked as being deleted first (setting an
+     * epic's destination refuses a marked one and re-checks after its write), then the epics are counted, so
+     * an epic moved to it at the same moment is either counted here or undone there.
+     */
+    async remove(by: string, id: string, version: number): Promise<Result<{ id: string }>> {
       const current = await store.get(id);
       if (!current) return notFound(id);
-      if (current.version !== version) {
-        return fail('CONFLICT', `Destination "${current.name}" was changed by someone else (version ${current.version}); reload and try again.`);
+      const checked = checkVersion(current, version);
+      if (!checked.ok) return checked;
+      const mark = await store.markDeletion(current, clock.now().getTime());
+      if (!mark.ok) return mark;
+      let removed: Result<{ id: string }> | undefined;
+      try {
+        const meta = await jira.siteMeta();
+        const recent = alignedEpicIds ? await alignedEpicIds(id) : [];
+        const epics = await jira.epicsOfDestination(meta, id, recent.slice(0, 50));
+        const allowed = canDelete(current, epics.length);
+        if (!allowed.ok) return allowed;
+        removed = await store.change((all) => {
+          const stored = all.find((d) => d.id === id);
+          if (!stored) return notFound(id);
+          const still = checkVersion(stored, version);
+          if (!still.ok) return still;
+          return ok({ primary: [], remove: stored, ranked: rankDestinations(all.filter((d) => d.id !== id), audit(by)), value: { id } });
+        }, tidy(by));
+        return removed;
+      } finally {
+        if (!removed?.ok) await store.releaseDeletion(id, mark.value);
       }
-      const meta = await jira.siteMeta();
-      const epics = await jira.epicsOfDestination(meta, id);
-      const allowed = canDelete(current, epics.length);
-      if (!allowed.ok) return allowed;
-      const removed = await store.remove(current);
-      return removed.ok ? ok({ id }) : removed;
     },
   };
+
+  /** The ranking alone, for finishing a renumbering that was interrupted. */
+  function tidy(by: string) {
+    return (all: Destination[]) => rankDestinations(all, audit(by));
+  }
 }
 
 export type DestinationsService = ReturnType<typeof destinationsService>;

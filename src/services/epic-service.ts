@@ -6,10 +6,11 @@
  */
 import type { DestinationView, EpicAlignment, EpicRef, Freshness } from '../contract';
 import { alignEpic, alignmentWarning } from '../domain/alignment';
+import { deletionInProgress } from '../domain/destination-rules';
 import { AppError, fail, ok, type Result } from '../domain/errors';
 import { emptyProgress, shareOf } from '../domain/progress';
 import { rollupEpic } from '../domain/rollup';
-import type { Destination, Epic, EpicRollup, StatusCategory, Warning } from '../domain/types';
+import type { Destination, Epic, EpicRollup, Warning } from '../domain/types';
 import { effectiveEstimate } from './settings-service';
 import type { Clock, DestinationStore, IssueSummary, JiraPort, SettingsStore } from './ports';
 import type { ReconcileRun, RollupStore, StoredSite, ViewerCache } from './rollup-ports';
@@ -24,8 +25,11 @@ export interface EpicDeps {
   rollups?: RollupStore;
   currentRun?: () => Promise<ReconcileRun | undefined>;
   viewers?: ViewerCache;
-  /** Called after the app changes an epic's destination (its own writes raise no event it listens to). */
-  onEpicChanged?: (epic: { id: string; key: string; summary: string; projectKey: string; statusCategory: StatusCategory; destinationId: string | null }) => Promise<void>;
+  /**
+   * Called after the app changes an epic's destination (its own writes raise no event it listens to): reads
+   * the field back from Jira into the stored rollups, newest read wins.
+   */
+  onEpicChanged?: (issueId: string) => Promise<void>;
 }
 
 type EpicLike = Pick<Epic, 'key' | 'summary' | 'projectKey' | 'statusCategory'>;
@@ -196,6 +200,10 @@ export function epicService(deps: EpicDeps) {
     return { rollup, epics, known, freshness: { source: 'live', reconciledAt: null, updatedAt: now.toISOString(), ageSeconds: 0, stale: false, recalculating: false } };
   }
 
+  async function beingDeleted(destinationId: string): Promise<boolean> {
+    return deletionInProgress(await deps.destinations.deletionMark(destinationId), deps.clock.now().getTime());
+  }
+
   async function visibleIssue(issueKey: string): Promise<IssueSummary> {
     const issue = await jira.issueAsUser(await jira.siteMeta(), issueKey);
     if (!issue) throw new AppError('NOT_FOUND', `Issue ${issueKey} does not exist or you do not have permission to see it.`);
@@ -227,11 +235,18 @@ export function epicService(deps: EpicDeps) {
         if (destination.status !== 'active' && destinationIdFromField(issue.destinationValue) !== destination.id) {
           return fail('INVALID_INPUT', `"${destination.name}" is ${destination.status}: only active destinations can be chosen.`, 'destinationId');
         }
+        if (await beingDeleted(destination.id)) return deletedMeanwhile(destination.name, issueKey, false);
         value = { id: destination.id, name: destination.name };
       }
       const meta = await jira.siteMeta();
       await jira.writeDestinationField(meta, issue.id, value);
-      await deps.onEpicChanged?.({ id: issue.id, key: issue.key, summary: issue.summary, projectKey: issue.projectKey, statusCategory: issue.statusCategory, destinationId: value?.id ?? null });
+      await deps.onEpicChanged?.(issue.id);
+      if (value !== null && ((await deps.destinations.get(value.id)) === undefined || (await beingDeleted(value.id)))) {
+        // A delete started meanwhile and may not have seen this epic: put the previous value back.
+        await jira.writeDestinationField(meta, issue.id, fieldValueOf(issue.destinationValue));
+        await deps.onEpicChanged?.(issue.id);
+        return deletedMeanwhile(value.name, issueKey, true);
+      }
       return ok(await describe(accountId, { ...issue, destinationValue: value }, [issue.id]));
     },
   };
@@ -246,6 +261,20 @@ function destinationIdFromField(value: unknown): string | null {
     return typeof id === 'string' && id.trim() !== '' ? id.trim() : null;
   }
   return null;
+}
+
+function deletedMeanwhile(name: string, issueKey: string, undone: boolean): Result<never> {
+  return fail('CONFLICT', undone
+    ? `Destination "${name}" was deleted while ${issueKey} was being moved to it, so ${issueKey} keeps its previous destination. Choose another.`
+    : `Destination "${name}" is being deleted. Choose another destination.`, 'destinationId');
+}
+
+/** The field's previous value in the shape the app writes, or empty when it held nothing the app wrote. */
+function fieldValueOf(raw: unknown): { id: string; name: string } | null {
+  const id = destinationIdFromField(raw);
+  if (id === null || typeof raw !== 'object' || raw === null) return null;
+  const name = (raw as { name?: unknown }).name;
+  return { id, name: typeof name === 'string' ? name : id };
 }
 
 function viewOf(d: Destination, names: Map<string, string>): DestinationView {

@@ -9,7 +9,6 @@ import type { Clock, SettingsStore } from './ports';
 import type { RollupDelta, RollupJira, RollupStore, RunStore } from './rollup-ports';
 import { effectiveEstimate } from './settings-service';
 import { figuresOf, orphanOf, readTime } from './stored-rollup';
-import type { StatusCategory } from '../domain/types';
 
 export interface IssueEvent {
   eventType?: string;
@@ -103,9 +102,21 @@ export function freshnessService(deps: FreshnessDeps) {
       return { deltas: deltas.length };
     },
 
-    /** The app changed an epic's destination itself (its own writes raise no event it listens to). */
-    async epicChanged(epic: { id: string; key: string; summary: string; projectKey: string; statusCategory: StatusCategory; destinationId: string | null }): Promise<void> {
-      await store.writeDeltas([{ t: 'fields', at: readTime(), ...epic }]);
+    /**
+     * The app changed an epic's destination itself (its own writes raise no event it listens to). The field
+     * is read back from Jira and stamped with the time of that read, like an event's facts: of two changes
+     * made at once, the stored value is the one Jira ends with, whatever order the writes answered in.
+     */
+    async epicChanged(issueId: string): Promise<void> {
+      try {
+        const [settings, meta] = await Promise.all([deps.settings.get(), jira.siteMeta()]);
+        const at = readTime();
+        const issue = await jira.issue(meta, issueId, effectiveEstimate(settings.estimateField, meta));
+        if (issue?.level === 1) await store.writeDeltas([{ t: 'fields', at, ...issue.epic }]);
+      } catch {
+        // The change is in Jira; the figures say they are waiting until the next recalculation reads it.
+        await store.markPending(issueId, deps.clock.now().toISOString()).catch(() => undefined);
+      }
     },
 
     async markPending(issueId: string): Promise<void> {

@@ -65,18 +65,41 @@ export interface JiraPort {
   searchUsers(query: string): Promise<Array<{ accountId: string; displayName: string }>>;
 }
 
+/** A change to the destinations, planned from what is stored (see `DestinationStore.change`). */
+export interface DestinationPlan<T> {
+  /** The destinations the change is about (created, archived, restored), with the version they get. */
+  primary: Destination[];
+  /** Every destination as it should then be ranked; those whose version did not change are not written. */
+  ranked: Destination[];
+  /** A destination to delete, as it was read. */
+  remove?: Destination;
+  value: T;
+}
+
 export interface DestinationStore {
   list(): Promise<Destination[]>;
   get(id: string): Promise<Destination | undefined>;
-  /** Reserve the next id (`D-<n>`), never reused. */
-  nextId(): Promise<string>;
   /**
-   * Save destinations atomically. Each entry carries the destination as the caller read it (`previous`,
-   * `null` for a new one); if any stored version differs from `previous.version`, or a live destination's
-   * name is taken by another, nothing is written and the result is CONFLICT.
+   * Create, archive, restore, delete or reorder: reads every destination, lets `plan` decide (it gets the id
+   * a new destination would take), and writes the plan in transactions guarded by a ranking counter, so
+   * concurrent changes are applied one after the other and priorities stay unique and contiguous. A change
+   * that lost a race is planned again from a fresh read, after a jittered pause, until it is written or
+   * `plan` refuses. If a large plan is interrupted after its first transaction, `rank` tidies the rest.
+   */
+  change<T>(plan: (all: Destination[], newId: string) => Result<DestinationPlan<T>>, rank: (all: Destination[]) => Destination[]): Promise<Result<T>>;
+  /**
+   * Save destinations atomically, without moving any rank (an edit). Each entry carries the destination as
+   * the caller read it (`previous`, `null` for a new one); if any stored version differs from
+   * `previous.version`, or a live destination's name is taken by another, nothing is written and the result
+   * is CONFLICT.
    */
   save(changes: Array<{ destination: Destination; previous: Destination | null }>): Promise<Result<void>>;
-  remove(destination: Destination): Promise<Result<void>>;
+  /** Mark a destination as being deleted (refused if it changed, or another delete holds a fresh mark); returns the mark's token. */
+  markDeletion(destination: Destination, now: number): Promise<Result<string>>;
+  /** When the destination was marked as being deleted (ms), if it is. */
+  deletionMark(id: string): Promise<number | undefined>;
+  /** Remove a deletion mark this caller set (a delete that was refused). */
+  releaseDeletion(id: string, token: string): Promise<void>;
 }
 
 export interface SettingsStore {

@@ -17,9 +17,11 @@ describe('destinations through the admin resolver', () => {
     expect(all.map((d) => d.id)).toEqual(['D-1', 'D-2']);
   });
 
-  it('creates a destination with the next id and priority when an admin asks', async () => {
+  it('creates a destination with the next id, ranked after the live ones and ahead of archived ones', async () => {
     const created = await app.data('admin', 'destinations/create', { draft }, 'u-admin');
-    expect(created.destination).toMatchObject({ id: 'D-3', name: 'Faster onboarding', priority: 3, status: 'active', version: 1, createdBy: 'u-admin' });
+    expect(created.destination).toMatchObject({ id: 'D-3', name: 'Faster onboarding', priority: 2, status: 'active', version: 1, createdBy: 'u-admin' });
+    const archived = await app.data('admin', 'destinations/get', { id: 'D-2' }, 'u-admin');
+    expect(archived).toMatchObject({ status: 'archived', priority: 3 });
     expect(created.warnings).toEqual([]);
     const list = await app.data('admin', 'destinations/list', {}, 'u-admin');
     expect(list.map((d) => d.id)).toEqual(['D-1', 'D-3']);

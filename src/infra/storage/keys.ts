@@ -7,6 +7,8 @@ export const ENTITY = {
   destination: 'destination',
   /** Claims a destination name (by its normalised hash) so two live destinations cannot share one. */
   destinationName: 'destination-name',
+  /** Marks a destination being deleted, so no epic can be pointed at it meanwhile. */
+  destinationDeletion: 'destination-deletion',
   /** Monotonic counters, e.g. the destination id sequence. */
   sequence: 'sequence',
   settings: 'settings',
@@ -18,6 +20,8 @@ export const INDEX = {
 
 export const KEY = {
   destinationSequence: 'destination-id',
+  /** Advanced by every change that moves ranks (create, archive, restore, delete, reorder): serialises them. */
+  destinationRanking: 'destination-ranking',
   settings: 'settings',
   /** Plain key-value entries. */
   /** Stored rollups (rollup-store.ts): the head, generations, deltas, pending marks and the reconcile run. */
