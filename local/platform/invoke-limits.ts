@@ -1,6 +1,6 @@
 /**
  * What Forge refuses before a resolver runs, and the typed refusal the local platform answers with. Sources
- * and choices are in docs/decisions/0007-invoke-limits.md.
+ * and choices are in docs/decisions/0008-invoke-limits.md.
  */
 
 /** Forge's limit on a front-end invocation request (`invoke` from `@forge/bridge`): 500 KB. */
