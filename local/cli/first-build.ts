@@ -85,26 +85,25 @@ export async function runFirstBuild(options: FirstBuildOptions): Promise<FirstBu
   });
   let lastLine = '';
   let lastTenth = -1;
-  const draw = (status: ReconcileStatus | string): void => {
+  const draw = (status: ReconcileStatus | string, last: boolean): void => {
     if (typeof status === 'string' || !status.run) return;
     const line = formatProgress(status.run, total, Date.now() - startedAt);
     if (stream.isTTY) {
-      if (line !== lastLine) stream.write(`\r${line}\x1b[K`);
+      if (line !== lastLine || last) stream.write(`\r${line}\x1b[K${last ? '\n' : ''}`);
     } else {
       // A log, not a terminal: a line per tenth of the way, and the last one.
       const tenth = Math.floor(status.run.progress * 10);
-      if (tenth !== lastTenth || status.run.phase === 'done') stream.write(`${line}\n`);
+      if (last || (tenth !== lastTenth && status.run.phase !== 'done')) stream.write(`${line}\n`);
       lastTenth = tenth;
     }
     lastLine = line;
   };
   while (!settled) {
     await Promise.race([allDone, new Promise((resolve) => setTimeout(resolve, everyMs))]);
-    if (!settled) draw(await asAdmin('reconcile/status'));
+    if (!settled) draw(await asAdmin('reconcile/status'), false);
   }
   const final = await asAdmin('reconcile/status');
-  draw(final);
-  if (stream.isTTY && lastLine !== '') stream.write('\n');
+  draw(final, true);
   if (typeof final === 'string') return admin === undefined ? { ok: true, status: undefined } : { ok: false, message: final };
   if (final.run?.phase === 'failed') return { ok: false, message: `the first calculation failed: ${final.run.error ?? 'no reason given'}` };
   if (final.run !== null && final.run.phase !== 'done') return { ok: false, message: `the first calculation stopped at the ${final.run.phase} phase` };

@@ -1,9 +1,11 @@
 /**
  * `npm start`: the app on a local Jira site. Loads the site file, creates the Jira emulator and the local
  * Forge platform, seeds the app's storage with the site's destinations, builds the UIs when they are
- * missing or older than their sources, and serves the shell.
+ * missing or older than their sources, and serves the shell. On a site too big to compute on view, the first
+ * full calculation runs to its end before the shell is served (progress on stderr), so the first view shows
+ * figures rather than "calculating"; `--no-wait` serves at once.
  *
- *   npm start -- [--site FILE] [--port N] [--host H] [--no-build]
+ *   npm start -- [--site FILE] [--port N] [--host H] [--no-build] [--no-wait]
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -12,6 +14,7 @@ import { createJiraEmulator, loadSite, SiteError, type Site } from '../jira';
 import { createLocalPlatform, type LocalPlatform } from '../platform';
 import { readManifest } from '../server/manifest';
 import { startServer } from '../server/server';
+import { runFirstBuild, standardIssueCount, tooBigToComputeLive } from './first-build';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 // The platform's runtime reports this environment id; the emulator's field type must name the same one.
@@ -25,10 +28,12 @@ export interface StartArgs {
   port: number;
   host: string;
   build: boolean;
+  /** Wait for the first calculation of a big site before serving. */
+  wait: boolean;
 }
 
 export function parseArgs(argv: string[]): StartArgs {
-  const args: StartArgs = { site: path.join(ROOT, 'local', 'sites', 'demo.json'), port: 4000, host: '127.0.0.1', build: true };
+  const args: StartArgs = { site: path.join(ROOT, 'local', 'sites', 'demo.json'), port: 4000, host: '127.0.0.1', build: true, wait: true };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -54,8 +59,11 @@ export function parseArgs(argv: string[]): StartArgs {
       case '--no-build':
         args.build = false;
         break;
+      case '--no-wait':
+        args.wait = false;
+        break;
       default:
-        throw new UsageError(`unknown argument "${arg}" (usage: npm start -- [--site FILE] [--port N] [--host H] [--no-build])`);
+        throw new UsageError(`unknown argument "${arg}" (usage: npm start -- [--site FILE] [--port N] [--host H] [--no-build] [--no-wait])`);
     }
   }
   return args;
@@ -124,6 +132,13 @@ async function main(): Promise<void> {
   await seed(platform, site);
   await platform.settle();
   if (args.build) buildUi([...new Set([...manifest.surfaces.values()].map((s) => s.resourceDir))]);
+  if (args.wait && tooBigToComputeLive(site)) {
+    const total = standardIssueCount(site);
+    console.log(`${total.toLocaleString('en')} issues: too many to compute on view; running the first full calculation before serving (--no-wait to skip)`);
+    const build = await runFirstBuild({ platform, admin: site.users.find((u) => u.admin)?.accountId, total, start: true });
+    // The shell still runs: views then say that the first calculation is running, and start it again.
+    if (!build.ok) console.warn(`warning: ${build.message}; views show no figures until a calculation finishes`);
+  }
   const server = await startServer({ platform, jira, root: ROOT, port: args.port, host: args.host, cloudId: platform.cloudId, siteUrl: platform.siteUrl, environmentId: ENVIRONMENT_ID });
 
   console.log(`Business Destination on a local Jira site: ${server.url}/`);

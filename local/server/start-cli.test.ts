@@ -3,8 +3,12 @@
  * Run as a child process, as a user would run it; a signal to `npm start` stops the server and frees its port.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Envelope, Portfolio } from '../../src/contract';
+import { generateSite } from '../sites/generate-demo';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -88,4 +92,43 @@ describe('npm start stopped by a signal sent to the npm process', () => {
       }
     }
   }, 60_000);
+});
+
+describe('npm start on a site too big to compute on view', () => {
+  it('runs the first calculation to its end before serving, so the first view shows figures', async () => {
+    // Just above the live-compute limit (22,095 standard issues).
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'bd-big-site-')), 'site.json');
+    writeFileSync(file, JSON.stringify(generateSite({ seed: 7, epics: 450, issuesPerEpic: 49, destinations: 12 })));
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'local/cli/start.ts', '--port', String(port), '--no-build', '--site', file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      let out = '';
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes(`http://127.0.0.1:${port}/`)) resolve();
+        });
+        void exited.then(() => reject(new Error(`npm start exited before it was ready:\n${out}\n${err}`)));
+      });
+      // The bar was drawn to its end before the ready line.
+      expect(err).toMatch(/First calculation \[#+\] 100% {2}[\d,]+ of 22,095 issues read, done in/);
+
+      const response = await fetch(`http://127.0.0.1:${port}/api/invoke`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ key: 'portfolio/get', accountId: 'u-leader', moduleKey: 'destinations-portfolio' }),
+      });
+      const answer = (await response.json()) as Envelope<Portfolio>;
+      if (!answer.ok) throw new Error(answer.error.message);
+      expect(answer.data.freshness).toMatchObject({ source: 'stored', stale: false });
+      expect(answer.data.destinations.every((d) => d.progress.count.total > 0)).toBe(true);
+      expect(answer.data.offRoute.count.inFlight).toBeGreaterThan(0);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }, 120_000);
 });
