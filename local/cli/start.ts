@@ -141,10 +141,6 @@ async function main(): Promise<void> {
   }
   const server = await startServer({ platform, jira, root: ROOT, port: args.port, host: args.host, cloudId: platform.cloudId, siteUrl: platform.siteUrl, environmentId: ENVIRONMENT_ID });
 
-  console.log(`Business Destination on a local Jira site: ${server.url}/`);
-  console.log(`Site ${path.relative(process.cwd(), args.site) || args.site}, today ${jira.today}. Users (pick one in the shell's top bar):`);
-  for (const u of jira.users()) console.log(`  ${u.accountId.padEnd(16)} ${u.displayName}${u.admin ? ' (Jira admin)' : ''}`);
-
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
@@ -160,6 +156,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+
+  // Printed only once the handlers are in place: a script may send a signal as soon as it reads the address
+  // (with no handler yet, the signal would kill the process outright).
+  console.log(`Business Destination on a local Jira site: ${server.url}/`);
+  console.log(`Site ${path.relative(process.cwd(), args.site) || args.site}, today ${jira.today}. Users (pick one in the shell's top bar):`);
+  for (const u of jira.users()) console.log(`  ${u.accountId.padEnd(16)} ${u.displayName}${u.admin ? ' (Jira admin)' : ''}`);
 }
 
 if (require.main === module) {
