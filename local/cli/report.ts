@@ -1,12 +1,15 @@
 /**
- * `npm run report -- --site FILE [--json] [--as ACCOUNT_ID]`: the portfolio as that user would see it,
- * computed by the real resolvers on the local platform.
+ * `npm run report -- --site FILE [--json] [--as ACCOUNT_ID] [--no-wait]`: the portfolio as that user would see
+ * it, computed by the real resolvers on the local platform. On a site too big to compute on view, the first
+ * answer is a placeholder while the first calculation runs: the report waits for that run (progress on
+ * stderr) and asks again, unless `--no-wait`; figures that are still not complete are labelled as such.
  */
 import { resolve } from 'node:path';
 import { MODULE_KEYS, type Envelope, type ForecastRange, type Portfolio } from '../../src/contract';
 import { bootLocalApp } from '../app/boot';
 import { SiteError } from '../jira';
 import { parseArgs, UsageError } from './args';
+import { awaitsCalculation, freshnessBanner, runFirstBuild, standardIssueCount } from './first-build';
 
 const DEFAULT_SITE = resolve(__dirname, '../sites/demo.json');
 
@@ -63,17 +66,33 @@ export function formatPortfolio(p: Portfolio, viewer: string): string {
 }
 
 async function main(): Promise<number> {
-  const { values, flags } = parseArgs(process.argv.slice(2), { values: ['site', 'as'], flags: ['json'] });
+  const { values, flags } = parseArgs(process.argv.slice(2), { values: ['site', 'as'], flags: ['json', 'no-wait'] });
   const app = await bootLocalApp({ site: resolve(values.get('site') ?? DEFAULT_SITE), log: () => undefined });
   try {
     const viewer = values.get('as') ?? app.site.users.find((u) => u.admin)?.accountId ?? app.site.users[0]?.accountId ?? '';
     if (!app.site.users.some((u) => u.accountId === viewer)) throw new UsageError(`--as ${viewer}: no such user on this site`);
-    const answer = (await app.platform.invokeForModule(MODULE_KEYS.portfolio, 'portfolio/get', {}, { accountId: viewer })) as Envelope<Portfolio>;
+    const ask = async () => (await app.platform.invokeForModule(MODULE_KEYS.portfolio, 'portfolio/get', {}, { accountId: viewer })) as Envelope<Portfolio>;
+    let answer = await ask();
+    if (answer.ok && awaitsCalculation(answer.data.freshness) && !flags.has('no-wait')) {
+      const admin = app.site.users.find((u) => u.admin)?.accountId;
+      const build = await runFirstBuild({ platform: app.platform, admin, total: standardIssueCount(app.site) });
+      if (!build.ok) {
+        console.error(`report: ${build.message}`);
+        return 1;
+      }
+      answer = await ask();
+    }
     if (!answer.ok) {
       console.error(`report: ${answer.error.code}: ${answer.error.message}`);
       return 1;
     }
-    console.log(flags.has('json') ? JSON.stringify(answer.data, null, 2) : formatPortfolio(answer.data, viewer));
+    if (flags.has('json')) {
+      console.log(JSON.stringify(answer.data, null, 2));
+    } else {
+      const banner = freshnessBanner(answer.data.freshness);
+      if (banner !== null) console.log(`${banner}\n`);
+      console.log(formatPortfolio(answer.data, viewer));
+    }
     return 0;
   } finally {
     app.close();

@@ -1,9 +1,11 @@
 /**
  * `npm start`: the app on a local Jira site. Loads the site file, creates the Jira emulator and the local
  * Forge platform, seeds the app's storage with the site's destinations, builds the UIs when they are
- * missing or older than their sources, and serves the shell.
+ * missing or older than their sources, and serves the shell. On a site too big to compute on view, the first
+ * full calculation runs to its end before the shell is served (progress on stderr), so the first view shows
+ * figures rather than "calculating"; `--no-wait` serves at once.
  *
- *   npm start -- [--site FILE] [--port N] [--host H] [--no-build]
+ *   npm start -- [--site FILE] [--port N] [--host H] [--no-build] [--no-wait]
  *
  * Without `--site`, the demo site is generated for the machine's today (see `local/sites/generate-demo.ts`),
  * so the site's today is the reader's and "updated a minute ago" is true in the browser. A site file, such as
@@ -17,6 +19,7 @@ import { createLocalPlatform, type LocalPlatform } from '../platform';
 import { readManifest } from '../server/manifest';
 import { demoSite, realToday } from '../sites/generate-demo';
 import { startServer } from '../server/server';
+import { runFirstBuild, standardIssueCount, tooBigToComputeLive } from './first-build';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 // The platform's runtime reports this environment id; the emulator's field type must name the same one.
@@ -31,10 +34,12 @@ export interface StartArgs {
   port: number;
   host: string;
   build: boolean;
+  /** Wait for the first calculation of a big site before serving. */
+  wait: boolean;
 }
 
 export function parseArgs(argv: string[]): StartArgs {
-  const args: StartArgs = { site: null, port: 4000, host: '127.0.0.1', build: true };
+  const args: StartArgs = { site: null, port: 4000, host: '127.0.0.1', build: true, wait: true };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -60,8 +65,11 @@ export function parseArgs(argv: string[]): StartArgs {
       case '--no-build':
         args.build = false;
         break;
+      case '--no-wait':
+        args.wait = false;
+        break;
       default:
-        throw new UsageError(`unknown argument "${arg}" (usage: npm start -- [--site FILE] [--port N] [--host H] [--no-build])`);
+        throw new UsageError(`unknown argument "${arg}" (usage: npm start -- [--site FILE] [--port N] [--host H] [--no-build] [--no-wait])`);
     }
   }
   return args;
@@ -130,12 +138,14 @@ async function main(): Promise<void> {
   await seed(platform, site);
   await platform.settle();
   if (args.build) buildUi([...new Set([...manifest.surfaces.values()].map((s) => s.resourceDir))]);
+  if (args.wait && tooBigToComputeLive(site)) {
+    const total = standardIssueCount(site);
+    console.log(`${total.toLocaleString('en')} issues: too many to compute on view; running the first full calculation before serving (--no-wait to skip)`);
+    const build = await runFirstBuild({ platform, admin: site.users.find((u) => u.admin)?.accountId, total, start: true });
+    // The shell still runs: views then say that the first calculation is running, and start it again.
+    if (!build.ok) console.warn(`warning: ${build.message}; views show no figures until a calculation finishes`);
+  }
   const server = await startServer({ platform, jira, root: ROOT, port: args.port, host: args.host, cloudId: platform.cloudId, siteUrl: platform.siteUrl, environmentId: ENVIRONMENT_ID });
-
-  console.log(`Business Destination on a local Jira site: ${server.url}/`);
-  const siteName = args.site === null ? 'the demo site, generated for today' : path.relative(process.cwd(), args.site) || args.site;
-  console.log(`Site ${siteName}, today ${jira.today}. Users (pick one in the shell's top bar):`);
-  for (const u of jira.users()) console.log(`  ${u.accountId.padEnd(16)} ${u.displayName}${u.admin ? ' (Jira admin)' : ''}`);
 
   let stopping = false;
   const stop = (signal: string): void => {
@@ -152,6 +162,13 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+
+  // Printed only once the handlers are in place: a script may send a signal as soon as it reads the address
+  // (with no handler yet, the signal would kill the process outright).
+  console.log(`Business Destination on a local Jira site: ${server.url}/`);
+  const siteName = args.site === null ? 'the demo site, generated for today' : path.relative(process.cwd(), args.site) || args.site;
+  console.log(`Site ${siteName}, today ${jira.today}. Users (pick one in the shell's top bar):`);
+  for (const u of jira.users()) console.log(`  ${u.accountId.padEnd(16)} ${u.displayName}${u.admin ? ' (Jira admin)' : ''}`);
 }
 
 if (require.main === module) {

@@ -131,6 +131,9 @@ export function installForgeRuntime(options: ForgeRuntimeOptions): () => void {
       if (!options.jira) return errorResponse(500, 'NO_JIRA', 'The local platform has no Jira emulator installed.');
       const as = principalFor(target);
       if ('error' in as) return as.error;
+      // A request to Jira is I/O: it gives the event loop a turn, as in Forge, so timers (a progress bar, a
+      // deadline) still fire while a long job reads thousands of issues from the in-process emulator.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       const res = await options.jira.handle({ method: (init?.method ?? 'GET').toUpperCase(), path, headers: headerRecord(init), body: await bodyText(init), as: as.principal });
       return toResponse(res);
     }

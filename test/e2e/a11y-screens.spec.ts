@@ -1,4 +1,7 @@
-/** Each surface loads cleanly, passes axe-core (no serious or critical violation) and is photographed light and dark. Named to run first, on the untouched site. */
+/**
+ * Each surface loads cleanly, passes axe-core (no serious or critical violation) and is photographed light and dark. Named to run first, on the untouched site.
+ * The photographs go to the test's output folder (`test-results/`, not tracked); `UPDATE_SCREENSHOTS=1` (`npm run screenshots`) writes them to `docs/screenshots/` instead.
+ */
 import { mkdirSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
@@ -42,11 +45,12 @@ const CASES: Array<{ surface: SurfaceName; user: string; issue?: string; viewpor
   },
 ];
 
-mkdirSync('docs/screenshots', { recursive: true });
+const UPDATE_SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1';
+if (UPDATE_SCREENSHOTS) mkdirSync('docs/screenshots', { recursive: true });
 
 for (const c of CASES) {
   for (const theme of ['light', 'dark'] as Theme[]) {
-    test(`${c.surface} (${theme}) loads with no console error, passes axe and is photographed`, async ({ page }) => {
+    test(`${c.surface} (${theme}) loads with no console error, passes axe and is photographed`, async ({ page }, testInfo) => {
       if (c.viewport) await page.setViewportSize(c.viewport);
       const w = await watch(page);
       await page.goto(surfaceUrl(c.surface, { user: c.user, issue: c.issue, theme }));
@@ -58,7 +62,8 @@ for (const c of CASES) {
       const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
       expect(bad.map((v) => `${v.id} (${v.impact}): ${v.help} [${v.nodes.map((n) => n.target.join(' ')).join(', ')}]`)).toEqual([]);
 
-      await page.screenshot({ path: `docs/screenshots/${c.surface}-${theme}.png`, fullPage: true });
+      const name = `${c.surface}-${theme}.png`;
+      await page.screenshot({ path: UPDATE_SCREENSHOTS ? `docs/screenshots/${name}` : testInfo.outputPath(name), fullPage: true });
       expect(w.errors).toEqual([]);
       expect(w.dialogs).toEqual([]);
     });
