@@ -20,7 +20,7 @@ describe('recalculation under faults', () => {
     const clean = await startTestApp(mediumSite());
     await reconcileToEnd(clean);
     const expected = await storedFigures(clean);
-    clean.close();
+    await clean.close();
 
     app = await startTestApp(mediumSite());
     Object.assign(app.jira.faults, { rate429: 0.2, retryAfterSeconds: 0.01, rate5xx: 0.05, spikeRate: 0.1, spikeMs: 20, seed: 11 });

@@ -134,7 +134,7 @@ export async function fuzzResolvers(options: { numRuns: number; seed?: number })
         counts.runs += 1;
         // A fresh site now and then, so accepted writes do not pile up into a state no real site reaches.
         if (counts.runs % 200 === 0) {
-          app.close();
+          await app.close();
           app = await startTestApp(smallSite());
         }
         const before = storedData(app);
@@ -161,7 +161,7 @@ export async function fuzzResolvers(options: { numRuns: number; seed?: number })
       { numRuns: options.numRuns, ...(options.seed === undefined ? {} : { seed: options.seed }), endOnFailure: true },
     );
   } finally {
-    app.close();
+    await app.close();
   }
   return counts;
 }

@@ -13,6 +13,9 @@ export interface TestApp extends LocalApp {
   /** Like `call`, but fails the test unless the answer is ok. */
   data<K extends ResolverKey>(surface: Surface, key: K, payload: PayloadOf<K>, accountId: string, extension?: Record<string, unknown>): Promise<ResponseOf<K>>;
   logs: string[];
+  /** Waits for the app's background work (queue steps, trigger deliveries) before closing, so nothing of this
+   *  app keeps running into the next test's platform, which the Forge seams would then route it to. */
+  close(): Promise<void>;
 }
 
 export async function startTestApp(site: unknown): Promise<TestApp> {
@@ -28,6 +31,10 @@ export async function startTestApp(site: unknown): Promise<TestApp> {
     ...app,
     logs,
     call,
+    async close() {
+      await app.platform.settle();
+      app.close();
+    },
     async data(surface, key, payload, accountId, extension) {
       const answer = await call(surface, key, payload, accountId, extension);
       if (!answer.ok) throw new Error(`${key} answered ${answer.error.code}: ${answer.error.message}`);

@@ -22,9 +22,9 @@ beforeEach(async () => {
   app = await startTestApp(smallSite());
   consoleError = jest.spyOn(console, 'error').mockImplementation(() => undefined);
 });
-afterEach(() => {
+afterEach(async () => {
   consoleError.mockRestore();
-  app.close();
+  await app.close();
 });
 
 describe('text fields', () => {

@@ -26,7 +26,7 @@ describe('the first portfolio view on a big site', () => {
       expect(later.freshness?.source).toBe('stored');
       expect(later.destinations.reduce((n, d) => n + d.progress.count.total, 0)).toBeGreaterThan(0);
     } finally {
-      app.close();
+      await app.close();
     }
   }, 120_000);
 });

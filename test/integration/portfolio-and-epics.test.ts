@@ -142,7 +142,7 @@ describe('links in the portfolio', () => {
       const asLeader = await app.data('portfolio', 'portfolio/get', {}, 'u-leader');
       expect(asLeader.jql.byDestination['D-1']).toContain('SEC-1');
     } finally {
-      app.close();
+      await app.close();
     }
   });
 });

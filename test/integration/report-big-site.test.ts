@@ -52,7 +52,7 @@ describe('npm run report on a site above the live-compute limit', () => {
       expect(answer.offRoute.count.inFlight).toBeGreaterThan(0);
       expect({ count: answer.offRoute.count, estimate: answer.offRoute.estimate }).toEqual({ count: live.offRoute.count, estimate: live.offRoute.estimate });
     } finally {
-      app.close();
+      await app.close();
     }
   }, 180_000);
 

@@ -151,7 +151,7 @@ describe('stored rollups as the site grows', () => {
       await app.data('portfolio', 'portfolio/get', {}, 'u-leader');
       return app.platform.kvs.stats().total;
     } finally {
-      app.close();
+      await app.close();
     }
   }
 
@@ -160,7 +160,7 @@ describe('stored rollups as the site grows', () => {
     const big = await coldViewStorageCalls(generateSite({ seed: 3, epics: 400, issuesPerEpic: 10, destinations: 80 }));
     expect(big).toBe(small);
     expect(big).toBeLessThanOrEqual(15);
-  });
+  }, 60_000);
 });
 
 describe('changing the estimate measure', () => {
@@ -180,7 +180,7 @@ describe('changing the estimate measure', () => {
       // Original estimates: only PAY-3 has one (28,800 s = 8 h); every other child is unestimated now.
       expect(d1?.progress.estimate).toMatchObject({ indeterminate: 8, total: 8, unestimated: 3 });
     } finally {
-      app.close();
+      await app.close();
     }
   });
 });
