@@ -11,11 +11,14 @@ const UNREADABLE = "Epic PAY-9: the Business destination field holds a value the
 
 function siteWithEpicPay9() {
   const site = smallSite();
-  site.issues.push(
-    { key: 'PAY-9', type: 'Epic', summary: 'Field from an older version', status: 'In Progress', destination: 'D-1', created: '2026-09-11' },
-    { key: 'PAY-10', type: 'Story', summary: 'Work under it', status: 'In Progress', parent: 'PAY-9', points: 2, created: '2026-09-12' },
-  );
-  return site;
+  return {
+    ...site,
+    issues: [
+      ...(site.issues ?? []),
+      { key: 'PAY-9', type: 'Epic', summary: 'Field from an older version', status: 'In Progress', destination: 'D-1', created: '2026-09-11' },
+      { key: 'PAY-10', type: 'Story', summary: 'Work under it', status: 'In Progress', parent: 'PAY-9', points: 2, created: '2026-09-12' },
+    ],
+  };
 }
 
 /** Jira answers `value` as the field of `issueKey`, wherever an answer carries that issue's fields. */
