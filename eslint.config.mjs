@@ -16,6 +16,10 @@ const DOMAIN = [
 const SERVICES = [
   { group: ['@forge/*'], message: 'Services take ports; Forge lives in infra/.' },
   { group: ['**/infra/**', '**/resolvers/**'], message: 'Services depend on ports, not on adapters.' },
+  { group: ['./*-service', '../services/*-service'], message: 'A service does not import another service: what two share belongs to the domain.' },
+];
+const INFRA = [
+  { group: ['**/services/**'], message: 'Adapters implement ports: they import port types only (`import type`); shared rules live in the domain.', allowTypeImports: true },
 ];
 
 export default tseslint.config(
@@ -50,6 +54,10 @@ export default tseslint.config(
   {
     files: ['src/domain/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [...PRODUCTION, ...DOMAIN] }] },
+  },
+  {
+    files: ['src/infra/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...PRODUCTION, ...INFRA] }] },
   },
   {
     files: ['src/services/**/*.ts'],

@@ -7,6 +7,7 @@ import type {
   DestinationDraft,
   DestinationStatus,
   Forecast,
+  Freshness,
   IsoDate,
   OffRoute,
   Progress,
@@ -115,28 +116,6 @@ export interface Portfolio {
   jql: PortfolioJql;
   /** How fresh the figures are; absent only from older backends. */
   freshness?: Freshness;
-}
-
-/**
- * How fresh stored figures are. A number the app could not bring up to date is never hidden or zeroed: it is
- * shown with `stale: true`, the reason, and its age.
- */
-export interface Freshness {
-  /** `stored`: read from the rollups kept fresh by events; `live`: computed for this view (no rollup yet). */
-  source: 'stored' | 'live';
-  /** When the last complete recalculation started reading Jira (ISO), `null` before the first one. */
-  reconciledAt: string | null;
-  /** The newest change the figures include (ISO). */
-  updatedAt: string;
-  /** Seconds since `updatedAt`, when the answer was made. */
-  ageSeconds: number;
-  stale: boolean;
-  /** Why the figures may be behind Jira, for a person. */
-  staleReason?: string;
-  /** Since when changes wait to be applied (ISO), when any do. */
-  pendingSince?: string;
-  /** A recalculation is running. */
-  recalculating: boolean;
 }
 
 /** A background recalculation, as the admin page shows it. */

@@ -41,10 +41,19 @@ describe('alignEpic', () => {
 });
 
 describe('destinationIdOf', () => {
-  it('distinguishes empty (null) from unreadable (undefined)', () => {
+  it('distinguishes empty (null) from unreadable (a marker that survives storage)', () => {
     expect(destinationIdOf(null)).toBeNull();
     expect(destinationIdOf({ id: 'D-4', name: 'x' })).toBe('D-4');
-    expect(destinationIdOf({})).toBeUndefined();
+    expect(destinationIdOf({})).toEqual({ unreadable: true });
+    expect(destinationIdOf({ id: 42 })).toEqual({ unreadable: true });
+  });
+
+  it('reads its own answer, and that answer after a round trip through storage, the same way', () => {
+    for (const raw of [null, ' D-4 ', { id: 'D-4' }, { id: 42 }, 7, ['D-1']]) {
+      const read = destinationIdOf(raw);
+      expect(destinationIdOf(read)).toEqual(read);
+      expect(destinationIdOf(JSON.parse(JSON.stringify(read)))).toEqual(read);
+    }
   });
 });
 

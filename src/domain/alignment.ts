@@ -3,27 +3,32 @@
  * the stored `{id, name}`, a bare id is accepted defensively, and anything else is reported, never dropped.
  * The stored `name` is only a display copy; the id decides.
  */
-import type { Alignment, Destination, Warning } from './types';
+import type { Alignment, Destination, FieldDestination, Warning } from './types';
 
 export function alignEpic(fieldValue: unknown, destinationsById: ReadonlyMap<string, Destination>): Alignment {
   const id = destinationIdOf(fieldValue);
   if (id === null) return { kind: 'unaligned', malformed: false };
-  if (id === undefined) return { kind: 'unaligned', malformed: true };
+  if (typeof id !== 'string') return { kind: 'unaligned', malformed: true };
   const destination = destinationsById.get(id);
   if (destination === undefined) return { kind: 'unknown', destinationId: id };
   return destination.status === 'archived' ? { kind: 'archived', destination } : { kind: 'aligned', destination };
 }
 
-/** The destination id in a field value: `null` when the field is empty, `undefined` when it is unreadable. */
-export function destinationIdOf(fieldValue: unknown): string | null | undefined {
+/**
+ * The one reader of the field value: the destination id, `null` when the field is empty, and a marker when it
+ * holds something unreadable. Reading its own answer again gives the same answer.
+ */
+export function destinationIdOf(fieldValue: unknown): FieldDestination {
   if (fieldValue === null || fieldValue === undefined) return null;
   if (typeof fieldValue === 'string') return fieldValue.trim() === '' ? null : fieldValue.trim();
   if (typeof fieldValue === 'object' && !Array.isArray(fieldValue) && 'id' in fieldValue) {
     const { id } = fieldValue;
     if (typeof id === 'string') return id.trim() === '' ? null : id.trim();
   }
-  return undefined;
+  return UNREADABLE;
 }
+
+const UNREADABLE: FieldDestination = { unreadable: true };
 
 /**
  * The warning a person should see for epics whose field does not resolve to a live destination, or `null`

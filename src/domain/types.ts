@@ -72,9 +72,55 @@ export interface Epic {
   summary: string;
   projectKey: string;
   statusCategory: StatusCategory;
-  /** The id stored in the Business destination field, or `null` when empty. */
-  destinationId: string | null;
+  /** The Business destination field as read (see `FieldDestination`). */
+  destinationId: FieldDestination;
 }
+
+/**
+ * The Business destination field as the app reads it: the destination id, `null` when empty, or a marker for
+ * a value the app cannot read (kept, so the epic is reported rather than taken for unaligned). JSON-safe, as
+ * it is stored with the rollups.
+ */
+export type FieldDestination = string | null | { unreadable: true };
+
+/** The estimate measure after resolving `auto` against the site. */
+export type EffectiveEstimate =
+  | { kind: 'points'; fieldId: string; name: string }
+  | { kind: 'originalEstimate' }
+  | { kind: 'none' };
+
+/** One epic as the stored rollups keep it: its own fields, and the progress of its direct children. */
+export interface EpicEntry extends Epic {
+  /** When the fields were read (ms). */
+  fAt: number;
+  progress: Progress;
+  /** Done children per resolution day (days since 1970-01-01), within the longest throughput window. */
+  doneDays: Record<string, number>;
+  /** A few keys of unestimated children, for the warning's refs. */
+  unestimatedKeys: string[];
+  /** When the progress was read (ms). */
+  pAt: number;
+  /** Set when the epic was deleted in Jira (kept as a tombstone so an older fact cannot bring it back). */
+  deleted?: true;
+}
+
+/** An issue with no epic that is in flight: it counts as off-route. `projectKey: null` is a tombstone. */
+export interface OrphanEntry {
+  key: string;
+  projectKey: string | null;
+  estimate: number | null;
+  at: number;
+}
+
+/** A fact read from Jira, stamped with the time (ms) it was read: the newest read wins. */
+export type RollupDelta =
+  | { t: 'fields'; at: number; key: string; id: string; summary: string; projectKey: string; statusCategory: StatusCategory; destinationId: FieldDestination }
+  | { t: 'progress'; at: number; key: string; progress: Progress; doneDays: Record<string, number>; unestimatedKeys: string[] }
+  | { t: 'deleted'; at: number; key: string }
+  | { t: 'orphan'; at: number; id: string; key: string; projectKey: string | null; estimate: number | null };
+
+/** A child issue (hierarchy level 0) as the rollups need it: a work item whose parent may be any issue. */
+export type ChildFacts = Omit<WorkItem, 'epicKey'> & { parentKey: string | null };
 
 export interface CountProgress {
   new: number;
@@ -268,4 +314,26 @@ export interface EpicRollup {
   /** This epic's share of its destination (0..1); `null` when unaligned, unknown or out of scope. */
   share: { count: number; estimate: number } | null;
   warnings: Warning[];
+}
+
+/**
+ * How fresh stored figures are. A number the app could not bring up to date is never hidden or zeroed: it is
+ * shown with `stale: true`, the reason, and its age.
+ */
+export interface Freshness {
+  /** `stored`: read from the rollups kept fresh by events; `live`: computed for this view (no rollup yet). */
+  source: 'stored' | 'live';
+  /** When the last complete recalculation started reading Jira (ISO), `null` before the first one. */
+  reconciledAt: string | null;
+  /** The newest change the figures include (ISO). */
+  updatedAt: string;
+  /** Seconds since `updatedAt`, when the answer was made. */
+  ageSeconds: number;
+  stale: boolean;
+  /** Why the figures may be behind Jira, for a person. */
+  staleReason?: string;
+  /** Since when changes wait to be applied (ISO), when any do. */
+  pendingSince?: string;
+  /** A recalculation is running. */
+  recalculating: boolean;
 }

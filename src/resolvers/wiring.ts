@@ -18,7 +18,7 @@ import { reconcileService } from '../services/reconcile-service';
 import { settingsService } from '../services/settings-service';
 import type { Clock, JiraPort } from '../services/ports';
 import type { RollupStore } from '../services/rollup-ports';
-import { isLive } from '../services/stored-rollup';
+import { isLive } from '../domain/epic-figures';
 
 const clock: Clock = { now: () => new Date() };
 const EVENT_RETRY: RetryPolicy = { maxRetries: 2, baseDelayMs: 200, budgetMs: 5_000 };
@@ -67,7 +67,7 @@ async function epicCountsOf(rollups: RollupStore): Promise<Map<string, number> |
   if (!stored) return undefined;
   const counts = new Map<string, number>();
   for (const epic of stored.epics.values()) {
-    if (isLive(epic) && epic.destinationId !== null) counts.set(epic.destinationId, (counts.get(epic.destinationId) ?? 0) + 1);
+    if (isLive(epic) && typeof epic.destinationId === 'string') counts.set(epic.destinationId, (counts.get(epic.destinationId) ?? 0) + 1);
   }
   return counts;
 }

@@ -5,24 +5,27 @@
  * on the epic itself. Before the first rollup exists they are computed on view.
  */
 import type { DestinationView, EpicAlignment, EpicRef, Freshness } from '../contract';
-import { alignEpic, alignmentWarning } from '../domain/alignment';
+import { destinationIdOf } from '../domain/alignment';
 import { deletionInProgress } from '../domain/destination-rules';
+import { isLive } from '../domain/epic-figures';
 import { AppError, fail, ok, type Result } from '../domain/errors';
-import { emptyProgress, shareOf } from '../domain/progress';
+import { effectiveEstimate, estimateKeyOf } from '../domain/estimate';
+import { freshnessOf } from '../domain/freshness';
+import { epicRollupOf } from '../domain/portfolio';
+import { emptyProgress } from '../domain/progress';
+import { runIsActive } from '../domain/reconcile-run';
 import { rollupEpic } from '../domain/rollup';
-import type { Destination, Epic, EpicRollup, Warning } from '../domain/types';
-import { effectiveEstimate } from './settings-service';
+import type { Destination, Epic, EpicRollup } from '../domain/types';
 import type { Clock, DestinationStore, IssueSummary, JiraPort, SettingsStore } from './ports';
-import type { ReconcileRun, RollupStore, StoredSite, ViewerCache } from './rollup-ports';
-import { compareKeys, destinationEntry, estimateKeyOf, isLive } from './stored-rollup';
-import { freshnessOf, viewerLookups } from './portfolio-service';
+import type { ReconcileRun, RollupReader, StoredSite, ViewerCache } from './rollup-ports';
+import { viewerLookups } from './viewer-lookups';
 
 export interface EpicDeps {
   jira: JiraPort;
   destinations: DestinationStore;
   settings: SettingsStore;
   clock: Clock;
-  rollups?: RollupStore;
+  rollups?: RollupReader;
   currentRun?: () => Promise<ReconcileRun | undefined>;
   viewers?: ViewerCache;
   /**
@@ -112,7 +115,7 @@ export function epicService(deps: EpicDeps) {
     freshness: Freshness;
   }
 
-  /** From the stored rollups, with the rules of `rollupEpic`; `undefined` when none is stored yet. */
+  /** From the stored rollups (the epic's own fields as just read); `undefined` when none is stored yet. */
   async function fromStore(issue: IssueSummary, prefetched?: Prefetched): Promise<Computed | undefined> {
     if (!deps.rollups) return undefined;
     const [stored, settings, destinations, run] = await Promise.all([
@@ -123,57 +126,32 @@ export function epicService(deps: EpicDeps) {
     ]);
     if (!stored) return undefined;
     const now = deps.clock.now();
-    const today = now.toISOString().slice(0, 10);
-    const destinationId = destinationIdFromField(issue.destinationValue);
     const storedEntry = stored.epics.get(issue.key);
     // The epic's fields as the caller just read them from Jira; its progress as stored.
-    const entry = {
+    const epic = {
       ...(storedEntry ?? { doneDays: {}, unestimatedKeys: [], progress: emptyProgress(), pAt: 0 }),
-      key: issue.key, id: issue.id, summary: issue.summary, projectKey: issue.projectKey, statusCategory: issue.statusCategory, destinationId, fAt: now.getTime(),
+      key: issue.key, id: issue.id, summary: issue.summary, projectKey: issue.projectKey, statusCategory: issue.statusCategory,
+      destinationId: destinationIdOf(issue.destinationValue), fAt: now.getTime(),
     };
-    const scope = new Set(settings.projectKeys);
-    const inScope = (projectKey: string) => scope.size === 0 || scope.has(projectKey);
-    const destinationsById = new Map(destinations.map((d) => [d.id, d]));
-    const alignment = alignEpic(destinationId, destinationsById);
-    const known = destinationId ? destinationsById.get(destinationId) : undefined;
-    const warnings: Warning[] = [];
-    const problem = alignmentWarning(alignment, [issue.key]);
-    if (problem) warnings.push(problem);
-
-    const sameDestination = known
-      ? [...stored.epics.values()].filter((e) => isLive(e) && e.key !== issue.key && e.destinationId === known.id && inScope(e.projectKey))
-      : [];
-    const members = inScope(entry.projectKey) && known ? [...sameDestination, entry] : sameDestination;
-    members.sort((a, b) => compareKeys(a.key, b.key));
-    const destination = alignment.kind === 'aligned' || alignment.kind === 'archived'
-      ? destinationEntry(alignment.destination, members.map((e) => ({ entry: e })), { settings, today, forecasts: { ...stored.forecasts } })
-      : null;
-    let share: EpicRollup['share'] = null;
-    if (!inScope(entry.projectKey)) {
-      warnings.push({
-        code: 'OUT_OF_SCOPE',
-        message: `Project ${entry.projectKey} is outside the app's scope, so this epic's work is not counted toward any destination; add the project in Settings to count it.`,
-        refs: [entry.key],
-      });
-    } else {
-      const n = entry.progress.estimate.unestimated;
-      if (n > 0 && settings.estimateField.kind !== 'none') {
-        warnings.push({ code: 'UNESTIMATED_WORK', message: `${n} ${n === 1 ? 'issue' : 'issues'} in this epic ${n === 1 ? 'has' : 'have'} no estimate: counted in the issue count but not in the estimate.` });
-      }
-      share = destination === null ? null : shareOf(entry.progress, destination.progress);
-    }
+    const { rollup, members } = epicRollupOf({
+      epic,
+      epics: [...stored.epics.values()].filter(isLive),
+      destinations,
+      settings,
+      today: now.toISOString().slice(0, 10),
+      forecasts: { ...stored.forecasts },
+    });
     let estimateKey: string | undefined;
     try {
       estimateKey = estimateKeyOf(effectiveEstimate(settings.estimateField, await jira.siteMeta()));
     } catch {
       estimateKey = undefined;
     }
-    const recalculating = run !== undefined && run.phase !== 'done' && run.phase !== 'failed';
     return {
-      rollup: { epicKey: issue.key, alignment, progress: entry.progress, destination, share, warnings },
+      rollup,
       epics: members,
-      known,
-      freshness: freshnessOf(stored, now, recalculating, estimateKey),
+      known: destinationOf(epic, destinations),
+      freshness: freshnessOf(stored, now, runIsActive(run, now.getTime()), estimateKey),
     };
   }
 
@@ -187,17 +165,17 @@ export function epicService(deps: EpicDeps) {
       summary: issue.summary,
       projectKey: issue.projectKey,
       statusCategory: issue.statusCategory,
-      destinationId: destinationIdFromField(issue.destinationValue),
+      destinationId: destinationIdOf(issue.destinationValue),
     };
-    const known = epic.destinationId ? destinations.find((d) => d.id === epic.destinationId) : undefined;
+    const known = destinationOf(epic, destinations);
     // Siblings come from search, which may lag behind a change the app just made: the epic itself is
     // always taken from the issue read, and a sibling list is corrected for it.
     const siblingsFromSearch = known ? await jira.epicsOfDestination(meta, known.id, [issue.id, ...reconcileIds]) : [];
     const epics = [...siblingsFromSearch.filter((e) => e.key !== epic.key && e.destinationId === known?.id), epic];
     const items = await jira.children(meta, epics.map((e) => e.key), estimate);
     const now = deps.clock.now();
-    const rollup = rollupEpic({ destinations, epics, items, settings, today: now.toISOString().slice(0, 10), epic });
-    return { rollup, epics, known, freshness: { source: 'live', reconciledAt: null, updatedAt: now.toISOString(), ageSeconds: 0, stale: false, recalculating: false } };
+    const { rollup, members } = rollupEpic({ destinations, epics, items, settings, today: now.toISOString().slice(0, 10), epic });
+    return { rollup, epics: members, known, freshness: { source: 'live', reconciledAt: null, updatedAt: now.toISOString(), ageSeconds: 0, stale: false, recalculating: false } };
   }
 
   async function beingDeleted(destinationId: string): Promise<boolean> {
@@ -232,7 +210,7 @@ export function epicService(deps: EpicDeps) {
       if (destinationId !== null) {
         const destination = await deps.destinations.get(destinationId);
         if (!destination) return fail('NOT_FOUND', `Destination ${destinationId} does not exist (it may have been deleted). Reload and choose another.`, 'destinationId');
-        if (destination.status !== 'active' && destinationIdFromField(issue.destinationValue) !== destination.id) {
+        if (destination.status !== 'active' && destinationIdOf(issue.destinationValue) !== destination.id) {
           return fail('INVALID_INPUT', `"${destination.name}" is ${destination.status}: only active destinations can be chosen.`, 'destinationId');
         }
         if (await beingDeleted(destination.id)) return deletedMeanwhile(destination.name, issueKey, false);
@@ -254,13 +232,10 @@ export function epicService(deps: EpicDeps) {
 
 export type EpicService = ReturnType<typeof epicService>;
 
-function destinationIdFromField(value: unknown): string | null {
-  if (typeof value === 'string') return value.trim() === '' ? null : value.trim();
-  if (typeof value === 'object' && value !== null && 'id' in value) {
-    const id = (value as { id: unknown }).id;
-    return typeof id === 'string' && id.trim() !== '' ? id.trim() : null;
-  }
-  return null;
+/** The destination the epic's field names, archived or not; `undefined` when empty, unknown or unreadable. */
+function destinationOf(epic: Pick<Epic, 'destinationId'>, destinations: readonly Destination[]): Destination | undefined {
+  const id = epic.destinationId;
+  return typeof id === 'string' ? destinations.find((d) => d.id === id) : undefined;
 }
 
 function deletedMeanwhile(name: string, issueKey: string, undone: boolean): Result<never> {
@@ -271,8 +246,8 @@ function deletedMeanwhile(name: string, issueKey: string, undone: boolean): Resu
 
 /** The field's previous value in the shape the app writes, or empty when it held nothing the app wrote. */
 function fieldValueOf(raw: unknown): { id: string; name: string } | null {
-  const id = destinationIdFromField(raw);
-  if (id === null || typeof raw !== 'object' || raw === null) return null;
+  const id = destinationIdOf(raw);
+  if (typeof id !== 'string' || typeof raw !== 'object' || raw === null) return null;
   const name = (raw as { name?: unknown }).name;
   return { id, name: typeof name === 'string' ? name : id };
 }

@@ -5,10 +5,11 @@
  * children as Jira has them now. Each fact is stamped with the time it was read, and the newest read wins,
  * so late, duplicated and reordered events converge on Jira's state.
  */
+import { figuresOf, orphanOf } from '../domain/epic-figures';
+import { effectiveEstimate } from '../domain/estimate';
+import { runIsActive } from '../domain/reconcile-run';
 import type { Clock, SettingsStore } from './ports';
-import type { RollupDelta, RollupJira, RollupStore, RunStore } from './rollup-ports';
-import { effectiveEstimate } from './settings-service';
-import { figuresOf, orphanOf, readTime } from './stored-rollup';
+import type { RollupDelta, RollupDeltaLog, RollupJira, RunStore } from './rollup-ports';
 
 export interface IssueEvent {
   eventType?: string;
@@ -18,7 +19,7 @@ export interface IssueEvent {
 
 export interface FreshnessDeps {
   jira: RollupJira;
-  store: RollupStore;
+  store: RollupDeltaLog;
   runs: RunStore;
   settings: SettingsStore;
   clock: Clock;
@@ -34,7 +35,7 @@ export function freshnessService(deps: FreshnessDeps) {
   /** Fold deltas into the shards when nobody else is; keep those a running reconcile still needs. */
   async function compact(): Promise<void> {
     const run = await deps.runs.get();
-    const building = run && run.phase !== 'done' && run.phase !== 'failed' ? Date.parse(run.startedAt) : undefined;
+    const building = run && runIsActive(run, deps.clock.now().getTime()) ? Date.parse(run.startedAt) : undefined;
     await store.compact(building);
   }
 
@@ -44,7 +45,7 @@ export function freshnessService(deps: FreshnessDeps) {
       if (issueId === undefined || !/^\d+$/.test(issueId)) return { deltas: 0 };
       const [settings, meta] = await Promise.all([deps.settings.get(), jira.siteMeta()]);
       const estimate = effectiveEstimate(settings.estimateField, meta);
-      const at = readTime();
+      const at = store.readTime();
       const issue = await jira.issue(meta, issueId, estimate);
       const deltas: RollupDelta[] = [];
       const recompute = new Set<string>();
@@ -75,7 +76,7 @@ export function freshnessService(deps: FreshnessDeps) {
 
       if (recompute.size > 0) {
         const keys = [...recompute];
-        const readAt = readTime();
+        const readAt = store.readTime();
         // One search for the old and the new epic; `reconcileIssues` makes search see this very change.
         let children = await jira.childrenOf(meta, keys, estimate, [issueId]);
         let present = keys;
@@ -110,7 +111,7 @@ export function freshnessService(deps: FreshnessDeps) {
     async epicChanged(issueId: string): Promise<void> {
       try {
         const [settings, meta] = await Promise.all([deps.settings.get(), jira.siteMeta()]);
-        const at = readTime();
+        const at = store.readTime();
         const issue = await jira.issue(meta, issueId, effectiveEstimate(settings.estimateField, meta));
         if (issue?.level === 1) await store.writeDeltas([{ t: 'fields', at, ...issue.epic }]);
       } catch {

@@ -5,36 +5,38 @@
  * Before the first rollup exists the portfolio is computed on view, and the first rebuild is started.
  */
 import type { DestinationRollup, EpicRef, Freshness, Portfolio, PortfolioJql } from '../contract';
+import { compareKeys, isLive } from '../domain/epic-figures';
 import { AppError } from '../domain/errors';
-import { rollupPortfolio, scopeOf, warningForViewer } from '../domain/rollup';
-import type { Destination, DestinationStatus, Settings } from '../domain/types';
-import { effectiveEstimate } from './settings-service';
+import { effectiveEstimate, estimateKeyOf } from '../domain/estimate';
+import { freshnessOf } from '../domain/freshness';
+import { assemblePortfolio, scopeOf, warningForViewer } from '../domain/portfolio';
+import { runIsActive } from '../domain/reconcile-run';
+import { rollupPortfolio } from '../domain/rollup';
+import type { Destination, DestinationStatus, PortfolioRollup, Settings, StatusCategory } from '../domain/types';
 import type { Clock, DestinationStore, JiraPort, SettingsStore } from './ports';
-import type { ReconcileRun, RollupStore, StoredSite, ViewerCache } from './rollup-ports';
-import { assemblePortfolio, compareKeys, estimateKeyOf, isLive, type SiteRollup } from './stored-rollup';
+import type { ReconcileRun, RollupJqlMeta, RollupReader, StoredSite, ViewerCache } from './rollup-ports';
+import { viewerLookups } from './viewer-lookups';
 
-export type { SiteRollup };
+/** The app-level portfolio, free of anything user-specific: what a view is cut from. */
+export interface SiteRollup {
+  asOf: string;
+  computedAt: string;
+  rollup: PortfolioRollup;
+  epics: Array<{ key: string; summary: string; projectKey: string; statusCategory: StatusCategory }>;
+  jql: RollupJqlMeta & { projectKeys: string[] };
+}
 
 export interface PortfolioDeps {
   jira: JiraPort & { fieldName(): Promise<string> };
   destinations: DestinationStore;
   settings: SettingsStore;
-  rollups: RollupStore;
+  rollups: RollupReader;
   clock: Clock;
   /** The running recalculation, if any (to say so on screen). */
   currentRun?: () => Promise<ReconcileRun | undefined>;
   /** Starts the first recalculation when there is no stored rollup yet. */
   startReconcile?: () => Promise<void>;
   viewers?: ViewerCache;
-}
-
-/** Which projects `accountId` may browse, and people's names: through the viewer cache when there is one. */
-export function viewerLookups(jira: JiraPort, viewers: ViewerCache | undefined) {
-  const loadVisible = async (accountId: string) => jira.browsableProjects(accountId, await jira.projects());
-  return {
-    visible: (accountId: string) => (viewers ? viewers.visibleProjects(accountId, () => loadVisible(accountId)) : loadVisible(accountId)),
-    names: (ids: string[]) => (viewers ? viewers.userNames(ids, (missing) => jira.userNames(missing)) : jira.userNames(ids)),
-  };
 }
 
 export interface PortfolioFilters {
@@ -66,8 +68,6 @@ function firstRunFreshness(now: Date, issues: number): Freshness {
 
 /** JQL links list epic keys up to this many; beyond it the link would not fit in a URL. */
 const MAX_KEYS_IN_LINK = 200;
-/** The daily recalculation should have run; after this long without one the figures are called stale. */
-const MAX_RECONCILE_AGE_MS = 36 * 60 * 60 * 1000;
 
 export interface CurrentSite {
   site: SiteRollup;
@@ -135,7 +135,7 @@ export function portfolioService(deps: PortfolioDeps) {
       throw new AppError('NOT_FOUND', `Project ${outside} is outside the app's scope, so the portfolio has no figures for it; a Jira administrator can add it in the app's settings.`, 'projectKey');
     }
     const now = clock.now();
-    const recalculating = run !== undefined && run.phase !== 'done' && run.phase !== 'failed';
+    const recalculating = runIsActive(run, now.getTime());
     if (!stored) {
       // First view after install: answer now, and build the rollup in the background for the next views.
       if (!recalculating) await deps.startReconcile?.().catch(() => undefined);
@@ -161,9 +161,10 @@ export function portfolioService(deps: PortfolioDeps) {
     let assembled = lastAssembled?.fingerprint === fingerprint ? lastAssembled : undefined;
     if (!assembled) {
       const forecasts = { ...stored.forecasts };
+      const live = [...stored.epics.values()].filter(isLive).sort((a, b) => compareKeys(a.key, b.key));
       const rollup = assemblePortfolio({
         destinations,
-        epics: stored.epics.values(),
+        epics: live,
         orphans: stored.orphans.values(),
         settings,
         today,
@@ -173,8 +174,7 @@ export function portfolioService(deps: PortfolioDeps) {
       });
       // A filtered view's forecasts are its own: only the whole scope's are kept for the next views.
       if (!projectFilter && JSON.stringify(forecasts) !== JSON.stringify(stored.forecasts)) await deps.rollups.saveForecasts(forecasts);
-      const epics = [...stored.epics.values()].filter(isLive).sort((a, b) => compareKeys(a.key, b.key))
-        .map(({ key, summary, projectKey, statusCategory }) => ({ key, summary, projectKey, statusCategory }));
+      const epics = live.map(({ key, summary, projectKey, statusCategory }) => ({ key, summary, projectKey, statusCategory }));
       assembled = { fingerprint, rollup, epics };
       lastAssembled = assembled;
     }
@@ -314,34 +314,6 @@ export function portfolioService(deps: PortfolioDeps) {
 }
 
 export type PortfolioService = ReturnType<typeof portfolioService>;
-
-/** How fresh stored figures are, and whether anything says they may be behind Jira. */
-export function freshnessOf(stored: StoredSite, now: Date, recalculating: boolean, estimateKey: string | undefined): Freshness {
-  const reconciledAt = stored.head.builtFrom;
-  const newest = Math.max(Date.parse(reconciledAt), stored.newestDeltaAt ?? 0);
-  const updatedAt = new Date(newest).toISOString();
-  const reasons: string[] = [];
-  if (stored.pendingSince !== undefined) {
-    reasons.push(`Some changes made in Jira since ${stored.pendingSince} could not be applied yet (Jira or storage did not answer); the app keeps retrying.`);
-  }
-  if (estimateKey !== undefined && estimateKey !== stored.head.estimateKey) {
-    reasons.push('The estimate setting changed since the last recalculation: estimate figures use the previous measure until it runs again.');
-  }
-  if (now.getTime() - Date.parse(stored.head.finishedAt) > MAX_RECONCILE_AGE_MS) {
-    reasons.push(`The last full recalculation finished ${stored.head.finishedAt}; the daily one has not run since.`);
-  }
-  const freshness: Freshness = {
-    source: 'stored',
-    reconciledAt,
-    updatedAt,
-    ageSeconds: Math.max(0, Math.round((now.getTime() - newest) / 1000)),
-    stale: reasons.length > 0,
-    recalculating,
-  };
-  if (reasons.length > 0) freshness.staleReason = reasons.join(' ');
-  if (stored.pendingSince !== undefined) freshness.pendingSince = stored.pendingSince;
-  return freshness;
-}
 
 function quote(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;

@@ -2,7 +2,7 @@
  * Ports: what the use cases need from the outside world. Implementations live in `src/infra/`; wiring is
  * done by hand in `src/resolvers/wiring.ts`.
  */
-import type { Destination, Epic, EstimateFieldSetting, Settings, StatusCategory, WorkItem } from '../domain/types';
+import type { Destination, EffectiveEstimate, Epic, EstimateFieldSetting, Settings, StatusCategory, WorkItem } from '../domain/types';
 import type { Result } from '../domain/errors';
 
 /** Facts about the Jira site the app needs before it can query: cached, they rarely change. */
@@ -16,11 +16,7 @@ export interface SiteMeta {
   pointsFields: Array<{ id: string; name: string }>;
 }
 
-/** The estimate measure after resolving `auto` against the site. */
-export type EffectiveEstimate =
-  | { kind: 'points'; fieldId: string; name: string }
-  | { kind: 'originalEstimate' }
-  | { kind: 'none' };
+export type { EffectiveEstimate };
 
 export interface IssueSummary {
   id: string;

@@ -7,9 +7,10 @@
  */
 import type { Clock, EffectiveEstimate, SettingsStore, SiteMeta } from './ports';
 import type { ReconcileStatus } from '../contract';
-import type { EpicEntry, ReconcileRun, RollupHead, RollupJira, RollupStore, RunStore, StepQueue } from './rollup-ports';
-import { effectiveEstimate } from './settings-service';
-import { estimateKeyOf, figuresOf, type EpicFigures } from './stored-rollup';
+import type { EpicEntry, GenerationBuilder, ReconcileRun, RollupDeltaLog, RollupHead, RollupJira, RollupReader, RunStore, StepQueue } from './rollup-ports';
+import { figuresOf, type EpicFigures } from '../domain/epic-figures';
+import { effectiveEstimate, estimateKeyOf } from '../domain/estimate';
+import { runIsActive } from '../domain/reconcile-run';
 
 export interface ReconcileOptions {
   /** Epics per `parent in (...)` batch. */
@@ -26,16 +27,14 @@ export interface ReconcileOptions {
 
 export interface ReconcileDeps {
   jira: RollupJira;
-  store: RollupStore;
+  /** Builds generations; reads the head in use; clears pending marks a finished run read past. */
+  store: GenerationBuilder & Pick<RollupReader, 'head'> & Pick<RollupDeltaLog, 'clearPendingBefore'>;
   runs: RunStore;
   queue: StepQueue;
   settings: SettingsStore;
   clock: Clock;
   options?: ReconcileOptions;
 }
-
-/** A run not heard from for this long is considered dead; a new start may replace it. */
-export const STALLED_RUN_MS = 20 * 60 * 1000;
 
 export function reconcileService(deps: ReconcileDeps) {
   const { jira, store, runs, clock } = deps;
@@ -46,9 +45,6 @@ export function reconcileService(deps: ReconcileDeps) {
   // Two pages of 100 epics with long summaries stay well under the 240 KiB value limit.
   const pagesPerChunk = deps.options?.pagesPerChunk ?? 2;
 
-  const isActive = (run: ReconcileRun | undefined): boolean =>
-    run !== undefined && run.phase !== 'done' && run.phase !== 'failed' && clock.now().getTime() - Date.parse(run.updatedAt) < STALLED_RUN_MS;
-
   async function save(run: ReconcileRun): Promise<void> {
     run.updatedAt = clock.now().toISOString();
     await runs.save(run);
@@ -58,7 +54,7 @@ export function reconcileService(deps: ReconcileDeps) {
     /** Start a run unless one is going; at most one start wins however many arrive together. */
     async start(by: string): Promise<ReconcileRun> {
       const current = await runs.get();
-      if (current && isActive(current)) return current;
+      if (current && runIsActive(current, clock.now().getTime())) return current;
       const runNumber = Number((current?.runId ?? 'r0').replace(/^r/, '')) + 1;
       const runId = `r${runNumber}`;
       const now = clock.now().toISOString();

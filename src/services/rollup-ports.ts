@@ -6,44 +6,10 @@
  * that time, never by arrival order, so late, duplicated or reordered events and a reconcile running at the
  * same time all converge on the newest read of Jira.
  */
-import type { Forecast, Progress, StatusCategory, WorkItem } from '../domain/types';
+import type { ChildFacts, EpicEntry, Forecast, OrphanEntry, RollupDelta } from '../domain/types';
 import type { EffectiveEstimate, SiteMeta } from './ports';
 
-/** One epic as stored: its own fields, and the progress of its direct children. */
-export interface EpicEntry {
-  key: string;
-  id: string;
-  summary: string;
-  projectKey: string;
-  statusCategory: StatusCategory;
-  /** The id in the Business destination field, `null` when empty. */
-  destinationId: string | null;
-  /** When the fields above were read. */
-  fAt: number;
-  progress: Progress;
-  /** Done children per resolution day (days since 1970-01-01), within the longest throughput window. */
-  doneDays: Record<string, number>;
-  /** A few keys of unestimated children, for the warning's refs. */
-  unestimatedKeys: string[];
-  /** When the progress was read. */
-  pAt: number;
-  /** Set when the epic was deleted in Jira (kept as a tombstone so an older fact cannot bring it back). */
-  deleted?: true;
-}
-
-/** An issue with no epic that is in flight: it counts as off-route. `projectKey: null` is a tombstone. */
-export interface OrphanEntry {
-  key: string;
-  projectKey: string | null;
-  estimate: number | null;
-  at: number;
-}
-
-export type RollupDelta =
-  | { t: 'fields'; at: number; key: string; id: string; summary: string; projectKey: string; statusCategory: StatusCategory; destinationId: string | null }
-  | { t: 'progress'; at: number; key: string; progress: Progress; doneDays: Record<string, number>; unestimatedKeys: string[] }
-  | { t: 'deleted'; at: number; key: string }
-  | { t: 'orphan'; at: number; id: string; key: string; projectKey: string | null; estimate: number | null };
+export type { ChildFacts, EpicEntry, OrphanEntry, RollupDelta };
 
 /** What the JQL links need, captured when the rollup was built. */
 export interface RollupJqlMeta {
@@ -112,10 +78,19 @@ export interface ReconcileRun {
   error?: string;
 }
 
-export interface RollupStore {
+/** What views read: the generation in use plus the deltas on top. */
+export interface RollupReader {
   /** The generation readers use plus the deltas on top; undefined before the first reconcile. */
   load(): Promise<StoredSite | undefined>;
   head(): Promise<RollupHead | undefined>;
+  /** Keep forecasts a view worked out, for the next views (best effort). */
+  saveForecasts(forecasts: StoredSite['forecasts']): Promise<void>;
+}
+
+/** Facts written between two reconciles, and the marks of changes not applied yet. */
+export interface RollupDeltaLog {
+  /** The time a fact is read from Jira, taken before the read: strictly increasing within a process. */
+  readTime(): number;
   /** Record facts read from Jira (one storage call for up to 25). */
   writeDeltas(deltas: RollupDelta[]): Promise<void>;
   /** Fold deltas into the head generation's shards when no one else is doing it; returns the number folded. */
@@ -125,10 +100,10 @@ export interface RollupStore {
   clearPending(issueId: string): Promise<void>;
   /** Remove pending marks older than `before` (a reconcile read Jira after them). */
   clearPendingBefore(before: string): Promise<void>;
-  /** Keep forecasts a view worked out, for the next views (best effort). */
-  saveForecasts(forecasts: StoredSite['forecasts']): Promise<void>;
+}
 
-  // Reconcile: build a new generation, then switch the head.
+/** Reconcile: build a new generation, then switch the head. */
+export interface GenerationBuilder {
   writeEpicChunk(generation: string, index: number, epics: EpicEntry[]): Promise<void>;
   readEpicChunks(generation: string, count: number): Promise<EpicEntry[]>;
   writePartition(generation: string, index: number, progress: Array<Pick<EpicEntry, 'key' | 'progress' | 'doneDays' | 'unestimatedKeys'>>): Promise<void>;
@@ -139,6 +114,9 @@ export interface RollupStore {
   /** Remove a generation's keys (a failed or superseded build). */
   dropGeneration(generation: string): Promise<void>;
 }
+
+/** The stored rollups as one adapter implements them. */
+export type RollupStore = RollupReader & RollupDeltaLog & GenerationBuilder;
 
 export interface RunStore {
   get(): Promise<ReconcileRun | undefined>;
@@ -151,9 +129,6 @@ export interface RunStore {
 export interface StepQueue {
   push(message: { runId: string; step: number }): Promise<void>;
 }
-
-/** A child issue (hierarchy level 0) as the rollups need it: a work item whose parent may be any issue. */
-export type ChildFacts = Omit<WorkItem, 'epicKey'> & { parentKey: string | null };
 
 /** One issue re-read as the app after an event. */
 export type IssueFacts =

@@ -6,27 +6,9 @@
 import type { SettingsView } from '../contract';
 import { fail, ok, type Result } from '../domain/errors';
 import { validateSettings } from '../domain/settings-rules';
-import type { EstimateFieldSetting, Settings } from '../domain/types';
-import type { EffectiveEstimate, JiraPort, SettingsStore, SiteMeta } from './ports';
-
-/** What `auto` (or a stale choice) means on this site right now. */
-export function effectiveEstimate(setting: EstimateFieldSetting, meta: SiteMeta): EffectiveEstimate {
-  switch (setting.kind) {
-    case 'auto': {
-      const first = meta.pointsFields[0];
-      return first ? { kind: 'points', fieldId: first.id, name: first.name } : { kind: 'originalEstimate' };
-    }
-    case 'points': {
-      const field = meta.pointsFields.find((f) => f.id === setting.fieldId);
-      // A field removed since it was chosen: estimates are shown as missing rather than guessed.
-      return field ? { kind: 'points', fieldId: field.id, name: field.name } : { kind: 'none' };
-    }
-    case 'originalEstimate':
-      return { kind: 'originalEstimate' };
-    case 'none':
-      return { kind: 'none' };
-  }
-}
+import type { Settings } from '../domain/types';
+import { effectiveEstimate } from '../domain/estimate';
+import type { JiraPort, SettingsStore } from './ports';
 
 export interface SettingsDeps {
   store: SettingsStore;

@@ -4,7 +4,7 @@
  */
 import type { ReconcileStatus } from '../../src/contract';
 import { services } from '../../src/resolvers/wiring';
-import type { SiteRollup } from '../../src/services/stored-rollup';
+import type { SiteRollup } from '../../src/services/portfolio-service';
 import type { TestApp } from '../helpers/local-app';
 
 export async function reconcileToEnd(app: TestApp): Promise<ReconcileStatus> {

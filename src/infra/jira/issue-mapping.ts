@@ -1,6 +1,7 @@
 /**
  * Jira issues read as the domain's epics and work items: one reading, used by every query the app makes.
  */
+import { destinationIdOf } from '../../domain/alignment';
 import { sizedEstimate } from '../../domain/progress';
 import type { Epic, WorkItem } from '../../domain/types';
 import type { EffectiveEstimate, SiteMeta } from '../../services/ports';
@@ -29,16 +30,6 @@ export function estimateOf(fields: Record<string, unknown>, estimate: EffectiveE
   if (typeof raw !== 'number') return null;
   // Original estimates arrive in seconds; people plan in hours.
   return sizedEstimate(estimate.kind === 'originalEstimate' ? raw / 3600 : raw);
-}
-
-/** The id held in the app's field, defensively: the value is untrusted. */
-export function destinationIdOf(value: unknown): string | null {
-  if (typeof value === 'string') return value === '' ? null : value;
-  if (typeof value === 'object' && value !== null && 'id' in value) {
-    const id = (value as { id: unknown }).id;
-    return typeof id === 'string' && id !== '' ? id : null;
-  }
-  return null;
 }
 
 function projectKeyOf(issue: IssueDto): string {

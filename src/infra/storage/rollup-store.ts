@@ -10,9 +10,10 @@
 import { randomUUID } from 'node:crypto';
 import { Filter, FilterConditions, kvs, WhereConditions } from '@forge/kvs';
 import type { EpicEntry, OrphanEntry, RollupDelta, RollupHead, RollupStore, RunStore, ReconcileRun, StoredSite } from '../../services/rollup-ports';
-import { applyDelta, shardOf } from '../../services/stored-rollup';
+import { applyDelta } from '../../domain/epic-figures';
 import { isConditionFailure } from './destination-store';
 import { ENTITY, KEY } from './keys';
+import { readTime, shardOf } from './shards';
 import { storageFailure } from './storage-errors';
 
 /** Forge batches and transactions take at most 25 operations. */
@@ -176,6 +177,8 @@ export function createRollupStore(): RollupStore {
       if (pendingSince !== undefined) site.pendingSince = pendingSince;
       return site;
     }),
+
+    readTime,
 
     writeDeltas: (deltas) => guarded(async () => {
       await batchSet(deltas.map((value) => ({ key: `${KEY.rollupDeltaPrefix}${String(value.at).padStart(15, '0')}:${randomUUID().slice(0, 8)}`, value })));

@@ -1,0 +1,146 @@
+/**
+ * The per-epic model both read paths share: an epic's figures from its direct children, in-flight orphans,
+ * facts applied newest-first, and the done counts a forecast reads. A view then costs O(epics), not O(issues).
+ */
+import { addDays, dateOf } from './dates';
+import { addItem, emptyProgress, sizedEstimate } from './progress';
+import type { ChildFacts, EpicEntry, IsoDate, OrphanEntry, RollupDelta } from './types';
+
+const DAY_MS = 86_400_000;
+/** Done dates are kept for the longest throughput window the settings allow (52 weeks) and a week more. */
+export const DONE_HISTORY_DAYS = 53 * 7;
+/** Unestimated child keys kept per stored epic: the warning shows at most `MAX_REFS` in all. */
+const UNESTIMATED_KEYS_PER_EPIC = 5;
+
+export function dayNumber(date: IsoDate): number {
+  return Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
+}
+
+const dayStrings = new Map<number, IsoDate>();
+function dayOfNumber(n: number): IsoDate {
+  let day = dayStrings.get(n);
+  if (day === undefined) {
+    day = new Date(n * DAY_MS).toISOString().slice(0, 10);
+    dayStrings.set(n, day);
+  }
+  return day;
+}
+
+export type EpicFigures = Pick<EpicEntry, 'key' | 'progress' | 'doneDays' | 'unestimatedKeys'>;
+
+/**
+ * Each epic's figures from its direct children; every key in `epicKeys` gets an entry, even childless.
+ * `keysPerEpic` bounds the unestimated keys kept per epic (a stored epic keeps a few).
+ */
+export function figuresOf(epicKeys: readonly string[], children: readonly ChildFacts[], today: IsoDate, keysPerEpic = UNESTIMATED_KEYS_PER_EPIC): Map<string, EpicFigures> {
+  const out = new Map<string, EpicFigures>(epicKeys.map((key) => [key, { key, progress: emptyProgress(), doneDays: {}, unestimatedKeys: [] }]));
+  const oldest = dayNumber(today) - DONE_HISTORY_DAYS;
+  for (const child of children) {
+    if (child.parentKey === null) continue;
+    const figures = out.get(child.parentKey);
+    if (!figures) continue;
+    addItem(figures.progress, { ...child, epicKey: child.parentKey });
+    if (sizedEstimate(child.estimate) === null && figures.unestimatedKeys.length < keysPerEpic) figures.unestimatedKeys.push(child.key);
+    if (child.statusCategory === 'done' && child.resolved !== null) {
+      const date = dateOf(child.resolved);
+      if (date === null) continue;
+      const day = dayNumber(date);
+      if (day < oldest) continue;
+      figures.doneDays[day] = (figures.doneDays[day] ?? 0) + 1;
+    }
+  }
+  return out;
+}
+
+/** A child's contribution when it has no epic: only in-flight orphans count (as off-route). */
+export function orphanOf(child: ChildFacts, at: number): OrphanEntry {
+  return child.parentKey === null && child.statusCategory === 'indeterminate'
+    ? { key: child.key, projectKey: child.projectKey, estimate: child.estimate, at }
+    : { key: child.key, projectKey: null, estimate: null, at };
+}
+
+/** Apply one fact if it is at least as new as what is stored; returns whether anything changed. */
+export function applyDelta(epics: Map<string, EpicEntry>, orphans: Map<string, OrphanEntry>, delta: RollupDelta): boolean {
+  switch (delta.t) {
+    case 'fields': {
+      const current = epics.get(delta.key);
+      if (current && current.fAt > delta.at) return false;
+      const { t: _t, at, ...fields } = delta;
+      epics.set(delta.key, current
+        ? { ...current, ...fields, fAt: at, ...(current.deleted ? { deleted: undefined } : {}) }
+        : { ...fields, fAt: at, progress: emptyProgress(), doneDays: {}, unestimatedKeys: [], pAt: 0 });
+      stripUndefined(epics.get(delta.key) as EpicEntry);
+      return true;
+    }
+    case 'progress': {
+      const current = epics.get(delta.key);
+      // Progress of an epic the app has not seen yet waits until its fields arrive (a stub keeps it).
+      if (current && current.pAt > delta.at) return false;
+      const base: EpicEntry = current ?? { key: delta.key, id: '', summary: '', projectKey: delta.key.split('-')[0] ?? '', statusCategory: 'new', destinationId: null, fAt: 0, progress: emptyProgress(), doneDays: {}, unestimatedKeys: [], pAt: 0 };
+      epics.set(delta.key, { ...base, progress: delta.progress, doneDays: delta.doneDays, unestimatedKeys: delta.unestimatedKeys, pAt: delta.at });
+      return true;
+    }
+    case 'deleted': {
+      const current = epics.get(delta.key);
+      if (!current || current.fAt > delta.at) return false;
+      epics.set(delta.key, { ...current, deleted: true, fAt: delta.at });
+      return true;
+    }
+    case 'orphan': {
+      const current = orphans.get(delta.id);
+      if (current && current.at > delta.at) return false;
+      orphans.set(delta.id, { key: delta.key, projectKey: delta.projectKey, estimate: delta.estimate, at: delta.at });
+      return true;
+    }
+  }
+}
+
+function stripUndefined(entry: EpicEntry): void {
+  if (entry.deleted === undefined) delete entry.deleted;
+}
+
+/** An entry counts once its fields were read (a progress-only stub is an epic the app has not seen yet). */
+export function isLive(entry: EpicEntry): boolean {
+  return entry.deleted !== true && entry.fAt > 0;
+}
+
+/** Done items per 7-day span ending today, oldest first: what `weeklyThroughput` counts, in whole-day sums. */
+export function weeklyCounts(histograms: ReadonlyArray<Record<string, number>>, today: IsoDate, weeks: number): number[] {
+  const last = dayNumber(today);
+  const counts = new Array<number>(weeks).fill(0);
+  for (const histogram of histograms) {
+    for (const day in histogram) {
+      const ago = last - Number(day);
+      if (ago < 0) continue;
+      const weeksAgo = Math.floor(ago / 7);
+      if (weeksAgo < weeks) counts[weeks - 1 - weeksAgo] = (counts[weeks - 1 - weeksAgo] ?? 0) + (histogram[day] ?? 0);
+    }
+  }
+  return counts;
+}
+
+/** The resolution dates the forecast window can see, rebuilt from per-day counts. */
+export function doneDatesWithin(histograms: ReadonlyArray<Record<string, number>>, today: IsoDate, weeks: number): string[] {
+  const last = dayNumber(today);
+  const first = dayNumber(addDays(today, -(weeks * 7)));
+  const dates: string[] = [];
+  for (const histogram of histograms) {
+    for (const [day, count] of Object.entries(histogram)) {
+      const n = Number(day);
+      if (n < first || n > last) continue;
+      const date = dayOfNumber(n);
+      for (let i = 0; i < count; i++) dates.push(date);
+    }
+  }
+  return dates;
+}
+
+/** `PAY-9` before `PAY-10`: the order Jira's `ORDER BY key` gives, so stored and live views list alike. */
+export function compareKeys(a: string, b: string): number {
+  const ia = a.lastIndexOf('-');
+  const ib = b.lastIndexOf('-');
+  const pa = a.slice(0, ia);
+  const pb = b.slice(0, ib);
+  if (pa !== pb) return pa < pb ? -1 : 1;
+  return Number(a.slice(ia + 1)) - Number(b.slice(ib + 1));
+}
