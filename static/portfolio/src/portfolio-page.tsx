@@ -15,7 +15,7 @@ import { chanceText, formatAge, formatDate, formatNumber, formatPercent, likelyT
 import { downloadCsv, type Cell } from '../../common/csv';
 import { unionJql } from './portfolio-unions';
 
-type Filters = PayloadOf<'portfolio/get'>;
+type Filters = NonNullable<PayloadOf<'portfolio/get'>>;
 interface Option<V = string> {
   value: V;
   label: string;
