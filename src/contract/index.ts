@@ -26,7 +26,7 @@ export { FIELD_FORMATTER_EXPRESSION, fieldValueText, unknownDestinationText } fr
 export { NAME_MAX, DESCRIPTION_MAX } from '../domain/destination-rules';
 export { DESTINATION_STATUSES, FORECAST_METHOD, ISSUE_KEY, LIVE_STATUSES, PROJECT_KEY, SETTINGS_LIMITS, VERDICTS } from '../domain/types';
 /** Calendar-date arithmetic, pure and in UTC: the UIs count days as the forecast does. */
-export { addDays, diffDays } from '../domain/dates';
+export { diffDays } from '../domain/dates';
 export type { ErrorCode };
 
 export interface ApiError {
