@@ -69,6 +69,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: [
         { group: ['**/src/**', '!**/src/contract', '!**/src/contract/**', '!**/src/domain/types'], message: 'UIs reach the backend only through the contract types.', allowTypeImports: true },
+        { group: ['**/src/contract/schemas'], message: 'The schemas carry zod, which UI bundles must not: take limits and types from the contract.', allowTypeImports: true },
         { group: ['@forge/api', '@forge/kvs', '@forge/resolver', '@forge/ui'], message: 'Backend SDKs do not belong in a UI bundle.' },
       ] }],
     },

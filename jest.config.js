@@ -2,7 +2,7 @@
 module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest'] },
-  testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/local/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/static/', '/test/e2e/'],
+  testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/local/**/*.test.ts', '<rootDir>/test/**/*.test.ts', '<rootDir>/static/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/static/[^/]+/build/', '/test/e2e/'],
   transformIgnorePatterns: ['/node_modules/(?!(@atlaskit)/)'],
 };

@@ -5,9 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { isDestinationId } from '../../src/domain/destination-rules';
+import { DESCRIPTION_MAX, NAME_MAX, isDestinationId } from '../../src/domain/destination-rules';
 import { ESTIMATE_MAX } from '../../src/domain/progress';
 import { textProblem, type TextKind } from '../../src/domain/text';
+import { DESTINATION_STATUSES, ISSUE_KEY, PROJECT_KEY } from '../../src/domain/types';
 import { parseStrictJson } from './strict-json';
 
 export type StatusCategoryKey = 'new' | 'indeterminate' | 'done';
@@ -87,7 +88,7 @@ const issueTypeSchema = z.strictObject({
 });
 
 const projectSchema = z.strictObject({
-  key: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'project key must be upper-case letters, digits or _'),
+  key: z.string().regex(PROJECT_KEY, 'project key must be 2 to 10 upper-case letters, digits or _, starting with a letter'),
   name: z.string().min(1),
   /** Account ids that may browse; absent = every user. */
   browse: z.array(z.string()).optional(),
@@ -98,18 +99,18 @@ const projectSchema = z.strictObject({
 const destinationSchema = z.strictObject({
   // The app's own id rule: an id it could not have issued might not fit the storage keys built from it.
   id: z.string().refine(isDestinationId, 'must be a destination id as the app issues them: D- and a number from 1 to 999999999 (D-7)'),
-  name: typedText('line').min(1).max(120),
-  description: typedText('multiline').max(2000).optional(),
+  name: typedText('line').min(1).max(NAME_MAX),
+  description: typedText('multiline').max(DESCRIPTION_MAX).optional(),
   targetDate: isoDate,
   startDate: isoDate.optional(),
-  status: z.enum(['draft', 'active', 'achieved', 'archived']),
+  status: z.enum(DESTINATION_STATUSES),
   priority: z.number().int().min(1),
   businessOwner: z.string().min(1),
   deliveryLead: z.string().min(1).optional(),
 });
 
 const issueSchema = z.strictObject({
-  key: z.string().regex(/^[A-Z][A-Z0-9_]*-\d+$/, 'issue key must look like PROJ-123'),
+  key: z.string().regex(ISSUE_KEY, 'issue key must look like PROJ-123'),
   project: z.string().optional(),
   type: z.string().min(1),
   summary: z.string().min(1).max(255),

@@ -1,10 +1,11 @@
 /**
- * The contract between the Custom UI apps and the backend: resolver keys, payloads, responses and the
- * response envelope. The UIs import this module for types only (`import type`).
+ * The contract between the Custom UI apps and the backend: resolver keys, payloads, responses, the response
+ * envelope, and the rules both sides apply (limits, status and verdict lists, key patterns, date helpers).
+ * Payload types are inferred from the edge's schemas (`./schemas`, backend only), so the two never differ.
  */
+import type { z } from 'zod';
 import type {
   Destination,
-  DestinationDraft,
   DestinationStatus,
   Forecast,
   Freshness,
@@ -16,6 +17,7 @@ import type {
   Warning,
 } from '../domain/types';
 import type { ErrorCode } from '../domain/errors';
+import type { PAYLOADS } from './schemas';
 
 // The domain's vocabulary, re-exported so the UIs import from the contract alone.
 export type * from '../domain/types';
@@ -23,7 +25,9 @@ export { ERROR_CODES } from '../domain/errors';
 export { FIELD_FORMATTER_EXPRESSION, fieldValueText, unknownDestinationText } from './field-text';
 /** The destination limits the forms enforce as they type; the backend checks the same values. */
 export { NAME_MAX, DESCRIPTION_MAX } from '../domain/destination-rules';
-export { FORECAST_METHOD, SETTINGS_LIMITS } from '../domain/types';
+export { DESTINATION_STATUSES, FORECAST_METHOD, ISSUE_KEY, LIVE_STATUSES, PROJECT_KEY, SETTINGS_LIMITS, VERDICTS } from '../domain/types';
+/** Calendar-date arithmetic, pure and in UTC: the UIs count days as the forecast does. */
+export { diffDays } from '../domain/dates';
 export type { ErrorCode };
 
 export interface ApiError {
@@ -167,7 +171,7 @@ export interface EpicAlignment {
 }
 
 /** Settings as an admin saves them; a chance threshold left out keeps its current value. */
-export type SettingsInput = Omit<Settings, 'version' | 'onTrackChance' | 'atRiskChance'> & Partial<Pick<Settings, 'onTrackChance' | 'atRiskChance'>>;
+export type SettingsInput = z.output<(typeof PAYLOADS)['settings/save']>['settings'];
 
 export interface SettingsView {
   settings: Settings;
@@ -184,49 +188,33 @@ export interface Me {
   isAdmin: boolean;
 }
 
-/**
- * Every resolver key with its payload and response. Keys are namespaced `area/verb`.
- */
-export interface ResolverMap {
-  'me/get': { payload: Record<string, never>; response: Me };
-  'users/search': { payload: { query: string }; response: UserRef[] };
-
-  'destinations/list': { payload: { includeArchived?: boolean; withEpicCounts?: boolean }; response: DestinationView[] };
-  'destinations/get': { payload: { id: string }; response: DestinationView };
-  'destinations/create': { payload: { draft: DestinationDraft }; response: SaveDestinationResult };
-  'destinations/update': {
-    payload: { id: string; version: number; draft: DestinationDraft };
-    response: SaveDestinationResult;
-  };
-  'destinations/reorder': { payload: { orderedIds: string[] }; response: DestinationView[] };
-  'destinations/archive': { payload: { id: string; version: number }; response: DestinationView };
-  'destinations/restore': { payload: { id: string; version: number }; response: SaveDestinationResult };
-  'destinations/delete': { payload: { id: string; version: number }; response: { id: string } };
-
-  'epic/alignment': { payload: { issueKey: string }; response: EpicAlignment };
-  'epic/set-destination': {
-    payload: { issueKey: string; destinationId: string | null };
-    response: EpicAlignment;
-  };
-
-  'portfolio/get': {
-    payload: { projectKey?: string; owner?: string; status?: DestinationStatus[] };
-    response: Portfolio;
-  };
-
-  'reconcile/start': { payload: Record<string, never>; response: ReconcileStatus };
-  'reconcile/status': { payload: Record<string, never>; response: ReconcileStatus };
-
-  'settings/get': { payload: Record<string, never>; response: SettingsView };
-  'settings/save': {
-    payload: { settings: SettingsInput; version: number };
-    response: SettingsView;
-  };
+/** Every resolver key with its response. Keys are namespaced `area/verb`. */
+interface Responses {
+  'me/get': Me;
+  'users/search': UserRef[];
+  'destinations/list': DestinationView[];
+  'destinations/get': DestinationView;
+  'destinations/create': SaveDestinationResult;
+  'destinations/update': SaveDestinationResult;
+  'destinations/reorder': DestinationView[];
+  'destinations/archive': DestinationView;
+  'destinations/restore': SaveDestinationResult;
+  'destinations/delete': { id: string };
+  'epic/alignment': EpicAlignment;
+  'epic/set-destination': EpicAlignment;
+  'portfolio/get': Portfolio;
+  'reconcile/start': ReconcileStatus;
+  'reconcile/status': ReconcileStatus;
+  'settings/get': SettingsView;
+  'settings/save': SettingsView;
 }
 
-export type ResolverKey = keyof ResolverMap;
-export type PayloadOf<K extends ResolverKey> = ResolverMap[K]['payload'];
-export type ResponseOf<K extends ResolverKey> = ResolverMap[K]['response'];
+export type ResolverKey = keyof Responses;
+/** What a caller sends for `K`: the input of its schema. */
+export type PayloadOf<K extends ResolverKey> = z.input<(typeof PAYLOADS)[K]>;
+export type ResponseOf<K extends ResolverKey> = Responses[K];
+/** Every resolver key with its payload and response. */
+export type ResolverMap = { [K in ResolverKey]: { payload: PayloadOf<K>; response: ResponseOf<K> } };
 
 /** The custom field's stored value. */
 export interface DestinationFieldValue {

@@ -50,6 +50,7 @@ describe('date arithmetic', () => {
   it('counts whole days, positive when the second date is later', () => {
     expect(diffDays('2026-11-25', '2026-12-25')).toBe(30);
     expect(diffDays('2026-12-25', '2026-11-25')).toBe(-30);
+    expect(diffDays('2026-12-20', '2027-02-17')).toBe(59);
     // A DST change in local time zones must not make a day shorter or longer.
     expect(diffDays('2026-03-28', '2026-03-30')).toBe(2);
   });

@@ -3,22 +3,18 @@
  * and a sentence the admin can act on. Nothing is deleted silently: archive is the normal way out, and a
  * delete is refused while epics still point at the destination.
  */
-import { dateOf, isIsoDate } from './dates';
+import { dateOf } from './dates';
 import { fail, ok, type Result } from './errors';
-import { isBlank, textProblem } from './text';
-import type { AccountId, Destination, DestinationDraft, DestinationStatus, IsoDate, IsoDateTime, Warning } from './types';
+import type { AccountId, Destination, DestinationDraft, IsoDate, IsoDateTime, LiveStatus, Warning } from './types';
 
+/** Limits of a destination's text, in characters (code points), after trimming. */
 export const NAME_MAX = 120;
 export const DESCRIPTION_MAX = 2000;
-const SAVEABLE_STATUSES: ReadonlyArray<ValidDraft['status']> = ['draft', 'active', 'achieved'];
-// Atlassian account ids are opaque (`5b10a2844c20165700ede21g`, `557058:f58131cb-…`), so only the shape
-// that could never be one is refused.
-const ACCOUNT_ID = /^[^\s]{1,128}$/;
 
 /** A draft after validation: trimmed, with a description and a status to save. */
 export interface ValidDraft extends DestinationDraft {
   description: string;
-  status: Exclude<DestinationStatus, 'archived'>;
+  status: LiveStatus;
 }
 
 export interface Audit {
@@ -27,86 +23,24 @@ export interface Audit {
 }
 
 /**
- * Checks and normalises what an admin typed. `others` are the stored destinations (the one being edited may
- * be among them: pass its id as `selfId`). A missing status keeps the status of `selfId`, or is `active` for a
- * new destination, so that it can be chosen on epics at once.
+ * The rules of a draft that need the stored destinations; the edge's schema has already checked its shapes
+ * and limits. `others` are the stored destinations (the one being edited may be among them: pass its id as
+ * `selfId`). A missing status keeps the status of `selfId`, or is `active` for a new destination, so that it
+ * can be chosen on epics at once.
  */
 export function validateDraft(
-  input: unknown,
+  input: DestinationDraft,
   others: readonly Destination[],
   today: IsoDate,
   selfId?: string,
 ): Result<{ draft: ValidDraft; warnings: Warning[] }> {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return fail('INVALID_INPUT', 'The destination is missing or not an object.', 'draft');
-  }
-  const raw = input as Record<string, unknown>;
-
-  if (typeof raw.name !== 'string' || isBlank(raw.name)) {
-    return fail('INVALID_INPUT', 'Give the destination a name.', 'name');
-  }
-  const name = raw.name.trim();
-  const nameProblem = textProblem(name, 'line');
-  if (nameProblem !== null) {
-    return fail('INVALID_INPUT', `The name ${nameProblem}; retype it as plain text on one line.`, 'name');
-  }
-  if ([...name].length > NAME_MAX) {
-    return fail('INVALID_INPUT', `Shorten the name to ${NAME_MAX} characters or fewer (it has ${[...name].length}).`, 'name');
-  }
-  const clash = findNameClash(name, others, selfId);
+  const clash = findNameClash(input.name, others, selfId);
   if (clash) {
     return fail('INVALID_INPUT', `Another destination (${clash.id}) is already called "${clash.name}"; choose a different name.`, 'name');
   }
-
-  if (raw.description !== undefined && raw.description !== null && typeof raw.description !== 'string') {
-    return fail('INVALID_INPUT', 'The description must be plain text.', 'description');
-  }
-  const description = (raw.description ?? '').replace(/\r\n?/g, '\n').trim();
-  if ([...description].length > DESCRIPTION_MAX) {
-    return fail('INVALID_INPUT', `Shorten the description to ${DESCRIPTION_MAX} characters or fewer (it has ${[...description].length}).`, 'description');
-  }
-  const descriptionProblem = textProblem(description, 'multiline');
-  if (descriptionProblem !== null) {
-    return fail('INVALID_INPUT', `The description ${descriptionProblem}; retype it as plain text.`, 'description');
-  }
-
-  const businessOwner = typeof raw.businessOwner === 'string' ? raw.businessOwner.trim() : '';
-  if (!ACCOUNT_ID.test(businessOwner)) {
-    return fail('INVALID_INPUT', 'Choose the business owner: the person accountable for reaching this destination.', 'businessOwner');
-  }
-  const deliveryLead = optionalString(raw.deliveryLead);
-  if (deliveryLead === false || (deliveryLead !== undefined && !ACCOUNT_ID.test(deliveryLead))) {
-    return fail('INVALID_INPUT', 'The delivery lead must be a person chosen from the list, or left empty.', 'deliveryLead');
-  }
-
-  if (raw.targetDate === undefined || raw.targetDate === null || raw.targetDate === '') {
-    return fail('INVALID_INPUT', 'Set a target date: the date by which the destination must be reached.', 'targetDate');
-  }
-  if (!isIsoDate(raw.targetDate)) {
-    return fail('INVALID_INPUT', `The target date ${String(raw.targetDate)} is not a real calendar date; use YYYY-MM-DD.`, 'targetDate');
-  }
-  const targetDate = raw.targetDate;
-  const startDate = optionalString(raw.startDate);
-  if (startDate === false || (startDate !== undefined && !isIsoDate(startDate))) {
-    return fail('INVALID_INPUT', `The start date ${String(raw.startDate)} is not a real calendar date; use YYYY-MM-DD or leave it empty.`, 'startDate');
-  }
-  if (startDate !== undefined && startDate > targetDate) {
-    return fail('INVALID_INPUT', `The start date ${startDate} is after the target date ${targetDate}; move one of them.`, 'startDate');
-  }
-
-  if (raw.status === 'archived') {
-    return fail('INVALID_INPUT', 'To archive a destination use Archive, not Save.', 'status');
-  }
-  if (raw.status !== undefined && !SAVEABLE_STATUSES.includes(raw.status as ValidDraft['status'])) {
-    return fail('INVALID_INPUT', `The status must be one of ${SAVEABLE_STATUSES.join(', ')}.`, 'status');
-  }
   const self = others.find((d) => d.id === selfId);
   const keptStatus = self === undefined || self.status === 'archived' ? undefined : self.status;
-  const status = (raw.status as ValidDraft['status'] | undefined) ?? keptStatus ?? 'active';
-
-  const draft: ValidDraft = { name, description, businessOwner, targetDate, status };
-  if (deliveryLead !== undefined) draft.deliveryLead = deliveryLead;
-  if (startDate !== undefined) draft.startDate = startDate;
+  const draft: ValidDraft = { ...input, description: input.description ?? '', status: input.status ?? keptStatus ?? 'active' };
   return ok({ draft, warnings: dateWarnings(draft, today) });
 }
 
@@ -284,13 +218,6 @@ function findNameClash(name: string, others: readonly Destination[], selfId: str
 
 function nameKey(name: string): string {
   return name.normalize('NFC').trim().toLowerCase();
-}
-
-/** `undefined` for absent or empty, the trimmed string, or `false` when it is not a string at all. */
-function optionalString(value: unknown): string | undefined | false {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') return false;
-  return value.trim() === '' ? undefined : value.trim();
 }
 
 // A past target date is accepted (history gets entered late) but never silently. An achieved destination

@@ -11,6 +11,17 @@ export type AccountId = string;
 
 export const DESTINATION_STATUSES = ['draft', 'active', 'achieved', 'archived'] as const;
 export type DestinationStatus = (typeof DESTINATION_STATUSES)[number];
+/** The statuses a save may set and the portfolio shows by default: `archived` is reached through archive. */
+export const LIVE_STATUSES = ['draft', 'active', 'achieved'] as const satisfies readonly DestinationStatus[];
+export type LiveStatus = (typeof LIVE_STATUSES)[number];
+
+/**
+ * Jira keys as Jira's default key pattern allows them: a project key is a capital letter then 1 to 9
+ * capitals, digits or `_`; an issue key is a project key, a hyphen and a number. The one rule for the
+ * resolvers' schemas, the settings, the site-file loader and the UIs.
+ */
+export const PROJECT_KEY = /^[A-Z][A-Z0-9_]{1,9}$/;
+export const ISSUE_KEY = /^[A-Z][A-Z0-9_]{1,9}-\d{1,9}$/;
 
 /** A business destination: a key initiative with an owner and a date by which it must be reached. */
 export interface Destination {
@@ -37,7 +48,10 @@ export interface Destination {
   archivedFrom?: Exclude<DestinationStatus, 'archived'>;
 }
 
-/** What a person may type when creating or editing a destination (before validation). */
+/**
+ * A destination as an admin submits it. The edge's schema (`src/contract/schemas.ts`) has trimmed it and
+ * checked its shapes and limits; the domain adds the rules that need the stored destinations.
+ */
 export interface DestinationDraft {
   name: string;
   description?: string;
@@ -46,7 +60,7 @@ export interface DestinationDraft {
   targetDate: IsoDate;
   startDate?: IsoDate;
   /** `archived` is reached through archive, never through a save. */
-  status?: Exclude<DestinationStatus, 'archived'>;
+  status?: LiveStatus;
 }
 
 export type StatusCategory = 'new' | 'indeterminate' | 'done';
@@ -143,7 +157,8 @@ export interface Progress {
   estimate: EstimateProgress;
 }
 
-export const VERDICTS = ['on track', 'at risk', 'off track', 'no data', 'arrived'] as const;
+/** Every verdict, in the order the UIs list them (best first, then arrived, then no data). */
+export const VERDICTS = ['on track', 'at risk', 'off track', 'arrived', 'no data'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
 export interface Forecast {

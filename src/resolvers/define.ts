@@ -4,10 +4,9 @@
  * reported as INTERNAL with a generic message, so no stack trace or Jira body reaches a person.
  */
 import type Resolver from '@forge/resolver';
-import { type z } from 'zod';
 import type { ApiError, Envelope, PayloadOf, ResolverKey, ResponseOf } from '../contract';
+import { describeInvalid, PAYLOADS, type ParsedPayload } from '../contract/schemas';
 import { AppError, type Result } from '../domain/errors';
-import { PAYLOADS } from './schemas';
 
 export interface Caller {
   accountId: string;
@@ -16,20 +15,13 @@ export interface Caller {
 }
 
 export type Handler<K extends ResolverKey> = (
-  payload: z.output<(typeof PAYLOADS)[K]>,
+  payload: ParsedPayload<K>,
   caller: Caller,
 ) => Promise<Result<ResponseOf<K>> | ResponseOf<K>>;
 
 function isResult<T>(value: unknown): value is Result<T> {
   return typeof value === 'object' && value !== null && 'ok' in value && typeof (value as { ok: unknown }).ok === 'boolean'
     && ('value' in value || 'error' in value);
-}
-
-export function describeInvalid(error: z.ZodError): ApiError {
-  const issue = error.issues[0];
-  const path = issue?.path.map(String).join('.') ?? '';
-  const message = issue ? `${path === '' ? 'The request' : path} ${issue.message}`.trim() : 'The request is not valid.';
-  return path === '' ? { code: 'INVALID_INPUT', message } : { code: 'INVALID_INPUT', message, field: path };
 }
 
 /** Runs one resolver call and always answers the envelope. */
@@ -48,7 +40,7 @@ export async function runResolver<K extends ResolverKey>(
     const parsed = PAYLOADS[key].safeParse(rawPayload);
     if (!parsed.success) return { ok: false, error: describeInvalid(parsed.error) };
     const extension = (typeof context.extension === 'object' && context.extension !== null ? context.extension : {}) as Record<string, unknown>;
-    const result = await handler(parsed.data as z.output<(typeof PAYLOADS)[K]>, { accountId, extension });
+    const result = await handler(parsed.data as ParsedPayload<K>, { accountId, extension });
     if (isResult<ResponseOf<K>>(result)) {
       return result.ok ? { ok: true, data: result.value } : { ok: false, error: result.error };
     }

@@ -3,7 +3,7 @@
  * verdict. Saved only by admins (checked
  * by the resolver), validated by the domain and against the site (projects and fields must exist).
  */
-import type { SettingsView } from '../contract';
+import type { SettingsInput, SettingsView } from '../contract';
 import { fail, ok, type Result } from '../domain/errors';
 import { validateSettings } from '../domain/settings-rules';
 import type { Settings } from '../domain/types';
@@ -33,11 +33,11 @@ export function settingsService({ store, jira, onEstimateChanged }: SettingsDeps
       return view(await store.get());
     },
 
-    async save(input: unknown, version: number): Promise<Result<SettingsView>> {
+    async save(input: SettingsInput, version: number): Promise<Result<SettingsView>> {
       const previous = await store.get();
       // A threshold the caller leaves out keeps its current value rather than falling back to a default.
-      const thresholds = { onTrackChance: previous.onTrackChance, atRiskChance: previous.atRiskChance };
-      const valid = validateSettings(isRecord(input) ? { ...thresholds, ...withoutUndefined(input) } : input);
+      const { onTrackChance = previous.onTrackChance, atRiskChance = previous.atRiskChance, ...rest } = input;
+      const valid = validateSettings({ ...rest, onTrackChance, atRiskChance });
       if (!valid.ok) return valid;
       const [meta, projects] = await Promise.all([jira.siteMeta(), jira.projects()]);
       const known = new Set(projects.map((p) => p.key));
@@ -55,14 +55,6 @@ export function settingsService({ store, jira, onEstimateChanged }: SettingsDeps
       return ok(await view(saved.value));
     },
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function withoutUndefined(record: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
 }
 
 export type SettingsService = ReturnType<typeof settingsService>;

@@ -68,12 +68,6 @@ export function formatNumber(n: number, digits = 1): string {
   return new Intl.NumberFormat(currentLocale, { maximumFractionDigits: digits }).format(n);
 }
 
-/** Whole days from `a` to `b` (ISO dates); positive when `b` is later. */
-export function daysBetween(a: string, b: string): number {
-  const ms = Date.parse(`${b.slice(0, 10)}T00:00:00Z`) - Date.parse(`${a.slice(0, 10)}T00:00:00Z`);
-  return Math.round(ms / 86_400_000);
-}
-
 /** "3 minutes ago" for an ISO instant, relative to `now`. */
 export function formatAge(isoInstant: string, now: number = Date.now()): string {
   const then = Date.parse(isoInstant);

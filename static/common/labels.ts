@@ -3,8 +3,7 @@
  * labels and options ("On track", "Draft"). The domain keeps its lower-case values; this is their one
  * display mapping. Lozenges get these too (Atlaskit's Lozenge shows its text in capitals by itself).
  */
-import type { DestinationStatus } from '../../src/contract';
-import type { Verdict } from '../../src/domain/types';
+import type { DestinationStatus, Verdict } from '../../src/contract';
 
 export const STATUS_LABEL: Readonly<Record<DestinationStatus, string>> = {
   draft: 'Draft',

@@ -9,7 +9,7 @@ import { smallSite } from '../../local/jira/testing/small-site';
 import { InvokeRefusal } from '../../local/platform';
 import { ERROR_CODES, MODULE_KEYS, type ResolverKey } from '../../src/contract';
 import { KEY } from '../../src/infra/storage/keys';
-import { PAYLOADS } from '../../src/resolvers/schemas';
+import { PAYLOADS } from '../../src/contract/schemas';
 import { startTestApp, type TestApp } from '../helpers/local-app';
 
 const KEYS = Object.keys(PAYLOADS) as ResolverKey[];

@@ -9,7 +9,7 @@
 import type { SiteInput } from '../../local/jira/site';
 import { RESTRICTED_VIEWER, restrictedSite, scopeToPayAndSec } from '../helpers/restricted-site';
 import type { PayloadOf, ResolverKey } from '../../src/contract';
-import { PAYLOADS } from '../../src/resolvers/schemas';
+import { PAYLOADS } from '../../src/contract/schemas';
 import { startTestApp, type Surface, type TestApp } from '../helpers/local-app';
 import { reconcileToEnd } from '../faults/rollup-harness';
 

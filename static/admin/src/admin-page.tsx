@@ -1,12 +1,11 @@
 /** The admin page: only Jira administrators; destinations and settings. */
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense } from 'react';
 import Heading from '@atlaskit/heading';
 import SectionMessage from '@atlaskit/section-message';
 import Tabs, { Tab, TabList, TabPanel } from '@atlaskit/tabs';
 import { token } from '@atlaskit/tokens';
-import type { Me } from '../../../src/contract';
-import { call, toFailure, type ApiFailure } from '../../common/api';
 import { ErrorMessage, Loading } from '../../common/components';
+import { useResolver } from '../../common/use-resolver';
 import { DestinationsTab } from './destinations-tab';
 
 // The Settings tab is not on screen at first paint: its code loads when it is opened.
@@ -14,20 +13,12 @@ const SettingsTab = lazy(() => import('./settings-tab').then((m) => ({ default: 
 const Recalculation = lazy(() => import('./recalculation').then((m) => ({ default: m.Recalculation })));
 
 export function AdminPage() {
-  const [me, setMe] = useState<Me | null>(null);
-  const [failure, setFailure] = useState<ApiFailure | null>(null);
-  const load = () => {
-    setFailure(null);
-    call('me/get', {})
-      .then(setMe)
-      .catch((e: unknown) => setFailure(toFailure(e)));
-  };
-  useEffect(load, []);
+  const { data: me, failure, reload } = useResolver('me/get', {});
 
   return (
     <main style={{ padding: token('space.300'), display: 'flex', flexDirection: 'column', gap: token('space.200'), maxWidth: 1200 }}>
       <Heading size="large" as="h1">Business destinations: administration</Heading>
-      {failure && <ErrorMessage failure={failure} onRetry={load} />}
+      {failure && <ErrorMessage failure={failure} onRetry={reload} />}
       {!me && !failure && <Loading />}
       {me && !me.isAdmin && (
         <SectionMessage appearance="information" title="Only Jira administrators can manage business destinations">

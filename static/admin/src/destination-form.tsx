@@ -13,20 +13,18 @@ import Select from '@atlaskit/select';
 import Textarea from '@atlaskit/textarea';
 import Textfield from '@atlaskit/textfield';
 import { token } from '@atlaskit/tokens';
-import { DESCRIPTION_MAX, NAME_MAX, type DestinationDraft, type DestinationView } from '../../../src/contract';
+import { DESCRIPTION_MAX, LIVE_STATUSES, NAME_MAX, type DestinationDraft, type DestinationView } from '../../../src/contract';
 import { call, fieldOf, toFailure, type ApiFailure } from '../../common/api';
+import { useResolver } from '../../common/use-resolver';
 import { ErrorMessage, Loading } from '../../common/components';
 import { formatDate, getLocale, parseTypedDate } from '../../common/format';
+import { STATUS_LABEL } from '../../common/labels';
 import { DialogLayout } from './dialog-layout';
 import { closeDialog } from './modal';
 import { UserPicker, type UserOption } from './user-picker';
 
 type EditableStatus = NonNullable<DestinationDraft['status']>;
-const STATUS_OPTIONS: Array<{ value: EditableStatus; label: string }> = [
-  { value: 'draft', label: 'Draft' },
-  { value: 'active', label: 'Active' },
-  { value: 'achieved', label: 'Achieved' },
-];
+const STATUS_OPTIONS: Array<{ value: EditableStatus; label: string }> = LIVE_STATUSES.map((value) => ({ value, label: STATUS_LABEL[value] }));
 
 interface Values {
   name: string;
@@ -88,21 +86,12 @@ export function validate(v: Values, typed: Typed): { errors: Errors; dates: Reco
 
 /** The form in its modal: loads the destination to edit (by id), then renders the form. */
 export function DestinationDialog({ destinationId }: { destinationId: string | null }) {
-  const [destination, setDestination] = useState<DestinationView | null>(null);
-  const [failure, setFailure] = useState<ApiFailure | null>(null);
-  const load = () => {
-    if (!destinationId) return;
-    setFailure(null);
-    call('destinations/get', { id: destinationId })
-      .then(setDestination)
-      .catch((e: unknown) => setFailure(toFailure(e)));
-  };
-  useEffect(load, [destinationId]);
+  const { data: destination, failure, reload } = useResolver('destinations/get', destinationId ? { id: destinationId } : null);
   if (!destinationId) return <DestinationForm destination={null} />;
   if (destination) return <DestinationForm destination={destination} />;
   return (
     <DialogLayout title="Edit destination" footer={<Button appearance="subtle" onClick={() => void closeDialog()}>Cancel</Button>}>
-      {failure ? <ErrorMessage failure={failure} title="The destination could not be loaded" onRetry={load} /> : <Loading label="Loading the destination" />}
+      {failure ? <ErrorMessage failure={failure} title="The destination could not be loaded" onRetry={reload} /> : <Loading label="Loading the destination" />}
     </DialogLayout>
   );
 }

@@ -1,31 +1,22 @@
 /** Destinations: ranked list, create/edit, reorder, archive/restore, delete. */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import Button from '@atlaskit/button/new';
-import DynamicTable from '@atlaskit/dynamic-table';
 import SectionMessage from '@atlaskit/section-message';
 import { token } from '@atlaskit/tokens';
 import type { DestinationView } from '../../../src/contract';
-import { call, toFailure, type ApiFailure } from '../../common/api';
-import { ErrorMessage, Loading, StatusLozenge, subtle } from '../../common/components';
-import { formatDate } from '../../common/format';
+import { call, toFailure } from '../../common/api';
+import { useResolver } from '../../common/use-resolver';
+import { ErrorMessage, Loading, subtle } from '../../common/components';
+import { DestinationsTable } from './destinations-table';
 import { openDialog, type ConfirmAction, type DialogContext, type DialogResult } from './modal';
 
 type Notice = { appearance: 'success' | 'warning' | 'error'; title: string; lines: string[] };
 
 export function DestinationsTab() {
-  const [list, setList] = useState<DestinationView[] | null>(null);
-  const [failure, setFailure] = useState<ApiFailure | null>(null);
+  const { data: list, failure, reload: load, setData: setList } = useResolver('destinations/list', { includeArchived: true, withEpicCounts: true });
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<Notice | null>(null);
   const [showArchived, setShowArchived] = useState(false);
-
-  const load = useCallback(() => {
-    setFailure(null);
-    call('destinations/list', { includeArchived: true, withEpicCounts: true })
-      .then(setList)
-      .catch((e: unknown) => setFailure(toFailure(e)));
-  }, []);
-  useEffect(load, [load]);
 
   const ranked = useMemo(() => [...(list ?? [])].sort((a, b) => a.priority - b.priority), [list]);
   const shown = showArchived ? ranked : ranked.filter((d) => d.status !== 'archived');
@@ -69,47 +60,6 @@ export function DestinationsTab() {
   if (failure) return <ErrorMessage failure={failure} title="Destinations could not be loaded" onRetry={load} />;
   if (!list) return <Loading label="Loading destinations" />;
 
-  const head = {
-    cells: [
-      { key: 'priority', content: 'Priority', width: 7 },
-      { key: 'name', content: 'Name', width: 25 },
-      { key: 'owner', content: 'Business owner', width: 15 },
-      { key: 'target', content: 'Target date', width: 11 },
-      { key: 'status', content: 'Status', width: 9 },
-      { key: 'epics', content: 'Epics', width: 5 },
-      { key: 'actions', content: 'Actions', width: 28 },
-    ],
-  };
-  const liveIds = ranked.filter((x) => x.status !== 'archived').map((x) => x.id);
-  const rows = shown.map((d) => ({
-    key: d.id,
-    cells: [
-      { key: 'priority', content: d.priority },
-      { key: 'name', content: <span>{d.name}</span> },
-      { key: 'owner', content: d.businessOwnerName },
-      { key: 'target', content: formatDate(d.targetDate) },
-      { key: 'status', content: <StatusLozenge status={d.status} /> },
-      // Unknown until the first background calculation has stored the epics.
-      { key: 'epics', content: d.epicCount ?? '–' },
-      {
-        key: 'actions',
-        content: (
-          <div style={{ display: 'flex', gap: token('space.050'), flexWrap: 'wrap' }}>
-            <Button spacing="compact" onClick={() => edit(d)} aria-label={`Edit ${d.name}`}>Edit</Button>
-            <Button spacing="compact" isDisabled={busy || d.status === 'archived' || liveIds.indexOf(d.id) === 0} onClick={() => void move(d, -1)} aria-label={`Move ${d.name} up`}>↑</Button>
-            <Button spacing="compact" isDisabled={busy || d.status === 'archived' || liveIds.indexOf(d.id) === liveIds.length - 1} onClick={() => void move(d, 1)} aria-label={`Move ${d.name} down`}>↓</Button>
-            {d.status === 'archived' ? (
-              <Button spacing="compact" onClick={() => confirm('restore', d)} aria-label={`Restore ${d.name}`}>Restore</Button>
-            ) : (
-              <Button spacing="compact" onClick={() => confirm('archive', d)} aria-label={`Archive ${d.name}`}>Archive</Button>
-            )}
-            <Button spacing="compact" appearance="subtle" onClick={() => confirm('delete', d)} aria-label={`Delete ${d.name}`}>Delete</Button>
-          </div>
-        ),
-      },
-    ],
-  }));
-
   return (
     <div style={{ display: 'flex', flexDirection: 'column', gap: token('space.150') }}>
       <div style={{ display: 'flex', gap: token('space.100'), alignItems: 'center', flexWrap: 'wrap' }}>
@@ -127,12 +77,13 @@ export function DestinationsTab() {
           </SectionMessage>
         </div>
       )}
-      <DynamicTable
-        caption="Destinations by priority (1 is the most important)"
-        head={head}
-        rows={rows}
-        rowsPerPage={50}
-        emptyView={<p>No destinations yet. Create the first one.</p>}
+      <DestinationsTable
+        shown={shown}
+        liveIds={ranked.filter((x) => x.status !== 'archived').map((x) => x.id)}
+        busy={busy}
+        onEdit={edit}
+        onMove={(d, by) => void move(d, by)}
+        onConfirm={confirm}
       />
       <p style={subtle}>Archived destinations keep their history; epics that point at them are reported, never dropped.</p>
 

@@ -2,7 +2,7 @@
  * Settings: projects in scope, estimate field, throughput window, the chances a verdict is read from. Saved with
  * the version it was read at.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useRef, useState } from 'react';
 import Button from '@atlaskit/button/new';
 import { ErrorMessage as FieldError, HelperMessage, Label } from '@atlaskit/form';
 import SectionMessage, { SectionMessageAction } from '@atlaskit/section-message';
@@ -12,6 +12,7 @@ import { token } from '@atlaskit/tokens';
 import { SETTINGS_LIMITS, type EstimateFieldSetting, type SettingsView } from '../../../src/contract';
 import { call, fieldOf, toFailure, type ApiFailure } from '../../common/api';
 import { ErrorMessage, Loading } from '../../common/components';
+import { useResolver } from '../../common/use-resolver';
 
 interface Option {
   value: string;
@@ -51,8 +52,6 @@ export function validateChances(onTrack: string, atRisk: string): { onTrack?: st
 }
 
 export function SettingsTab() {
-  const [view, setView] = useState<SettingsView | null>(null);
-  const [failure, setFailure] = useState<ApiFailure | null>(null);
   const [projects, setProjects] = useState<string[]>([]);
   const [estimate, setEstimate] = useState('auto');
   const [weeks, setWeeks] = useState('12');
@@ -66,7 +65,6 @@ export function SettingsTab() {
   const [saved, setSaved] = useState(false);
 
   const adopt = (v: SettingsView, keepTyped: boolean) => {
-    setView(v);
     setVersion(v.settings.version);
     if (!keepTyped) {
       setProjects(v.settings.projectKeys);
@@ -77,16 +75,16 @@ export function SettingsTab() {
     }
   };
 
-  const load = useCallback((keepTyped = false) => {
-    setFailure(null);
-    call('settings/get', {})
-      .then((v) => {
-        adopt(v, keepTyped);
-        setConflict(false);
-      })
-      .catch((e: unknown) => setFailure(toFailure(e)));
-  }, []);
-  useEffect(() => load(false), [load]);
+  // A reload after a conflict keeps what the admin typed and takes only the new version.
+  const keepTyped = useRef(false);
+  const { data: view, failure, reload, setData: setView } = useResolver('settings/get', {}, (v) => {
+    adopt(v, keepTyped.current);
+    setConflict(false);
+  });
+  const load = (keep: boolean) => {
+    keepTyped.current = keep;
+    reload();
+  };
 
   if (failure) return <ErrorMessage failure={failure} title="Settings could not be loaded" onRetry={() => load(false)} />;
   if (!view) return <Loading label="Loading settings" />;
@@ -123,6 +121,7 @@ export function SettingsTab() {
         },
         version,
       });
+      setView(next);
       adopt(next, false);
       setSaved(true);
     } catch (err) {

@@ -3,13 +3,13 @@
  * `view.submit({id, name} | null)`. Keyboard: the select has focus on load, Enter saves (when the menu is
  * closed), Escape cancels. In issue create there is no save step: each change is submitted at once.
  */
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useState, type KeyboardEvent } from 'react';
 import { view, type FullContext } from '@forge/bridge';
 import Select from '@atlaskit/select';
 import Button from '@atlaskit/button/new';
 import { token } from '@atlaskit/tokens';
 import { fieldValueText, unknownDestinationText, type DestinationFieldValue, type DestinationView } from '../../../src/contract';
-import { call, toFailure, type ApiFailure } from '../../common/api';
+import { useResolver } from '../../common/use-resolver';
 import { ErrorMessage } from '../../common/components';
 import { destinationOptions, formatDestinationOption, type DestinationOption as Option } from '../../common/destination-options';
 
@@ -35,23 +35,9 @@ export function FieldEdit({ context }: { context: FullContext }) {
   const initial = toValue(extension.fieldValue);
   const [selected, setSelected] = useState<StoredValue | null>(initial);
   // Every destination, archived ones included, so a current value can be told apart from an unknown id.
-  const [all, setAll] = useState<DestinationView[] | null>(null);
-  const [failure, setFailure] = useState<ApiFailure | null>(null);
+  const { data: all, failure, reload } = useResolver('destinations/list', { includeArchived: true });
   const [menuOpen, setMenuOpen] = useState(false);
   const [saving, setSaving] = useState(false);
-  const loadCount = useRef(0);
-
-  const load = () => {
-    const n = ++loadCount.current;
-    setFailure(null);
-    call('destinations/list', { includeArchived: true })
-      .then((list) => {
-        if (n !== loadCount.current) return;
-        setAll(list);
-      })
-      .catch((e: unknown) => n === loadCount.current && setFailure(toFailure(e)));
-  };
-  useEffect(load, []);
 
   const options = all ? destinationOptions(all) : null;
   // Keep a current value that is not a choice (archived, achieved, or no destination at all) visible rather than dropping it.
@@ -83,7 +69,7 @@ export function FieldEdit({ context }: { context: FullContext }) {
 
   return (
     <div style={{ padding: token('space.050') }} onKeyDown={onKeyDown}>
-      {failure && <ErrorMessage failure={failure} title="Destinations could not be loaded" onRetry={load} />}
+      {failure && <ErrorMessage failure={failure} title="Destinations could not be loaded" onRetry={reload} />}
       <Select<Option>
         inputId="business-destination-select"
         aria-label="Business destination"

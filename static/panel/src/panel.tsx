@@ -1,5 +1,5 @@
 /** The Destination issue panel: what this epic drives toward, how far it is, and whether it arrives on time. */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { view } from '@forge/bridge';
 import Button from '@atlaskit/button/new';
 import Heading from '@atlaskit/heading';
@@ -8,6 +8,7 @@ import Select from '@atlaskit/select';
 import { token } from '@atlaskit/tokens';
 import { unknownDestinationText, type DestinationView, type EpicAlignment } from '../../../src/contract';
 import { call, toFailure, type ApiFailure } from '../../common/api';
+import { useResolver } from '../../common/use-resolver';
 import {
   ErrorMessage,
   ForecastMethodTip,
@@ -26,23 +27,13 @@ import { chanceText, formatDate, formatNumber, formatPercent, likelyText, locali
 type Measure = 'count' | 'estimate';
 
 export function Panel({ issueKey }: { issueKey: string }) {
-  const [alignment, setAlignment] = useState<EpicAlignment | null>(null);
-  const [failure, setFailure] = useState<ApiFailure | null>(null);
+  const { data: alignment, failure, reload, setData: setAlignment } = useResolver('epic/alignment', { issueKey });
   const [editing, setEditing] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
   const [clearing, setClearing] = useState(false);
   const [clearFailure, setClearFailure] = useState<ApiFailure | null>(null);
 
-  const load = useCallback(() => {
-    setFailure(null);
-    setAlignment(null);
-    call('epic/alignment', { issueKey })
-      .then(setAlignment)
-      .catch((e: unknown) => setFailure(toFailure(e)));
-  }, [issueKey]);
-  useEffect(load, [load]);
-
-  if (failure) return <Frame><ErrorMessage failure={failure} title="The destination could not be loaded" onRetry={load} /></Frame>;
+  if (failure) return <Frame><ErrorMessage failure={failure} title="The destination could not be loaded" onRetry={reload} /></Frame>;
   if (!alignment) return <Frame><Loading label="Loading destination" /></Frame>;
 
   const { epic } = alignment;
@@ -305,21 +296,14 @@ function DestinationChooser({
   onSaved: (a: EpicAlignment) => void;
   onCancel?: () => void;
 }) {
-  const [options, setOptions] = useState<Option[] | null>(null);
+  const list = useResolver('destinations/list', { includeArchived: false });
+  const options = list.data ? destinationOptions(list.data) : null;
   const [choice, setChoice] = useState<Option | null>(current ? { value: current.id, label: current.name } : null);
-  const [failure, setFailure] = useState<ApiFailure | null>(null);
+  const [saveFailure, setFailure] = useState<ApiFailure | null>(null);
+  const failure = saveFailure ?? list.failure;
   const [saving, setSaving] = useState(false);
   const mounted = useRef(true);
   useEffect(() => () => { mounted.current = false; }, []);
-
-  useEffect(() => {
-    call('destinations/list', { includeArchived: false })
-      .then((list) => {
-        if (!mounted.current) return;
-        setOptions(destinationOptions(list));
-      })
-      .catch((e: unknown) => mounted.current && setFailure(toFailure(e)));
-  }, []);
 
   const save = async (destinationId: string | null) => {
     setSaving(true);

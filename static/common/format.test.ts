@@ -1,0 +1,67 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { chanceText, formatDate, localiseDates, offsetText, parseTypedDate, sentence, setLocale } from './format';
+
+afterEach(() => setLocale(undefined));
+
+describe('parseTypedDate', () => {
+  it('reads ISO dates everywhere, and the locale order otherwise', () => {
+    setLocale('en_US');
+    expect(parseTypedDate('2027-02-15').getDate()).toBe(15);
+    expect(parseTypedDate('2/15/2027').getMonth()).toBe(1);
+    setLocale('en_GB');
+    expect(parseTypedDate('15/02/2027').getMonth()).toBe(1);
+  });
+
+  it('refuses a date that is not in the calendar', () => {
+    setLocale('en_GB');
+    expect(Number.isNaN(parseTypedDate('31/02/2027').getTime())).toBe(true);
+    expect(Number.isNaN(parseTypedDate('soon').getTime())).toBe(true);
+  });
+});
+
+describe('localiseDates', () => {
+  it('shows the ISO dates of a backend sentence in the reader\'s locale', () => {
+    setLocale('en_GB');
+    expect(localiseDates('finish by 2027-02-02, on or before the target 2027-04-30.')).toBe('finish by 2 Feb 2027, on or before the target 30 Apr 2027.');
+    setLocale('en_US');
+    expect(localiseDates('finish by 2027-02-02.')).toBe('finish by Feb 2, 2027.');
+  });
+
+  it('leaves what is not an ISO date alone', () => {
+    setLocale('en_US');
+    expect(localiseDates('version 2027-1-2 stays')).toBe('version 2027-1-2 stays');
+  });
+});
+
+describe('formatDate', () => {
+  it('reads a calendar date without a time zone shift, and a dash for none', () => {
+    setLocale('en_US');
+    expect(formatDate('2027-01-01')).toBe('Jan 1, 2027');
+    expect(formatDate(null)).toBe('—');
+  });
+});
+
+describe('chanceText', () => {
+  it('says a chance plainly at the extremes', () => {
+    setLocale('en_US');
+    expect(chanceText(0.724)).toBe('72% chance');
+    expect(chanceText(1)).toBe('almost certain');
+    expect(chanceText(0)).toBe('almost no chance');
+  });
+});
+
+describe('offsetText', () => {
+  it('counts days early or late, in the singular for one', () => {
+    expect(offsetText({ daysEarly: 0, daysLate: 1 })).toBe('1 day late');
+    expect(offsetText({ daysEarly: 134, daysLate: 0 })).toBe('134 days early');
+    expect(offsetText({ daysEarly: 0, daysLate: 0 })).toBe('on the target date');
+    expect(offsetText({ daysEarly: null, daysLate: null })).toBeNull();
+  });
+});
+
+describe('sentence', () => {
+  it('joins the phrases there are into one sentence', () => {
+    expect(sentence(['likely on Feb 2', null, '72% chance'])).toBe('Likely on Feb 2; 72% chance.');
+    expect(sentence([null])).toBe('');
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * What a surface shows while it reads one resolver: the answer, the failure, whether a call is under way.
+ * The call is made again when the payload changes (compared by value) or on `reload()`; an answer that
+ * arrives after a newer call was made, or after the component is gone, is dropped, so a slow answer never
+ * overwrites a newer one. The last answer stays on screen while the next one loads.
+ */
+import { useCallback, useEffect, useRef, useState, type Dispatch, type SetStateAction } from 'react';
+import type { PayloadOf, ResolverKey, ResponseOf } from '../../src/contract';
+import { call, toFailure, type ApiFailure } from './api';
+
+export interface Resolved<T> {
+  /** The last answer, `null` before the first one. */
+  data: T | null;
+  failure: ApiFailure | null;
+  loading: boolean;
+  reload: () => void;
+  /** Replaces the answer with one a later call gave (a save answers the new state). */
+  setData: Dispatch<SetStateAction<T | null>>;
+}
+
+/**
+ * Reads `key` with `payload` (`null`: nothing to read yet). `onData` sees every fresh answer, for state the
+ * surface derives from it.
+ */
+export function useResolver<K extends ResolverKey>(
+  key: K,
+  payload: PayloadOf<K> | null,
+  onData?: (data: ResponseOf<K>) => void,
+): Resolved<ResponseOf<K>> {
+  const [data, setData] = useState<ResponseOf<K> | null>(null);
+  const [failure, setFailure] = useState<ApiFailure | null>(null);
+  const [loading, setLoading] = useState(payload !== null);
+  const latest = useRef(0);
+  const onDataRef = useRef(onData);
+  useEffect(() => {
+    onDataRef.current = onData;
+  });
+  // The payload by value, so a literal written in the render does not call again on every render.
+  const body = payload === null ? null : JSON.stringify(payload ?? {});
+
+  const reload = useCallback(() => {
+    if (body === null) return;
+    const n = ++latest.current;
+    setLoading(true);
+    setFailure(null);
+    call(key, JSON.parse(body) as PayloadOf<K>)
+      .then((answer) => {
+        if (n !== latest.current) return;
+        setData(answer);
+        onDataRef.current?.(answer);
+      })
+      .catch((e: unknown) => n === latest.current && setFailure(toFailure(e)))
+      .finally(() => n === latest.current && setLoading(false));
+  }, [key, body]);
+
+  useEffect(() => {
+    reload();
+    return () => {
+      latest.current += 1;
+    };
+  }, [reload]);
+
+  return { data, failure, loading, reload, setData };
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from '@jest/globals';
+import type { DestinationRollup, Portfolio } from '../../../src/contract';
+import { portfolioCsvRows } from './portfolio-csv';
+
+const progress = {
+  count: { new: 2, indeterminate: 1, done: 3, total: 6 },
+  estimate: { new: 5, indeterminate: 3, done: 8, total: 16, unestimated: 1 },
+};
+
+function rollup(id: string, priority: number, forecast: Partial<DestinationRollup['forecast']> = {}): DestinationRollup {
+  return {
+    id, name: `Destination ${id}`, status: 'active', priority, targetDate: '2027-03-31', businessOwner: 'u-1', businessOwnerName: 'Ann',
+    epics: 2, progress, verdict: 'on track', forecastDate: '2027-02-01',
+    forecast: { verdict: 'on track', forecastDate: '2027-02-01', daysEarly: 58, daysLate: 0, throughputPerWeek: 1, remaining: 3, windowWeeks: 12, reason: '', ...forecast },
+    epicDetails: [], hiddenEpics: 0,
+  };
+}
+
+const portfolio = (destinations: DestinationRollup[]): Portfolio => ({
+  asOf: '2026-11-25', computedAt: '2026-11-25T10:00:00Z', computedAs: 'app', destinations, hiddenDestinations: 0,
+  offRoute: { count: { inFlight: 0, offRoute: 0, share: 0 }, estimate: { inFlight: 0, offRoute: 0, share: 0 }, orphanCount: 0, epics: [], hiddenEpics: 0 },
+  warnings: [], jql: { byDestination: {}, offRoute: '', inFlight: '' },
+});
+
+describe('portfolioCsvRows', () => {
+  it('lists the destinations by priority, under a header, with every figure', () => {
+    const range = { likelyFrom: '2027-01-20', likelyTo: '2027-02-10', probabilityByTarget: 0.724, method: 'monte carlo' as const };
+    const [header, first, second] = portfolioCsvRows(portfolio([rollup('D-2', 2), rollup('D-1', 1, { range })]));
+    expect(header?.slice(0, 4)).toEqual(['Priority', 'Destination', 'Owner', 'Status']);
+    expect(first).toEqual([1, 'Destination D-1', 'Ann', 'active', 3, 1, 2, 6, 8, 16, 1, 'on track', '2027-02-01', '2027-03-31', 58, 0, 2, '2027-01-20', '2027-02-10', '72%']);
+    expect(second?.[0]).toBe(2);
+    expect(second?.slice(-3)).toEqual(['', '', '']);
+  });
+});

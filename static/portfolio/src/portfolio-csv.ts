@@ -1,0 +1,25 @@
+/** The portfolio as a CSV file: one row per destination, by priority, with every figure the table shows. */
+import type { Portfolio } from '../../../src/contract';
+import { downloadCsv, type Cell } from '../../common/csv';
+
+export function portfolioCsvRows(portfolio: Portfolio): Cell[][] {
+  const header: Cell[] = [
+    'Priority', 'Destination', 'Owner', 'Status', 'Done', 'In progress', 'To do', 'Total issues',
+    'Done estimate', 'Total estimate', 'Unestimated issues', 'On time?', 'Forecast date', 'Target date', 'Days early', 'Days late', 'Epics',
+    'Likely from', 'Likely to', 'Chance by target date',
+  ];
+  const rows = [...portfolio.destinations]
+    .sort((a, b) => a.priority - b.priority)
+    .map((d): Cell[] => [
+      d.priority, d.name, d.businessOwnerName, d.status,
+      d.progress.count.done, d.progress.count.indeterminate, d.progress.count.new, d.progress.count.total,
+      d.progress.estimate.done, d.progress.estimate.total, d.progress.estimate.unestimated,
+      d.verdict, d.forecastDate ?? '', d.targetDate, d.forecast.daysEarly ?? '', d.forecast.daysLate ?? '', d.epics,
+      d.forecast.range?.likelyFrom ?? '', d.forecast.range?.likelyTo ?? '', d.forecast.range ? `${Math.round(d.forecast.range.probabilityByTarget * 100)}%` : '',
+    ]);
+  return [header, ...rows];
+}
+
+export function exportCsv(portfolio: Portfolio): void {
+  downloadCsv(`business-destinations-${portfolio.asOf}.csv`, portfolioCsvRows(portfolio));
+}
