@@ -119,11 +119,11 @@ async function main(): Promise<void> {
     if (!build.ok) console.warn(`warning: ${build.message}; views show no figures until a calculation finishes`);
   }
   // `POST /api/reset` (browser tests): the site as loaded and the storage as seeded, in a fresh boot.
+  // The old platform closes first: closing puts back the runtime seams that were there when it booted.
   const reset = async () => {
-    const fresh = await boot();
     app.close();
-    app = fresh;
-    return fresh;
+    app = await boot();
+    return app;
   };
   const server = await startServer({ platform, jira, root: ROOT, port: args.port, host: args.host, cloudId: platform.cloudId, siteUrl: platform.siteUrl, environmentId: LOCAL_ENVIRONMENT_ID, reset });
 

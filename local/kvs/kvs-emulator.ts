@@ -10,6 +10,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { LocalError } from '../errors';
+import { isRecord } from '../types';
 
 /** What one wire call answers: a status and a JSON body (null when the SDK expects no body). */
 export interface KvsWireResponse {
@@ -94,10 +95,7 @@ const KEY_PATTERN = /^(?!\s+$)[a-zA-Z0-9:._\s#-]+$/;
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = Record<string, unknown>;
 
-function isObj(x: unknown): x is Obj {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
+const isObj = isRecord;
 function depthOf(value: unknown): number {
   if (Array.isArray(value)) return 1 + value.reduce<number>((m, v) => Math.max(m, depthOf(v)), 0);
   if (isObj(value)) return 1 + Object.values(value).reduce<number>((m, v) => Math.max(m, depthOf(v)), 0);

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import type { EntityDefinition } from '../kvs/kvs-emulator';
+import { isRecord } from '../types';
 
 export interface ManifestFunction {
   key: string;
@@ -59,10 +60,6 @@ export interface Manifest {
 
 function asArray<T>(x: unknown): T[] {
   return Array.isArray(x) ? (x as T[]) : [];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function str(value: unknown): string | null {

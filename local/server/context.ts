@@ -2,7 +2,7 @@
  * Builds what `view.getContext()` returns on each surface, the way Jira fills it in: the issue and project
  * come from the Jira emulator as the viewing user (so a user who cannot browse the issue gets no context).
  */
-import type { JiraEmulator } from '../types';
+import { isRecord, type JiraEmulator } from '../types';
 import type { FrameSpec } from '../browser/protocol';
 import type { Manifest, Surface } from '../platform/manifest';
 import { LocalError } from '../errors';
@@ -37,9 +37,7 @@ export interface IssueFacts {
   fields: Record<string, unknown>;
 }
 
-function rec(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
+const rec = (value: unknown): Record<string, unknown> => (isRecord(value) ? value : {});
 
 function text(value: unknown, fallback = ''): string {
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : fallback;

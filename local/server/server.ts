@@ -6,7 +6,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { JiraEmulator } from '../types';
+import { isRecord, type JiraEmulator } from '../types';
 import type { ColorMode, Experience, FetchProductBody, FetchProductResult, FrameSpec, InvokeBody, SubmitBody } from '../browser/protocol';
 import { BRIDGE_ENDPOINTS } from '../browser/protocol';
 import { readManifest, type Manifest, type Surface } from '../platform/manifest';
@@ -65,10 +65,6 @@ interface SearchRow {
   status: string;
   statusCategory: string;
   parent: string | null;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {

@@ -1,5 +1,5 @@
 /** What every emulated route shares: the caller, Jira's error and JSON shapes, and the checks on input. */
-import type { ProductResponse } from '../../types';
+import { isRecord as isObject, type ProductResponse } from '../../types';
 import type { SiteUser } from '../site';
 
 export type Caller = { kind: 'app' } | { kind: 'user'; user: SiteUser };
@@ -28,6 +28,8 @@ export class HttpError extends Error {
   }
 }
 
+export { isObject };
+
 export const JSON_HEADERS = { 'content-type': 'application/json;charset=UTF-8' };
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): ProductResponse {
@@ -36,10 +38,6 @@ export function json(status: number, body: unknown, headers: Record<string, stri
 
 export function noContent(): ProductResponse {
   return { status: 204, headers: {}, body: null };
-}
-
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 export function bodyObject(ctx: Ctx): Record<string, unknown> {

@@ -45,17 +45,14 @@ export type IssueSnapshot = IssueRecord & { fields: Record<string, unknown> };
 class Router {
   private readonly routes: Array<{ method: string; template: string; re: RegExp; handler: Handler }> = [];
 
-  readonly add: AddRoute = (method, template, handler) => {
-    this.routes.push({ method, template, re: new RegExp(`^${template.replace(/\{[^}]+\}/g, '([^/]+)')}$`), handler });
-  };
+  readonly add: AddRoute = (method, template, handler) => void this.routes.push({ method, template, re: new RegExp(`^${template.replace(/\{[^}]+\}/g, '([^/]+)')}$`), handler });
 
-  /** The route answering `method` on `path`, and the template the path matches (for the request log, even under another method). */
+  /** The route answering `method` on `path`, and the template the path matches under any method (for the request log). */
   find(method: string, path: string): { match?: { handler: Handler; params: string[] }; template?: string } {
     const candidates = this.routes.filter((r) => r.re.test(path));
     const route = candidates.find((r) => r.method === method);
-    if (!route) return { template: candidates[0]?.template };
-    const params = (route.re.exec(path) ?? []).slice(1).map((p) => decodeURIComponent(p));
-    return { match: { handler: route.handler, params }, template: route.template };
+    const params = route && (route.re.exec(path) ?? []).slice(1).map((p) => decodeURIComponent(p));
+    return { match: route && params && { handler: route.handler, params }, template: (route ?? candidates[0])?.template };
   }
 }
 
@@ -64,7 +61,6 @@ export function createJiraEmulator(site: Site, options: EmulatorOptions): JiraSi
   const router = new Router();
   for (const group of [metaRoutes, userRoutes, searchRoutes, issueRoutes, appFieldRoutes, permissionRoutes]) group(s, router.add);
 
-  // ---- entry point --------------------------------------------------------------------------------------
 
   function resolveCaller(req: ProductRequest): Caller {
     if (req.as.kind === 'app') return { kind: 'app' };
@@ -138,7 +134,6 @@ export function createJiraEmulator(site: Site, options: EmulatorOptions): JiraSi
     }
   }
 
-  // ---- direct mutations (tests and the shell) -----------------------------------------------------------
 
   function actorCaller(actor: string): Caller {
     if (actor === 'app' || actor === s.appAccountId) return { kind: 'app' };

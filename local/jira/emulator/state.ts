@@ -85,8 +85,6 @@ export class SiteState {
 
   readonly clock = (): number => this.cat.now + ++this.writes * 1000;
 
-  // ---- lookups and permissions -------------------------------------------------------------------------
-
   readonly findIssue = (idOrKey: string): IssueRecord | undefined => this.records.get(idOrKey) ?? this.byKey.get(idOrKey.toUpperCase());
   readonly parentIdOf = (key: string): string | null => this.byKey.get(key)?.id ?? null;
 
@@ -100,9 +98,7 @@ export class SiteState {
     const p = this.cat.project(projectKey);
     return this.canBrowse(caller, projectKey) && !!p && (p.edit === undefined || p.edit.includes(caller.user.accountId));
   };
-  readonly hasProjectPermission = (caller: Caller, permission: string, projectKey: string): boolean => {
-    return permission === 'BROWSE_PROJECTS' ? this.canBrowse(caller, projectKey) : this.canEdit(caller, projectKey);
-  };
+  readonly hasProjectPermission = (caller: Caller, permission: string, projectKey: string): boolean => permission === 'BROWSE_PROJECTS' ? this.canBrowse(caller, projectKey) : this.canEdit(caller, projectKey);
   readonly hasGlobalPermission = (caller: Caller, permission: string): boolean => {
     if (permission === 'BROWSE_USERS') return true;
     return caller.kind === 'user' && caller.user.admin;
@@ -123,23 +119,20 @@ export class SiteState {
     return v;
   };
 
-  readonly schemaFor = (caller: Caller): JqlSchema => {
-    return {
-      projects: this.cat.projects.filter((p) => this.canBrowse(caller, p.key)),
-      issueTypes: this.cat.issueTypes,
-      statuses: this.cat.statuses.map((s) => ({ id: s.id, name: s.name, categoryKey: s.category })),
-      categories: CATEGORIES.map((c) => ({ id: String(c.id), key: c.key, name: c.name })),
-      issueId: (keyOrId) => {
-        const rec = this.findIssue(keyOrId);
-        return rec && this.canBrowse(caller, rec.projectKey) ? rec.id : undefined;
-      },
-      appField: { id: this.appFieldId, name: this.appFieldName },
-      storyPointsField: this.sp,
-      now: this.cat.now,
-    };
-  };
+  readonly schemaFor = (caller: Caller): JqlSchema => ({
+    projects: this.cat.projects.filter((p) => this.canBrowse(caller, p.key)),
+    issueTypes: this.cat.issueTypes,
+    statuses: this.cat.statuses.map((s) => ({ id: s.id, name: s.name, categoryKey: s.category })),
+    categories: CATEGORIES.map((c) => ({ id: String(c.id), key: c.key, name: c.name })),
+    issueId: (keyOrId) => {
+      const rec = this.findIssue(keyOrId);
+      return rec && this.canBrowse(caller, rec.projectKey) ? rec.id : undefined;
+    },
+    appField: { id: this.appFieldId, name: this.appFieldName },
+    storyPointsField: this.sp,
+    now: this.cat.now,
+  });
 
-  // ---- rendering ------------------------------------------------------------------------------------------
 
 
   /** Jira's `fields` parameter: ids, `*all`, `*navigable`, `-id` exclusions; unknown ids are ignored. */
@@ -209,29 +202,22 @@ export class SiteState {
     return out;
   };
 
-  readonly issueBean = (rec: IssueRecord, fields: Set<string>): Record<string, unknown> => {
-    return { expand: 'renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations', id: rec.id, self: `${BASE_URL}/rest/api/3/issue/${rec.id}`, key: rec.key, fields: this.renderFields(rec, fields) };
-  };
+  readonly issueBean = (rec: IssueRecord, fields: Set<string>): Record<string, unknown> => ({ expand: 'renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations', id: rec.id, self: `${BASE_URL}/rest/api/3/issue/${rec.id}`, key: rec.key, fields: this.renderFields(rec, fields) });
 
-  readonly userBean = (u: SiteUser): Record<string, unknown> => {
-    return {
-      self: `${BASE_URL}/rest/api/3/user?accountId=${encodeURIComponent(u.accountId)}`,
-      accountId: u.accountId,
-      accountType: 'atlassian',
-      ...(u.emailAddress ? { emailAddress: u.emailAddress } : {}),
-      avatarUrls: avatarUrls(u.accountId),
-      displayName: u.displayName,
-      active: true,
-      timeZone: 'Etc/UTC',
-      locale: 'en_US',
-    };
-  };
+  readonly userBean = (u: SiteUser): Record<string, unknown> => ({
+    self: `${BASE_URL}/rest/api/3/user?accountId=${encodeURIComponent(u.accountId)}`,
+    accountId: u.accountId,
+    accountType: 'atlassian',
+    ...(u.emailAddress ? { emailAddress: u.emailAddress } : {}),
+    avatarUrls: avatarUrls(u.accountId),
+    displayName: u.displayName,
+    active: true,
+    timeZone: 'Etc/UTC',
+    locale: 'en_US',
+  });
 
-  readonly appUserBean = (): Record<string, unknown> => {
-    return { self: `${BASE_URL}/rest/api/3/user?accountId=${this.appAccountId}`, accountId: this.appAccountId, accountType: 'app', avatarUrls: avatarUrls(this.appAccountId), displayName: 'Business Destination', active: true };
-  };
+  readonly appUserBean = (): Record<string, unknown> => ({ self: `${BASE_URL}/rest/api/3/user?accountId=${this.appAccountId}`, accountId: this.appAccountId, accountType: 'app', avatarUrls: avatarUrls(this.appAccountId), displayName: 'Business Destination', active: true });
 
-  // ---- writes and events -----------------------------------------------------------------------------------
 
   readonly beforeWrite = (rec: IssueRecord | undefined, id: string): void => {
     this.resultCache.clear();
@@ -250,13 +236,9 @@ export class SiteState {
     }
   };
 
-  readonly eventFields = (rec: IssueRecord): Record<string, unknown> => {
-    return this.renderFields(rec, new Set(this.ALL_FIELDS));
-  };
+  readonly eventFields = (rec: IssueRecord): Record<string, unknown> => this.renderFields(rec, new Set(this.ALL_FIELDS));
 
-  readonly actorOf = (caller: Caller): { atlassianId: string; selfGenerated: boolean } => {
-    return caller.kind === 'app' ? { atlassianId: this.appAccountId, selfGenerated: true } : { atlassianId: caller.user.accountId, selfGenerated: false };
-  };
+  readonly actorOf = (caller: Caller): { atlassianId: string; selfGenerated: boolean } => caller.kind === 'app' ? { atlassianId: this.appAccountId, selfGenerated: true } : { atlassianId: caller.user.accountId, selfGenerated: false };
 
 
   readonly changelogItems = (before: IssueRecord, after: IssueRecord): ChangeItem[] => {
@@ -371,7 +353,6 @@ export class SiteState {
     this.emit({ eventType: 'avi:jira:deleted:issue', issue: { id: rec.id, key: rec.key, fields }, ...this.actorOf(caller) });
   };
 
-  // ---- field writes (PUT issue, POST issue, app field API) ----------------------------------------------
 
   readonly appValueFrom = (value: unknown, field: string): unknown => {
     if (value === null) return null;
@@ -424,7 +405,6 @@ export class SiteState {
     return change;
   };
 
-  // ---- search -------------------------------------------------------------------------------------------
 
   readonly indexedRecords = (reconcile: Set<string>): IssueRecord[] => {
     if (!this.faults.staleIndex) this.stale.clear();
