@@ -5,7 +5,7 @@
  */
 import { MODULE_KEYS } from '../../src/contract';
 import { createJiraEmulator, loadSite, type EmulatorOptions, type JiraSiteEmulator, type Site } from '../jira';
-import { createLocalPlatform, readManifest, type LocalPlatform, type LocalPlatformOptions } from '../platform';
+import { createLocalPlatform, readManifest, type LocalPlatform } from '../platform';
 import type { Manifest } from '../platform/manifest';
 import { seedDestinations } from './seed';
 
@@ -38,14 +38,10 @@ export function bootJira(input: unknown, app: EmulatorOptions): { site: Site; ji
 
 /** The site in an emulator, the platform over it, the site's destinations seeded, and every trigger settled. */
 export async function bootLocalApp(options: BootOptions): Promise<LocalApp> {
-  const root = options.root ?? process.cwd();
+  const { site: input, root = process.cwd(), ...platformOptions } = options;
   const manifest = readManifest(root);
-  const { site, jira } = bootJira(options.site, { appId: manifest.appId ?? '00000000-0000-4000-8000-000000000000', environmentId: LOCAL_ENVIRONMENT_ID, fieldModuleKey: MODULE_KEYS.field });
-  const platformOptions: LocalPlatformOptions = { root, jira };
-  if (options.timeScale !== undefined) platformOptions.timeScale = options.timeScale;
-  if (options.log !== undefined) platformOptions.log = options.log;
-  if (options.strictHandlers !== undefined) platformOptions.strictHandlers = options.strictHandlers;
-  const platform = await createLocalPlatform(platformOptions);
+  const { site, jira } = bootJira(input, { appId: manifest.appId ?? '00000000-0000-4000-8000-000000000000', environmentId: LOCAL_ENVIRONMENT_ID, fieldModuleKey: MODULE_KEYS.field });
+  const platform = await createLocalPlatform({ ...platformOptions, root, jira });
   try {
     await seedDestinations(platform, site);
     await platform.settle();

@@ -4,12 +4,12 @@
  * put in the site's order, then archived where the site says so. The stored state is what the app writes.
  */
 import { MODULE_KEYS, type DestinationDraft, type Envelope, type PayloadOf, type ResolverKey, type ResponseOf } from '../../src/contract';
-import { archiveDestination } from '../../src/domain/destination-rules';
+import { archiveDestination, destinationNumber } from '../../src/domain/destination-rules';
 import { createDestinationStore } from '../../src/infra/storage/destination-store';
 import type { Site } from '../jira';
 import type { LocalPlatform } from '../platform';
 
-const numberOf = (id: string): number => Number(id.slice(2));
+const numberOf = (id: string): number => destinationNumber(id) ?? 0;
 
 export async function seedDestinations(platform: LocalPlatform, site: Site): Promise<void> {
   if (site.destinations.length === 0) return;

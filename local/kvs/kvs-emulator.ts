@@ -95,10 +95,9 @@ const KEY_PATTERN = /^(?!\s+$)[a-zA-Z0-9:._\s#-]+$/;
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = Record<string, unknown>;
 
-const isObj = isRecord;
 function depthOf(value: unknown): number {
   if (Array.isArray(value)) return 1 + value.reduce<number>((m, v) => Math.max(m, depthOf(v)), 0);
-  if (isObj(value)) return 1 + Object.values(value).reduce<number>((m, v) => Math.max(m, depthOf(v)), 0);
+  if (isRecord(value)) return 1 + Object.values(value).reduce<number>((m, v) => Math.max(m, depthOf(v)), 0);
   return 0;
 }
 
@@ -120,7 +119,7 @@ function encodeValue(value: unknown): string {
 const TTL_UNIT_MS: Record<string, number> = { SECONDS: 1000, MINUTES: 60_000, HOURS: 3_600_000, DAYS: 86_400_000 };
 
 function ttlExpiry(options: unknown, now: number): number | undefined {
-  if (!isObj(options) || !isObj(options.ttl)) return undefined;
+  if (!isRecord(options) || !isRecord(options.ttl)) return undefined;
   const unit = TTL_UNIT_MS[String(options.ttl.unit)];
   const value = options.ttl.value;
   if (unit === undefined || typeof value !== 'number' || value <= 0) throw new LocalError(400, 'BAD_REQUEST', 'Provided request body is invalid: ttl');
@@ -198,8 +197,8 @@ function matchClause(actual: unknown, clause: Clause): boolean {
 /** `{and:[...]}` / `{or:[...]}` against an object value (a missing value has no properties). */
 function matchFilters(value: unknown, filters: unknown): boolean {
   if (filters === undefined || filters === null) return true;
-  if (!isObj(filters)) throw new LocalError(400, 'BAD_REQUEST', 'Provided request body is invalid: conditions');
-  const props = isObj(value) ? value : {};
+  if (!isRecord(filters)) throw new LocalError(400, 'BAD_REQUEST', 'Provided request body is invalid: conditions');
+  const props = isRecord(value) ? value : {};
   const and = Array.isArray(filters.and) ? (filters.and as Clause[]) : undefined;
   const or = Array.isArray(filters.or) ? (filters.or as Clause[]) : undefined;
   if (and) return and.every((c) => matchClause(props[String(c.property)], c));
@@ -408,7 +407,7 @@ export class KvsEmulator {
   }
 
   private entityStore(body: unknown, create = true): Map<string, StoredItem> {
-    const name = isObj(body) ? body.entityName : undefined;
+    const name = isRecord(body) ? body.entityName : undefined;
     if (typeof name !== 'string' || !this.entityDefs.has(name)) {
       throw new LocalError(400, 'INVALID_ENTITY_NAME', `Entity '${String(name)}' is not defined in the manifest's app.storage.entities.`); // code *unverified*
     }
@@ -432,7 +431,7 @@ export class KvsEmulator {
   }
 
   private get(store: Map<string, StoredItem>, body: unknown): KvsWireResponse {
-    const key = validateKey(isObj(body) ? body.key : undefined);
+    const key = validateKey(isRecord(body) ? body.key : undefined);
     const item = this.live(store, key);
     if (!item) throw new LocalError(404, 'KEY_NOT_FOUND', 'Provided key does not exist');
     return ok(this.itemBody(key, item));
@@ -440,13 +439,13 @@ export class KvsEmulator {
 
   /** Validated write, not yet applied: transactions validate everything before applying anything. */
   private prepareSet(store: Map<string, StoredItem>, body: unknown, entity: boolean): { key: string; item: StoredItem; previous?: StoredItem } {
-    if (!isObj(body)) throw new LocalError(400, 'BAD_REQUEST', 'Provided request body is invalid');
+    if (!isRecord(body)) throw new LocalError(400, 'BAD_REQUEST', 'Provided request body is invalid');
     const key = validateKey(body.key);
-    if (entity && !isObj(body.value)) throw new LocalError(400, 'BAD_REQUEST', 'An entity value must be an object of its attributes.');
+    if (entity && !isRecord(body.value)) throw new LocalError(400, 'BAD_REQUEST', 'An entity value must be an object of its attributes.');
     const json = encodeValue(body.value);
     const now = this.now();
     const previous = this.live(store, key);
-    const options = isObj(body.options) ? body.options : undefined;
+    const options = isRecord(body.options) ? body.options : undefined;
     if (options?.keyPolicy === 'FAIL_IF_EXISTS' && previous) {
       throw new LocalError(409, 'KEY_ALREADY_EXISTS', 'The provided key already exists.'); // code *unverified*
     }
@@ -457,7 +456,7 @@ export class KvsEmulator {
   private set(store: Map<string, StoredItem>, body: unknown, entity = false): KvsWireResponse {
     const { key, item, previous } = this.prepareSet(store, body, entity);
     store.set(key, item);
-    const options = isObj(body) && isObj(body.options) ? body.options : undefined;
+    const options = isRecord(body) && isRecord(body.options) ? body.options : undefined;
     if (options && 'returnValue' in options) {
       if (options.returnValue === 'PREVIOUS') return previous ? ok(this.itemBody(key, previous)) : { status: 200, body: '' };
       return ok(this.itemBody(key, item));
@@ -466,7 +465,7 @@ export class KvsEmulator {
   }
 
   private del(store: Map<string, StoredItem>, body: unknown): KvsWireResponse {
-    const key = validateKey(isObj(body) ? body.key : undefined);
+    const key = validateKey(isRecord(body) ? body.key : undefined);
     // Deleting a missing key succeeds, as in Forge (the SDK would swallow KEY_NOT_FOUND anyway).
     store.delete(key);
     return NO_CONTENT;
@@ -489,7 +488,7 @@ export class KvsEmulator {
       if (start < 0) start = rows.length;
     }
     const slice = rows.slice(start, start + limit);
-    const fields = isObj(metadata) && Array.isArray(metadata.metadataFields) ? (metadata.metadataFields as string[]) : [];
+    const fields = isRecord(metadata) && Array.isArray(metadata.metadataFields) ? (metadata.metadataFields as string[]) : [];
     const data = slice.map(([key, item]) => {
       const full = this.itemBody(key, item, entityName);
       return {
@@ -506,7 +505,7 @@ export class KvsEmulator {
   }
 
   private query(body: unknown): KvsWireResponse {
-    const b = isObj(body) ? body : {};
+    const b = isRecord(body) ? body : {};
     const limit = this.checkLimit(b.limit);
     let prefix = '';
     if (b.where !== undefined) {
@@ -528,7 +527,7 @@ export class KvsEmulator {
   }
 
   private entityQuery(body: unknown): KvsWireResponse {
-    const b = isObj(body) ? body : {};
+    const b = isRecord(body) ? body : {};
     const store = this.entityStore(b);
     const name = String(b.entityName);
     const def = this.entityDefs.get(name);
@@ -539,7 +538,7 @@ export class KvsEmulator {
     if (partition.length !== index.partition.length) {
       throw new LocalError(400, 'INVALID_PARTITION', `Index '${index.name}' needs ${index.partition.length} partition value(s).`); // code *unverified*
     }
-    const range = isObj(b.range) ? (b.range as unknown as Clause) : undefined;
+    const range = isRecord(b.range) ? (b.range as unknown as Clause) : undefined;
     const desc = b.sort === 'DESC';
     const rows: Array<[string, StoredItem, Obj]> = [];
     for (const key of store.keys()) {
@@ -558,7 +557,7 @@ export class KvsEmulator {
     });
     const entries = rows.map(([k, item]): [string, StoredItem] => [k, item]);
     const rangeOf = new Map(rows.map(([k, , v]) => [k, v[index.range]]));
-    const metadata = { metadataFields: b.metadataFields ?? (isObj(b.options) ? b.options.metadataFields : undefined) };
+    const metadata = { metadataFields: b.metadataFields ?? (isRecord(b.options) ? b.options.metadataFields : undefined) };
     return this.page(entries, ([k]) => [rangeOf.get(k), k], desc, limit, b.cursor, metadata);
   }
 
@@ -569,11 +568,11 @@ export class KvsEmulator {
     }
     const seen = new Set<string>();
     for (const it of body) {
-      const id = isObj(it) ? `${String(it.entityName ?? '')}\u0000${String(it.key)}` : '';
+      const id = isRecord(it) ? `${String(it.entityName ?? '')}\u0000${String(it.key)}` : '';
       if (seen.has(id)) throw new LocalError(400, 'DUPLICATE_KEYS', 'A batch operation cannot name the same key twice.'); // code *unverified*
       seen.add(id);
     }
-    return body.map((it) => (isObj(it) ? it : {}));
+    return body.map((it) => (isRecord(it) ? it : {}));
   }
 
   private storeFor(item: Obj): Map<string, StoredItem> {
@@ -636,10 +635,10 @@ export class KvsEmulator {
   /** All or nothing: every operation is validated and every condition checked against the state before the
    *  transaction; only then are the writes applied. */
   private transaction(body: unknown): KvsWireResponse {
-    const b = isObj(body) ? body : {};
-    const sets = Array.isArray(b.set) ? (b.set as unknown[]).map((x) => (isObj(x) ? x : {})) : [];
-    const deletes = Array.isArray(b.delete) ? (b.delete as unknown[]).map((x) => (isObj(x) ? x : {})) : [];
-    const checks = Array.isArray(b.check) ? (b.check as unknown[]).map((x) => (isObj(x) ? x : {})) : [];
+    const b = isRecord(body) ? body : {};
+    const sets = Array.isArray(b.set) ? (b.set as unknown[]).map((x) => (isRecord(x) ? x : {})) : [];
+    const deletes = Array.isArray(b.delete) ? (b.delete as unknown[]).map((x) => (isRecord(x) ? x : {})) : [];
+    const checks = Array.isArray(b.check) ? (b.check as unknown[]).map((x) => (isRecord(x) ? x : {})) : [];
     const total = sets.length + deletes.length + checks.length;
     if (total === 0) throw new LocalError(400, 'BAD_REQUEST', 'A transaction needs at least one operation.');
     if (total > KVS_LIMITS.maxOpsPerTransaction) {
