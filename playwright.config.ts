@@ -11,7 +11,7 @@ export default defineConfig({
   testDir: 'test/e2e',
   testMatch: '*.spec.ts',
   globalSetup: './test/e2e/global-setup.ts',
-  // The tests share one stateful site (the journey writes to it): run them one after the other.
+  // The tests share one local server (each spec file resets its site first): run them one after the other.
   fullyParallel: false,
   workers: 1,
   timeout: 60_000,

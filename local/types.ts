@@ -4,6 +4,11 @@
  * Nothing in `src/` or `static/` imports this: production code only sees Forge's own seams.
  */
 
+/** A JSON object (not null, not an array). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** Who a product request runs as: the app itself (`asApp`) or a named user (`asUser`, browser). */
 export type Principal = { kind: 'app' } | { kind: 'user'; accountId: string };
 

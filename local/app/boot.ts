@@ -1,11 +1,12 @@
 /**
  * Starts the app on the local Forge platform: a Jira site emulator loaded from a site file, the runtime
- * seams, and the site's destinations seeded into the app's storage. The CLI, the server and the tests all
- * boot the same way.
+ * seams, and the site's destinations seeded into the app's storage. The CLI, the server, the tests and the
+ * benchmark all boot here.
  */
 import { MODULE_KEYS } from '../../src/contract';
-import { createJiraEmulator, loadSite, type JiraSiteEmulator, type Site } from '../jira';
+import { createJiraEmulator, loadSite, type EmulatorOptions, type JiraSiteEmulator, type Site } from '../jira';
 import { createLocalPlatform, readManifest, type LocalPlatform } from '../platform';
+import type { Manifest } from '../platform/manifest';
 import { seedDestinations } from './seed';
 
 /** The environment id the runtime seams report; the emulated field's ARI must name the same one. */
@@ -17,30 +18,36 @@ export interface BootOptions {
   root?: string;
   timeScale?: number;
   log?: (message: string, error?: unknown) => void;
+  /** False: start even when a handler the manifest names cannot be loaded (the call that needs it fails). */
+  strictHandlers?: boolean;
 }
 
 export interface LocalApp {
   site: Site;
   jira: JiraSiteEmulator;
   platform: LocalPlatform;
+  manifest: Manifest;
   close(): void;
 }
 
+/** Loads a site (object or file) into a Jira emulator that hosts the app's field as `app` describes it. */
+export function bootJira(input: unknown, app: EmulatorOptions): { site: Site; jira: JiraSiteEmulator } {
+  const site = loadSite(input);
+  return { site, jira: createJiraEmulator(site, app) };
+}
+
+/** The site in an emulator, the platform over it, the site's destinations seeded, and every trigger settled. */
 export async function bootLocalApp(options: BootOptions): Promise<LocalApp> {
-  const root = options.root ?? process.cwd();
-  const site = loadSite(options.site);
+  const { site: input, root = process.cwd(), ...platformOptions } = options;
   const manifest = readManifest(root);
-  const appId = manifest.appId?.split('/').pop() ?? '00000000-0000-4000-8000-000000000000';
-  const jira = createJiraEmulator(site, { appId, environmentId: LOCAL_ENVIRONMENT_ID, fieldModuleKey: MODULE_KEYS.field });
-  const platformOptions: Parameters<typeof createLocalPlatform>[0] = { root, jira };
-  if (options.timeScale !== undefined) platformOptions.timeScale = options.timeScale;
-  if (options.log !== undefined) platformOptions.log = options.log;
-  const platform = await createLocalPlatform(platformOptions);
+  const { site, jira } = bootJira(input, { appId: manifest.appId ?? '00000000-0000-4000-8000-000000000000', environmentId: LOCAL_ENVIRONMENT_ID, fieldModuleKey: MODULE_KEYS.field });
+  const platform = await createLocalPlatform({ ...platformOptions, root, jira });
   try {
     await seedDestinations(platform, site);
+    await platform.settle();
   } catch (error) {
     platform.close();
     throw error;
   }
-  return { site, jira, platform, close: () => platform.close() };
+  return { site, jira, platform, manifest, close: () => platform.close() };
 }

@@ -21,6 +21,7 @@ import type {
   ShellToFrame,
   SubmitBody,
 } from './protocol';
+import { isRecord } from '../types';
 import { ModalHost, modalUrl } from './modal-host';
 
 // Duplicated from protocol.ts on purpose: this file is bundled alone and imports types only.
@@ -41,10 +42,6 @@ const win = window as unknown as Window & LocalWindow;
 const frameSpec = win.__forgeLocalFrame;
 if (!frameSpec) throw new Error('forge-local: window.__forgeLocalFrame must be set before the bridge script');
 const frame: FrameSpec = frameSpec;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** A surface opened on its own (no shell) has itself as parent: it hosts its own modals. */
 const hasHost = window.parent !== window;

@@ -14,19 +14,14 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { createJiraEmulator, loadSite, SiteError, type Site } from '../jira';
-import { createLocalPlatform, type LocalPlatform } from '../platform';
-import { readManifest } from '../server/manifest';
+import { bootLocalApp, LOCAL_ENVIRONMENT_ID } from '../app/boot';
+import { SiteError } from '../jira';
 import { demoSite, realToday } from '../sites/generate-demo';
 import { startServer } from '../server/server';
+import { UsageError } from './args';
 import { runFirstBuild, standardIssueCount, tooBigToComputeLive } from './first-build';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-// The platform's runtime reports this environment id; the emulator's field type must name the same one.
-const ENVIRONMENT_ID = '00000000-0000-4000-8000-0000000e0001';
-
-/** A mistake in how the command was called: one line on stderr, exit code 2. */
-class UsageError extends Error {}
 
 export interface StartArgs {
   /** A site file, or `null` for the demo site generated for today. */
@@ -107,36 +102,14 @@ function buildUi(resourceDirs: string[]): void {
   }
 }
 
-type Seed = (platform: LocalPlatform, site: Site) => Promise<unknown>;
-
-/** `local/app/seed.ts` is written separately; start without it rather than not at all. */
-async function seed(platform: LocalPlatform, site: Site): Promise<void> {
-  const file = path.join(ROOT, 'local', 'app', 'seed.ts');
-  if (!existsSync(file)) {
-    console.warn('warning: local/app/seed.ts does not exist yet; the app starts with empty storage');
-    return;
-  }
-  // A computed specifier, so this file compiles before seed.ts exists.
-  const specifier = path.join(ROOT, 'local', 'app', 'seed');
-  const mod = (await import(specifier)) as { seedDestinations?: unknown };
-  if (typeof mod.seedDestinations !== 'function') {
-    console.warn('warning: local/app/seed.ts exports no seedDestinations(); the app starts with empty storage');
-    return;
-  }
-  await (mod.seedDestinations as Seed)(platform, site);
-}
-
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const site = loadSite(args.site ?? demoSite(undefined, realToday()));
-  const manifest = readManifest(ROOT);
-  const fieldModule = [...manifest.surfaces.values()].find((s) => s.type === 'jira:customField');
-  const jira = createJiraEmulator(site, { appId: manifest.appId, environmentId: ENVIRONMENT_ID, fieldModuleKey: fieldModule?.moduleKey ?? 'business-destination-field' });
+  const input = args.site ?? demoSite(undefined, realToday());
   // Lenient handler loading: the shell should come up even while src/ is incomplete; a missing handler
   // then fails the one call that needs it, with the platform's message.
-  const platform = await createLocalPlatform({ root: ROOT, jira, strictHandlers: false });
-  await seed(platform, site);
-  await platform.settle();
+  const boot = () => bootLocalApp({ site: input, root: ROOT, strictHandlers: false });
+  let app = await boot();
+  const { site, platform, jira, manifest } = app;
   if (args.build) buildUi([...new Set([...manifest.surfaces.values()].map((s) => s.resourceDir))]);
   if (args.wait && tooBigToComputeLive(site)) {
     const total = standardIssueCount(site);
@@ -145,7 +118,14 @@ async function main(): Promise<void> {
     // The shell still runs: views then say that the first calculation is running, and start it again.
     if (!build.ok) console.warn(`warning: ${build.message}; views show no figures until a calculation finishes`);
   }
-  const server = await startServer({ platform, jira, root: ROOT, port: args.port, host: args.host, cloudId: platform.cloudId, siteUrl: platform.siteUrl, environmentId: ENVIRONMENT_ID });
+  // `POST /api/reset` (browser tests): the site as loaded and the storage as seeded, in a fresh boot.
+  // The old platform closes first: closing puts back the runtime seams that were there when it booted.
+  const reset = async () => {
+    app.close();
+    app = await boot();
+    return app;
+  };
+  const server = await startServer({ platform, jira, root: ROOT, port: args.port, host: args.host, cloudId: platform.cloudId, siteUrl: platform.siteUrl, environmentId: LOCAL_ENVIRONMENT_ID, reset });
 
   let stopping = false;
   const stop = (signal: string): void => {
@@ -156,7 +136,7 @@ async function main(): Promise<void> {
       .close()
       .catch((e: unknown) => console.error(`error while stopping: ${e instanceof Error ? e.message : String(e)}`))
       .finally(() => {
-        platform.close();
+        app.close();
         process.exit(0);
       });
   };

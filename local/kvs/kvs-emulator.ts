@@ -9,6 +9,8 @@
  * *unverified* next to it.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { LocalError } from '../errors';
+import { isRecord } from '../types';
 
 /** What one wire call answers: a status and a JSON body (null when the SDK expects no body). */
 export interface KvsWireResponse {
@@ -90,51 +92,37 @@ export const KVS_LIMITS = {
  *  is a literal hyphen in JavaScript, so it is spelt `#-` here. */
 const KEY_PATTERN = /^(?!\s+$)[a-zA-Z0-9:._\s#-]+$/;
 
-class KvsError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = Record<string, unknown>;
 
-function isObj(x: unknown): x is Obj {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
 function depthOf(value: unknown): number {
   if (Array.isArray(value)) return 1 + value.reduce<number>((m, v) => Math.max(m, depthOf(v)), 0);
-  if (isObj(value)) return 1 + Object.values(value).reduce<number>((m, v) => Math.max(m, depthOf(v)), 0);
+  if (isRecord(value)) return 1 + Object.values(value).reduce<number>((m, v) => Math.max(m, depthOf(v)), 0);
   return 0;
 }
 
 function validateKey(key: unknown): string {
-  if (typeof key !== 'string' || key.length === 0) throw new KvsError(400, 'KEY_TOO_SHORT', 'The provided key needs to be more than one character.');
-  if (key.length > KVS_LIMITS.maxKeyLength) throw new KvsError(400, 'KEY_TOO_LONG', `The provided key has exceeded the maximum ${KVS_LIMITS.maxKeyLength} characters.`);
-  if (!KEY_PATTERN.test(key)) throw new KvsError(400, 'INVALID_KEY', 'The provided key does not match the regex: /^(?!\\s+$)[a-zA-Z0-9:._\\s-#]+$/');
+  if (typeof key !== 'string' || key.length === 0) throw new LocalError(400, 'KEY_TOO_SHORT', 'The provided key needs to be more than one character.');
+  if (key.length > KVS_LIMITS.maxKeyLength) throw new LocalError(400, 'KEY_TOO_LONG', `The provided key has exceeded the maximum ${KVS_LIMITS.maxKeyLength} characters.`);
+  if (!KEY_PATTERN.test(key)) throw new LocalError(400, 'INVALID_KEY', 'The provided key does not match the regex: /^(?!\\s+$)[a-zA-Z0-9:._\\s-#]+$/');
   return key;
 }
 
 function encodeValue(value: unknown): string {
-  if (value === undefined) throw new KvsError(400, 'BAD_REQUEST', 'Provided request body is invalid: value is missing');
+  if (value === undefined) throw new LocalError(400, 'BAD_REQUEST', 'Provided request body is invalid: value is missing');
   const json = JSON.stringify(value);
-  if (Buffer.byteLength(json) > KVS_LIMITS.maxValueBytes) throw new KvsError(400, 'MAX_SIZE', 'The provided value has exceeded the maximum size limit.');
-  if (depthOf(value) > KVS_LIMITS.maxDepth) throw new KvsError(400, 'MAX_DEPTH', `The provided value has exceeded the maximum object depth (${KVS_LIMITS.maxDepth}) limit.`);
+  if (Buffer.byteLength(json) > KVS_LIMITS.maxValueBytes) throw new LocalError(400, 'MAX_SIZE', 'The provided value has exceeded the maximum size limit.');
+  if (depthOf(value) > KVS_LIMITS.maxDepth) throw new LocalError(400, 'MAX_DEPTH', `The provided value has exceeded the maximum object depth (${KVS_LIMITS.maxDepth}) limit.`);
   return json;
 }
 
 const TTL_UNIT_MS: Record<string, number> = { SECONDS: 1000, MINUTES: 60_000, HOURS: 3_600_000, DAYS: 86_400_000 };
 
 function ttlExpiry(options: unknown, now: number): number | undefined {
-  if (!isObj(options) || !isObj(options.ttl)) return undefined;
+  if (!isRecord(options) || !isRecord(options.ttl)) return undefined;
   const unit = TTL_UNIT_MS[String(options.ttl.unit)];
   const value = options.ttl.value;
-  if (unit === undefined || typeof value !== 'number' || value <= 0) throw new KvsError(400, 'BAD_REQUEST', 'Provided request body is invalid: ttl');
+  if (unit === undefined || typeof value !== 'number' || value <= 0) throw new LocalError(400, 'BAD_REQUEST', 'Provided request body is invalid: ttl');
   return now + value * unit;
 }
 
@@ -152,7 +140,7 @@ function decodeCursor(cursor: unknown): unknown[] | undefined {
   } catch {
     // fall through to the error below: a cursor we did not issue
   }
-  throw new KvsError(400, 'INVALID_CURSOR', 'The provided cursor is invalid.'); // code *unverified*
+  throw new LocalError(400, 'INVALID_CURSOR', 'The provided cursor is invalid.'); // code *unverified*
 }
 
 function compareTuples(a: unknown[], b: unknown[]): number {
@@ -202,15 +190,15 @@ function matchClause(actual: unknown, clause: Clause): boolean {
     case 'BETWEEN':
       return actual !== undefined && compareScalars(actual, v0) >= 0 && compareScalars(actual, v1) <= 0;
     default:
-      throw new KvsError(400, 'INVALID_FILTER_CONDITION', `The specified condition is not supported for filters: ${clause.condition}`);
+      throw new LocalError(400, 'INVALID_FILTER_CONDITION', `The specified condition is not supported for filters: ${clause.condition}`);
   }
 }
 
 /** `{and:[...]}` / `{or:[...]}` against an object value (a missing value has no properties). */
 function matchFilters(value: unknown, filters: unknown): boolean {
   if (filters === undefined || filters === null) return true;
-  if (!isObj(filters)) throw new KvsError(400, 'BAD_REQUEST', 'Provided request body is invalid: conditions');
-  const props = isObj(value) ? value : {};
+  if (!isRecord(filters)) throw new LocalError(400, 'BAD_REQUEST', 'Provided request body is invalid: conditions');
+  const props = isRecord(value) ? value : {};
   const and = Array.isArray(filters.and) ? (filters.and as Clause[]) : undefined;
   const or = Array.isArray(filters.or) ? (filters.or as Clause[]) : undefined;
   if (and) return and.every((c) => matchClause(props[String(c.property)], c));
@@ -346,13 +334,13 @@ export class KvsEmulator {
       try {
         body = rawBody === undefined || rawBody === '' ? {} : JSON.parse(rawBody);
       } catch {
-        throw new KvsError(400, 'BAD_REQUEST', 'Provided request body is invalid');
+        throw new LocalError(400, 'BAD_REQUEST', 'Provided request body is invalid');
       }
       const fault = this.takeFault({ path, body, seq: this.counts.total });
-      if (fault) throw new KvsError(fault.status ?? 500, fault.code, fault.message ?? `Injected fault: ${fault.code}`);
+      if (fault) throw new LocalError(fault.status ?? 500, fault.code, fault.message ?? `Injected fault: ${fault.code}`);
       return this.route(path, body);
     } catch (e) {
-      if (e instanceof KvsError) return { status: e.status, body: JSON.stringify({ code: e.code, message: e.message }) };
+      if (e instanceof LocalError) return { status: e.status, body: JSON.stringify({ code: e.code, message: e.message }) };
       const message = e instanceof Error ? e.message : String(e);
       return { status: 500, body: JSON.stringify({ code: 'INTERNAL_SERVER_ERROR', message: `KVS emulator bug: ${message}` }) };
     }
@@ -405,7 +393,7 @@ export class KvsEmulator {
       case '/api/v1/transaction':
         return this.transaction(body);
       default:
-        throw new KvsError(404, 'NOT_FOUND', `The KVS emulator does not implement ${path}`);
+        throw new LocalError(404, 'NOT_FOUND', `The KVS emulator does not implement ${path}`);
     }
   }
 
@@ -419,9 +407,9 @@ export class KvsEmulator {
   }
 
   private entityStore(body: unknown, create = true): Map<string, StoredItem> {
-    const name = isObj(body) ? body.entityName : undefined;
+    const name = isRecord(body) ? body.entityName : undefined;
     if (typeof name !== 'string' || !this.entityDefs.has(name)) {
-      throw new KvsError(400, 'INVALID_ENTITY_NAME', `Entity '${String(name)}' is not defined in the manifest's app.storage.entities.`); // code *unverified*
+      throw new LocalError(400, 'INVALID_ENTITY_NAME', `Entity '${String(name)}' is not defined in the manifest's app.storage.entities.`); // code *unverified*
     }
     let store = this.entityStores.get(name);
     if (!store) {
@@ -443,23 +431,23 @@ export class KvsEmulator {
   }
 
   private get(store: Map<string, StoredItem>, body: unknown): KvsWireResponse {
-    const key = validateKey(isObj(body) ? body.key : undefined);
+    const key = validateKey(isRecord(body) ? body.key : undefined);
     const item = this.live(store, key);
-    if (!item) throw new KvsError(404, 'KEY_NOT_FOUND', 'Provided key does not exist');
+    if (!item) throw new LocalError(404, 'KEY_NOT_FOUND', 'Provided key does not exist');
     return ok(this.itemBody(key, item));
   }
 
   /** Validated write, not yet applied: transactions validate everything before applying anything. */
   private prepareSet(store: Map<string, StoredItem>, body: unknown, entity: boolean): { key: string; item: StoredItem; previous?: StoredItem } {
-    if (!isObj(body)) throw new KvsError(400, 'BAD_REQUEST', 'Provided request body is invalid');
+    if (!isRecord(body)) throw new LocalError(400, 'BAD_REQUEST', 'Provided request body is invalid');
     const key = validateKey(body.key);
-    if (entity && !isObj(body.value)) throw new KvsError(400, 'BAD_REQUEST', 'An entity value must be an object of its attributes.');
+    if (entity && !isRecord(body.value)) throw new LocalError(400, 'BAD_REQUEST', 'An entity value must be an object of its attributes.');
     const json = encodeValue(body.value);
     const now = this.now();
     const previous = this.live(store, key);
-    const options = isObj(body.options) ? body.options : undefined;
+    const options = isRecord(body.options) ? body.options : undefined;
     if (options?.keyPolicy === 'FAIL_IF_EXISTS' && previous) {
-      throw new KvsError(409, 'KEY_ALREADY_EXISTS', 'The provided key already exists.'); // code *unverified*
+      throw new LocalError(409, 'KEY_ALREADY_EXISTS', 'The provided key already exists.'); // code *unverified*
     }
     const expiresAt = ttlExpiry(options, now);
     return { key, previous, item: { json, createdAt: previous?.createdAt ?? now, updatedAt: now, ...(expiresAt !== undefined ? { expiresAt } : {}) } };
@@ -468,7 +456,7 @@ export class KvsEmulator {
   private set(store: Map<string, StoredItem>, body: unknown, entity = false): KvsWireResponse {
     const { key, item, previous } = this.prepareSet(store, body, entity);
     store.set(key, item);
-    const options = isObj(body) && isObj(body.options) ? body.options : undefined;
+    const options = isRecord(body) && isRecord(body.options) ? body.options : undefined;
     if (options && 'returnValue' in options) {
       if (options.returnValue === 'PREVIOUS') return previous ? ok(this.itemBody(key, previous)) : { status: 200, body: '' };
       return ok(this.itemBody(key, item));
@@ -477,7 +465,7 @@ export class KvsEmulator {
   }
 
   private del(store: Map<string, StoredItem>, body: unknown): KvsWireResponse {
-    const key = validateKey(isObj(body) ? body.key : undefined);
+    const key = validateKey(isRecord(body) ? body.key : undefined);
     // Deleting a missing key succeeds, as in Forge (the SDK would swallow KEY_NOT_FOUND anyway).
     store.delete(key);
     return NO_CONTENT;
@@ -485,8 +473,8 @@ export class KvsEmulator {
 
   private checkLimit(limit: unknown): number {
     if (limit === undefined || limit === null) return KVS_LIMITS.defaultQueryLimit;
-    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) throw new KvsError(400, 'BAD_REQUEST', 'Provided request body is invalid: limit');
-    if (limit > KVS_LIMITS.maxQueryLimit) throw new KvsError(400, 'LIST_QUERY_LIMIT_EXCEEDED', `Limit for list query should be below ${KVS_LIMITS.maxQueryLimit}.`);
+    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) throw new LocalError(400, 'BAD_REQUEST', 'Provided request body is invalid: limit');
+    if (limit > KVS_LIMITS.maxQueryLimit) throw new LocalError(400, 'LIST_QUERY_LIMIT_EXCEEDED', `Limit for list query should be below ${KVS_LIMITS.maxQueryLimit}.`);
     return limit;
   }
 
@@ -500,7 +488,7 @@ export class KvsEmulator {
       if (start < 0) start = rows.length;
     }
     const slice = rows.slice(start, start + limit);
-    const fields = isObj(metadata) && Array.isArray(metadata.metadataFields) ? (metadata.metadataFields as string[]) : [];
+    const fields = isRecord(metadata) && Array.isArray(metadata.metadataFields) ? (metadata.metadataFields as string[]) : [];
     const data = slice.map(([key, item]) => {
       const full = this.itemBody(key, item, entityName);
       return {
@@ -517,15 +505,15 @@ export class KvsEmulator {
   }
 
   private query(body: unknown): KvsWireResponse {
-    const b = isObj(body) ? body : {};
+    const b = isRecord(body) ? body : {};
     const limit = this.checkLimit(b.limit);
     let prefix = '';
     if (b.where !== undefined) {
-      if (!Array.isArray(b.where) || b.where.length !== 1) throw new KvsError(400, 'QUERY_WHERE_INVALID', 'KVS queries should contain only a single "where" clause.');
+      if (!Array.isArray(b.where) || b.where.length !== 1) throw new LocalError(400, 'QUERY_WHERE_INVALID', 'KVS queries should contain only a single "where" clause.');
       const w = b.where[0] as Clause;
-      if (w.property !== 'key') throw new KvsError(400, 'QUERY_WHERE_FIELD_INVALID', 'The specified field is not supported for filters.');
-      if (w.condition !== 'BEGINS_WITH') throw new KvsError(400, 'INVALID_FILTER_CONDITION', 'The specified condition is not supported for filters.');
-      if (!Array.isArray(w.values) || w.values.length !== 1) throw new KvsError(400, 'INVALID_FILTER_VALUES', 'The specified number of values are not supported by the given condition.');
+      if (w.property !== 'key') throw new LocalError(400, 'QUERY_WHERE_FIELD_INVALID', 'The specified field is not supported for filters.');
+      if (w.condition !== 'BEGINS_WITH') throw new LocalError(400, 'INVALID_FILTER_CONDITION', 'The specified condition is not supported for filters.');
+      if (!Array.isArray(w.values) || w.values.length !== 1) throw new LocalError(400, 'INVALID_FILTER_VALUES', 'The specified number of values are not supported by the given condition.');
       prefix = String(w.values[0]);
     }
     const entries = [...this.plain.keys()]
@@ -539,18 +527,18 @@ export class KvsEmulator {
   }
 
   private entityQuery(body: unknown): KvsWireResponse {
-    const b = isObj(body) ? body : {};
+    const b = isRecord(body) ? body : {};
     const store = this.entityStore(b);
     const name = String(b.entityName);
     const def = this.entityDefs.get(name);
     const index = def?.indexes.get(String(b.indexName));
-    if (!index) throw new KvsError(400, 'INVALID_INDEX', `Index '${String(b.indexName)}' is not defined for entity '${name}'.`); // code *unverified*
+    if (!index) throw new LocalError(400, 'INVALID_INDEX', `Index '${String(b.indexName)}' is not defined for entity '${name}'.`); // code *unverified*
     const limit = this.checkLimit(b.limit);
     const partition = Array.isArray(b.partition) ? b.partition : [];
     if (partition.length !== index.partition.length) {
-      throw new KvsError(400, 'INVALID_PARTITION', `Index '${index.name}' needs ${index.partition.length} partition value(s).`); // code *unverified*
+      throw new LocalError(400, 'INVALID_PARTITION', `Index '${index.name}' needs ${index.partition.length} partition value(s).`); // code *unverified*
     }
-    const range = isObj(b.range) ? (b.range as unknown as Clause) : undefined;
+    const range = isRecord(b.range) ? (b.range as unknown as Clause) : undefined;
     const desc = b.sort === 'DESC';
     const rows: Array<[string, StoredItem, Obj]> = [];
     for (const key of store.keys()) {
@@ -569,22 +557,22 @@ export class KvsEmulator {
     });
     const entries = rows.map(([k, item]): [string, StoredItem] => [k, item]);
     const rangeOf = new Map(rows.map(([k, , v]) => [k, v[index.range]]));
-    const metadata = { metadataFields: b.metadataFields ?? (isObj(b.options) ? b.options.metadataFields : undefined) };
+    const metadata = { metadataFields: b.metadataFields ?? (isRecord(b.options) ? b.options.metadataFields : undefined) };
     return this.page(entries, ([k]) => [rangeOf.get(k), k], desc, limit, b.cursor, metadata);
   }
 
   private batchItems(body: unknown): Obj[] {
-    if (!Array.isArray(body) || body.length === 0) throw new KvsError(400, 'BAD_REQUEST', 'A batch operation needs at least one item.');
+    if (!Array.isArray(body) || body.length === 0) throw new LocalError(400, 'BAD_REQUEST', 'A batch operation needs at least one item.');
     if (body.length > KVS_LIMITS.maxItemsPerBatch) {
-      throw new KvsError(400, 'TOO_MANY_ITEMS', `A batch operation can contain at most ${KVS_LIMITS.maxItemsPerBatch} keys.`); // code *unverified*
+      throw new LocalError(400, 'TOO_MANY_ITEMS', `A batch operation can contain at most ${KVS_LIMITS.maxItemsPerBatch} keys.`); // code *unverified*
     }
     const seen = new Set<string>();
     for (const it of body) {
-      const id = isObj(it) ? `${String(it.entityName ?? '')}\u0000${String(it.key)}` : '';
-      if (seen.has(id)) throw new KvsError(400, 'DUPLICATE_KEYS', 'A batch operation cannot name the same key twice.'); // code *unverified*
+      const id = isRecord(it) ? `${String(it.entityName ?? '')}\u0000${String(it.key)}` : '';
+      if (seen.has(id)) throw new LocalError(400, 'DUPLICATE_KEYS', 'A batch operation cannot name the same key twice.'); // code *unverified*
       seen.add(id);
     }
-    return body.map((it) => (isObj(it) ? it : {}));
+    return body.map((it) => (isRecord(it) ? it : {}));
   }
 
   private storeFor(item: Obj): Map<string, StoredItem> {
@@ -592,7 +580,7 @@ export class KvsEmulator {
   }
 
   private itemError(item: Obj, e: unknown): Obj {
-    if (!(e instanceof KvsError)) throw e;
+    if (!(e instanceof LocalError)) throw e;
     return { key: item.key, ...(item.entityName ? { entityName: item.entityName } : {}), error: { code: e.code, message: e.message } };
   }
 
@@ -604,7 +592,7 @@ export class KvsEmulator {
         const key = validateKey(it.key);
         const entityName = typeof it.entityName === 'string' ? it.entityName : undefined;
         const stored = this.live(this.storeFor(it), key);
-        if (!stored) throw new KvsError(404, 'KEY_NOT_FOUND', 'Key does not exist');
+        if (!stored) throw new LocalError(404, 'KEY_NOT_FOUND', 'Key does not exist');
         successfulKeys.push(this.itemBody(key, stored, entityName));
       } catch (e) {
         failedKeys.push(this.itemError(it, e));
@@ -647,20 +635,20 @@ export class KvsEmulator {
   /** All or nothing: every operation is validated and every condition checked against the state before the
    *  transaction; only then are the writes applied. */
   private transaction(body: unknown): KvsWireResponse {
-    const b = isObj(body) ? body : {};
-    const sets = Array.isArray(b.set) ? (b.set as unknown[]).map((x) => (isObj(x) ? x : {})) : [];
-    const deletes = Array.isArray(b.delete) ? (b.delete as unknown[]).map((x) => (isObj(x) ? x : {})) : [];
-    const checks = Array.isArray(b.check) ? (b.check as unknown[]).map((x) => (isObj(x) ? x : {})) : [];
+    const b = isRecord(body) ? body : {};
+    const sets = Array.isArray(b.set) ? (b.set as unknown[]).map((x) => (isRecord(x) ? x : {})) : [];
+    const deletes = Array.isArray(b.delete) ? (b.delete as unknown[]).map((x) => (isRecord(x) ? x : {})) : [];
+    const checks = Array.isArray(b.check) ? (b.check as unknown[]).map((x) => (isRecord(x) ? x : {})) : [];
     const total = sets.length + deletes.length + checks.length;
-    if (total === 0) throw new KvsError(400, 'BAD_REQUEST', 'A transaction needs at least one operation.');
+    if (total === 0) throw new LocalError(400, 'BAD_REQUEST', 'A transaction needs at least one operation.');
     if (total > KVS_LIMITS.maxOpsPerTransaction) {
-      throw new KvsError(400, 'TOO_MANY_OPERATIONS', `A transaction can contain at most ${KVS_LIMITS.maxOpsPerTransaction} operations.`); // code *unverified*
+      throw new LocalError(400, 'TOO_MANY_OPERATIONS', `A transaction can contain at most ${KVS_LIMITS.maxOpsPerTransaction} operations.`); // code *unverified*
     }
     const seen = new Set<string>();
     const all = [...sets, ...deletes, ...checks];
     for (const op of all) {
       const id = `${String(op.entityName ?? '')}\u0000${String(op.key)}`;
-      if (seen.has(id)) throw new KvsError(400, 'DUPLICATE_KEYS', 'A transaction cannot name the same key twice.'); // code *unverified*
+      if (seen.has(id)) throw new LocalError(400, 'DUPLICATE_KEYS', 'A transaction cannot name the same key twice.'); // code *unverified*
       seen.add(id);
     }
     const conditionHolds = (op: Obj): boolean => {
@@ -689,6 +677,6 @@ export class KvsEmulator {
   }
 }
 
-function conditionFailed(key: string): KvsError {
-  return new KvsError(409, 'CONDITION_FAILED', `Transaction cancelled: the condition on key '${key}' was not met.`); // code *unverified*
+function conditionFailed(key: string): LocalError {
+  return new LocalError(409, 'CONDITION_FAILED', `Transaction cancelled: the condition on key '${key}' was not met.`); // code *unverified*
 }

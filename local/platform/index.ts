@@ -9,7 +9,8 @@ import { KvsEmulator } from '../kvs/kvs-emulator';
 import { installClock } from './clock';
 import { findModule, modulesOf, readManifest, type Manifest, type ManifestFunction, type ManifestModule } from './manifest';
 import { MAX_RETRIES, QueueEmulator, retryRequested, type QueueEvent } from './queue';
-import { checkInvokePayload, InvokeRefusal, MAX_INVOKE_RESPONSE_BYTES } from './invoke-limits';
+import { LocalError } from '../errors';
+import { checkInvokePayload, MAX_INVOKE_RESPONSE_BYTES } from './invoke-limits';
 import { installForgeRuntime, runInvocation } from './runtime';
 import { Scheduler } from './scheduler';
 
@@ -19,7 +20,8 @@ export { installClock, uninstallClock } from './clock';
 export { readManifest } from './manifest';
 export type { Manifest } from './manifest';
 export type { QueueEvent, JobStats } from './queue';
-export { InvokeRefusal, MAX_INVOKE_REQUEST_BYTES, MAX_PAYLOAD_DEPTH } from './invoke-limits';
+export { LocalError } from '../errors';
+export { MAX_INVOKE_REQUEST_BYTES, MAX_PAYLOAD_DEPTH } from './invoke-limits';
 
 export interface LocalPlatformOptions {
   /** Project root holding `manifest.yml` and `src/`; default `process.cwd()`. */
@@ -192,11 +194,11 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
   });
 
   /**
-   * Forge's checks before a resolver runs. Refusals are `InvokeRefusal`s (a status and a code from the app's
+   * Forge's checks before a resolver runs. Refusals are `LocalError`s (a status and a code from the app's
    * list), never a plain Error: the caller made the mistake, so it gets a 4xx, and nothing is logged.
    */
   async function invoke(functionKey: string, resolverKey: string, payload: unknown, ctx: InvokeContext): Promise<unknown> {
-    if (!functionByKey.has(functionKey)) throw new InvokeRefusal(404, 'NOT_FOUND', `Function ${quoted(functionKey)} is not declared in manifest.yml.`);
+    if (!functionByKey.has(functionKey)) throw new LocalError(404, 'NOT_FOUND', `Function ${quoted(functionKey)} is not declared in manifest.yml.`);
     const { fn, handler } = handlerFor(functionKey);
     const delivered = checkInvokePayload(payload);
     const context = {
@@ -217,14 +219,14 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     } catch (e) {
       // `@forge/resolver` throws this for a key nobody defined: the caller asked for something that is not there.
       if (e instanceof Error && e.message.startsWith('Resolver has no definition for ')) {
-        throw new InvokeRefusal(404, 'NOT_FOUND', `Function ${quoted(functionKey)} has no definition for ${quoted(resolverKey)}.`);
+        throw new LocalError(404, 'NOT_FOUND', `Function ${quoted(functionKey)} has no definition for ${quoted(resolverKey)}.`);
       }
       throw e;
     }
     const text = result === undefined ? undefined : JSON.stringify(result);
     if (text !== undefined && Buffer.byteLength(text) > MAX_INVOKE_RESPONSE_BYTES) {
       // The app's fault, not the caller's: Forge fails the invocation.
-      throw new InvokeRefusal(500, 'INTERNAL', `The answer is ${Math.ceil(Buffer.byteLength(text) / 1024)} KB; Forge returns at most 5 MB from an invoke.`);
+      throw new LocalError(500, 'INTERNAL', `The answer is ${Math.ceil(Buffer.byteLength(text) / 1024)} KB; Forge returns at most 5 MB from an invoke.`);
     }
     return text === undefined ? undefined : JSON.parse(text);
   }
@@ -241,9 +243,9 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     invoke,
     invokeForModule(moduleKey, resolverKey, payload, ctx) {
       const found = findModule(manifest, moduleKey);
-      if (!found) throw new InvokeRefusal(404, 'NOT_FOUND', `Module ${quoted(moduleKey)} is not declared in manifest.yml.`);
+      if (!found) throw new LocalError(404, 'NOT_FOUND', `Module ${quoted(moduleKey)} is not declared in manifest.yml.`);
       const functionKey = found.module.resolver?.function;
-      if (!functionKey) throw new InvokeRefusal(404, 'NOT_FOUND', `Module ${quoted(moduleKey)} (${found.type}) has no resolver.function in manifest.yml.`);
+      if (!functionKey) throw new LocalError(404, 'NOT_FOUND', `Module ${quoted(moduleKey)} (${found.type}) has no resolver.function in manifest.yml.`);
       return invoke(functionKey, resolverKey, payload, { ...ctx, moduleKey });
     },
     async runScheduledTrigger(key) {

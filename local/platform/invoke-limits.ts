@@ -2,6 +2,7 @@
  * What Forge refuses before a resolver runs, and the typed refusal the local platform answers with. Sources
  * and choices are in docs/decisions/0008-invoke-limits.md.
  */
+import { LocalError } from '../errors';
 
 /** Forge's limit on a front-end invocation request (`invoke` from `@forge/bridge`): 500 KB. */
 export const MAX_INVOKE_REQUEST_BYTES = 500 * 1024;
@@ -14,29 +15,12 @@ export const MAX_INVOKE_RESPONSE_BYTES = 5 * 1024 * 1024;
  */
 export const MAX_PAYLOAD_DEPTH = 64;
 
-/** A request the platform refuses before or instead of running the function: an HTTP status and an error. */
-export class InvokeRefusal extends Error {
-  constructor(
-    readonly status: 400 | 404 | 413 | 500,
-    readonly code: 'INVALID_INPUT' | 'NOT_FOUND' | 'INTERNAL',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'InvokeRefusal';
-  }
-
-  /** The app's envelope, so a caller reads a refusal like any other resolver error. */
-  toEnvelope(): { ok: false; error: { code: InvokeRefusal['code']; message: string } } {
-    return { ok: false, error: { code: this.code, message: this.message } };
-  }
+export function tooLarge(bytes: number): LocalError {
+  return new LocalError(413, 'INVALID_INPUT', `The request is ${Math.ceil(bytes / 1024)} KB; Forge accepts at most ${MAX_INVOKE_REQUEST_BYTES / 1024} KB for an invoke.`);
 }
 
-export function tooLarge(bytes: number): InvokeRefusal {
-  return new InvokeRefusal(413, 'INVALID_INPUT', `The request is ${Math.ceil(bytes / 1024)} KB; Forge accepts at most ${MAX_INVOKE_REQUEST_BYTES / 1024} KB for an invoke.`);
-}
-
-export function tooDeep(): InvokeRefusal {
-  return new InvokeRefusal(400, 'INVALID_INPUT', `The request nests deeper than ${MAX_PAYLOAD_DEPTH} levels.`);
+export function tooDeep(): LocalError {
+  return new LocalError(400, 'INVALID_INPUT', `The request nests deeper than ${MAX_PAYLOAD_DEPTH} levels.`);
 }
 
 /** Depth of a parsed value, walked without recursion; stops counting past `limit`. */
@@ -87,7 +71,7 @@ export function checkInvokePayload(payload: unknown): unknown {
   try {
     text = JSON.stringify(payload);
   } catch {
-    throw new InvokeRefusal(400, 'INVALID_INPUT', 'The request cannot be sent as JSON.');
+    throw new LocalError(400, 'INVALID_INPUT', 'The request cannot be sent as JSON.');
   }
   if (text === undefined) return undefined;
   const bytes = Buffer.byteLength(text);

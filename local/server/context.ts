@@ -2,9 +2,10 @@
  * Builds what `view.getContext()` returns on each surface, the way Jira fills it in: the issue and project
  * come from the Jira emulator as the viewing user (so a user who cannot browse the issue gets no context).
  */
-import type { JiraEmulator } from '../types';
+import { isRecord, type JiraEmulator } from '../types';
 import type { FrameSpec } from '../browser/protocol';
-import type { ManifestInfo, Surface } from './manifest';
+import type { Manifest, Surface } from '../platform/manifest';
+import { LocalError } from '../errors';
 
 export interface SiteInfo {
   cloudId: string;
@@ -36,20 +37,7 @@ export interface IssueFacts {
   fields: Record<string, unknown>;
 }
 
-/** Raised when a surface cannot be shown as asked (unknown module, issue not browsable...). */
-export class SurfaceError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function rec(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
+const rec = (value: unknown): Record<string, unknown> => (isRecord(value) ? value : {});
 
 function text(value: unknown, fallback = ''): string {
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : fallback;
@@ -65,10 +53,10 @@ export async function readIssue(jira: JiraEmulator, accountId: string, issueKey:
     as: { kind: 'user', accountId },
   });
   if (res.status === 404 || res.status === 403) {
-    throw new SurfaceError(404, 'NOT_FOUND', `Issue ${issueKey} does not exist or you do not have permission to see it.`);
+    throw new LocalError(404, 'NOT_FOUND', `Issue ${issueKey} does not exist or you do not have permission to see it.`);
   }
   if (res.status !== 200 || res.body === null) {
-    throw new SurfaceError(502, 'JIRA_UNAVAILABLE', `Jira answered ${res.status} for issue ${issueKey}.`);
+    throw new LocalError(502, 'JIRA_UNAVAILABLE', `Jira answered ${res.status} for issue ${issueKey}.`);
   }
   const body = rec(JSON.parse(res.body) as unknown);
   const f = rec(body.fields);
@@ -94,16 +82,16 @@ async function readProject(jira: JiraEmulator, accountId: string, projectKey: st
     headers: { accept: 'application/json' },
     as: { kind: 'user', accountId },
   });
-  if (res.status !== 200 || res.body === null) throw new SurfaceError(502, 'JIRA_UNAVAILABLE', `Jira answered ${res.status} for project ${projectKey}.`);
+  if (res.status !== 200 || res.body === null) throw new LocalError(502, 'JIRA_UNAVAILABLE', `Jira answered ${res.status} for project ${projectKey}.`);
   const values = rec(JSON.parse(res.body) as unknown).values;
   const p = Array.isArray(values) ? rec(values[0]) : {};
-  if (!p.key) throw new SurfaceError(404, 'NOT_FOUND', `Project ${projectKey} does not exist or you do not have permission to see it.`);
+  if (!p.key) throw new LocalError(404, 'NOT_FOUND', `Project ${projectKey} does not exist or you do not have permission to see it.`);
   return { id: text(p.id), key: text(p.key), type: text(p.projectTypeKey, 'software') };
 }
 
-export function surfaceOf(manifest: ManifestInfo, moduleKey: string): Surface {
+export function surfaceOf(manifest: Manifest, moduleKey: string): Surface {
   const surface = manifest.surfaces.get(moduleKey);
-  if (!surface) throw new SurfaceError(404, 'NOT_FOUND', `The manifest has no Custom UI module ${moduleKey}.`);
+  if (!surface) throw new LocalError(404, 'NOT_FOUND', `The manifest has no Custom UI module ${moduleKey}.`);
   return surface;
 }
 
@@ -116,7 +104,7 @@ export function fieldTypeAri(appId: string, environmentId: string, moduleKey: st
 /** The `extension` object Jira gives the module, and the full context returned by `view.getContext()`. */
 export async function buildContext(
   jira: JiraEmulator,
-  manifest: ManifestInfo,
+  manifest: Manifest,
   site: SiteInfo,
   frame: FrameSpec,
 ): Promise<{ context: Record<string, unknown>; extension: Record<string, unknown>; surface: Surface }> {
@@ -124,7 +112,7 @@ export async function buildContext(
   let extension: Record<string, unknown>;
   switch (surface.type) {
     case 'jira:issuePanel': {
-      if (!frame.issueKey) throw new SurfaceError(400, 'INVALID_INPUT', 'An issue panel needs ?issue=KEY.');
+      if (!frame.issueKey) throw new LocalError(400, 'INVALID_INPUT', 'An issue panel needs ?issue=KEY.');
       const facts = await readIssue(jira, frame.accountId, frame.issueKey);
       extension = { type: surface.type, issue: facts.issue, project: facts.project, isNewToIssue: false };
       break;
@@ -136,13 +124,13 @@ export async function buildContext(
         entryPoint: 'edit',
         renderContext: experience,
         fieldId: jira.appFieldId,
-        fieldType: fieldTypeAri(manifest.appId, site.environmentId, surface.moduleKey),
+        fieldType: fieldTypeAri(manifest.appId ?? 'local', site.environmentId, surface.moduleKey),
       };
       if (experience === 'issue-create') {
-        if (!frame.projectKey) throw new SurfaceError(400, 'INVALID_INPUT', 'A field on the create screen needs ?project=KEY.');
+        if (!frame.projectKey) throw new LocalError(400, 'INVALID_INPUT', 'A field on the create screen needs ?project=KEY.');
         extension = { ...common, project: await readProject(jira, frame.accountId, frame.projectKey), fieldValue: null };
       } else {
-        if (!frame.issueKey) throw new SurfaceError(400, 'INVALID_INPUT', 'A field edit in the issue view needs ?issue=KEY.');
+        if (!frame.issueKey) throw new LocalError(400, 'INVALID_INPUT', 'A field edit in the issue view needs ?issue=KEY.');
         const facts = await readIssue(jira, frame.accountId, frame.issueKey);
         extension = { ...common, issue: facts.issue, project: facts.project, fieldValue: facts.fields[jira.appFieldId] ?? null };
       }

@@ -1,3 +1,2 @@
 /** The local Forge host: `startServer` serves the shell, the surfaces and the bridge endpoints. */
 export { startServer, injectBridge, type PlatformPort, type ServerOptions, type RunningServer } from './server';
-export { readManifest, type Surface, type SurfaceType, type ManifestInfo } from './manifest';

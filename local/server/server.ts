@@ -6,15 +6,16 @@ import http from 'node:http';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { JiraEmulator } from '../types';
+import { isRecord, type JiraEmulator } from '../types';
 import type { ColorMode, Experience, FetchProductBody, FetchProductResult, FrameSpec, InvokeBody, SubmitBody } from '../browser/protocol';
 import { BRIDGE_ENDPOINTS } from '../browser/protocol';
-import { readManifest, type ManifestInfo, type Surface } from './manifest';
-import { buildContext, readIssue, SurfaceError, surfaceOf, type SiteInfo } from './context';
+import { readManifest, type Manifest, type Surface } from '../platform/manifest';
+import { buildContext, readIssue, surfaceOf, type SiteInfo } from './context';
 import { contentTypeOf, readFileIfExists, resolveInside } from './static-files';
 import { bundleBridge, bundleShell, tokensCss } from './assets';
 import { SHELL_HTML } from './shell/page';
-import { InvokeRefusal, jsonTextDepthExceeds, MAX_INVOKE_REQUEST_BYTES, MAX_PAYLOAD_DEPTH, tooDeep, tooLarge } from '../platform/invoke-limits';
+import { jsonTextDepthExceeds, MAX_INVOKE_REQUEST_BYTES, MAX_PAYLOAD_DEPTH, tooDeep, tooLarge } from '../platform/invoke-limits';
+import { LocalError } from '../errors';
 import { fieldValueText } from '../../src/contract';
 
 /** What the server needs from the local platform (`local/platform`'s `LocalPlatform` fits). */
@@ -42,6 +43,8 @@ export interface ServerOptions {
   environmentId?: string;
   locale?: string;
   timezone?: string;
+  /** Boots the site afresh (as loaded, storage as seeded); given, the server answers `POST /api/reset`. */
+  reset?: () => Promise<{ platform: PlatformPort; jira: JiraEmulator }>;
 }
 
 export interface RunningServer {
@@ -62,20 +65,6 @@ interface SearchRow {
   status: string;
   statusCategory: string;
   parent: string | null;
-}
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
@@ -109,7 +98,7 @@ async function readJson(req: http.IncomingMessage, limit = MAX_BODY): Promise<Re
   for await (const chunk of req) {
     const buf = chunk as Buffer;
     size += buf.length;
-    if (size > MAX_BODY) throw limit === MAX_BODY ? new HttpError(413, 'INVALID_INPUT', 'Request body over 5 MB.') : tooLarge(size);
+    if (size > MAX_BODY) throw limit === MAX_BODY ? new LocalError(413, 'INVALID_INPUT', 'Request body over 5 MB.') : tooLarge(size);
     if (size <= limit) chunks.push(buf);
   }
   if (size > limit) throw tooLarge(size);
@@ -119,9 +108,9 @@ async function readJson(req: http.IncomingMessage, limit = MAX_BODY): Promise<Re
   try {
     parsed = text ? JSON.parse(text) : {};
   } catch {
-    throw new HttpError(400, 'INVALID_INPUT', 'Request body is not JSON.');
+    throw new LocalError(400, 'INVALID_INPUT', 'Request body is not JSON.');
   }
-  if (!isRecord(parsed)) throw new HttpError(400, 'INVALID_INPUT', 'Request body must be a JSON object.');
+  if (!isRecord(parsed)) throw new LocalError(400, 'INVALID_INPUT', 'Request body must be a JSON object.');
   return parsed;
 }
 
@@ -154,12 +143,12 @@ function str(value: unknown): string | null {
 }
 
 /** Parse the frame a bridge call acts for; the server trusts its shape, not its rights. */
-function frameFrom(body: Record<string, unknown>, manifest: ManifestInfo): FrameSpec {
+function frameFrom(body: Record<string, unknown>, manifest: Manifest): FrameSpec {
   const f = body.frame;
-  if (!isRecord(f)) throw new HttpError(400, 'INVALID_INPUT', 'Missing "frame".');
+  if (!isRecord(f)) throw new LocalError(400, 'INVALID_INPUT', 'Missing "frame".');
   const moduleKey = str(f.moduleKey);
   const accountId = str(f.accountId);
-  if (!moduleKey || !accountId) throw new HttpError(400, 'INVALID_INPUT', '"frame" needs moduleKey and accountId.');
+  if (!moduleKey || !accountId) throw new LocalError(400, 'INVALID_INPUT', '"frame" needs moduleKey and accountId.');
   const surface = manifest.surfaces.get(moduleKey);
   return {
     frameId: str(f.frameId) ?? 'frame',
@@ -182,12 +171,12 @@ function modalOf(url: URL): { modal?: { id: string; context: unknown } } {
   try {
     return { modal: { id, context: JSON.parse(url.searchParams.get('modalContext') ?? '{}') as unknown } };
   } catch {
-    throw new HttpError(400, 'INVALID_INPUT', 'modalContext must be JSON.');
+    throw new LocalError(400, 'INVALID_INPUT', 'modalContext must be JSON.');
   }
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const { platform, jira } = options;
+  let { platform, jira } = options;
   const root = path.resolve(options.root);
   const manifest = readManifest(root);
   const site: SiteInfo = {
@@ -202,7 +191,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   function defaultUser(): string {
     const users = jira.users();
     const admin = users.find((u) => u.admin) ?? users[0];
-    if (!admin) throw new HttpError(500, 'INTERNAL', 'The site has no users.');
+    if (!admin) throw new LocalError(500, 'INTERNAL', 'The site has no users.');
     return admin.accountId;
   }
 
@@ -243,11 +232,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   async function invokeEndpoint(body: Record<string, unknown>): Promise<unknown> {
     const key = str(body.key);
     const accountId = str(body.accountId);
-    if (!key || !accountId) throw new HttpError(400, 'INVALID_INPUT', 'Body needs "key" (resolver key) and "accountId".');
+    if (!key || !accountId) throw new LocalError(400, 'INVALID_INPUT', 'Body needs "key" (resolver key) and "accountId".');
     let functionKey = str(body.functionKey);
     const moduleKey = str(body.moduleKey);
     if (!functionKey && moduleKey) functionKey = surfaceOf(manifest, moduleKey).functionKey;
-    if (!functionKey) throw new HttpError(400, 'INVALID_INPUT', 'Body needs "functionKey" or the "moduleKey" of a module with a resolver.');
+    if (!functionKey) throw new LocalError(400, 'INVALID_INPUT', 'Body needs "functionKey" or the "moduleKey" of a module with a resolver.');
     const extension = isRecord(body.extension) ? body.extension : undefined;
     return platform.invoke(functionKey, key, body.payload ?? {}, {
       accountId,
@@ -275,7 +264,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   async function bridgeInvoke(body: InvokeBody): Promise<unknown> {
     const { context, extension, surface } = await contextFor(body.frame);
-    if (!surface.functionKey) throw new HttpError(400, 'INVALID_INPUT', `Module ${surface.moduleKey} has no resolver function.`);
+    if (!surface.functionKey) throw new LocalError(400, 'INVALID_INPUT', `Module ${surface.moduleKey} has no resolver function.`);
     return platform.invoke(surface.functionKey, body.functionKey, body.payload ?? {}, {
       accountId: body.frame.accountId,
       moduleKey: surface.moduleKey,
@@ -285,7 +274,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   async function bridgeFetch(body: FetchProductBody): Promise<FetchProductResult> {
-    if (body.product !== 'jira') throw new HttpError(400, 'INVALID_INPUT', `This local site is Jira; ${body.product} is not available.`);
+    if (body.product !== 'jira') throw new LocalError(400, 'INVALID_INPUT', `This local site is Jira; ${body.product} is not available.`);
     const headers: Record<string, string> = {};
     for (const pair of body.headers) if (Array.isArray(pair) && pair.length === 2) headers[String(pair[0]).toLowerCase()] = String(pair[1]);
     const answer = await jira.handle({
@@ -300,10 +289,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   async function bridgeSubmit(body: SubmitBody): Promise<{ saved: boolean }> {
     const surface = surfaceOf(manifest, body.frame.moduleKey);
-    if (surface.type !== 'jira:customField') throw new HttpError(400, 'INVALID_INPUT', "This resource's view is not submittable.");
+    if (surface.type !== 'jira:customField') throw new LocalError(400, 'INVALID_INPUT', "This resource's view is not submittable.");
     // On the create screen the value waits for the issue to be created: Jira keeps it in the form.
     if (body.frame.experience === 'issue-create') return { saved: false };
-    if (!body.frame.issueKey) throw new HttpError(400, 'INVALID_INPUT', 'No issue to save the field on.');
+    if (!body.frame.issueKey) throw new LocalError(400, 'INVALID_INPUT', 'No issue to save the field on.');
     const answer = await jira.handle({
       method: 'PUT',
       path: `/rest/api/3/issue/${encodeURIComponent(body.frame.issueKey)}`,
@@ -311,7 +300,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       body: JSON.stringify({ fields: { [jira.appFieldId]: body.value ?? null } }),
       as: { kind: 'user', accountId: body.frame.accountId },
     });
-    if (answer.status >= 300) throw new HttpError(answer.status, 'JIRA_REJECTED', jiraMessage(answer.body) ?? `Jira refused the change (${answer.status}).`);
+    if (answer.status >= 300) throw new LocalError(answer.status, 'JIRA_REJECTED', jiraMessage(answer.body) ?? `Jira refused the change (${answer.status}).`);
     await platform.settle?.();
     return { saved: true };
   }
@@ -364,69 +353,52 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return { issues, truncated: nextPageToken !== undefined };
   }
 
-  async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://local');
-    const method = req.method ?? 'GET';
-    const p = url.pathname;
-
-    if (method === 'GET' && (p === '/' || p === '/index.html')) return sendText(res, 200, 'text/html; charset=utf-8', SHELL_HTML);
-    // Browsers ask for it on every page; a 404 would be noise in every console.
-    if (method === 'GET' && p === '/favicon.ico') {
-      res.writeHead(204);
+  /** One route: a method and an exact path (matched on the parsed path) or a pattern (on the raw path). */
+  type Handler = (req: http.IncomingMessage, res: http.ServerResponse, url: URL, params: string[]) => Promise<void> | void;
+  const text = (contentType: string, body: string) => (_req: http.IncomingMessage, res: http.ServerResponse) => sendText(res, 200, contentType, body);
+  const userOf = (url: URL): string => url.searchParams.get('user') ?? defaultUser();
+  /** `/surface/<module>/` or `/modal/<module>/<resource>/`: the page must end in `/` so relative asset URLs resolve against the folder. */
+  const framed = (prefix: string, modal: boolean): Handler => async (_req, res, url, params) => {
+    const keys = params.slice(0, modal ? 2 : 1).map((k) => decodeURIComponent(k));
+    const rest = params[modal ? 2 : 1];
+    if (rest === undefined) {
+      res.writeHead(302, { location: `/${prefix}/${keys.map(encodeURIComponent).join('/')}/${url.search}` });
       res.end();
       return;
     }
-    if (method === 'GET' && p === '/__shell/shell.js') return sendText(res, 200, 'text/javascript; charset=utf-8', shellJs);
-    if (method === 'GET' && p === BRIDGE_ENDPOINTS.script) return sendText(res, 200, 'text/javascript; charset=utf-8', bridgeJs);
-    if (method === 'GET' && p === BRIDGE_ENDPOINTS.themeCss) return sendText(res, 200, 'text/css; charset=utf-8', tokens);
+    return serveSurface(res, url, keys[0] ?? '', rest.slice(1), keys[1]);
+  };
+  const bridge = (limit: number, answer: (body: Record<string, unknown>, frame: FrameSpec) => Promise<unknown>): Handler => async (req, res) => {
+    const body = await readJson(req, limit);
+    sendJson(res, 200, await answer(body, frameFrom(body, manifest)));
+  };
 
-    // The raw path, not url.pathname: WHATWG URL parsing already folds some `..` forms away.
-    const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
-    const surfaceMatch = /^\/surface\/([^/]+)(\/(.*))?$/.exec(rawPath);
-    if (method === 'GET' && surfaceMatch) {
-      const moduleKey = decodeURIComponent(surfaceMatch[1] ?? '');
-      // Relative asset URLs (`./assets/x.js`) resolve against the folder, so the page must end in `/`.
-      if (surfaceMatch[2] === undefined) {
-        res.writeHead(302, { location: `/surface/${encodeURIComponent(moduleKey)}/${url.search}` });
-        res.end();
-        return;
-      }
-      return serveSurface(res, url, moduleKey, surfaceMatch[3] ?? '');
-    }
+  const routes: Array<[method: string, path: string | RegExp, handler: Handler]> = [
+    ['GET', '/', text('text/html; charset=utf-8', SHELL_HTML)],
+    ['GET', '/index.html', text('text/html; charset=utf-8', SHELL_HTML)],
+    // Browsers ask for it on every page; a 404 would be noise in every console.
+    ['GET', '/favicon.ico', (_req, res) => void res.writeHead(204).end()],
+    ['GET', '/__shell/shell.js', text('text/javascript; charset=utf-8', shellJs)],
+    ['GET', BRIDGE_ENDPOINTS.script, text('text/javascript; charset=utf-8', bridgeJs)],
+    ['GET', BRIDGE_ENDPOINTS.themeCss, text('text/css; charset=utf-8', tokens)],
+    ['GET', /^\/surface\/([^/]+)(\/.*)?$/, framed('surface', false)],
     // A Forge modal: `/modal/<module>/<resource>/`, framed by the shell over the whole page.
-    const modalMatch = /^\/modal\/([^/]+)\/([^/]+)(\/(.*))?$/.exec(rawPath);
-    if (method === 'GET' && modalMatch) {
-      const moduleKey = decodeURIComponent(modalMatch[1] ?? '');
-      const resourceKey = decodeURIComponent(modalMatch[2] ?? '');
-      if (modalMatch[3] === undefined) {
-        res.writeHead(302, { location: `/modal/${encodeURIComponent(moduleKey)}/${encodeURIComponent(resourceKey)}/${url.search}` });
-        res.end();
-        return;
-      }
-      return serveSurface(res, url, moduleKey, modalMatch[4] ?? '', resourceKey);
-    }
-
-    if (method === 'GET' && p === '/api/site/users') return sendJson(res, 200, jira.users());
-    if (method === 'GET' && p === '/api/site/epics') {
-      const user = url.searchParams.get('user') ?? defaultUser();
-      return sendJson(res, 200, await epicsFor(user));
-    }
-    if (method === 'GET' && p === '/api/site/info') {
-      return sendJson(res, 200, {
+    ['GET', /^\/modal\/([^/]+)\/([^/]+)(\/.*)?$/, framed('modal', true)],
+    ['GET', '/api/site/users', (_req, res) => sendJson(res, 200, jira.users())],
+    ['GET', '/api/site/epics', async (_req, res, url) => sendJson(res, 200, await epicsFor(userOf(url)))],
+    ['GET', '/api/site/info', (_req, res) =>
+      sendJson(res, 200, {
         siteUrl: site.siteUrl,
         today: jira.today,
         appFieldId: jira.appFieldId,
         surfaces: [...manifest.surfaces.values()].map((s) => ({ moduleKey: s.moduleKey, type: s.type, title: s.title, experiences: s.experiences, issueTypes: s.issueTypes })),
-      });
-    }
-    if (method === 'GET' && p === '/api/site/issue') {
+      })],
+    ['GET', '/api/site/issue', async (_req, res, url) => {
       const key = url.searchParams.get('key');
-      if (!key) throw new HttpError(400, 'INVALID_INPUT', 'Query needs ?key=');
-      const facts = await readIssue(jira, url.searchParams.get('user') ?? defaultUser(), key);
+      if (!key) throw new LocalError(400, 'INVALID_INPUT', 'Query needs ?key=');
+      const facts = await readIssue(jira, userOf(url), key);
       const value = facts.fields[jira.appFieldId] ?? null;
-      // Jira shows the manifest formatter's text; fieldValueText is the same rule.
-      const formatted = fieldValueText(value);
-      return sendJson(res, 200, {
+      sendJson(res, 200, {
         key: facts.issue.key,
         id: facts.issue.id,
         summary: facts.summary,
@@ -435,52 +407,59 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         statusCategory: facts.statusCategory,
         project: facts.project,
         fieldValue: value,
-        fieldText: formatted,
+        // Jira shows the manifest formatter's text; fieldValueText is the same rule.
+        fieldText: fieldValueText(value),
       });
-    }
-
-    if (method === 'GET' && p === '/api/site/search') {
+    }],
+    ['GET', '/api/site/search', async (_req, res, url) => {
       const jql = url.searchParams.get('jql');
-      if (!jql) throw new HttpError(400, 'INVALID_INPUT', 'Query needs ?jql=');
-      return sendJson(res, 200, await search(url.searchParams.get('user') ?? defaultUser(), jql));
-    }
+      if (!jql) throw new LocalError(400, 'INVALID_INPUT', 'Query needs ?jql=');
+      sendJson(res, 200, await search(userOf(url), jql));
+    }],
+    ['POST', '/api/invoke', async (req, res) => sendJson(res, 200, await invokeEndpoint(await readJson(req, MAX_INVOKE_BODY)))],
+    ['POST', BRIDGE_ENDPOINTS.context, bridge(MAX_BODY, async (_body, frame) => ({ ...(await contextFor(frame)).context, theme: { colorMode: frame.colorMode } }))],
+    ['POST', BRIDGE_ENDPOINTS.invoke, bridge(MAX_INVOKE_BODY, (body, frame) => {
+      const functionKey = str(body.functionKey);
+      if (!functionKey) throw new LocalError(400, 'INVALID_INPUT', 'invoke needs "functionKey" (the resolver key).');
+      return bridgeInvoke({ frame, functionKey, payload: body.payload });
+    })],
+    ['POST', BRIDGE_ENDPOINTS.fetchProduct, bridge(MAX_BODY, (body, frame) => {
+      const restPath = str(body.restPath);
+      if (!restPath || !restPath.startsWith('/')) throw new LocalError(400, 'INVALID_INPUT', 'requestJira needs a path starting with /.');
+      return bridgeFetch({
+        frame,
+        product: str(body.product) ?? 'jira',
+        restPath,
+        method: (str(body.method) ?? 'GET').toUpperCase(),
+        headers: Array.isArray(body.headers) ? (body.headers as Array<[string, string]>) : [],
+        body: typeof body.body === 'string' ? body.body : null,
+      });
+    })],
+    ['POST', BRIDGE_ENDPOINTS.submit, bridge(MAX_BODY, (body, frame) => bridgeSubmit({ frame, value: body.value }))],
+  ];
+  const { reset } = options;
+  if (reset) {
+    // Tests start each file from the loaded site: a fresh emulator and platform, seeded as at start.
+    routes.push(['POST', '/api/reset', async (_req, res) => {
+      ({ platform, jira } = await reset());
+      contexts.clear();
+      sendJson(res, 200, { ok: true });
+    }]);
+  }
 
-    if (method === 'POST' && p === '/api/invoke') return sendJson(res, 200, await invokeEndpoint(await readJson(req, MAX_INVOKE_BODY)));
-
-    if (method === 'POST' && p.startsWith('/__forge/bridge/')) {
-      const body = await readJson(req, p === BRIDGE_ENDPOINTS.invoke ? MAX_INVOKE_BODY : MAX_BODY);
-      const frame = frameFrom(body, manifest);
-      switch (p) {
-        case BRIDGE_ENDPOINTS.context:
-          return sendJson(res, 200, { ...(await contextFor(frame)).context, theme: { colorMode: frame.colorMode } });
-        case BRIDGE_ENDPOINTS.invoke: {
-          const functionKey = str(body.functionKey);
-          if (!functionKey) throw new HttpError(400, 'INVALID_INPUT', 'invoke needs "functionKey" (the resolver key).');
-          return sendJson(res, 200, await bridgeInvoke({ frame, functionKey, payload: body.payload }));
-        }
-        case BRIDGE_ENDPOINTS.fetchProduct: {
-          const restPath = str(body.restPath);
-          if (!restPath || !restPath.startsWith('/')) throw new HttpError(400, 'INVALID_INPUT', 'requestJira needs a path starting with /.');
-          return sendJson(
-            res,
-            200,
-            await bridgeFetch({
-              frame,
-              product: str(body.product) ?? 'jira',
-              restPath,
-              method: (str(body.method) ?? 'GET').toUpperCase(),
-              headers: Array.isArray(body.headers) ? (body.headers as Array<[string, string]>) : [],
-              body: typeof body.body === 'string' ? body.body : null,
-            }),
-          );
-        }
-        case BRIDGE_ENDPOINTS.submit:
-          return sendJson(res, 200, await bridgeSubmit({ frame, value: body.value }));
-        default:
-          break;
+  async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://local');
+    const method = req.method ?? 'GET';
+    // Patterns see the raw path, not url.pathname: WHATWG URL parsing already folds some `..` forms away.
+    const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+    for (const [m, path, handler] of routes) {
+      if (m !== method) continue;
+      if (typeof path === 'string' ? path === url.pathname : path.test(rawPath)) {
+        const params = typeof path === 'string' ? [] : (path.exec(rawPath) ?? []).slice(1);
+        return handler(req, res, url, params);
       }
     }
-    sendError(res, 404, 'NOT_FOUND', `No route ${method} ${p}`);
+    sendError(res, 404, 'NOT_FOUND', `No route ${method} ${url.pathname}`);
   }
 
   const server = http.createServer((req, res) => {
@@ -489,7 +468,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         res.end();
         return;
       }
-      if (err instanceof HttpError || err instanceof SurfaceError || err instanceof InvokeRefusal) {
+      if (err instanceof LocalError) {
         // A refused request: the caller's mistake, answered and not logged. Ask a client still sending to stop.
         if (!req.complete) res.setHeader('connection', 'close');
         return sendError(res, err.status, err.code, err.message);

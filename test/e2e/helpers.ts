@@ -47,11 +47,26 @@ export function recordConsoleProblems(context: BrowserContext): string[] {
   return problems;
 }
 
+/** The spec file the local site was last reset for. */
+let siteResetFor: string | undefined;
+
 /**
- * The browser tests' `test`: every test fails if any page or frame of its context logged a warning or an
- * error (Atlaskit's own warnings included), whether or not the test looked.
+ * The browser tests' `test`: each spec file starts from the site as loaded (the local server's test-only
+ * `POST /api/reset`), so no file depends on what another wrote; every test fails if any page or frame of its
+ * context logged a warning or an error (Atlaskit's own warnings included), whether or not the test looked.
  */
-export const test = base.extend<{ cleanConsole: void }>({
+export const test = base.extend<{ freshSitePerFile: void; cleanConsole: void }>({
+  freshSitePerFile: [
+    async ({ request }, use, testInfo) => {
+      if (siteResetFor !== testInfo.file) {
+        const answer = await request.post('/api/reset');
+        expect(answer.status(), 'POST /api/reset on the local server').toBe(200);
+        siteResetFor = testInfo.file;
+      }
+      await use();
+    },
+    { auto: true },
+  ],
   cleanConsole: [
     async ({ context }, use) => {
       const problems = recordConsoleProblems(context);

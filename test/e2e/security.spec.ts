@@ -12,7 +12,8 @@ test('a developer who cannot browse SEC never sees its epic keys or summaries in
   const show = page.getByRole('button', { name: /^Show epics of / });
   while ((await show.count()) > 0) await show.first().click();
   const offRoute = page.getByRole('button', { name: /Show off-route epics/ });
-  if (await offRoute.isVisible()) await offRoute.click();
+  await expect(offRoute).toBeVisible();
+  await offRoute.click();
   await expect(page.getByRole('link', { name: 'PAY-1', exact: true })).toBeVisible();
   await expect(page.getByText(/more you cannot see/).first()).toBeVisible();
   // Neither the visible text nor anything in the DOM (link targets, labels, titles) may carry them.

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { smallSite } from '../../local/jira/testing/small-site';
-import { InvokeRefusal } from '../../local/platform';
+import { LocalError } from '../../local/platform';
 import { ERROR_CODES, MODULE_KEYS, type ResolverKey } from '../../src/contract';
 import { KEY } from '../../src/infra/storage/keys';
 import { PAYLOADS } from '../../src/contract/schemas';
@@ -143,7 +143,7 @@ export async function fuzzResolvers(options: { numRuns: number; seed?: number })
           answer = await app.call(surface, key as ResolverKey, payload as never, user);
         } catch (e) {
           // The platform's own refusals (size, depth, unknown function) are typed too.
-          expectTrue(e instanceof InvokeRefusal && e.status < 500, `threw ${e instanceof Error ? e.message : String(e)}`);
+          expectTrue(e instanceof LocalError && e.status < 500, `threw ${e instanceof Error ? e.message : String(e)}`);
           answer = e.toEnvelope();
         }
         await app.platform.settle();

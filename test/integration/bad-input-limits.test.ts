@@ -3,7 +3,7 @@
  * log line), through the platform and through the local server's HTTP endpoints, and change nothing stored.
  */
 import { smallSite } from '../../local/jira/testing/small-site';
-import { InvokeRefusal, MAX_INVOKE_REQUEST_BYTES, MAX_PAYLOAD_DEPTH } from '../../local/platform';
+import { LocalError, MAX_INVOKE_REQUEST_BYTES, MAX_PAYLOAD_DEPTH } from '../../local/platform';
 import { startServer, type RunningServer } from '../../local/server/server';
 import { MODULE_KEYS, type ResolverKey } from '../../src/contract';
 import { startTestApp, type TestApp } from '../helpers/local-app';
@@ -70,7 +70,7 @@ describe('calls Forge or the app cannot take', () => {
 
   it('refuses a payload over 500 KB with a typed 413 before the resolver runs', async () => {
     const call = app.call('admin', 'users/search', { query: 'x'.repeat(MAX_INVOKE_REQUEST_BYTES) }, 'u-admin');
-    await expect(call).rejects.toBeInstanceOf(InvokeRefusal);
+    await expect(call).rejects.toBeInstanceOf(LocalError);
     await expect(call).rejects.toMatchObject({ status: 413, code: 'INVALID_INPUT' });
   });
 

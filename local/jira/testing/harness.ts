@@ -1,7 +1,8 @@
 /** Small helpers for tests that talk to the emulator through `handle`, as the runtime seams do. */
 import type { Principal, ProductResponse } from '../../types';
-import { createJiraEmulator, type JiraSiteEmulator } from '../emulator';
-import { loadSite, type SiteInput } from '../site';
+import { bootJira } from '../../app/boot';
+import type { JiraSiteEmulator } from '../emulator';
+import type { SiteInput } from '../site';
 import { APP, smallSite } from './small-site';
 
 export interface Answer {
@@ -24,7 +25,7 @@ export const asApp: Principal = { kind: 'app' };
 export const asUser = (accountId: string): Principal => ({ kind: 'user', accountId });
 
 export function harness(site: SiteInput = smallSite()): Harness {
-  const emulator = createJiraEmulator(loadSite(site), APP);
+  const emulator = bootJira(site, APP).jira;
   const call = async (method: string, path: string, body?: unknown, as: Principal = asApp): Promise<Answer> => {
     const raw = await emulator.handle({ method, path, headers: {}, body: body === undefined ? undefined : JSON.stringify(body), as });
     let json: unknown = null;
