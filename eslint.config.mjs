@@ -15,7 +15,11 @@ const DOMAIN = [
 ];
 const SERVICES = [
   { group: ['@forge/*'], message: 'Services take ports; Forge lives in infra/.' },
-  { group: ['**/infra/**', '**/resolvers/**'], message: 'Services depend on ports, not on adapters.' },
+  { group: ['**/infra/**', '**/resolvers/**', '**/app/**'], message: 'Services depend on ports, not on adapters or the composition root.' },
+];
+// Entry points (resolvers, triggers, consumers) take their services from the composition root, `src/app/`.
+const ENTRY = [
+  { group: ['**/infra/**', '**/services/*-service', '**/services/stored-rollup'], message: 'Entry points take their services from src/app/container.ts.', allowTypeImports: true },
 ];
 
 export default tseslint.config(
@@ -50,6 +54,10 @@ export default tseslint.config(
   {
     files: ['src/domain/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [...PRODUCTION, ...DOMAIN] }] },
+  },
+  {
+    files: ['src/resolvers/**/*.ts', 'src/triggers/**/*.ts', 'src/consumers/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...PRODUCTION, ...ENTRY] }] },
   },
   {
     files: ['src/services/**/*.ts'],

@@ -117,6 +117,8 @@ export function installForgeRuntime(options: ForgeRuntimeOptions): () => void {
   const appId = options.appId ?? '00000000-0000-4000-8000-000000000000';
   const environmentId = options.environmentId ?? '00000000-0000-4000-8000-0000000e0001';
   const cloudId = options.cloudId ?? '00000000-0000-4000-8000-00000000c10d';
+  // Each platform is its own installation, as two sites are in Forge: the app keeps nothing from another.
+  const installationId = randomUUID();
 
   const forgeFetch: ForgeFetch = async (target, path, init) => {
     if (target.type === 'kvs') {
@@ -154,7 +156,7 @@ export function installForgeRuntime(options: ForgeRuntimeOptions): () => void {
         environmentId,
         environmentType: 'DEVELOPMENT',
         invocationId: inv?.invocationId ?? 'outside-invocation',
-        installationId: `00000000-0000-4000-8000-0000000a0001`,
+        installationId,
         moduleKey: inv?.moduleKey,
         license: options.license,
         installation: undefined,

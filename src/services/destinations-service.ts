@@ -18,26 +18,44 @@ import {
 } from '../domain/destination-rules';
 import { fail, ok, type Result } from '../domain/errors';
 import type { Destination, DestinationDraft } from '../domain/types';
-import type { Clock, DestinationStore, JiraPort } from './ports';
+import type { AppJira, Clock, DestinationStore } from './ports';
+import type { RollupStore } from './rollup-ports';
+import { isLive } from './stored-rollup';
 
 export interface DestinationsDeps {
   store: DestinationStore;
-  jira: JiraPort;
+  jira: AppJira;
   clock: Clock;
-  /** Epics per destination id from the stored rollups; `undefined` before the first calculation. */
-  epicCounts?: () => Promise<Map<string, number> | undefined>;
-  /**
-   * Ids of the epics the stored rollups hold on a destination, including changes the app just made: a
-   * delete asks Jira's search to reflect those (search alone may lag behind a write).
-   */
-  alignedEpicIds?: (destinationId: string) => Promise<string[]>;
+  /** The stored rollups: epics per destination (bounded storage reads, no Jira request). */
+  rollups: RollupStore;
 }
 
 const notFound = (id: string) => fail<never>('NOT_FOUND', `Destination ${id} does not exist (it may have been deleted). Reload the list.`);
 
-export function destinationsService({ store, jira, clock, epicCounts, alignedEpicIds }: DestinationsDeps) {
+export function destinationsService({ store, jira, clock, rollups }: DestinationsDeps) {
   const audit = (by: string): Audit => ({ now: clock.now().toISOString(), by });
-  const today = () => clock.now().toISOString().slice(0, 10);
+  const today = () => clock.today();
+
+  /** Live epics per destination id in the stored rollups; `undefined` before the first calculation. */
+  async function epicCounts(): Promise<Map<string, number> | undefined> {
+    const stored = await rollups.load();
+    if (!stored) return undefined;
+    const counts = new Map<string, number>();
+    for (const epic of stored.epics.values()) {
+      if (isLive(epic) && epic.destinationId !== null) counts.set(epic.destinationId, (counts.get(epic.destinationId) ?? 0) + 1);
+    }
+    return counts;
+  }
+
+  /**
+   * Ids of the live epics the stored rollups hold on a destination, including changes the app just made: a
+   * delete asks Jira's search to reflect those (search alone may lag behind a write).
+   */
+  async function alignedEpicIds(destinationId: string): Promise<string[]> {
+    const stored = await rollups.load();
+    if (!stored) return [];
+    return [...stored.epics.values()].filter((e) => isLive(e) && e.destinationId === destinationId).map((e) => e.id);
+  }
 
   async function withNames(destinations: Destination[]): Promise<DestinationView[]> {
     const ids = destinations.flatMap((d) => (d.deliveryLead ? [d.businessOwner, d.deliveryLead] : [d.businessOwner]));
@@ -56,7 +74,7 @@ export function destinationsService({ store, jira, clock, epicCounts, alignedEpi
 
   return {
     async list(includeArchived: boolean, withEpicCounts = false): Promise<DestinationView[]> {
-      const [all, counts] = await Promise.all([store.list(), withEpicCounts && epicCounts ? epicCounts() : Promise.resolve(undefined)]);
+      const [all, counts] = await Promise.all([store.list(), withEpicCounts ? epicCounts() : Promise.resolve(undefined)]);
       const views = await withNames(includeArchived ? all : all.filter((d) => d.status !== 'archived'));
       return counts ? views.map((v) => ({ ...v, epicCount: counts.get(v.id) ?? 0 })) : views;
     },
@@ -150,7 +168,7 @@ export function destinationsService({ store, jira, clock, epicCounts, alignedEpi
       let removed: Result<{ id: string }> | undefined;
       try {
         const meta = await jira.siteMeta();
-        const recent = alignedEpicIds ? await alignedEpicIds(id) : [];
+        const recent = await alignedEpicIds(id);
         const epics = await jira.epicsOfDestination(meta, id, recent.slice(0, 50));
         const allowed = canDelete(current, epics.length);
         if (!allowed.ok) return allowed;

@@ -5,10 +5,10 @@
  * children as Jira has them now. Each fact is stamped with the time it was read, and the newest read wins,
  * so late, duplicated and reordered events converge on Jira's state.
  */
-import type { Clock, SettingsStore } from './ports';
-import type { RollupDelta, RollupJira, RollupStore, RunStore } from './rollup-ports';
+import type { AppJira, Clock, SettingsStore } from './ports';
+import type { RollupDelta, RollupStore, RunStore } from './rollup-ports';
 import { effectiveEstimate } from './settings-service';
-import { figuresOf, orphanOf, readTime } from './stored-rollup';
+import { figuresOf, orphanOf } from './stored-rollup';
 
 export interface IssueEvent {
   eventType?: string;
@@ -17,11 +17,13 @@ export interface IssueEvent {
 }
 
 export interface FreshnessDeps {
-  jira: RollupJira;
+  jira: AppJira;
   store: RollupStore;
   runs: RunStore;
   settings: SettingsStore;
   clock: Clock;
+  /** The time a fact is read from Jira (ms), taken before the read: strictly increasing, so two reads in the same millisecond are still ordered. */
+  readTime: () => number;
 }
 
 const ISSUE_KEY = /^[A-Z][A-Z0-9_]*-\d+$/;
@@ -29,7 +31,7 @@ const ISSUE_KEY = /^[A-Z][A-Z0-9_]*-\d+$/;
 const PARENT_FIELDS = new Set(['IssueParentAssociation', 'parent', 'Parent', 'Parent Link']);
 
 export function freshnessService(deps: FreshnessDeps) {
-  const { jira, store } = deps;
+  const { jira, store, readTime } = deps;
 
   /** Fold deltas into the shards when nobody else is; keep those a running reconcile still needs. */
   async function compact(): Promise<void> {
@@ -91,7 +93,7 @@ export function freshnessService(deps: FreshnessDeps) {
             }
           }
         }
-        for (const figures of figuresOf(present, children, deps.clock.now().toISOString().slice(0, 10)).values()) {
+        for (const figures of figuresOf(present, children, deps.clock.today()).values()) {
           deltas.push({ t: 'progress', at: readAt, ...figures });
         }
       }

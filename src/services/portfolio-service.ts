@@ -9,14 +9,15 @@ import { AppError } from '../domain/errors';
 import { rollupPortfolio, scopeOf, warningForViewer } from '../domain/rollup';
 import type { Destination, DestinationStatus, Settings } from '../domain/types';
 import { effectiveEstimate } from './settings-service';
-import type { Clock, DestinationStore, JiraPort, SettingsStore } from './ports';
+import type { AppJira, Clock, DestinationStore, SettingsStore, UserJira } from './ports';
 import type { ReconcileRun, RollupStore, StoredSite, ViewerCache } from './rollup-ports';
 import { assemblePortfolio, compareKeys, estimateKeyOf, isLive, type SiteRollup } from './stored-rollup';
 
 export type { SiteRollup };
 
 export interface PortfolioDeps {
-  jira: JiraPort & { fieldName(): Promise<string> };
+  jira: AppJira;
+  userJira: UserJira;
   destinations: DestinationStore;
   settings: SettingsStore;
   rollups: RollupStore;
@@ -26,11 +27,12 @@ export interface PortfolioDeps {
   /** Starts the first recalculation when there is no stored rollup yet. */
   startReconcile?: () => Promise<void>;
   viewers?: ViewerCache;
+  memo: AssemblyMemo;
 }
 
 /** Which projects `accountId` may browse, and people's names: through the viewer cache when there is one. */
-export function viewerLookups(jira: JiraPort, viewers: ViewerCache | undefined) {
-  const loadVisible = async (accountId: string) => jira.browsableProjects(accountId, await jira.projects());
+export function viewerLookups(userJira: UserJira, jira: AppJira, viewers: ViewerCache | undefined) {
+  const loadVisible = (accountId: string) => userJira.visibleProjects(accountId);
   return {
     visible: (accountId: string) => (viewers ? viewers.visibleProjects(accountId, () => loadVisible(accountId)) : loadVisible(accountId)),
     names: (ids: string[]) => (viewers ? viewers.userNames(ids, (missing) => jira.userNames(missing)) : jira.userNames(ids)),
@@ -44,10 +46,13 @@ export interface PortfolioFilters {
 }
 
 /**
- * The last assembled portfolio in this process (a warm Forge container reuses it). Keyed by a fingerprint of
- * every input, so it can only be reused when the answer would be the same. Treated as read-only.
+ * The last assembled portfolio, held by the memo's owner (the composition root: a warm Forge container reuses
+ * it). Keyed by a fingerprint of every input, so it can only be reused when the answer would be the same.
+ * Treated as read-only.
  */
-let lastAssembled: { fingerprint: string; rollup: SiteRollup['rollup']; epics: SiteRollup['epics'] } | undefined;
+export interface AssemblyMemo {
+  last?: { fingerprint: string; rollup: SiteRollup['rollup']; epics: SiteRollup['epics'] };
+}
 
 /** Above this many issues in scope, the first view waits for the background calculation (see `current`). */
 export const LIVE_COMPUTE_LIMIT = 20_000;
@@ -79,7 +84,7 @@ export interface CurrentSite {
 
 export function portfolioService(deps: PortfolioDeps) {
   const { jira, clock } = deps;
-  const lookups = viewerLookups(jira, deps.viewers);
+  const lookups = viewerLookups(deps.userJira, jira, deps.viewers);
 
   /**
    * The whole portfolio computed from Jira on this view: the path before any rollup is stored. A project
@@ -100,7 +105,7 @@ export function portfolioService(deps: PortfolioDeps) {
       jira.children(meta, epics.map((e) => e.key), estimate),
       jira.inFlightOrphans(meta, projectKeys, estimate),
     ]);
-    const today = started.toISOString().slice(0, 10);
+    const today = clock.today();
     const rollup = rollupPortfolio({
       destinations,
       epics,
@@ -152,13 +157,13 @@ export function portfolioService(deps: PortfolioDeps) {
       };
     }
     const projectKeys = projectFilter ?? settings.projectKeys;
-    const today = now.toISOString().slice(0, 10);
+    const today = clock.today();
     // Everything the assembly reads, so a view that follows an unchanged one reuses its result.
     const fingerprint = [
       stored.version, stored.deltaCount, stored.newestDeltaAt ?? 0, settings.version, JSON.stringify(settings.estimateField),
       settings.throughputWeeks, settings.projectKeys.join(','), projectFilter?.join(',') ?? '*', today, destinations.map((d) => `${d.id}:${d.version}`).join(','),
     ].join('|');
-    let assembled = lastAssembled?.fingerprint === fingerprint ? lastAssembled : undefined;
+    let assembled = deps.memo.last?.fingerprint === fingerprint ? deps.memo.last : undefined;
     if (!assembled) {
       const forecasts = { ...stored.forecasts };
       const rollup = assemblePortfolio({
@@ -176,7 +181,7 @@ export function portfolioService(deps: PortfolioDeps) {
       const epics = [...stored.epics.values()].filter(isLive).sort((a, b) => compareKeys(a.key, b.key))
         .map(({ key, summary, projectKey, statusCategory }) => ({ key, summary, projectKey, statusCategory }));
       assembled = { fingerprint, rollup, epics };
-      lastAssembled = assembled;
+      deps.memo.last = assembled;
     }
     const { rollup, epics } = assembled;
     const estimateKey = await currentEstimateKey(settings);

@@ -7,7 +7,6 @@
  * same time all converge on the newest read of Jira.
  */
 import type { Forecast, Progress, StatusCategory, WorkItem } from '../domain/types';
-import type { EffectiveEstimate, SiteMeta } from './ports';
 
 /** One epic as stored: its own fields, and the progress of its direct children. */
 export interface EpicEntry {
@@ -160,22 +159,6 @@ export type IssueFacts =
   | { level: 1; epic: Omit<EpicEntry, 'fAt' | 'progress' | 'doneDays' | 'unestimatedKeys' | 'pAt'> }
   | { level: 0; child: ChildFacts }
   | { level: -1 };
-
-/** The Jira queries the rollups make, as the app. */
-export interface RollupJira {
-  siteMeta(): Promise<SiteMeta>;
-  fieldName(): Promise<string>;
-  /** One page of epics (all projects), with the fields an entry needs. */
-  epicPage(meta: SiteMeta, token: string | undefined): Promise<{ epics: EpicEntry[]; next: string | undefined }>;
-  /** Direct children of the given epics; `null` when Jira says one of the keys no longer exists. */
-  childrenOf(meta: SiteMeta, epicKeys: string[], estimate: EffectiveEstimate, reconcileIssueIds?: string[]): Promise<ChildFacts[] | null>;
-  /** In-flight standard issues with no epic (all projects). */
-  inFlightOrphans(meta: SiteMeta, estimate: EffectiveEstimate): Promise<ChildFacts[]>;
-  /** One issue by id; `null` when it no longer exists. */
-  issue(meta: SiteMeta, issueId: string, estimate: EffectiveEstimate): Promise<IssueFacts | null>;
-  /** Requests sent so far by this adapter (for the run's progress and the benchmark). */
-  requests(): number;
-}
 
 /**
  * Per-viewer answers from Jira that a view needs but that change rarely (which projects a person may browse,

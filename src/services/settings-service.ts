@@ -7,7 +7,7 @@ import type { SettingsView } from '../contract';
 import { fail, ok, type Result } from '../domain/errors';
 import { validateSettings } from '../domain/settings-rules';
 import type { EstimateFieldSetting, Settings } from '../domain/types';
-import type { EffectiveEstimate, JiraPort, SettingsStore, SiteMeta } from './ports';
+import type { AppJira, EffectiveEstimate, SettingsStore, SiteMeta } from './ports';
 
 /** What `auto` (or a stale choice) means on this site right now. */
 export function effectiveEstimate(setting: EstimateFieldSetting, meta: SiteMeta): EffectiveEstimate {
@@ -30,7 +30,7 @@ export function effectiveEstimate(setting: EstimateFieldSetting, meta: SiteMeta)
 
 export interface SettingsDeps {
   store: SettingsStore;
-  jira: JiraPort;
+  jira: AppJira;
   /** Stored estimate figures are in the old measure after the estimate setting changes: rebuild them. */
   onEstimateChanged?: () => Promise<void>;
 }

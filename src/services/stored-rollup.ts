@@ -353,13 +353,3 @@ export function shardOf(key: string, shards: number): number {
 export function estimateKeyOf(estimate: EffectiveEstimate): string {
   return estimate.kind === 'points' ? `points:${estimate.fieldId}` : estimate.kind;
 }
-
-let lastReadTime = 0;
-/**
- * The time a fact is read from Jira, taken before the read: strictly increasing within a process, so two
- * reads in the same millisecond are still ordered.
- */
-export function readTime(): number {
-  lastReadTime = Math.max(Date.now(), lastReadTime + 1);
-  return lastReadTime;
-}
