@@ -36,25 +36,13 @@ export function destinationsService({ store, jira, clock, rollups }: Destination
   const audit = (by: string): Audit => ({ now: clock.now().toISOString(), by });
   const today = () => clock.today();
 
-  /** Live epics per destination id in the stored rollups; `undefined` before the first calculation. */
-  async function epicCounts(): Promise<Map<string, number> | undefined> {
-    const stored = await rollups.load();
-    if (!stored) return undefined;
-    const counts = new Map<string, number>();
-    for (const epic of stored.epics.values()) {
-      if (isLive(epic) && epic.destinationId !== null) counts.set(epic.destinationId, (counts.get(epic.destinationId) ?? 0) + 1);
-    }
-    return counts;
-  }
-
   /**
-   * Ids of the live epics the stored rollups hold on a destination, including changes the app just made: a
-   * delete asks Jira's search to reflect those (search alone may lag behind a write).
+   * The live epics the stored rollups hold, including changes the app just made (bounded storage reads, no
+   * Jira request); `undefined` before the first calculation.
    */
-  async function alignedEpicIds(destinationId: string): Promise<string[]> {
+  async function storedEpics() {
     const stored = await rollups.load();
-    if (!stored) return [];
-    return [...stored.epics.values()].filter((e) => isLive(e) && e.destinationId === destinationId).map((e) => e.id);
+    return stored && [...stored.epics.values()].filter(isLive);
   }
 
   async function withNames(destinations: Destination[]): Promise<DestinationView[]> {
@@ -74,9 +62,9 @@ export function destinationsService({ store, jira, clock, rollups }: Destination
 
   return {
     async list(includeArchived: boolean, withEpicCounts = false): Promise<DestinationView[]> {
-      const [all, counts] = await Promise.all([store.list(), withEpicCounts ? epicCounts() : Promise.resolve(undefined)]);
+      const [all, epics] = await Promise.all([store.list(), withEpicCounts ? storedEpics() : Promise.resolve(undefined)]);
       const views = await withNames(includeArchived ? all : all.filter((d) => d.status !== 'archived'));
-      return counts ? views.map((v) => ({ ...v, epicCount: counts.get(v.id) ?? 0 })) : views;
+      return epics ? views.map((v) => ({ ...v, epicCount: epics.filter((e) => e.destinationId === v.id).length })) : views;
     },
 
     async get(id: string): Promise<Result<DestinationView>> {
@@ -168,7 +156,8 @@ export function destinationsService({ store, jira, clock, rollups }: Destination
       let removed: Result<{ id: string }> | undefined;
       try {
         const meta = await jira.siteMeta();
-        const recent = await alignedEpicIds(id);
+        // Search alone may lag behind a write: ask it to reflect the epics the app just put on this destination.
+        const recent = ((await storedEpics()) ?? []).filter((e) => e.destinationId === id).map((e) => e.id);
         const epics = await jira.epicsOfDestination(meta, id, recent.slice(0, 50));
         const allowed = canDelete(current, epics.length);
         if (!allowed.ok) return allowed;
