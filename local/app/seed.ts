@@ -4,6 +4,7 @@
  */
 import { Filter, FilterConditions, kvs } from '@forge/kvs';
 import type { Destination } from '../../src/domain/types';
+import { systemClock } from '../../src/infra/clock';
 import { createDestinationStore } from '../../src/infra/storage/destination-store';
 import { ENTITY, KEY } from '../../src/infra/storage/keys';
 import type { Site } from '../jira';
@@ -11,7 +12,7 @@ import type { LocalPlatform } from '../platform';
 
 export async function seedDestinations(platform: LocalPlatform, site: Site): Promise<void> {
   await platform.runAsApp(async () => {
-    const store = createDestinationStore();
+    const store = createDestinationStore(systemClock);
     const at = `${site.today}T00:00:00.000Z`;
     let highest = 0;
     for (const d of site.destinations) {
