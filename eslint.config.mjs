@@ -15,11 +15,15 @@ const DOMAIN = [
 ];
 const SERVICES = [
   { group: ['@forge/*'], message: 'Services take ports; Forge lives in infra/.' },
-  { group: ['**/infra/**', '**/resolvers/**'], message: 'Services depend on ports, not on adapters.' },
+  { group: ['**/infra/**', '**/resolvers/**', '**/app/**'], message: 'Services depend on ports, not on adapters or the composition root.' },
   { group: ['./*-service', '../services/*-service'], message: 'A service does not import another service: what two share belongs to the domain.' },
 ];
 const INFRA = [
   { group: ['**/services/**'], message: 'Adapters implement ports: they import port types only (`import type`); shared rules live in the domain.', allowTypeImports: true },
+];
+// Entry points (resolvers, triggers, consumers) take their services from the composition root, `src/app/`.
+const ENTRY = [
+  { group: ['**/infra/**', '**/services/*-service'], message: 'Entry points take their services from src/app/container.ts.', allowTypeImports: true },
 ];
 
 export default tseslint.config(
@@ -58,6 +62,10 @@ export default tseslint.config(
   {
     files: ['src/infra/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [...PRODUCTION, ...INFRA] }] },
+  },
+  {
+    files: ['src/resolvers/**/*.ts', 'src/triggers/**/*.ts', 'src/consumers/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...PRODUCTION, ...ENTRY] }] },
   },
   {
     files: ['src/services/**/*.ts'],

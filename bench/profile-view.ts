@@ -2,8 +2,7 @@
 import { bootLocalApp } from '../local/app/boot';
 import { generateSite } from '../local/sites/generate-demo';
 import { MODULE_KEYS } from '../src/contract';
-import { createRollupStore } from '../src/infra/storage/rollup-store';
-import { services } from '../src/resolvers/wiring';
+import { appContainer } from '../src/app/container';
 
 async function main(): Promise<void> {
   const epics = Number(process.argv[2] ?? 5000);
@@ -13,10 +12,10 @@ async function main(): Promise<void> {
   await app.platform.settle();
   for (let i = 0; i < 5; i++) {
     let t = performance.now();
-    const stored = await app.platform.runAsApp(() => createRollupStore().load());
+    const stored = await app.platform.runAsApp(() => appContainer().background().rollups.load());
     const load = performance.now() - t;
     t = performance.now();
-    await app.platform.runAsApp(() => services().portfolio.current());
+    await app.platform.runAsApp(() => appContainer().services().portfolio.current());
     const current = performance.now() - t;
     t = performance.now();
     await app.platform.invokeForModule(MODULE_KEYS.portfolio, 'portfolio/get', {}, { accountId: 'u-leader' });

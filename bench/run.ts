@@ -15,8 +15,7 @@ import { join } from 'node:path';
 import { bootLocalApp, type LocalApp } from '../local/app/boot';
 import { generateSite } from '../local/sites/generate-demo';
 import { MODULE_KEYS, type Envelope } from '../src/contract';
-import { resetSiteMetaCache } from '../src/infra/jira/jira-gateway';
-import { services } from '../src/resolvers/wiring';
+import { appContainer } from '../src/app/container';
 
 interface Args {
   sizes: number[];
@@ -61,14 +60,12 @@ async function benchSize(issues: number, args: Args) {
   const site = generateSite({ seed: args.seed, epics, issuesPerEpic: ISSUES_PER_EPIC - 1, destinations });
   const childCount = site.issues.filter((i) => i.type !== 'Epic' && i.parent).length;
   const inFlightOrphans = site.issues.filter((i) => i.type !== 'Epic' && !i.parent && i.status === 'In Progress').length;
-  resetSiteMetaCache();
   const logs: string[] = [];
   // Forge's own waits (retries, queue delays) are scaled down 1000x; Jira latency is real (the knob below).
   const app = await bootLocalApp({ site, timeScale: 0.001, log: (m) => logs.push(m) });
   app.jira.faults.latencyMs = args.latencyMs;
   try {
     // --- recalculation
-    resetSiteMetaCache();
     app.jira.resetRequestLog();
     const t0 = performance.now();
     await call(app, 'admin', 'reconcile/start', {}, 'u-admin');
@@ -127,7 +124,7 @@ async function benchSize(issues: number, args: Args) {
     if (issues <= args.naiveMax) {
       app.jira.resetRequestLog();
       const tn = performance.now();
-      await app.platform.runAsApp(() => services().portfolio.compute());
+      await app.platform.runAsApp(() => appContainer().services().portfolio.compute());
       naive = {
         portfolioRequests: totalRequests(app) + Math.round(percentile(portfolioRequests, 50)),
         portfolioMs: round(performance.now() - tn),

@@ -5,6 +5,7 @@
  */
 import { MODULE_KEYS, type DestinationDraft, type Envelope, type PayloadOf, type ResolverKey, type ResponseOf } from '../../src/contract';
 import { archiveDestination, destinationNumber } from '../../src/domain/destination-rules';
+import { systemClock } from '../../src/infra/clock';
 import { createDestinationStore } from '../../src/infra/storage/destination-store';
 import type { Site } from '../jira';
 import type { LocalPlatform } from '../platform';
@@ -39,10 +40,10 @@ export async function seedDestinations(platform: LocalPlatform, site: Site): Pro
   // Archived by the app's own rule and store, keeping the rank the site gives it: the archive resolver would
   // also move it behind the live ones, and a site file may keep it among them.
   await platform.runAsApp(async () => {
-    const store = createDestinationStore();
+    const store = createDestinationStore(systemClock);
     for (const d of order.filter((o) => o.status === 'archived')) {
       const current = await store.get(d.id);
-      const archived = current && archiveDestination(current, current.version, { now: new Date().toISOString(), by: admin });
+      const archived = current && archiveDestination(current, current.version, { now: systemClock.now().toISOString(), by: admin });
       const saved = archived?.ok ? await store.save([{ destination: archived.value, previous: current ?? null }]) : archived;
       if (!saved?.ok) throw new Error(`site destination ${d.id}: ${saved ? saved.error.message : 'not stored'}`);
     }

@@ -3,6 +3,7 @@
  * Forge's runtime seams and the site clock, and invokes functions the way Forge does (resolvers, triggers,
  * queue consumers, scheduled triggers). Production code runs unmodified on it.
  */
+import { randomUUID } from 'node:crypto';
 import { isAbsolute, join } from 'node:path';
 import type { IssueEvent, JiraEmulator } from '../types';
 import { KvsEmulator } from '../kvs/kvs-emulator';
@@ -144,7 +145,9 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
 
   const today = options.today ?? jira.today;
   const uninstallClock = options.clock !== false && today ? installClock(today) : undefined;
-  const uninstallRuntime = installForgeRuntime({ kvs, jira, stargate: queue, cloudId, appId: manifest.appId?.split('/').pop(), scopes: manifest.scopes });
+  // Each platform is its own installation: invocations it starts reach only its own seams.
+  const installationId = randomUUID();
+  const uninstallRuntime = installForgeRuntime({ kvs, jira, stargate: queue, cloudId, appId: manifest.appId?.split('/').pop(), scopes: manifest.scopes, installationId });
 
   // Load every handler now, so a broken export or a manifest typo fails at start-up, not at first click.
   if (options.strictHandlers !== false) {
@@ -159,7 +162,7 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
 
   async function callAsApp(functionKey: string, moduleKey: string, args: unknown[]): Promise<unknown> {
     const { fn, handler } = handlerFor(functionKey);
-    return runInvocation({ moduleKey, timeoutSeconds: fn.timeoutSeconds }, async () => throughJson(await handler(...args)));
+    return runInvocation({ moduleKey, timeoutSeconds: fn.timeoutSeconds, installationId }, async () => throughJson(await handler(...args)));
   }
 
   async function deliverTrigger(trigger: ManifestModule, event: Record<string, unknown>, retryCount: number): Promise<void> {
@@ -213,7 +216,7 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     };
     let result: unknown;
     try {
-      result = await runInvocation({ accountId: ctx.accountId, moduleKey: ctx.moduleKey, timeoutSeconds: fn.timeoutSeconds ?? 25 }, () =>
+      result = await runInvocation({ accountId: ctx.accountId, moduleKey: ctx.moduleKey, timeoutSeconds: fn.timeoutSeconds ?? 25, installationId }, () =>
         handler({ call: { functionKey: resolverKey, payload: delivered }, context }, { principal: { accountId: ctx.accountId }, installContext, license: undefined, installation: undefined }),
       );
     } catch (e) {
@@ -254,8 +257,8 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
       return callAsApp(module.function, key, [{ context: { cloudId, moduleKey: key } }, { installContext }]);
     },
     settle: () => scheduler.settle(),
-    runAsApp: async (fn) => runInvocation({}, fn),
-    runAsUser: async (accountId, fn) => runInvocation({ accountId }, fn),
+    runAsApp: async (fn) => runInvocation({ installationId }, fn),
+    runAsUser: async (accountId, fn) => runInvocation({ accountId, installationId }, fn),
     close() {
       unsubscribe();
       scheduler.close();

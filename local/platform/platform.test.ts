@@ -103,6 +103,26 @@ describe('requestJira through the seam', () => {
     await expect(platform.runAsApp(() => asUser().requestJira(route`/rest/api/3/myself`))).rejects.toThrow(/Authentication Required/);
   });
 
+  it('keeps an invocation of a closed platform (a leftover background step) out of the next platform', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const leftover = platform.runAsApp(async () => {
+      await gate;
+      await kvs.set('leaked', true);
+    });
+    platform.close();
+    const next = await createLocalPlatform({ root, jira: createFakeJira('2026-03-02'), timeScale: 0.0001, log: () => undefined });
+    try {
+      release();
+      await expect(leftover).rejects.toThrow();
+      expect(next.kvs.peek('leaked')).toBeUndefined();
+      await next.runAsApp(() => kvs.set('own', true));
+      expect(next.kvs.peek('own')).toBe(true);
+    } finally {
+      next.close();
+    }
+  });
+
   it('answers an unknown target with a clear error', async () => {
     const fetchFn = globalThis.__forge_fetch__;
     if (!fetchFn) throw new Error('seam not installed');

@@ -16,6 +16,8 @@ export interface InvocationState {
   invocationId: string;
   /** Epoch ms (real clock) after which the function would have been killed in Forge. */
   deadline: number;
+  /** The installation (platform) that started it. */
+  installationId?: string;
 }
 
 const invocations = new AsyncLocalStorage<InvocationState>();
@@ -25,10 +27,10 @@ export function currentInvocation(): InvocationState | undefined {
 }
 
 /** Run `fn` as one Forge invocation: `asUser()` inside it acts as `accountId` (or fails when undefined). */
-export function runInvocation<T>(state: { accountId?: string; moduleKey?: string; timeoutSeconds?: number }, fn: () => T): T {
+export function runInvocation<T>(state: { accountId?: string; moduleKey?: string; timeoutSeconds?: number; installationId?: string }, fn: () => T): T {
   const timeoutMs = (state.timeoutSeconds ?? 25) * 1000;
   return invocations.run(
-    { accountId: state.accountId, moduleKey: state.moduleKey, invocationId: randomUUID(), deadline: performance.now() + timeoutMs },
+    { accountId: state.accountId, moduleKey: state.moduleKey, invocationId: randomUUID(), deadline: performance.now() + timeoutMs, installationId: state.installationId },
     fn,
   );
 }
@@ -54,6 +56,8 @@ export interface ForgeRuntimeOptions {
   cloudId?: string;
   scopes?: string[];
   license?: unknown;
+  /** Each platform is its own installation, as two sites are in Forge (default: a new id). */
+  installationId?: string;
 }
 
 /** The `target` the SDKs pass as first argument of `__forge_fetch__`. */
@@ -117,8 +121,15 @@ export function installForgeRuntime(options: ForgeRuntimeOptions): () => void {
   const appId = options.appId ?? '00000000-0000-4000-8000-000000000000';
   const environmentId = options.environmentId ?? '00000000-0000-4000-8000-0000000e0001';
   const cloudId = options.cloudId ?? '00000000-0000-4000-8000-00000000c10d';
+  const installationId = options.installationId ?? randomUUID();
 
   const forgeFetch: ForgeFetch = async (target, path, init) => {
+    // An invocation of a platform closed since (a test's leftover background step) must not reach this one's
+    // storage or site: it fails as an outage would.
+    const started = currentInvocation()?.installationId;
+    if (started !== undefined && started !== installationId) {
+      return errorResponse(503, 'INSTALLATION_CLOSED', 'This invocation belongs to a local platform that has been closed.');
+    }
     if (target.type === 'kvs') {
       const body = await bodyText(init);
       const half = options.kvs.latencyMs / 2;
@@ -154,7 +165,7 @@ export function installForgeRuntime(options: ForgeRuntimeOptions): () => void {
         environmentId,
         environmentType: 'DEVELOPMENT',
         invocationId: inv?.invocationId ?? 'outside-invocation',
-        installationId: `00000000-0000-4000-8000-0000000a0001`,
+        installationId,
         moduleKey: inv?.moduleKey,
         license: options.license,
         installation: undefined,

@@ -5,7 +5,7 @@
  */
 import { InvocationError, InvocationErrorCode } from '@forge/events';
 import { AppError } from '../domain/errors';
-import { backgroundServices } from '../resolvers/wiring';
+import { appContainer } from '../app/container';
 
 /** Forge retries a consumer event at most 4 times. */
 const LAST_RETRY = 4;
@@ -20,7 +20,7 @@ export async function reconcileConsumer(event: StepEvent): Promise<InvocationErr
   const runId = typeof event.body?.runId === 'string' ? event.body.runId : undefined;
   const step = typeof event.body?.step === 'number' ? event.body.step : undefined;
   if (runId === undefined || step === undefined) return { ok: true, outcome: 'ignored' };
-  const { reconcile } = backgroundServices();
+  const { reconcile } = appContainer().background();
   try {
     return { ok: true, outcome: await reconcile.step({ runId, step }) };
   } catch (error) {
@@ -36,6 +36,6 @@ export async function reconcileConsumer(event: StepEvent): Promise<InvocationErr
 
 /** Daily: rebuild everything, catching whatever events missed. May run twice; a second start joins the first. */
 export async function dailyReconcile(): Promise<{ ok: true; runId: string }> {
-  const run = await backgroundServices().reconcile.start('schedule');
+  const run = await appContainer().background().reconcile.start('schedule');
   return { ok: true, runId: run.runId };
 }

@@ -55,6 +55,7 @@ function toUtcMs(date: IsoDate): number {
   return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
 }
 
-function fromUtcMs(ms: number): IsoDate {
+/** The UTC calendar day of an instant (ms). */
+export function fromUtcMs(ms: number): IsoDate {
   return new Date(ms).toISOString().slice(0, 10);
 }

@@ -2,7 +2,7 @@
  * The per-epic model both read paths share: an epic's figures from its direct children, in-flight orphans,
  * facts applied newest-first, and the done counts a forecast reads. A view then costs O(epics), not O(issues).
  */
-import { addDays, dateOf } from './dates';
+import { addDays, dateOf, fromUtcMs } from './dates';
 import { addItem, emptyProgress, sizedEstimate } from './progress';
 import type { ChildFacts, EpicEntry, IsoDate, OrphanEntry, RollupDelta } from './types';
 
@@ -20,7 +20,7 @@ const dayStrings = new Map<number, IsoDate>();
 function dayOfNumber(n: number): IsoDate {
   let day = dayStrings.get(n);
   if (day === undefined) {
-    day = new Date(n * DAY_MS).toISOString().slice(0, 10);
+    day = fromUtcMs(n * DAY_MS);
     dayStrings.set(n, day);
   }
   return day;

@@ -3,9 +3,7 @@ import Resolver from '@forge/resolver';
 import type { ResolverKey } from '../contract';
 import { define, definitions, type Handler } from './define';
 import { defineDestinationList, defineMe } from './shared-resolvers';
-import { requireAdmin, services } from './wiring';
-
-type Services = ReturnType<typeof services>;
+import { appContainer, type Services } from '../app/container';
 
 const resolver = new Resolver();
 defineMe(resolver);
@@ -14,14 +12,14 @@ defineDestinationList(resolver);
 /** A definition that only Jira administrators may call: checked against Jira on every call. */
 function defineAdmin<K extends ResolverKey>(key: K, run: (payload: Parameters<Handler<K>>[0], by: string, s: Services) => ReturnType<Handler<K>>): void {
   define(resolver, key, async (payload, caller) => {
-    const s = services();
-    await requireAdmin(s.jira, caller.accountId);
+    const s = appContainer().services();
+    await s.access.requireAdmin(caller.accountId);
     return run(payload, caller.accountId, s);
   });
 }
 
-define(resolver, 'destinations/get', async (payload) => services().destinations.get(payload.id));
-defineAdmin('users/search', async (payload, _by, s) => (payload.query === '' ? [] : s.jira.searchUsers(payload.query)));
+define(resolver, 'destinations/get', async (payload) => appContainer().services().destinations.get(payload.id));
+defineAdmin('users/search', async (payload, _by, s) => s.access.searchUsers(payload.query));
 defineAdmin('destinations/create', async (payload, by, s) => s.destinations.create(by, payload.draft));
 defineAdmin('destinations/update', async (payload, by, s) => s.destinations.update(by, payload.id, payload.version, payload.draft));
 defineAdmin('destinations/reorder', async (payload, by, s) => s.destinations.reorder(by, payload.orderedIds));

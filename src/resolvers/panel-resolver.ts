@@ -2,15 +2,15 @@
 import Resolver from '@forge/resolver';
 import { define, definitions } from './define';
 import { defineDestinationList } from './shared-resolvers';
-import { services } from './wiring';
+import { appContainer } from '../app/container';
 
 const resolver = new Resolver();
 defineDestinationList(resolver);
 
-define(resolver, 'epic/alignment', async (payload, caller) => services().epic.alignment(caller.accountId, payload.issueKey));
+define(resolver, 'epic/alignment', async (payload, caller) => appContainer().services().epic.alignment(caller.accountId, payload.issueKey));
 
 // Edit permission on the epic is checked inside the service, against Jira, for this caller.
 define(resolver, 'epic/set-destination', async (payload, caller) =>
-  services().epic.setDestination(caller.accountId, payload.issueKey, payload.destinationId));
+  appContainer().services().epic.setDestination(caller.accountId, payload.issueKey, payload.destinationId));
 
 export const panelResolver = definitions(resolver);

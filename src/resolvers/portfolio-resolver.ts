@@ -2,13 +2,13 @@
 import Resolver from '@forge/resolver';
 import { define, definitions } from './define';
 import { defineDestinationList, defineMe } from './shared-resolvers';
-import { services } from './wiring';
+import { appContainer } from '../app/container';
 
 const resolver = new Resolver();
 defineMe(resolver);
 defineDestinationList(resolver);
 
 // Aggregates are computed as the app; epic keys and summaries are cut to what the caller may browse.
-define(resolver, 'portfolio/get', async (payload, caller) => services().portfolio.get(caller.accountId, payload));
+define(resolver, 'portfolio/get', async (payload, caller) => appContainer().services().portfolio.get(caller.accountId, payload));
 
 export const portfolioResolver = definitions(resolver);

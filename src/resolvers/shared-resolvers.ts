@@ -3,17 +3,13 @@
  */
 import type Resolver from '@forge/resolver';
 import { define } from './define';
-import { services } from './wiring';
+import { appContainer } from '../app/container';
 
 export function defineMe(resolver: Resolver): void {
-  define(resolver, 'me/get', async (_payload, caller) => {
-    const { jira } = services();
-    const [names, isAdmin] = await Promise.all([jira.userNames([caller.accountId]), jira.isAdmin(caller.accountId)]);
-    return { accountId: caller.accountId, displayName: names.get(caller.accountId) ?? caller.accountId, isAdmin };
-  });
+  define(resolver, 'me/get', async (_payload, caller) => appContainer().services().access.me(caller.accountId));
 }
 
 export function defineDestinationList(resolver: Resolver): void {
   define(resolver, 'destinations/list', async (payload) =>
-    services().destinations.list(payload.includeArchived === true, payload.withEpicCounts === true));
+    appContainer().services().destinations.list(payload.includeArchived === true, payload.withEpicCounts === true));
 }

@@ -16,28 +16,34 @@ import {
   validateDraft,
   type Audit,
 } from '../domain/destination-rules';
+import { isLive } from '../domain/epic-figures';
 import { fail, ok, type Result } from '../domain/errors';
 import type { Destination, DestinationDraft } from '../domain/types';
-import type { Clock, DestinationStore, JiraPort } from './ports';
+import type { AppJira, Clock, DestinationStore } from './ports';
+import type { RollupReader } from './rollup-ports';
 
 export interface DestinationsDeps {
   store: DestinationStore;
-  jira: JiraPort;
+  jira: AppJira;
   clock: Clock;
-  /** Epics per destination id from the stored rollups; `undefined` before the first calculation. */
-  epicCounts?: () => Promise<Map<string, number> | undefined>;
-  /**
-   * Ids of the epics the stored rollups hold on a destination, including changes the app just made: a
-   * delete asks Jira's search to reflect those (search alone may lag behind a write).
-   */
-  alignedEpicIds?: (destinationId: string) => Promise<string[]>;
+  /** The stored rollups: epics per destination (bounded storage reads, no Jira request). */
+  rollups: RollupReader;
 }
 
 const notFound = (id: string) => fail<never>('NOT_FOUND', `Destination ${id} does not exist (it may have been deleted). Reload the list.`);
 
-export function destinationsService({ store, jira, clock, epicCounts, alignedEpicIds }: DestinationsDeps) {
+export function destinationsService({ store, jira, clock, rollups }: DestinationsDeps) {
   const audit = (by: string): Audit => ({ now: clock.now().toISOString(), by });
-  const today = () => clock.now().toISOString().slice(0, 10);
+  const today = () => clock.today();
+
+  /**
+   * The live epics the stored rollups hold, including changes the app just made (bounded storage reads, no
+   * Jira request); `undefined` before the first calculation.
+   */
+  async function storedEpics() {
+    const stored = await rollups.load();
+    return stored && [...stored.epics.values()].filter(isLive);
+  }
 
   async function withNames(destinations: Destination[]): Promise<DestinationView[]> {
     const ids = destinations.flatMap((d) => (d.deliveryLead ? [d.businessOwner, d.deliveryLead] : [d.businessOwner]));
@@ -56,9 +62,9 @@ export function destinationsService({ store, jira, clock, epicCounts, alignedEpi
 
   return {
     async list(includeArchived: boolean, withEpicCounts = false): Promise<DestinationView[]> {
-      const [all, counts] = await Promise.all([store.list(), withEpicCounts && epicCounts ? epicCounts() : Promise.resolve(undefined)]);
+      const [all, epics] = await Promise.all([store.list(), withEpicCounts ? storedEpics() : Promise.resolve(undefined)]);
       const views = await withNames(includeArchived ? all : all.filter((d) => d.status !== 'archived'));
-      return counts ? views.map((v) => ({ ...v, epicCount: counts.get(v.id) ?? 0 })) : views;
+      return epics ? views.map((v) => ({ ...v, epicCount: epics.filter((e) => e.destinationId === v.id).length })) : views;
     },
 
     async get(id: string): Promise<Result<DestinationView>> {
@@ -150,7 +156,8 @@ export function destinationsService({ store, jira, clock, epicCounts, alignedEpi
       let removed: Result<{ id: string }> | undefined;
       try {
         const meta = await jira.siteMeta();
-        const recent = alignedEpicIds ? await alignedEpicIds(id) : [];
+        // Search alone may lag behind a write: ask it to reflect the epics the app just put on this destination.
+        const recent = ((await storedEpics()) ?? []).filter((e) => e.destinationId === id).map((e) => e.id);
         const epics = await jira.epicsOfDestination(meta, id, recent.slice(0, 50));
         const allowed = canDelete(current, epics.length);
         if (!allowed.ok) return allowed;

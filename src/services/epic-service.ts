@@ -16,12 +16,13 @@ import { emptyProgress } from '../domain/progress';
 import { runIsActive } from '../domain/reconcile-run';
 import { rollupEpic } from '../domain/rollup';
 import type { Destination, Epic, EpicRollup } from '../domain/types';
-import type { Clock, DestinationStore, IssueSummary, JiraPort, SettingsStore } from './ports';
+import type { AppJira, Clock, DestinationStore, IssueSummary, SettingsStore, UserJira } from './ports';
 import type { ReconcileRun, RollupReader, StoredSite, ViewerCache } from './rollup-ports';
 import { viewerLookups } from './viewer-lookups';
 
 export interface EpicDeps {
-  jira: JiraPort;
+  jira: AppJira;
+  userJira: UserJira;
   destinations: DestinationStore;
   settings: SettingsStore;
   clock: Clock;
@@ -38,8 +39,8 @@ export interface EpicDeps {
 type EpicLike = Pick<Epic, 'key' | 'summary' | 'projectKey' | 'statusCategory'>;
 
 export function epicService(deps: EpicDeps) {
-  const { jira } = deps;
-  const lookups = viewerLookups(jira, deps.viewers);
+  const { jira, userJira } = deps;
+  const lookups = viewerLookups(userJira, jira, deps.viewers);
 
   /** Read ahead of the issue itself, so the Jira calls of a view go out together. */
   interface Prefetched {
@@ -53,7 +54,7 @@ export function epicService(deps: EpicDeps) {
     const guessedId = stored?.epics.get(issueKey)?.id;
     const prefetched: Prefetched = { stored, visible: lookups.visible(accountId) };
     // Ids never change, so the stored id lets the edit check run alongside the issue read.
-    if (guessedId) prefetched.canEdit = { issueId: guessedId, value: jira.canEditIssue(accountId, guessedId) };
+    if (guessedId) prefetched.canEdit = { issueId: guessedId, value: userJira.canEditIssue(accountId, guessedId) };
     prefetched.visible.catch(() => undefined);
     prefetched.canEdit?.value.catch(() => undefined);
     return prefetched;
@@ -72,7 +73,7 @@ export function epicService(deps: EpicDeps) {
     const epic = { key: issue.key };
 
     const [canEdit, visible, names] = await Promise.all([
-      prefetched?.canEdit?.issueId === issue.id ? prefetched.canEdit.value : jira.canEditIssue(accountId, issue.id),
+      prefetched?.canEdit?.issueId === issue.id ? prefetched.canEdit.value : userJira.canEditIssue(accountId, issue.id),
       prefetched?.visible ?? lookups.visible(accountId),
       known ? lookups.names(known.deliveryLead ? [known.businessOwner, known.deliveryLead] : [known.businessOwner]) : Promise.resolve(new Map<string, string>()),
     ]);
@@ -138,7 +139,7 @@ export function epicService(deps: EpicDeps) {
       epics: [...stored.epics.values()].filter(isLive),
       destinations,
       settings,
-      today: now.toISOString().slice(0, 10),
+      today: deps.clock.today(),
       forecasts: { ...stored.forecasts },
     });
     let estimateKey: string | undefined;
@@ -174,7 +175,7 @@ export function epicService(deps: EpicDeps) {
     const epics = [...siblingsFromSearch.filter((e) => e.key !== epic.key && e.destinationId === known?.id), epic];
     const items = await jira.children(meta, epics.map((e) => e.key), estimate);
     const now = deps.clock.now();
-    const { rollup, members } = rollupEpic({ destinations, epics, items, settings, today: now.toISOString().slice(0, 10), epic });
+    const { rollup, members } = rollupEpic({ destinations, epics, items, settings, today: deps.clock.today(), epic });
     return { rollup, epics: members, known, freshness: { source: 'live', reconciledAt: null, updatedAt: now.toISOString(), ageSeconds: 0, stale: false, recalculating: false } };
   }
 
@@ -183,7 +184,7 @@ export function epicService(deps: EpicDeps) {
   }
 
   async function visibleIssue(issueKey: string): Promise<IssueSummary> {
-    const issue = await jira.issueAsUser(await jira.siteMeta(), issueKey);
+    const issue = await userJira.issueAsUser(await jira.siteMeta(), issueKey);
     if (!issue) throw new AppError('NOT_FOUND', `Issue ${issueKey} does not exist or you do not have permission to see it.`);
     return issue;
   }
@@ -199,7 +200,7 @@ export function epicService(deps: EpicDeps) {
       if (issue.hierarchyLevel !== 1) {
         return fail('INVALID_INPUT', `${issueKey} is not an epic: only epics serve a destination.`, 'issueKey');
       }
-      if (!(await jira.canEditIssue(accountId, issue.id))) {
+      if (!(await userJira.canEditIssue(accountId, issue.id))) {
         return fail('FORBIDDEN', `You do not have permission to edit ${issueKey}.`);
       }
       const settings = await deps.settings.get();

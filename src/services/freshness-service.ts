@@ -8,8 +8,8 @@
 import { figuresOf, orphanOf } from '../domain/epic-figures';
 import { effectiveEstimate } from '../domain/estimate';
 import { runIsActive } from '../domain/reconcile-run';
-import type { Clock, SettingsStore } from './ports';
-import type { RollupDelta, RollupDeltaLog, RollupJira, RunStore } from './rollup-ports';
+import type { AppJira, Clock, SettingsStore } from './ports';
+import type { RollupDelta, RollupDeltaLog, RunStore } from './rollup-ports';
 
 export interface IssueEvent {
   eventType?: string;
@@ -18,7 +18,7 @@ export interface IssueEvent {
 }
 
 export interface FreshnessDeps {
-  jira: RollupJira;
+  jira: AppJira;
   store: RollupDeltaLog;
   runs: RunStore;
   settings: SettingsStore;
@@ -92,7 +92,7 @@ export function freshnessService(deps: FreshnessDeps) {
             }
           }
         }
-        for (const figures of figuresOf(present, children, deps.clock.now().toISOString().slice(0, 10)).values()) {
+        for (const figures of figuresOf(present, children, deps.clock.today()).values()) {
           deltas.push({ t: 'progress', at: readAt, ...figures });
         }
       }

@@ -13,7 +13,7 @@ import { assemblePortfolio, scopeOf, warningForViewer } from '../domain/portfoli
 import { runIsActive } from '../domain/reconcile-run';
 import { rollupPortfolio } from '../domain/rollup';
 import type { Destination, DestinationStatus, PortfolioRollup, Settings, StatusCategory } from '../domain/types';
-import type { Clock, DestinationStore, JiraPort, SettingsStore } from './ports';
+import type { AppJira, Clock, DestinationStore, SettingsStore, UserJira } from './ports';
 import type { ReconcileRun, RollupJqlMeta, RollupReader, StoredSite, ViewerCache } from './rollup-ports';
 import { viewerLookups } from './viewer-lookups';
 
@@ -27,7 +27,8 @@ export interface SiteRollup {
 }
 
 export interface PortfolioDeps {
-  jira: JiraPort & { fieldName(): Promise<string> };
+  jira: AppJira;
+  userJira: UserJira;
   destinations: DestinationStore;
   settings: SettingsStore;
   rollups: RollupReader;
@@ -37,6 +38,7 @@ export interface PortfolioDeps {
   /** Starts the first recalculation when there is no stored rollup yet. */
   startReconcile?: () => Promise<void>;
   viewers?: ViewerCache;
+  memo: AssemblyMemo;
 }
 
 export interface PortfolioFilters {
@@ -46,10 +48,13 @@ export interface PortfolioFilters {
 }
 
 /**
- * The last assembled portfolio in this process (a warm Forge container reuses it). Keyed by a fingerprint of
- * every input, so it can only be reused when the answer would be the same. Treated as read-only.
+ * The last assembled portfolio, held by the memo's owner (the composition root: a warm Forge container reuses
+ * it). Keyed by a fingerprint of every input, so it can only be reused when the answer would be the same.
+ * Treated as read-only.
  */
-let lastAssembled: { fingerprint: string; rollup: SiteRollup['rollup']; epics: SiteRollup['epics'] } | undefined;
+export interface AssemblyMemo {
+  last?: { fingerprint: string; rollup: SiteRollup['rollup']; epics: SiteRollup['epics'] };
+}
 
 /** Above this many issues in scope, the first view waits for the background calculation (see `current`). */
 export const LIVE_COMPUTE_LIMIT = 20_000;
@@ -79,7 +84,7 @@ export interface CurrentSite {
 
 export function portfolioService(deps: PortfolioDeps) {
   const { jira, clock } = deps;
-  const lookups = viewerLookups(jira, deps.viewers);
+  const lookups = viewerLookups(deps.userJira, jira, deps.viewers);
 
   /**
    * The whole portfolio computed from Jira on this view: the path before any rollup is stored. A project
@@ -100,7 +105,7 @@ export function portfolioService(deps: PortfolioDeps) {
       jira.children(meta, epics.map((e) => e.key), estimate),
       jira.inFlightOrphans(meta, projectKeys, estimate),
     ]);
-    const today = started.toISOString().slice(0, 10);
+    const today = clock.today();
     const rollup = rollupPortfolio({
       destinations,
       epics,
@@ -152,13 +157,13 @@ export function portfolioService(deps: PortfolioDeps) {
       };
     }
     const projectKeys = projectFilter ?? settings.projectKeys;
-    const today = now.toISOString().slice(0, 10);
+    const today = clock.today();
     // Everything the assembly reads, so a view that follows an unchanged one reuses its result.
     const fingerprint = [
       stored.version, stored.deltaCount, stored.newestDeltaAt ?? 0, settings.version, JSON.stringify(settings.estimateField),
       settings.throughputWeeks, settings.projectKeys.join(','), projectFilter?.join(',') ?? '*', today, destinations.map((d) => `${d.id}:${d.version}`).join(','),
     ].join('|');
-    let assembled = lastAssembled?.fingerprint === fingerprint ? lastAssembled : undefined;
+    let assembled = deps.memo.last?.fingerprint === fingerprint ? deps.memo.last : undefined;
     if (!assembled) {
       const forecasts = { ...stored.forecasts };
       const live = [...stored.epics.values()].filter(isLive).sort((a, b) => compareKeys(a.key, b.key));
@@ -176,7 +181,7 @@ export function portfolioService(deps: PortfolioDeps) {
       if (!projectFilter && JSON.stringify(forecasts) !== JSON.stringify(stored.forecasts)) await deps.rollups.saveForecasts(forecasts);
       const epics = live.map(({ key, summary, projectKey, statusCategory }) => ({ key, summary, projectKey, statusCategory }));
       assembled = { fingerprint, rollup, epics };
-      lastAssembled = assembled;
+      deps.memo.last = assembled;
     }
     const { rollup, epics } = assembled;
     const estimateKey = await currentEstimateKey(settings);

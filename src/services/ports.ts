@@ -1,9 +1,10 @@
 /**
- * Ports: what the use cases need from the outside world. Implementations live in `src/infra/`; wiring is
- * done by hand in `src/resolvers/wiring.ts`.
+ * Ports: what the use cases need from the outside world. Implementations live in `src/infra/`; they are
+ * plugged into the services by hand in the composition root, `src/app/container.ts`.
  */
-import type { Destination, EffectiveEstimate, Epic, EstimateFieldSetting, Settings, StatusCategory, WorkItem } from '../domain/types';
+import type { ChildFacts, Destination, EffectiveEstimate, Epic, EpicEntry, EstimateFieldSetting, IsoDate, Settings, StatusCategory, WorkItem } from '../domain/types';
 import type { Result } from '../domain/errors';
+import type { IssueFacts } from './rollup-ports';
 
 /** Facts about the Jira site the app needs before it can query: cached, they rarely change. */
 export interface SiteMeta {
@@ -36,29 +37,52 @@ export interface ProjectRef {
   name: string;
 }
 
-export interface JiraPort {
+/**
+ * Jira for one person: what a viewer may browse, the epic read as them (so Jira applies their permissions),
+ * and their permissions. Nothing here is shared between people.
+ */
+export interface UserJira {
+  /** Keys of the projects the user may browse. */
+  visibleProjects(accountId: string): Promise<Set<string>>;
+  /** One issue as the calling user sees it; `null` when it does not exist or the user may not browse it. */
+  issueAsUser(meta: SiteMeta, issueKey: string): Promise<IssueSummary | null>;
+  isAdmin(accountId: string): Promise<boolean>;
+  canEditIssue(accountId: string, issueId: string): Promise<boolean>;
+  /** People the calling user may see whose name matches `query`. */
+  searchUsers(query: string): Promise<Array<{ accountId: string; displayName: string }>>;
+}
+
+/**
+ * Jira read in bulk as the app (triggers and consumers have no user): site facts, projects, epics, children,
+ * in-flight orphans, one issue by id, people's names; and the app's one write, its field's value. Every
+ * search goes through one pager (`infra/jira/search-jql.ts`).
+ */
+export interface AppJira {
   siteMeta(): Promise<SiteMeta>;
+  /** The app field's name, as JQL names it. */
+  fieldName(): Promise<string>;
   projects(): Promise<ProjectRef[]>;
   /** Every epic in the given projects (all when empty). */
   epics(meta: SiteMeta, projectKeys: string[]): Promise<Epic[]>;
+  /** One page of epics (all projects), with the fields a stored entry needs. */
+  epicPage(meta: SiteMeta, token: string | undefined): Promise<{ epics: EpicEntry[]; next: string | undefined }>;
   /** Epics whose field holds `destinationId`; `reconcileIssueIds` asks search to reflect just-made changes to them. */
   epicsOfDestination(meta: SiteMeta, destinationId: string, reconcileIssueIds?: string[]): Promise<Epic[]>;
-  /** Direct children (standard level) of the given epics. */
+  /** Direct children (standard level) of the given epics, any number of them. */
   children(meta: SiteMeta, epicKeys: string[], estimate: EffectiveEstimate): Promise<WorkItem[]>;
+  /** Direct children of one batch of epics; `null` when Jira says one of the keys no longer exists. */
+  childrenOf(meta: SiteMeta, epicKeys: string[], estimate: EffectiveEstimate, reconcileIssueIds?: string[]): Promise<ChildFacts[] | null>;
   /** How many standard-level issues the projects hold (all when empty); Jira's approximate count. */
   countStandardIssues(meta: SiteMeta, projectKeys: string[]): Promise<number>;
   /** Standard-level issues with no epic that are in flight, in the given projects (all when empty). */
   inFlightOrphans(meta: SiteMeta, projectKeys: string[], estimate: EffectiveEstimate): Promise<WorkItem[]>;
-  /** One issue as the calling user sees it; `null` when it does not exist or the user may not browse it. */
-  issueAsUser(meta: SiteMeta, issueKey: string): Promise<IssueSummary | null>;
-  /** Write the app's field (as the app). `null` clears it. */
+  /** One issue by id; `null` when it no longer exists. */
+  issue(meta: SiteMeta, issueId: string, estimate: EffectiveEstimate): Promise<IssueFacts | null>;
+  /** Write the app's field. `null` clears it. */
   writeDestinationField(meta: SiteMeta, issueId: string, value: { id: string; name: string } | null): Promise<void>;
-  isAdmin(accountId: string): Promise<boolean>;
-  /** Keys of the given projects the user may browse. */
-  browsableProjects(accountId: string, projects: ProjectRef[]): Promise<Set<string>>;
-  canEditIssue(accountId: string, issueId: string): Promise<boolean>;
   userNames(accountIds: string[]): Promise<Map<string, string>>;
-  searchUsers(query: string): Promise<Array<{ accountId: string; displayName: string }>>;
+  /** Searches and issue reads sent so far by this adapter (for a run's progress and the benchmark). */
+  requests(): number;
 }
 
 /** A change to the destinations, planned from what is stored (see `DestinationStore.change`). */
@@ -105,8 +129,10 @@ export interface SettingsStore {
 
 export type { EstimateFieldSetting };
 
-/** The clock the services read; the platform's `Date`. */
+/** The clock the services and adapters read; the domain takes dates as input instead. */
 export interface Clock {
   now(): Date;
+  /** The UTC calendar day of `now()`. */
+  today(): IsoDate;
 }
 

@@ -5,9 +5,9 @@
  * are read in pages of 100 with only the fields a rollup uses, children in `parent in (...)` batches large
  * enough that only each batch's last page is partial.
  */
-import type { Clock, EffectiveEstimate, SettingsStore, SiteMeta } from './ports';
+import type { AppJira, Clock, EffectiveEstimate, SettingsStore, SiteMeta } from './ports';
 import type { ReconcileStatus } from '../contract';
-import type { EpicEntry, GenerationBuilder, ReconcileRun, RollupDeltaLog, RollupHead, RollupJira, RollupReader, RunStore, StepQueue } from './rollup-ports';
+import type { EpicEntry, GenerationBuilder, ReconcileRun, RollupDeltaLog, RollupHead, RollupReader, RunStore, StepQueue } from './rollup-ports';
 import { figuresOf, type EpicFigures } from '../domain/epic-figures';
 import { effectiveEstimate, estimateKeyOf } from '../domain/estimate';
 import { runIsActive } from '../domain/reconcile-run';
@@ -26,7 +26,7 @@ export interface ReconcileOptions {
 }
 
 export interface ReconcileDeps {
-  jira: RollupJira;
+  jira: AppJira;
   /** Builds generations; reads the head in use; clears pending marks a finished run read past. */
   store: GenerationBuilder & Pick<RollupReader, 'head'> & Pick<RollupDeltaLog, 'clearPendingBefore'>;
   runs: RunStore;
@@ -96,7 +96,7 @@ export function reconcileService(deps: ReconcileDeps) {
     async step(message: { runId: string; step: number }): Promise<'dropped' | 'continued' | 'done'> {
       const run = await runs.get();
       if (!run || run.runId !== message.runId || run.step !== message.step || run.phase === 'done' || run.phase === 'failed') return 'dropped';
-      const deadline = Date.now() + stepBudgetMs;
+      const deadline = clock.now().getTime() + stepBudgetMs;
       let counted = jira.requests();
       const settled = () => {
         const now = jira.requests();
@@ -109,7 +109,7 @@ export function reconcileService(deps: ReconcileDeps) {
       const startedMs = Date.parse(run.startedAt);
       let partitionsThisStep = 0;
 
-      while (Date.now() < deadline) {
+      while (clock.now().getTime() < deadline) {
         if (run.phase === 'epics') {
           const buffer: EpicEntry[] = [];
           let token = run.epicToken;
@@ -142,7 +142,7 @@ export function reconcileService(deps: ReconcileDeps) {
           // delivery is still writing when Forge delivers the step again.
           let failure: unknown;
           const worker = async () => {
-            while (failure === undefined && next < todo.length && Date.now() < deadline && partitionsThisStep < maxPartitionsPerStep) {
+            while (failure === undefined && next < todo.length && clock.now().getTime() < deadline && partitionsThisStep < maxPartitionsPerStep) {
               const index = todo[next++] as number;
               partitionsThisStep += 1;
               try {
@@ -168,7 +168,7 @@ export function reconcileService(deps: ReconcileDeps) {
           continue;
         }
         if (run.phase === 'orphans') {
-          const orphans = await jira.inFlightOrphans(meta, estimate);
+          const orphans = await jira.inFlightOrphans(meta, [], estimate);
           await store.writeOrphans(run.generation, orphans.map((o) => ({ id: o.id, key: o.key, projectKey: o.projectKey, estimate: o.estimate, at: startedMs })));
           run.items += orphans.length;
           run.phase = 'finalize';

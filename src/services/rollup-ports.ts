@@ -7,7 +7,6 @@
  * same time all converge on the newest read of Jira.
  */
 import type { ChildFacts, EpicEntry, Forecast, OrphanEntry, RollupDelta } from '../domain/types';
-import type { EffectiveEstimate, SiteMeta } from './ports';
 
 export type { ChildFacts, EpicEntry, OrphanEntry, RollupDelta };
 
@@ -89,7 +88,7 @@ export interface RollupReader {
 
 /** Facts written between two reconciles, and the marks of changes not applied yet. */
 export interface RollupDeltaLog {
-  /** The time a fact is read from Jira, taken before the read: strictly increasing within a process. */
+  /** The time a fact is read from Jira, taken before the read: strictly increasing (one timer per container). */
   readTime(): number;
   /** Record facts read from Jira (one storage call for up to 25). */
   writeDeltas(deltas: RollupDelta[]): Promise<void>;
@@ -135,22 +134,6 @@ export type IssueFacts =
   | { level: 1; epic: Omit<EpicEntry, 'fAt' | 'progress' | 'doneDays' | 'unestimatedKeys' | 'pAt'> }
   | { level: 0; child: ChildFacts }
   | { level: -1 };
-
-/** The Jira queries the rollups make, as the app. */
-export interface RollupJira {
-  siteMeta(): Promise<SiteMeta>;
-  fieldName(): Promise<string>;
-  /** One page of epics (all projects), with the fields an entry needs. */
-  epicPage(meta: SiteMeta, token: string | undefined): Promise<{ epics: EpicEntry[]; next: string | undefined }>;
-  /** Direct children of the given epics; `null` when Jira says one of the keys no longer exists. */
-  childrenOf(meta: SiteMeta, epicKeys: string[], estimate: EffectiveEstimate, reconcileIssueIds?: string[]): Promise<ChildFacts[] | null>;
-  /** In-flight standard issues with no epic (all projects). */
-  inFlightOrphans(meta: SiteMeta, estimate: EffectiveEstimate): Promise<ChildFacts[]>;
-  /** One issue by id; `null` when it no longer exists. */
-  issue(meta: SiteMeta, issueId: string, estimate: EffectiveEstimate): Promise<IssueFacts | null>;
-  /** Requests sent so far by this adapter (for the run's progress and the benchmark). */
-  requests(): number;
-}
 
 /**
  * Per-viewer answers from Jira that a view needs but that change rarely (which projects a person may browse,

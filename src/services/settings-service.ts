@@ -8,11 +8,11 @@ import { fail, ok, type Result } from '../domain/errors';
 import { validateSettings } from '../domain/settings-rules';
 import type { Settings } from '../domain/types';
 import { effectiveEstimate } from '../domain/estimate';
-import type { JiraPort, SettingsStore } from './ports';
+import type { AppJira, SettingsStore } from './ports';
 
 export interface SettingsDeps {
   store: SettingsStore;
-  jira: JiraPort;
+  jira: AppJira;
   /** Stored estimate figures are in the old measure after the estimate setting changes: rebuild them. */
   onEstimateChanged?: () => Promise<void>;
 }

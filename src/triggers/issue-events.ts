@@ -7,13 +7,13 @@
 import { InvocationError, InvocationErrorCode } from '@forge/events';
 import { AppError } from '../domain/errors';
 import type { IssueEvent } from '../services/freshness-service';
-import { backgroundServices } from '../resolvers/wiring';
+import { appContainer } from '../app/container';
 
 /** Seconds before Forge delivers a failed event again (Forge allows up to 900). */
 const RETRY_AFTER_SECONDS = 30;
 
 export async function handleIssueEvent(event: IssueEvent & { retryContext?: { retryCount?: number } }): Promise<InvocationError | { ok: true; deltas: number }> {
-  const { freshness } = backgroundServices();
+  const { freshness } = appContainer().background();
   try {
     const { deltas } = await freshness.handle(event);
     return { ok: true, deltas };

@@ -7,7 +7,7 @@ import { smallSite } from '../../local/jira/testing/small-site';
 import { handleIssueEvent } from '../../src/triggers/issue-events';
 import { startTestApp, type TestApp } from '../helpers/local-app';
 import { liveFigures, reconcileToEnd, storedFigures } from './rollup-harness';
-import { services } from '../../src/resolvers/wiring';
+import { appContainer } from '../../src/app/container';
 import type { IssueEvent } from '../../local/types';
 
 const mediumSite = () => generateSite({ seed: 7, epics: 30, issuesPerEpic: 12, destinations: 5, projects: 3 });
@@ -111,7 +111,7 @@ describe('events delivered twice and out of order', () => {
     for (let i = 0; i < 1500 && !app.platform.kvs.keys().some((k) => k.startsWith('rollup-pending:')); i++) {
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
-    const during = await app.platform.runAsApp(() => services().portfolio.current());
+    const during = await app.platform.runAsApp(() => appContainer().services().portfolio.current());
     app.jira.faults.rate5xx = 0;
     expect(during.freshness).toMatchObject({ source: 'stored', stale: true, pendingSince: expect.any(String) });
     expect(during.site.rollup.destinations[0]?.progress.count.done).toBe(2);

@@ -3,7 +3,7 @@
  * compare what surfaces read from storage with the portfolio computed live from Jira.
  */
 import type { ReconcileStatus } from '../../src/contract';
-import { services } from '../../src/resolvers/wiring';
+import { appContainer } from '../../src/app/container';
 import type { SiteRollup } from '../../src/services/portfolio-service';
 import type { TestApp } from '../helpers/local-app';
 
@@ -28,11 +28,11 @@ export function figures(site: SiteRollup) {
 }
 
 export async function liveFigures(app: TestApp) {
-  return figures(await app.platform.runAsApp(() => services().portfolio.compute()));
+  return figures(await app.platform.runAsApp(() => appContainer().services().portfolio.compute()));
 }
 
 export async function storedFigures(app: TestApp) {
-  const current = await app.platform.runAsApp(() => services().portfolio.current());
+  const current = await app.platform.runAsApp(() => appContainer().services().portfolio.current());
   if (current.freshness.source !== 'stored') throw new Error('no stored rollup yet');
   return figures(current.site);
 }

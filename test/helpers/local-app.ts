@@ -3,7 +3,6 @@
  * surface would: by module, as a user, through the envelope.
  */
 import { MODULE_KEYS, type Envelope, type PayloadOf, type ResolverKey, type ResponseOf } from '../../src/contract';
-import { resetSiteMetaCache } from '../../src/infra/jira/jira-gateway';
 import { bootLocalApp, type LocalApp } from '../../local/app/boot';
 
 export type Surface = keyof typeof MODULE_KEYS;
@@ -19,7 +18,6 @@ export interface TestApp extends LocalApp {
 }
 
 export async function startTestApp(site: unknown): Promise<TestApp> {
-  resetSiteMetaCache();
   const logs: string[] = [];
   const app = await bootLocalApp({ site, timeScale: 0.001, log: (message, error) => logs.push(`${message} ${error instanceof Error ? error.message : String(error ?? '')}`) });
   const call: TestApp['call'] = async (surface, key, payload, accountId, extension) => {

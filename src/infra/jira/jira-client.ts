@@ -5,6 +5,7 @@
  */
 import api, { type Route } from '@forge/api';
 import { AppError } from '../../domain/errors';
+import type { Clock } from '../../services/ports';
 
 /** Who the request runs as. `user` is only valid inside a user-triggered resolver. */
 export type Actor = 'app' | 'user';
@@ -36,15 +37,16 @@ export interface JiraAnswer {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-function retryAfterMs(header: string | null): number | null {
+function retryAfterMs(header: string | null, now: number): number | null {
   if (header === null) return null;
   const seconds = Number(header);
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
   const at = Date.parse(header);
-  return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
-export function createJiraClient(policy: RetryPolicy = RESOLVER_RETRY) {
+export function createJiraClient(policy: RetryPolicy, clock: Clock) {
+  const now = () => clock.now().getTime();
   async function request(actor: Actor, path: Route, call: JiraCall = {}): Promise<JiraAnswer> {
     const requester = actor === 'app' ? api.asApp() : api.asUser();
     const method = call.method ?? 'GET';
@@ -56,7 +58,7 @@ export function createJiraClient(policy: RetryPolicy = RESOLVER_RETRY) {
       init.headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(call.body);
     }
-    const started = Date.now();
+    const started = now();
     for (let attempt = 0; ; attempt++) {
       let response: Awaited<ReturnType<typeof requester.requestJira>> | undefined;
       try {
@@ -67,10 +69,10 @@ export function createJiraClient(policy: RetryPolicy = RESOLVER_RETRY) {
       }
       const status = response?.status ?? 503;
       if (status === 429 || status >= 500) {
-        const elapsed = Date.now() - started;
+        const elapsed = now() - started;
         const wait =
           status === 429
-            ? (retryAfterMs(response?.headers.get('Retry-After') ?? null) ?? policy.baseDelayMs * 2 ** attempt)
+            ? (retryAfterMs(response?.headers.get('Retry-After') ?? null, now()) ?? policy.baseDelayMs * 2 ** attempt)
             : policy.baseDelayMs * 2 ** attempt * (0.75 + Math.random() * 0.5);
         if (attempt >= policy.maxRetries || elapsed + wait > policy.budgetMs) {
           throw status === 429

@@ -7,7 +7,7 @@ import { kvs, WhereConditions, FilterConditions, Filter } from '@forge/kvs';
 import { DELETION_LEASE_MS, destinationNumber } from '../../domain/destination-rules';
 import { fail, ok } from '../../domain/errors';
 import type { Destination } from '../../domain/types';
-import type { DestinationPlan, DestinationStore } from '../../services/ports';
+import type { Clock, DestinationPlan, DestinationStore } from '../../services/ports';
 import { ENTITY, INDEX, KEY } from './keys';
 import { storageFailure } from './storage-errors';
 
@@ -42,7 +42,8 @@ export function nameClaimKey(name: string): string {
 const versionIs = (version: number) => new Filter<Destination>().and('version', FilterConditions.equalTo(version));
 const isNew = () => new Filter<Destination>().and('version', FilterConditions.notExists());
 
-export function createDestinationStore(): DestinationStore {
+export function createDestinationStore(clock: Clock): DestinationStore {
+  const now = () => clock.now().getTime();
   const destinations = () => kvs.entity<Destination>(ENTITY.destination);
 
   const store: DestinationStore = {
@@ -72,7 +73,7 @@ export function createDestinationStore(): DestinationStore {
     },
 
     async change(plan, rank) {
-      const deadline = Date.now() + RETRY_BUDGET_MS;
+      const deadline = now() + RETRY_BUDGET_MS;
       for (let attempt = 0; ; attempt++) {
         const read = await readForChange();
         const planned = plan(read.all, `D-${read.lastId + 1}`);
@@ -87,7 +88,7 @@ export function createDestinationStore(): DestinationStore {
         }
         const clash = await nameClash(read, planned.value);
         if (clash) return fail('CONFLICT', `Another destination is already named "${clash}". Choose another name.`);
-        if (Date.now() > deadline) {
+        if (now() > deadline) {
           return fail('CONFLICT', 'Destinations are being changed by several people at this moment, so this change could not be saved. Nothing was changed; try again.');
         }
         await pause(attempt);
@@ -289,7 +290,7 @@ export function createDestinationStore(): DestinationStore {
 
   /** Renumber what an interrupted plan left, from a fresh read, until the ranking holds. */
   async function tidy(rank: (all: Destination[]) => Destination[], deadline: number): Promise<void> {
-    for (let attempt = 0; Date.now() <= deadline; attempt++) {
+    for (let attempt = 0; now() <= deadline; attempt++) {
       const read = await readForChange();
       const written = await writePlan(read, { primary: [], ranked: rank(read.all), value: undefined }, '');
       if (written !== 'lost') return;

@@ -10,10 +10,11 @@
 import { randomUUID } from 'node:crypto';
 import { Filter, FilterConditions, kvs, WhereConditions } from '@forge/kvs';
 import type { EpicEntry, OrphanEntry, RollupDelta, RollupHead, RollupStore, RunStore, ReconcileRun, StoredSite } from '../../services/rollup-ports';
+import type { Clock } from '../../services/ports';
 import { applyDelta } from '../../domain/epic-figures';
 import { isConditionFailure } from './destination-store';
 import { ENTITY, KEY } from './keys';
-import { readTime, shardOf } from './shards';
+import { shardOf } from './shards';
 import { storageFailure } from './storage-errors';
 
 /** Forge batches and transactions take at most 25 operations. */
@@ -40,14 +41,12 @@ interface Compacted {
 }
 
 /**
- * The shards last read by this process, by version. A warm Forge container (and the local platform) then
- * reads only the small keys on a view; any compaction or new generation changes the version.
+ * The shards last read, by version, held by whoever owns the cache (the composition root: one per container).
+ * A warm Forge container (and the local platform) then reads only the small keys on a view; any compaction or
+ * new generation changes the version.
  */
-let shardCache: { version: string; epics: Map<string, EpicEntry>; orphans: Map<string, OrphanEntry> } | undefined;
-
-/** Forget shards kept in memory (tests load a new site into the same process). */
-export function resetRollupCache(): void {
-  shardCache = undefined;
+export interface ShardCache {
+  last?: { version: string; epics: Map<string, EpicEntry>; orphans: Map<string, OrphanEntry> };
 }
 
 const gen = (g: string) => `${KEY.rollupGenerationPrefix}${g}:`;
@@ -126,7 +125,7 @@ async function readCounter(key: string): Promise<number | undefined> {
   return (await kvs.entity<Sequence>(ENTITY.sequence).get(key))?.value;
 }
 
-export function createRollupStore(): RollupStore {
+export function createRollupStore({ clock, shardCache, readTime }: { clock: Clock; shardCache: ShardCache; readTime: () => number }): RollupStore {
   async function readShards(head: RollupHead): Promise<Map<string, Shard>> {
     return batchGet<Shard>(Array.from({ length: head.shards }, (_, i) => shardKey(head.generation, i)));
   }
@@ -141,7 +140,7 @@ export function createRollupStore(): RollupStore {
       if (!head) return undefined;
       const compacted = (first.get(KEY.rollupCompacted) as Compacted | undefined) ?? { generation: head.generation, n: 0 };
       const version = `${head.generation}:${head.finishedAt}:${compacted.generation === head.generation ? compacted.n : 0}`;
-      const cached = shardCache?.version === version ? shardCache : undefined;
+      const cached = shardCache.last?.version === version ? shardCache.last : undefined;
       const [shards, deltas, pending, forecasts] = await Promise.all([
         cached ? Promise.resolve(undefined) : readShards(head),
         keysWithPrefix<RollupDelta>(KEY.rollupDeltaPrefix),
@@ -164,7 +163,7 @@ export function createRollupStore(): RollupStore {
           for (const e of shard.epics) epics.set(e.key, e);
           for (const { id, ...o } of shard.orphans) orphans.set(id, o);
         }
-        shardCache = { version, epics: new Map(epics), orphans: new Map(orphans) };
+        shardCache.last = { version, epics: new Map(epics), orphans: new Map(orphans) };
       }
       let newestDeltaAt: number | undefined;
       for (const { value } of deltas) {
@@ -185,7 +184,7 @@ export function createRollupStore(): RollupStore {
     }),
 
     compact: (keepNewerThan) => guarded(async () => {
-      const now = Math.floor(Date.now() / 1000);
+      const now = Math.floor(clock.now().getTime() / 1000);
       const lease = await readCounter(KEY.rollupCompactionLease);
       if (lease !== undefined && lease > now) return 0;
       const mine = now + LEASE_SECONDS;
@@ -210,7 +209,7 @@ export function createRollupStore(): RollupStore {
         for (const e of epics.values()) rebuilt.get(shardOf(e.key, head.shards))?.epics.push(e);
         // A tombstone only has to outlive facts still being written (an event handler runs for seconds):
         // older ones are dropped, so shards do not fill with every issue that ever changed.
-        const tombstoneHorizon = Date.now() - TOMBSTONE_MS;
+        const tombstoneHorizon = clock.now().getTime() - TOMBSTONE_MS;
         for (const [id, o] of orphans) {
           if (o.projectKey === null && o.at < tombstoneHorizon) continue;
           rebuilt.get(shardOf(id, head.shards))?.orphans.push({ id, ...o });

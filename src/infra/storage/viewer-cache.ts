@@ -3,6 +3,7 @@
  * permission removed in Jira shows in the portfolio within a minute; names for an hour (they only label).
  */
 import { kvs } from '@forge/kvs';
+import type { Clock } from '../../services/ports';
 import type { ViewerCache } from '../../services/rollup-ports';
 import { KEY } from './keys';
 
@@ -14,21 +15,21 @@ interface Cached<T> {
   value: T;
 }
 
-/** A cache must never turn a storage hiccup into a failed view: on any error, ask Jira. */
-async function read<T>(key: string, ttl: number): Promise<T | undefined> {
-  try {
-    const cached = await kvs.get<Cached<T>>(key);
-    return cached && Date.now() - cached.at < ttl ? cached.value : undefined;
-  } catch {
-    return undefined;
+export function createViewerCache(clock: Clock): ViewerCache {
+  /** A cache must never turn a storage hiccup into a failed view: on any error, ask Jira. */
+  async function read<T>(key: string, ttl: number): Promise<T | undefined> {
+    try {
+      const cached = await kvs.get<Cached<T>>(key);
+      return cached && clock.now().getTime() - cached.at < ttl ? cached.value : undefined;
+    } catch {
+      return undefined;
+    }
   }
-}
 
-async function write<T>(key: string, value: T): Promise<void> {
-  await kvs.set<Cached<T>>(key, { at: Date.now(), value }).catch(() => undefined);
-}
+  async function write<T>(key: string, value: T): Promise<void> {
+    await kvs.set<Cached<T>>(key, { at: clock.now().getTime(), value }).catch(() => undefined);
+  }
 
-export function createViewerCache(): ViewerCache {
   return {
     async visibleProjects(accountId, load) {
       const key = `${KEY.viewerPrefix}${accountId}`;

@@ -1,12 +1,15 @@
 /**
- * The Jira port: every query the app makes, built on one client (retries, errors) and one pager.
+ * Jira read in bulk as the app (`AppJira`): site facts, projects, epics, children, orphans, one issue by id,
+ * names, and the field write. Built on one client (retries, errors) and one pager (`search-jql.ts`); fields
+ * are limited to what the app reads; children come in `parent in (...)` batches.
  */
 import { getAppContext, route } from '@forge/api';
 import { AppError } from '../../domain/errors';
-import type { Epic, WorkItem } from '../../domain/types';
+import { emptyProgress } from '../../domain/progress';
 import { MODULE_KEYS } from '../../contract';
-import type { EffectiveEstimate, IssueSummary, JiraPort, ProjectRef, SiteMeta } from '../../services/ports';
-import { createJiraClient, type JiraClient, RESOLVER_RETRY, type RetryPolicy } from './jira-client';
+import type { AppJira, Clock, EffectiveEstimate, ProjectRef, SiteMeta } from '../../services/ports';
+import type { ChildFacts, EpicEntry, IssueFacts } from '../../services/rollup-ports';
+import { createJiraClient, type JiraClient, type RetryPolicy } from './jira-client';
 import {
   countSchema,
   fieldListSchema,
@@ -14,14 +17,11 @@ import {
   issueTypeListSchema,
   type IssueDto,
   parseJira,
-  permissionCheckSchema,
   projectPageSchema,
-  statusCategoryOf,
-  userListSchema,
   userPageSchema,
 } from './jira-dto';
-import { childFields, epicOf, workItemOf } from './issue-mapping';
-import { searchAll } from './search-jql';
+import { childFields, epicOf, estimateFields, workItemOf } from './issue-mapping';
+import { PAGE_WITH_FIELDS, searchAll, searchPage, type SearchOptions } from './search-jql';
 import { childrenJql, epicsJql, epicsOfDestinationJql, inFlightOrphansJql, standardIssuesJql } from './jql';
 
 /** `parent in (...)` batch: keeps JQL short and pages full. */
@@ -29,18 +29,44 @@ const PARENT_BATCH = 50;
 const STORY_POINTS_TYPES = ['com.pyxis.greenhopper.jira:jsw-story-points', 'com.atlassian.jira.plugin.system.customfieldtypes:float'];
 const META_TTL_MS = 10 * 60 * 1000;
 
-let metaCache: { meta: SiteMeta; fieldName: string; at: number } | undefined;
-
-/** Forget cached site facts (tests load a new site into the same process). */
-export function resetSiteMetaCache(): void {
-  metaCache = undefined;
+interface MetaEntry {
+  meta: SiteMeta;
+  fieldName: string;
+  at: number;
 }
 
-export function createJiraGateway(policy: RetryPolicy = RESOLVER_RETRY): JiraPort & { fieldName(): Promise<string> } {
-  const client: JiraClient = createJiraClient(policy);
+/** Site facts kept for a while by whoever owns the cache (the composition root: one per container). */
+export interface SiteMetaCache {
+  entry?: MetaEntry;
+}
 
-  async function loadMeta(): Promise<{ meta: SiteMeta; fieldName: string }> {
-    if (metaCache && Date.now() - metaCache.at < META_TTL_MS) return metaCache;
+export interface AppJiraOptions {
+  policy: RetryPolicy;
+  clock: Clock;
+  metaCache: SiteMetaCache;
+}
+
+/** Every project of the site, as the app. */
+export async function listProjects(client: JiraClient): Promise<ProjectRef[]> {
+  const out: ProjectRef[] = [];
+  for (let startAt = 0; startAt < 100_000; ) {
+    const answer = await client.request('app', route`/rest/api/3/project/search?startAt=${startAt}&maxResults=${100}`);
+    const page = parseJira(projectPageSchema, answer.json, 'a project list');
+    out.push(...page.values.map((p) => ({ id: p.id, key: p.key, name: p.name })));
+    if (page.isLast !== false || page.values.length === 0) break;
+    startAt += page.values.length;
+  }
+  return out;
+}
+
+export function createAppJira({ policy, clock, metaCache }: AppJiraOptions): AppJira {
+  const client = createJiraClient(policy, clock);
+  let sent = 0;
+  const counted: SearchOptions = { onRequest: () => { sent += 1; } };
+
+  async function loadMeta(): Promise<MetaEntry> {
+    const cached = metaCache.entry;
+    if (cached && clock.now().getTime() - cached.at < META_TTL_MS) return cached;
     const [fields, types] = await Promise.all([
       client.request('app', route`/rest/api/3/field`),
       client.request('app', route`/rest/api/3/issuetype`),
@@ -64,22 +90,15 @@ export function createJiraGateway(policy: RetryPolicy = RESOLVER_RETRY): JiraPor
       standardTypeIds: typeList.filter((t) => t.hierarchyLevel === 0).map((t) => t.id),
       pointsFields,
     };
-    metaCache = { meta, fieldName: appField.name, at: Date.now() };
-    return metaCache;
+    metaCache.entry = { meta, fieldName: appField.name, at: clock.now().getTime() };
+    return metaCache.entry;
   }
 
   // Without `accept`, a search either answers every page or throws.
   const search = async (jql: string, fields: string[], reconcileIssues: string[] = []): Promise<IssueDto[]> =>
-    (await searchAll(client, jql, fields, { reconcileIssues })) ?? [];
+    (await searchAll(client, jql, fields, { ...counted, reconcileIssues })) ?? [];
 
   const epicFields = (meta: SiteMeta) => ['summary', 'status', 'project', meta.appFieldId];
-  const toEpic = (meta: SiteMeta) => (issue: IssueDto): Epic => epicOf(issue, meta);
-  const toWorkItem = (estimate: EffectiveEstimate) => (issue: IssueDto): WorkItem => workItemOf(issue, estimate);
-
-  async function checkPermissions(body: Record<string, unknown>) {
-    const answer = await client.request('app', route`/rest/api/3/permissions/check`, { method: 'POST', body });
-    return parseJira(permissionCheckSchema, answer.json, 'a permission check');
-  }
 
   return {
     async fieldName() {
@@ -88,34 +107,40 @@ export function createJiraGateway(policy: RetryPolicy = RESOLVER_RETRY): JiraPor
     async siteMeta() {
       return (await loadMeta()).meta;
     },
-    async projects() {
-      const out: ProjectRef[] = [];
-      for (let startAt = 0; startAt < 100_000; ) {
-        const answer = await client.request('app', route`/rest/api/3/project/search?startAt=${startAt}&maxResults=${100}`);
-        const page = parseJira(projectPageSchema, answer.json, 'a project list');
-        out.push(...page.values.map((p) => ({ id: p.id, key: p.key, name: p.name })));
-        if (page.isLast !== false || page.values.length === 0) break;
-        startAt += page.values.length;
-      }
-      return out;
-    },
+    requests: () => sent,
+    projects: () => listProjects(client),
     async epics(meta, projectKeys) {
       if (meta.epicTypeIds.length === 0) return [];
       const issues = await search(epicsJql(meta.epicTypeIds, projectKeys), epicFields(meta));
-      return issues.map(toEpic(meta));
+      return issues.map((issue) => epicOf(issue, meta));
+    },
+    async epicPage(meta, token) {
+      if (meta.epicTypeIds.length === 0) return { epics: [], next: undefined };
+      const body: Record<string, unknown> = { jql: epicsJql(meta.epicTypeIds, []), fields: epicFields(meta), maxResults: PAGE_WITH_FIELDS };
+      if (token !== undefined) body.nextPageToken = token;
+      const page = await searchPage(client, body, counted);
+      const at = clock.now().getTime();
+      const epics = (page?.issues ?? []).map((issue) => epicEntryOf(issue, meta, at));
+      return { epics, next: page?.isLast === true || !page?.nextPageToken ? undefined : page.nextPageToken };
     },
     async epicsOfDestination(meta, destinationId, reconcileIssueIds = []) {
       if (meta.epicTypeIds.length === 0) return [];
       const { fieldName } = await loadMeta();
       const issues = await search(epicsOfDestinationJql(meta.epicTypeIds, fieldName, destinationId), epicFields(meta), reconcileIssueIds);
-      return issues.map(toEpic(meta));
+      return issues.map((issue) => epicOf(issue, meta));
     },
     async children(_meta, epicKeys, estimate) {
       const batches: string[][] = [];
       for (let i = 0; i < epicKeys.length; i += PARENT_BATCH) batches.push(epicKeys.slice(i, i + PARENT_BATCH));
       const fields = childFields(estimate);
       const pages = await mapLimit(batches, 4, (batch) => search(childrenJql(batch), fields));
-      return pages.flat().map(toWorkItem(estimate));
+      return pages.flat().map((issue) => workItemOf(issue, estimate));
+    },
+    async childrenOf(_meta, epicKeys, estimate, reconcileIssueIds = []) {
+      if (epicKeys.length === 0) return [];
+      // 400: one of the keys names an issue that no longer exists (an epic deleted meanwhile).
+      const issues = await searchAll(client, childrenJql(epicKeys), childFields(estimate), { ...counted, reconcileIssues: reconcileIssueIds, accept: [400] });
+      return issues === null ? null : issues.map((issue) => childOf(issue, estimate));
     },
     async countStandardIssues(meta, projectKeys) {
       if (meta.standardTypeIds.length === 0) return 0;
@@ -128,62 +153,24 @@ export function createJiraGateway(policy: RetryPolicy = RESOLVER_RETRY): JiraPor
     async inFlightOrphans(meta, projectKeys, estimate) {
       if (meta.standardTypeIds.length === 0) return [];
       const issues = await search(inFlightOrphansJql(meta.standardTypeIds, projectKeys), childFields(estimate));
-      return issues.map(toWorkItem(estimate));
+      return issues.map((issue) => workItemOf(issue, estimate));
     },
-    async issueAsUser(meta, issueKey) {
-      const fields = ['summary', 'status', 'project', 'issuetype', meta.appFieldId].join(',');
-      const answer = await client.request('user', route`/rest/api/3/issue/${issueKey}?fields=${fields}`, { accept: [404] });
+    async issue(meta, issueId, estimate) {
+      const fields = ['summary', 'status', 'project', 'issuetype', 'parent', 'resolutiondate', meta.appFieldId, ...estimateFields(estimate)].join(',');
+      sent += 1;
+      const answer = await client.request('app', route`/rest/api/3/issue/${issueId}?fields=${fields}`, { accept: [404] });
       if (answer.status === 404) return null;
       const issue = parseJira(issueSchema, answer.json, 'an issue');
-      const f = issue.fields ?? {};
-      if (!f.project || !f.issuetype) throw new AppError('JIRA_UNAVAILABLE', `Jira sent issue ${issue.key} without its project or type.`);
-      const summary: IssueSummary = {
-        id: issue.id,
-        key: issue.key,
-        summary: f.summary ?? '',
-        projectId: f.project.id,
-        projectKey: f.project.key,
-        hierarchyLevel: f.issuetype.hierarchyLevel ?? 0,
-        statusCategory: statusCategoryOf(issue),
-        destinationValue: f[meta.appFieldId] ?? null,
-      };
-      return summary;
+      const level = issue.fields?.issuetype?.hierarchyLevel ?? 0;
+      if (level === 1) return { level: 1, epic: epicOf(issue, meta) } satisfies IssueFacts;
+      if (level === 0) return { level: 0, child: childOf(issue, estimate) };
+      return { level: -1 };
     },
     async writeDestinationField(meta, issueId, value) {
       await client.request('app', route`/rest/api/3/app/field/${meta.appFieldId}/value`, {
         method: 'PUT',
         body: { updates: [{ issueIds: [Number(issueId)], value }] },
       });
-    },
-    async isAdmin(accountId) {
-      const result = await checkPermissions({ accountId, globalPermissions: ['ADMINISTER'] });
-      return (result.globalPermissions ?? []).includes('ADMINISTER');
-    },
-    async browsableProjects(accountId, projects) {
-      const allowed = new Set<string>();
-      const byId = new Map(projects.map((p) => [Number(p.id), p.key]));
-      const ids = [...byId.keys()];
-      for (let i = 0; i < ids.length; i += 1000) {
-        const result = await checkPermissions({
-          accountId,
-          projectPermissions: [{ permissions: ['BROWSE_PROJECTS'], projects: ids.slice(i, i + 1000) }],
-        });
-        for (const grant of result.projectPermissions ?? []) {
-          if (grant.permission !== 'BROWSE_PROJECTS') continue;
-          for (const id of grant.projects ?? []) {
-            const key = byId.get(id);
-            if (key !== undefined) allowed.add(key);
-          }
-        }
-      }
-      return allowed;
-    },
-    async canEditIssue(accountId, issueId) {
-      const result = await checkPermissions({
-        accountId,
-        projectPermissions: [{ permissions: ['EDIT_ISSUES'], issues: [Number(issueId)] }],
-      });
-      return (result.projectPermissions ?? []).some((g) => g.permission === 'EDIT_ISSUES' && (g.issues ?? []).includes(Number(issueId)));
     },
     async userNames(accountIds) {
       const names = new Map<string, string>();
@@ -198,14 +185,16 @@ export function createJiraGateway(policy: RetryPolicy = RESOLVER_RETRY): JiraPor
       }
       return names;
     },
-    async searchUsers(query) {
-      const answer = await client.request('user', route`/rest/api/3/user/search?query=${query}&maxResults=${20}`);
-      return parseJira(userListSchema, answer.json, 'a user list').map((u) => ({
-        accountId: u.accountId,
-        displayName: u.displayName ?? u.accountId,
-      }));
-    },
   };
+}
+
+function epicEntryOf(issue: IssueDto, meta: SiteMeta, at: number): EpicEntry {
+  return { ...epicOf(issue, meta), fAt: at, progress: emptyProgress(), doneDays: {}, unestimatedKeys: [], pAt: 0 };
+}
+
+function childOf(issue: IssueDto, estimate: EffectiveEstimate): ChildFacts {
+  const { epicKey, ...facts } = workItemOf(issue, estimate);
+  return { ...facts, parentKey: epicKey };
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

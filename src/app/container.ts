@@ -1,0 +1,92 @@
+/**
+ * The composition root: adapters from `infra/` plugged into the services' ports, by hand, in one place.
+ * Resolvers, the issue trigger, the queue consumer and the schedule take their services from here, and so do
+ * the benchmark and the tests' harnesses. A container owns what outlives an invocation (site facts, the
+ * shards last read, the last assembled portfolio, the read timer), so nothing else keeps module-level state.
+ */
+import { getAppContext } from '@forge/api';
+import { systemClock, readTimer } from '../infra/clock';
+import { createAppJira, type SiteMetaCache } from '../infra/jira/app-jira';
+import { BACKGROUND_RETRY, RESOLVER_RETRY, type RetryPolicy } from '../infra/jira/jira-client';
+import { createUserJira } from '../infra/jira/user-jira';
+import { createReconcileQueue } from '../infra/queue/reconcile-queue';
+import { createDestinationStore } from '../infra/storage/destination-store';
+import { createRollupStore, createRunStore, type ShardCache } from '../infra/storage/rollup-store';
+import { createSettingsStore } from '../infra/storage/settings-store';
+import { createViewerCache } from '../infra/storage/viewer-cache';
+import { accessService } from '../services/access-service';
+import { destinationsService } from '../services/destinations-service';
+import { epicService } from '../services/epic-service';
+import { freshnessService } from '../services/freshness-service';
+import { portfolioService, type AssemblyMemo } from '../services/portfolio-service';
+import type { Clock } from '../services/ports';
+import { reconcileService } from '../services/reconcile-service';
+import { settingsService } from '../services/settings-service';
+
+/** An event handler retries briefly and then hands the event back to Forge, which redelivers it later. */
+const EVENT_RETRY: RetryPolicy = { maxRetries: 2, baseDelayMs: 200, budgetMs: 5_000 };
+
+export interface ContainerOptions {
+  clock?: Clock;
+}
+
+export function createContainer(options: ContainerOptions = {}) {
+  const clock = options.clock ?? systemClock;
+  const metaCache: SiteMetaCache = {};
+  const shardCache: ShardCache = {};
+  const memo: AssemblyMemo = {};
+  const readTime = readTimer(clock);
+  const appJira = (policy: RetryPolicy) => createAppJira({ policy, clock, metaCache });
+
+  /** The stored rollups and what keeps them fresh: shared by resolvers, the trigger, the consumer and the schedule. */
+  function background() {
+    const rollups = createRollupStore({ clock, shardCache, readTime });
+    const runs = createRunStore();
+    const settings = createSettingsStore();
+    return {
+      rollups,
+      runs,
+      reconcile: reconcileService({ jira: appJira(BACKGROUND_RETRY), store: rollups, runs, queue: createReconcileQueue(), settings, clock }),
+      freshness: freshnessService({ jira: appJira(EVENT_RETRY), store: rollups, runs, settings, clock }),
+    };
+  }
+
+  /** Services as a resolver uses them: built per invocation (adapters count their own requests), over the container's caches. */
+  function services() {
+    const jira = appJira(RESOLVER_RETRY);
+    const userJira = createUserJira({ policy: RESOLVER_RETRY, clock });
+    const destinations = createDestinationStore(clock);
+    const settings = createSettingsStore();
+    const { rollups, runs, reconcile, freshness } = background();
+    const currentRun = () => runs.get();
+    const startReconcile = async () => {
+      await reconcile.start('app');
+    };
+    const viewers = createViewerCache(clock);
+    return {
+      access: accessService({ userJira, jira }),
+      destinations: destinationsService({ store: destinations, jira, clock, rollups }),
+      settings: settingsService({ store: settings, jira, onEstimateChanged: startReconcile }),
+      portfolio: portfolioService({ jira, userJira, destinations, settings, rollups, clock, currentRun, startReconcile, viewers, memo }),
+      epic: epicService({ jira, userJira, destinations, settings, clock, rollups, currentRun, viewers, onEpicChanged: (issueId) => freshness.epicChanged(issueId) }),
+      reconcile,
+    };
+  }
+
+  return { clock, services, background };
+}
+
+export type Container = ReturnType<typeof createContainer>;
+export type Services = ReturnType<Container['services']>;
+
+let current: { installation: string; container: Container } | undefined;
+
+/**
+ * The container of the installation being served: made on its first invocation and reused while the Forge
+ * container stays warm. Another installation (another site) gets its own, so no site's facts reach another.
+ */
+export function appContainer(): Container {
+  const installation = getAppContext().installationAri.installationId;
+  if (current?.installation !== installation) current = { installation, container: createContainer() };
+  return current.container;
+}
