@@ -1,26 +1,32 @@
 /**
- * Tiny argument parsing shared by the local commands: `--name value` and `--flag`, nothing clever, and a
- * one-line error for anything unknown.
+ * Argument parsing shared by the local commands, on Node's own `util.parseArgs` (`--name value`,
+ * `--name=value`, `--flag`), with a one-line error that names the option and the usage.
  */
+import { parseArgs as parse } from 'node:util';
+
 export class UsageError extends Error {}
 
-export function parseArgs(argv: string[], spec: { values: string[]; flags: string[] }): { values: Map<string, string>; flags: Set<string> } {
-  const values = new Map<string, string>();
-  const flags = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    const name = arg.replace(/^--/, '');
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}"`);
-    if (spec.flags.includes(name)) {
-      flags.add(name);
-    } else if (spec.values.includes(name)) {
-      const value = argv[i + 1];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
-      values.set(name, value);
-      i++;
-    } else {
-      throw new UsageError(`unknown option ${arg} (known: ${[...spec.values, ...spec.flags].map((n) => `--${n}`).join(', ')})`);
+export function parseArgs(argv: string[], spec: { values: string[]; flags: string[]; usage: string }): { values: Map<string, string>; flags: Set<string> } {
+  const options = Object.fromEntries([
+    ...spec.values.map((name) => [name, { type: 'string' as const }]),
+    ...spec.flags.map((name) => [name, { type: 'boolean' as const }]),
+  ]);
+  try {
+    const parsed = parse({ args: argv, options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
+    const values = new Map<string, string>();
+    const flags = new Set<string>();
+    for (const [name, value] of Object.entries(parsed)) {
+      if (typeof value === 'string') {
+        if (value === '') throw new UsageError(`--${name} needs a value`);
+        values.set(name, value);
+      } else if (value === true) flags.add(name);
     }
+    return { values, flags };
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    const message = e instanceof Error ? e.message : String(e);
+    const named = /'([^' ]+)/.exec(message)?.[1] ?? '';
+    if ((e as { code?: string }).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(`${named} needs a value`);
+    throw new UsageError(`unknown argument "${named || message}" (usage: ${spec.usage})`);
   }
-  return { values, flags };
 }

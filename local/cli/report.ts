@@ -66,7 +66,7 @@ export function formatPortfolio(p: Portfolio, viewer: string): string {
 }
 
 async function main(): Promise<number> {
-  const { values, flags } = parseArgs(process.argv.slice(2), { values: ['site', 'as'], flags: ['json', 'no-wait'] });
+  const { values, flags } = parseArgs(process.argv.slice(2), { values: ['site', 'as'], flags: ['json', 'no-wait'], usage: 'npm run report -- [--site FILE] [--as ACCOUNT] [--json] [--no-wait]' });
   const app = await bootLocalApp({ site: resolve(values.get('site') ?? DEFAULT_SITE), log: () => undefined });
   try {
     const viewer = values.get('as') ?? app.site.users.find((u) => u.admin)?.accountId ?? app.site.users[0]?.accountId ?? '';

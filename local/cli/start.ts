@@ -18,7 +18,7 @@ import { bootLocalApp, LOCAL_ENVIRONMENT_ID } from '../app/boot';
 import { SiteError } from '../jira';
 import { demoSite, realToday } from '../sites/generate-demo';
 import { startServer } from '../server/server';
-import { UsageError } from './args';
+import { parseArgs as parseCommandArgs, UsageError } from './args';
 import { runFirstBuild, standardIssueCount, tooBigToComputeLive } from './first-build';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -33,41 +33,14 @@ export interface StartArgs {
   wait: boolean;
 }
 
+const USAGE = 'npm start -- [--site FILE] [--port N] [--host H] [--no-build] [--no-wait]';
+
 export function parseArgs(argv: string[]): StartArgs {
-  const args: StartArgs = { site: null, port: 4000, host: '127.0.0.1', build: true, wait: true };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === '') throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '--site':
-        args.site = path.resolve(value());
-        break;
-      case '--port': {
-        const v = value();
-        const port = Number(v);
-        if (!/^\d+$/.test(v) || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not "${v}"`);
-        args.port = port;
-        break;
-      }
-      case '--host':
-        args.host = value();
-        break;
-      case '--no-build':
-        args.build = false;
-        break;
-      case '--no-wait':
-        args.wait = false;
-        break;
-      default:
-        throw new UsageError(`unknown argument "${arg}" (usage: npm start -- [--site FILE] [--port N] [--host H] [--no-build] [--no-wait])`);
-    }
-  }
-  return args;
+  const { values, flags } = parseCommandArgs(argv, { values: ['site', 'port', 'host'], flags: ['no-build', 'no-wait'], usage: USAGE });
+  const port = values.get('port') ?? '4000';
+  if (!/^\d+$/.test(port) || Number(port) > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not "${port}"`);
+  const site = values.get('site');
+  return { site: site === undefined ? null : path.resolve(site), port: Number(port), host: values.get('host') ?? '127.0.0.1', build: !flags.has('no-build'), wait: !flags.has('no-wait') };
 }
 
 /** Newest modification time under `dir`, skipping build output and dependencies. */
