@@ -72,11 +72,20 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [...PRODUCTION, ...SERVICES] }] },
   },
   {
+    // The local platform drives the app through its seams and the manifest; it may read the contract and the
+    // domain's pure rules (to validate site files as the app would), never services, resolvers or adapters.
+    files: ['local/**/*.ts'],
+    ignores: ['local/app/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [
+      { group: ['**/src/**', '!**/src/contract', '!**/src/contract/**', '!**/src/domain', '!**/src/domain/**'], message: 'local/ reaches the app through its seams; it imports only the contract and the domain from src/.' },
+    ] }] },
+  },
+  {
     files: ['static/**/*.ts', 'static/**/*.tsx'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       'no-restricted-imports': ['error', { patterns: [
-        { group: ['**/src/**', '!**/src/contract', '!**/src/contract/**', '!**/src/domain/types'], message: 'UIs reach the backend only through the contract types.', allowTypeImports: true },
+        { group: ['**/src/**', '!**/src/contract', '!**/src/contract/**'], message: 'UIs reach the backend only through the contract.' },
         { group: ['**/src/contract/schemas'], message: 'The schemas carry zod, which UI bundles must not: take limits and types from the contract.', allowTypeImports: true },
         { group: ['@forge/api', '@forge/kvs', '@forge/resolver', '@forge/ui'], message: 'Backend SDKs do not belong in a UI bundle.' },
       ] }],

@@ -6,7 +6,7 @@
  * followed through `reconcile/status` (an admin resolver, so it is read as one of the site's Jira admins).
  */
 import { MODULE_KEYS, type Envelope, type Freshness, type ReconcileStatus } from '../../src/contract';
-import { LIVE_COMPUTE_LIMIT } from '../../src/services/portfolio-service';
+import { LIVE_COMPUTE_LIMIT } from '../../src/domain/reconcile-run';
 import type { Site } from '../jira';
 import type { LocalPlatform } from '../platform';
 

@@ -7,3 +7,7 @@ export const STALLED_RUN_MS = 20 * 60 * 1000;
 export function runIsActive(run: { phase: string; updatedAt: string } | undefined, nowMs: number): boolean {
   return run !== undefined && run.phase !== 'done' && run.phase !== 'failed' && nowMs - Date.parse(run.updatedAt) < STALLED_RUN_MS;
 }
+
+/** Above this many issues in scope a view does not compute the portfolio itself (it would outlast the 25 s
+ *  resolver limit): it answers "calculating" until the first recalculation has finished. */
+export const LIVE_COMPUTE_LIMIT = 20_000;

@@ -4,6 +4,7 @@
  * assembled per view from per-epic entries; what each person sees is then cut to the epics they may browse.
  * Before the first rollup exists the portfolio is computed on view, and the first rebuild is started.
  */
+import { LIVE_COMPUTE_LIMIT } from '../domain/reconcile-run';
 import type { DestinationRollup, EpicRef, Freshness, Portfolio, PortfolioJql } from '../contract';
 import { compareKeys, isLive } from '../domain/epic-figures';
 import { AppError } from '../domain/errors';
@@ -56,8 +57,6 @@ export interface AssemblyMemo {
   last?: { fingerprint: string; rollup: SiteRollup['rollup']; epics: SiteRollup['epics'] };
 }
 
-/** Above this many issues in scope, the first view waits for the background calculation (see `current`). */
-export const LIVE_COMPUTE_LIMIT = 20_000;
 
 function firstRunFreshness(now: Date, issues: number): Freshness {
   return {

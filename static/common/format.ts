@@ -1,5 +1,5 @@
 /** Formatting in the user's locale (from the Forge context). */
-import type { Forecast, ForecastRange } from '../../src/domain/types';
+import type { Forecast, ForecastRange } from '../../src/contract';
 
 let currentLocale: string | undefined;
 

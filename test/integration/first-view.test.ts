@@ -3,7 +3,7 @@
  * do that within the resolver's time limit: then it answers at once that the first calculation is running.
  */
 import { generateSite } from '../../local/sites/generate-demo';
-import { LIVE_COMPUTE_LIMIT } from '../../src/services/portfolio-service';
+import { LIVE_COMPUTE_LIMIT } from '../../src/domain/reconcile-run';
 import { startTestApp } from '../helpers/local-app';
 
 describe('the first portfolio view on a big site', () => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Portfolio } from '../../src/contract';
-import { LIVE_COMPUTE_LIMIT } from '../../src/services/portfolio-service';
+import { LIVE_COMPUTE_LIMIT } from '../../src/domain/reconcile-run';
 import { generateSite } from '../../local/sites/generate-demo';
 import { standardIssueCount } from '../../local/cli/first-build';
 import { loadSite } from '../../local/jira';
