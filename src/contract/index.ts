@@ -28,6 +28,7 @@ export { NAME_MAX, DESCRIPTION_MAX } from '../domain/destination-rules';
 export { DESTINATION_STATUSES, FORECAST_METHOD, ISSUE_KEY, LIVE_STATUSES, PROJECT_KEY, SETTINGS_LIMITS, VERDICTS } from '../domain/types';
 /** Calendar-date arithmetic, pure and in UTC: the UIs count days as the forecast does. */
 export { diffDays } from '../domain/dates';
+export { runIsActive } from '../domain/reconcile-run';
 export type { ErrorCode };
 
 export interface ApiError {

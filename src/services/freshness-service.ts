@@ -5,6 +5,7 @@
  * children as Jira has them now. Each fact is stamped with the time it was read, and the newest read wins,
  * so late, duplicated and reordered events converge on Jira's state.
  */
+import { ISSUE_KEY } from '../domain/types';
 import { figuresOf, orphanOf } from '../domain/epic-figures';
 import { effectiveEstimate } from '../domain/estimate';
 import { runIsActive } from '../domain/reconcile-run';
@@ -25,7 +26,6 @@ export interface FreshnessDeps {
   clock: Clock;
 }
 
-const ISSUE_KEY = /^[A-Z][A-Z0-9_]*-\d+$/;
 /** Changelog names Jira uses for a change of parent. */
 const PARENT_FIELDS = new Set(['IssueParentAssociation', 'parent', 'Parent', 'Parent Link']);
 

@@ -13,7 +13,7 @@ import { freshnessOf } from '../domain/freshness';
 import { assemblePortfolio, scopeOf, warningForViewer } from '../domain/portfolio';
 import { runIsActive } from '../domain/reconcile-run';
 import { rollupPortfolio } from '../domain/rollup';
-import type { Destination, DestinationStatus, PortfolioRollup, Settings, StatusCategory } from '../domain/types';
+import { LIVE_STATUSES, type Destination, type DestinationStatus, type PortfolioRollup, type Settings, type StatusCategory } from '../domain/types';
 import type { AppJira, Clock, DestinationStore, SettingsStore, UserJira } from './ports';
 import type { ReconcileRun, RollupJqlMeta, RollupReader, StoredSite, ViewerCache } from './rollup-ports';
 import { viewerLookups } from './viewer-lookups';
@@ -242,7 +242,7 @@ export function portfolioService(deps: PortfolioDeps) {
       const [{ site, freshness }, visible] = await Promise.all([current(projectKey !== undefined ? [projectKey] : undefined), visibleProjects]);
       const epicsByKey = new Map(site.epics.map((e) => [e.key, e]));
 
-      const statuses = new Set<DestinationStatus>(filters.status ?? ['draft', 'active', 'achieved']);
+      const statuses = new Set<DestinationStatus>(filters.status ?? LIVE_STATUSES);
       const matching = site.rollup.destinations.filter(
         (d) => statuses.has(d.destination.status) && (filters.owner === undefined || d.destination.businessOwner === filters.owner),
       );

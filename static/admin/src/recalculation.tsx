@@ -5,12 +5,12 @@ import Heading from '@atlaskit/heading';
 import ProgressBar from '@atlaskit/progress-bar';
 import SectionMessage from '@atlaskit/section-message';
 import { token } from '@atlaskit/tokens';
-import type { ReconcileStatus } from '../../../src/contract';
+import { runIsActive, type ReconcileStatus } from '../../../src/contract';
 import { call, toFailure, type ApiFailure } from '../../common/api';
 import { subtle } from '../../common/components';
 import { formatAge, formatNumber, formatPercent } from '../../common/format';
 
-const running = (s: ReconcileStatus | null): boolean => !!s?.run && s.run.phase !== 'done' && s.run.phase !== 'failed';
+const running = (s: ReconcileStatus | null): boolean => runIsActive(s?.run ?? undefined, Date.now());
 
 export function Recalculation() {
   const [status, setStatus] = useState<ReconcileStatus | null>(null);
