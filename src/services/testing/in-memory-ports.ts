@@ -8,7 +8,7 @@ import { fail, ok } from '../../domain/errors';
 import { emptyProgress } from '../../domain/progress';
 import { DEFAULT_SETTINGS, type ChildFacts, type Destination, type EpicEntry, type OrphanEntry, type Settings, type WorkItem } from '../../domain/types';
 import type { AppJira, Clock, DestinationStore, ProjectRef, SettingsStore, SiteMeta, UserJira } from '../ports';
-import type { GenerationBuilder, ReconcileRun, RollupHead, RollupReader, RunStore, StepQueue, ViewerCache } from '../rollup-ports';
+import type { GenerationBuilder, ReconcileRun, RollupDelta, RollupDeltaLog, RollupHead, RollupReader, RunStore, StepQueue, ViewerCache } from '../rollup-ports';
 
 export const SITE_META: SiteMeta = {
   appFieldId: 'customfield_10100',
@@ -70,7 +70,13 @@ export function inMemoryAppJira(site: JiraSite = {}): AppJira & { calls: string[
     },
     countStandardIssues: async () => (asked('countStandardIssues'), site.children?.length ?? 0),
     inFlightOrphans: async () => (asked('inFlightOrphans'), site.orphans ?? []),
-    issue: async () => (asked('issue'), null),
+    async issue(_meta, issueId) {
+      asked('issue');
+      const epic = epics.find((e) => e.id === issueId);
+      if (epic) return { level: 1, epic: { id: epic.id, key: epic.key, summary: epic.summary, projectKey: epic.projectKey, statusCategory: epic.statusCategory, destinationId: epic.destinationId } };
+      const child = site.children?.find((c) => c.id === issueId);
+      return child ? { level: 0, child } : null;
+    },
     writeDestinationField: async () => void asked('writeDestinationField'),
     async userNames(ids) {
       calls.push('userNames');
@@ -153,6 +159,27 @@ export function inMemoryRollupReader(epics: EpicEntry[] | undefined, head?: Roll
     },
     head: async () => head,
     saveForecasts: async () => undefined,
+  };
+}
+
+/** The facts written between two reconciles, in order, and the issues marked pending. */
+export function inMemoryDeltaLog(): RollupDeltaLog & { deltas: RollupDelta[]; pending: Map<string, string>; compactions: Array<number | undefined> } {
+  const deltas: RollupDelta[] = [];
+  const pending = new Map<string, string>();
+  const compactions: Array<number | undefined> = [];
+  let time = 1000;
+  return {
+    deltas,
+    pending,
+    compactions,
+    readTime: () => ++time,
+    writeDeltas: async (written) => void deltas.push(...written),
+    compact: async (keepNewerThan) => (compactions.push(keepNewerThan), deltas.length),
+    markPending: async (issueId, at) => void pending.set(issueId, at),
+    clearPending: async (issueId) => void pending.delete(issueId),
+    async clearPendingBefore(before) {
+      for (const [id, at] of pending) if (at < before) pending.delete(id);
+    },
   };
 }
 
