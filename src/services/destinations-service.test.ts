@@ -1,7 +1,7 @@
 import type { Destination, EpicEntry } from '../domain/types';
 import { destinationsService } from './destinations-service';
 import type { RollupHead } from './rollup-ports';
-import { epicEntry, fixedClock, inMemoryAppJira, inMemoryDestinationStore, inMemoryRollupReader } from './testing/in-memory-ports';
+import { destination, epicEntry, fixedClock, inMemoryAppJira, inMemoryDestinationStore, inMemoryRollupReader } from './testing/in-memory-ports';
 
 const NOW = '2026-03-02T09:00:00.000Z';
 const HEAD: RollupHead = {
@@ -14,24 +14,6 @@ const HEAD: RollupHead = {
   epics: 0,
   items: 0,
 };
-
-function destination(id: string, priority: number, extra: Partial<Destination> = {}): Destination {
-  return {
-    id,
-    name: `Destination ${id}`,
-    description: '',
-    businessOwner: 'owner-1',
-    targetDate: '2026-12-31',
-    priority,
-    status: 'active',
-    version: 1,
-    createdAt: '2026-01-01T00:00:00.000Z',
-    createdBy: 'admin-1',
-    updatedAt: '2026-01-01T00:00:00.000Z',
-    updatedBy: 'admin-1',
-    ...extra,
-  };
-}
 
 function setup(stored: Destination[], { jiraEpics = [] as EpicEntry[], storedEpics = undefined as EpicEntry[] | undefined } = {}) {
   const store = inMemoryDestinationStore(stored);

@@ -7,7 +7,7 @@
 import { fail, ok } from '../../domain/errors';
 import { emptyProgress } from '../../domain/progress';
 import { DEFAULT_SETTINGS, type ChildFacts, type Destination, type EpicEntry, type OrphanEntry, type Settings, type WorkItem } from '../../domain/types';
-import type { AppJira, Clock, DestinationStore, ProjectRef, SettingsStore, SiteMeta, UserJira } from '../ports';
+import type { AppJira, Clock, DestinationStore, IssueSummary, ProjectRef, SettingsStore, SiteMeta, UserJira } from '../ports';
 import type { GenerationBuilder, ReconcileRun, RollupDelta, RollupDeltaLog, RollupHead, RollupReader, RunStore, StepQueue, ViewerCache } from '../rollup-ports';
 
 export const SITE_META: SiteMeta = {
@@ -39,10 +39,11 @@ export interface JiraSite {
 }
 
 /** The app's view of a Jira site held in memory; `calls` lists the methods called, in order. */
-export function inMemoryAppJira(site: JiraSite = {}): AppJira & { calls: string[] } {
+export function inMemoryAppJira(site: JiraSite = {}): AppJira & { calls: string[]; writes: Array<[string, { id: string; name: string } | null]> } {
   const meta = site.meta ?? SITE_META;
   const epics = site.epics ?? [];
   const calls: string[] = [];
+  const writes: Array<[string, { id: string; name: string } | null]> = [];
   let requests = 0;
   const asked = (name: string) => {
     calls.push(name);
@@ -51,6 +52,7 @@ export function inMemoryAppJira(site: JiraSite = {}): AppJira & { calls: string[
   const pageSize = 100;
   return {
     calls,
+    writes,
     siteMeta: async () => meta,
     fieldName: async () => 'Business destination',
     projects: async () => site.projects ?? [],
@@ -77,7 +79,7 @@ export function inMemoryAppJira(site: JiraSite = {}): AppJira & { calls: string[
       const child = site.children?.find((c) => c.id === issueId);
       return child ? { level: 0, child } : null;
     },
-    writeDestinationField: async () => void asked('writeDestinationField'),
+    writeDestinationField: async (_meta, issueId, value) => void (asked('writeDestinationField'), writes.push([issueId, value])),
     async userNames(ids) {
       calls.push('userNames');
       return new Map(ids.flatMap((id) => (site.names?.[id] ? [[id, site.names[id]] as const] : [])));
@@ -86,15 +88,17 @@ export function inMemoryAppJira(site: JiraSite = {}): AppJira & { calls: string[
   };
 }
 
-/** One person's Jira: who is admin, which projects each person may browse; `calls` counts the lookups. */
-export function inMemoryUserJira(people: { admins?: string[]; visible?: Record<string, string[]> } = {}): UserJira & { calls: string[] } {
+/** One person's Jira: who is admin or may edit, which projects and issues each sees; `calls` lists the lookups. */
+export function inMemoryUserJira(
+  people: { admins?: string[]; editors?: string[]; visible?: Record<string, string[]>; issues?: IssueSummary[] } = {},
+): UserJira & { calls: string[] } {
   const calls: string[] = [];
   return {
     calls,
     visibleProjects: async (accountId) => (calls.push(`visibleProjects:${accountId}`), new Set(people.visible?.[accountId] ?? [])),
-    issueAsUser: async () => null,
+    issueAsUser: async (_meta, key) => people.issues?.find((i) => i.key === key) ?? null,
     isAdmin: async (accountId) => (people.admins ?? []).includes(accountId),
-    canEditIssue: async () => false,
+    canEditIssue: async (accountId) => (people.editors ?? []).includes(accountId),
     searchUsers: async (query) => (calls.push(`searchUsers:${query}`), [{ accountId: `acc-${query}`, displayName: query }]),
   };
 }
@@ -263,5 +267,24 @@ export function epicEntry(key: string, destinationId: string | null, at = 1): Ep
     progress: emptyProgress(),
     doneDays: {},
     unestimatedKeys: [],
+  };
+}
+
+/** A live destination as stored, ranked `priority`, at version 1 unless `extra` says otherwise. */
+export function destination(id: string, priority: number, extra: Partial<Destination> = {}): Destination {
+  return {
+    id,
+    name: `Destination ${id}`,
+    description: '',
+    businessOwner: 'owner-1',
+    targetDate: '2026-12-31',
+    priority,
+    status: 'active',
+    version: 1,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    createdBy: 'admin-1',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    updatedBy: 'admin-1',
+    ...extra,
   };
 }
