@@ -72,6 +72,11 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [...PRODUCTION, ...SERVICES] }] },
   },
   {
+    // A service's tests sit beside it and import it; every other direction still holds for them.
+    files: ['src/services/**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...PRODUCTION, ...SERVICES.filter((p) => !p.group.includes('./*-service'))] }] },
+  },
+  {
     // The local platform drives the app through its seams and the manifest; it may read the contract and the
     // domain's pure rules (to validate site files as the app would), never services, resolvers or adapters.
     files: ['local/**/*.ts'],

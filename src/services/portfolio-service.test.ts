@@ -1,0 +1,73 @@
+import { effectiveEstimate, estimateKeyOf } from '../domain/estimate';
+import { LIVE_COMPUTE_LIMIT } from '../domain/reconcile-run';
+import { DEFAULT_SETTINGS, type EpicEntry } from '../domain/types';
+import { portfolioService } from './portfolio-service';
+import type { RollupHead } from './rollup-ports';
+import {
+  SITE_META, destination, epicEntry, fixedClock, inMemoryAppJira, inMemoryDestinationStore, inMemoryRollupReader, inMemorySettingsStore, inMemoryUserJira,
+} from './testing/in-memory-ports';
+
+const NOW = '2026-03-02T09:00:00.000Z';
+const CURRENT_ESTIMATE = estimateKeyOf(effectiveEstimate(DEFAULT_SETTINGS.estimateField, SITE_META));
+
+const head = (estimateKey: string): RollupHead => ({
+  generation: 'g1', shards: 1, builtFrom: NOW, finishedAt: NOW, estimateKey,
+  jql: { epicTypeIds: ['10000'], standardTypeIds: ['10001'], fieldName: 'Business destination' }, epics: 3, items: 0,
+});
+
+function setup({ stored, estimateKey = CURRENT_ESTIMATE }: { stored?: EpicEntry[]; estimateKey?: string } = {}) {
+  const jira = inMemoryAppJira({ epics: stored ?? [] });
+  let starts = 0;
+  const service = portfolioService({
+    jira,
+    userJira: inMemoryUserJira({ visible: { 'viewer-1': ['ALPHA'] } }),
+    destinations: inMemoryDestinationStore([destination('D-1', 1)]),
+    settings: inMemorySettingsStore(),
+    rollups: inMemoryRollupReader(stored, head(estimateKey)),
+    clock: fixedClock(NOW),
+    startReconcile: async () => void (starts += 1),
+    memo: {},
+  });
+  return { jira, service, starts: () => starts };
+}
+
+const STORED = [epicEntry('ALPHA-1', 'D-1'), epicEntry('BETA-1', 'D-1'), epicEntry('BETA-2', null)];
+
+describe('portfolioService.get', () => {
+  it('refuses a project the viewer may not browse exactly like one that does not exist', async () => {
+    const { service } = setup({ stored: STORED });
+    await expect(service.get('viewer-1', { projectKey: 'BETA' })).rejects.toMatchObject({
+      code: 'NOT_FOUND', message: 'Project BETA does not exist or you do not have permission to see it.', field: 'projectKey',
+    });
+  });
+
+  it('counts the epics of projects the viewer may not browse without naming them', async () => {
+    const { service } = setup({ stored: STORED });
+    const portfolio = await service.get('viewer-1', {});
+    expect(portfolio.destinations.map((d) => [d.id, d.epics, d.epicDetails.map((e) => e.key), d.hiddenEpics])).toEqual([['D-1', 2, ['ALPHA-1'], 1]]);
+  });
+
+  it('answers "calculating" before the first rollup on a site too big to compute on view, and starts it', async () => {
+    const { service, jira, starts } = setup();
+    jira.countStandardIssues = async () => LIVE_COMPUTE_LIMIT + 1;
+    const portfolio = await service.get('viewer-1', {});
+    expect(portfolio.freshness).toMatchObject({ recalculating: true, stale: true });
+    expect(portfolio.destinations.map((d) => [d.id, d.epics])).toEqual([['D-1', 0]]);
+    expect(jira.calls).not.toContain('epics');
+    expect(starts()).toBe(1);
+  });
+
+  it('starts a recalculation when the stored figures are in another estimate measure', async () => {
+    const { service, starts } = setup({ stored: STORED, estimateKey: 'originalEstimate' });
+    expect((await service.get('viewer-1', {})).freshness?.recalculating).toBe(true);
+    expect(starts()).toBe(1);
+  });
+
+  it('reads nothing from Jira but the site facts when the stored figures are current', async () => {
+    const { service, jira, starts } = setup({ stored: STORED });
+    const portfolio = await service.get('viewer-1', {});
+    expect(portfolio.freshness?.recalculating).toBe(false);
+    expect(starts()).toBe(0);
+    expect(jira.calls).toEqual(['userNames']);
+  });
+});
