@@ -1,6 +1,6 @@
 import { AppError } from '../domain/errors';
 import { accessService } from './access-service';
-import { inMemoryAppJira, inMemoryUserJira } from './testing/in-memory-ports';
+import { inMemoryAppJira, inMemoryUserJira } from '../../test/helpers/in-memory-ports';
 
 function setup() {
   const userJira = inMemoryUserJira({ admins: ['admin-1'] });

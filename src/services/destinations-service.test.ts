@@ -1,7 +1,7 @@
 import type { Destination, EpicEntry } from '../domain/types';
 import { destinationsService } from './destinations-service';
 import type { RollupHead } from './rollup-ports';
-import { destination, epicEntry, fixedClock, inMemoryAppJira, inMemoryDestinationStore, inMemoryRollupReader } from './testing/in-memory-ports';
+import { destination, epicEntry, fixedClock, inMemoryAppJira, inMemoryDestinationStore, inMemoryRollupReader } from '../../test/helpers/in-memory-ports';
 
 const NOW = '2026-03-02T09:00:00.000Z';
 const HEAD: RollupHead = {

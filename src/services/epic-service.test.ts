@@ -1,7 +1,7 @@
 import { DEFAULT_SETTINGS, type Destination } from '../domain/types';
 import { epicService } from './epic-service';
 import type { IssueSummary } from './ports';
-import { destination, epicEntry, fixedClock, inMemoryAppJira, inMemoryDestinationStore, inMemorySettingsStore, inMemoryUserJira } from './testing/in-memory-ports';
+import { destination, epicEntry, fixedClock, inMemoryAppJira, inMemoryDestinationStore, inMemorySettingsStore, inMemoryUserJira } from '../../test/helpers/in-memory-ports';
 
 const NOW = '2026-03-02T09:00:00.000Z';
 

@@ -1,7 +1,7 @@
 import { DEFAULT_SETTINGS, type ChildFacts, type RollupDelta } from '../domain/types';
 import { freshnessService } from './freshness-service';
 import type { ReconcileRun } from './rollup-ports';
-import { epicEntry, fixedClock, inMemoryAppJira, inMemoryDeltaLog, inMemoryRunStore, inMemorySettingsStore } from './testing/in-memory-ports';
+import { epicEntry, fixedClock, inMemoryAppJira, inMemoryDeltaLog, inMemoryRunStore, inMemorySettingsStore } from '../../test/helpers/in-memory-ports';
 
 const NOW = '2026-03-02T09:00:00.000Z';
 

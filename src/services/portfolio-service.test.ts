@@ -5,7 +5,7 @@ import { portfolioService } from './portfolio-service';
 import type { RollupHead } from './rollup-ports';
 import {
   SITE_META, destination, epicEntry, fixedClock, inMemoryAppJira, inMemoryDestinationStore, inMemoryRollupReader, inMemorySettingsStore, inMemoryUserJira,
-} from './testing/in-memory-ports';
+} from '../../test/helpers/in-memory-ports';
 
 const NOW = '2026-03-02T09:00:00.000Z';
 const CURRENT_ESTIMATE = estimateKeyOf(effectiveEstimate(DEFAULT_SETTINGS.estimateField, SITE_META));

@@ -2,7 +2,7 @@ import { STALLED_RUN_MS } from '../domain/reconcile-run';
 import { DEFAULT_SETTINGS, type ChildFacts } from '../domain/types';
 import { reconcileService, type ReconcileOptions } from './reconcile-service';
 import type { ReconcileRun } from './rollup-ports';
-import { epicEntry, fixedClock, inMemoryAppJira, inMemoryGenerations, inMemoryQueue, inMemoryRunStore, inMemorySettingsStore } from './testing/in-memory-ports';
+import { epicEntry, fixedClock, inMemoryAppJira, inMemoryGenerations, inMemoryQueue, inMemoryRunStore, inMemorySettingsStore } from '../../test/helpers/in-memory-ports';
 
 const NOW = '2026-03-02T09:00:00.000Z';
 const minutesAgo = (minutes: number) => new Date(Date.parse(NOW) - minutes * 60_000).toISOString();

@@ -1,6 +1,6 @@
 import { DEFAULT_SETTINGS } from '../domain/types';
 import { settingsService } from './settings-service';
-import { inMemoryAppJira, inMemorySettingsStore } from './testing/in-memory-ports';
+import { inMemoryAppJira, inMemorySettingsStore } from '../../test/helpers/in-memory-ports';
 
 const projects = [{ id: '1', key: 'ALPHA', name: 'Alpha' }, { id: '2', key: 'BETA', name: 'Beta' }];
 

@@ -1,4 +1,4 @@
-import { inMemoryAppJira, inMemoryUserJira, inMemoryViewerCache } from './testing/in-memory-ports';
+import { inMemoryAppJira, inMemoryUserJira, inMemoryViewerCache } from '../../test/helpers/in-memory-ports';
 import { viewerLookups } from './viewer-lookups';
 
 const people = { visible: { 'user-1': ['ALPHA', 'BETA'] } };

@@ -155,5 +155,5 @@ describe('concurrent destination edits', () => {
     const { version } = await a.data('admin', 'destinations/get', { id: 'D-1' }, 'u-admin');
     expect(saved.size).toBe(50);
     expect(version).toBe(stored.version + 50);
-  });
+  }, 60_000);
 });

@@ -4,11 +4,11 @@
  * ports' contracts (versions, compare-and-set) and nothing more; the real adapters are tested through the
  * local platform.
  */
-import { fail, ok } from '../../domain/errors';
-import { emptyProgress } from '../../domain/progress';
-import { DEFAULT_SETTINGS, type ChildFacts, type Destination, type EpicEntry, type OrphanEntry, type Settings, type WorkItem } from '../../domain/types';
-import type { AppJira, Clock, DestinationStore, IssueSummary, ProjectRef, SettingsStore, SiteMeta, UserJira } from '../ports';
-import type { GenerationBuilder, ReconcileRun, RollupDelta, RollupDeltaLog, RollupHead, RollupReader, RunStore, StepQueue, ViewerCache } from '../rollup-ports';
+import { fail, ok } from '../../src/domain/errors';
+import { emptyProgress } from '../../src/domain/progress';
+import { DEFAULT_SETTINGS, type ChildFacts, type Destination, type EpicEntry, type OrphanEntry, type Settings, type WorkItem } from '../../src/domain/types';
+import type { AppJira, Clock, DestinationStore, IssueSummary, ProjectRef, SettingsStore, SiteMeta, UserJira } from '../../src/services/ports';
+import type { GenerationBuilder, ReconcileRun, RollupDelta, RollupDeltaLog, RollupHead, RollupReader, RunStore, StepQueue, ViewerCache } from '../../src/services/rollup-ports';
 
 export const SITE_META: SiteMeta = {
   appFieldId: 'customfield_10100',
