@@ -5,5 +5,6 @@ export { adminResolver } from './resolvers/admin-resolver';
 export { fieldResolver } from './resolvers/field-resolver';
 export { panelResolver } from './resolvers/panel-resolver';
 export { portfolioResolver } from './resolvers/portfolio-resolver';
+export { handleAppInstalled as onAppInstalled } from './triggers/app-installed';
 export { handleIssueEvent as onIssueEvent } from './triggers/issue-events';
 export { reconcileConsumer, dailyReconcile } from './consumers/reconcile-consumer';

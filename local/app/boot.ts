@@ -20,6 +20,8 @@ export interface BootOptions {
   log?: (message: string, error?: unknown) => void;
   /** False: start even when a handler the manifest names cannot be loaded (the call that needs it fails). */
   strictHandlers?: boolean;
+  /** False: return once the app is installed, its first recalculation still running (`platform.settle()` ends it). */
+  settle?: boolean;
 }
 
 export interface LocalApp {
@@ -36,15 +38,19 @@ export function bootJira(input: unknown, app: EmulatorOptions): { site: Site; ji
   return { site, jira: createJiraEmulator(site, app) };
 }
 
-/** The site in an emulator, the platform over it, the site's destinations seeded, and every trigger settled. */
+/**
+ * The site in an emulator, the platform over it, the site's destinations seeded, the app installed (which
+ * starts its first recalculation, as on Forge), and every trigger settled.
+ */
 export async function bootLocalApp(options: BootOptions): Promise<LocalApp> {
-  const { site: input, root = process.cwd(), ...platformOptions } = options;
+  const { site: input, root = process.cwd(), settle = true, ...platformOptions } = options;
   const manifest = readManifest(root);
   const { site, jira } = bootJira(input, { appId: manifest.appId ?? '00000000-0000-4000-8000-000000000000', environmentId: LOCAL_ENVIRONMENT_ID, fieldModuleKey: MODULE_KEYS.field });
   const platform = await createLocalPlatform({ ...platformOptions, root, jira });
   try {
     await seedDestinations(platform, site);
-    await platform.settle();
+    platform.install(site.users.find((u) => u.admin)?.accountId);
+    if (settle) await platform.settle();
   } catch (error) {
     platform.close();
     throw error;

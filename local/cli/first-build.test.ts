@@ -2,13 +2,14 @@ import type { Freshness } from '../../src/contract';
 import { awaitsCalculation, formatProgress, freshnessBanner } from './first-build';
 
 const placeholder: Freshness = {
-  source: 'live',
+  source: 'calculating',
   reconciledAt: null,
   updatedAt: '2026-11-25T00:00:00.000Z',
   ageSeconds: 0,
   stale: true,
-  staleReason: 'The first full calculation of 22,095 issues is running in the background; figures appear when it finishes.',
+  staleReason: 'The first full calculation is running in the background (5,200 issues read so far); figures appear when it finishes.',
   recalculating: true,
+  calculation: { progress: 0.3, items: 5_200 },
 };
 
 describe('the first calculation as local commands show it', () => {

@@ -1,24 +1,18 @@
 /**
  * The first full calculation of a site, run to its end on the local platform, with a progress bar on stderr.
- * Above `LIVE_COMPUTE_LIMIT` issues a view answers "calculating" until that run has finished; a local command
- * (report, start) waits for it instead of showing that placeholder as if it were the site's figures.
- * The run is the app's own: started by a view or by `reconcile/start`, driven by the platform's queue, and
+ * Until that run has finished a view answers "calculating"; a local command (report, start) waits for it
+ * instead of showing that placeholder as if it were the site's figures.
+ * The run is the app's own: started at install, by a view or by `reconcile/start`, driven by the platform's queue, and
  * followed through `reconcile/status` (an admin resolver, so it is read as one of the site's Jira admins).
  */
 import { MODULE_KEYS, type Envelope, type Freshness, type ReconcileStatus } from '../../src/contract';
-import { LIVE_COMPUTE_LIMIT } from '../../src/domain/reconcile-run';
 import type { Site } from '../jira';
 import type { LocalPlatform } from '../platform';
 
-/** Issues at hierarchy level 0 (what the portfolio counts against `LIVE_COMPUTE_LIMIT`). */
+/** Issues at hierarchy level 0 (what the first calculation reads, for "of how many"). */
 export function standardIssueCount(site: Site): number {
   const level = new Map(site.issueTypes.map((t) => [t.name, t.hierarchyLevel]));
   return site.issues.filter((i) => level.get(i.type) === 0).length;
-}
-
-/** Whether a view of this site (every project in scope) waits for the first calculation. */
-export function tooBigToComputeLive(site: Site): boolean {
-  return standardIssueCount(site) > LIVE_COMPUTE_LIMIT;
 }
 
 /** The answer is a placeholder or behind Jira while a recalculation runs: worth waiting for. */
@@ -117,6 +111,6 @@ export async function runFirstBuild(options: FirstBuildOptions): Promise<FirstBu
 export function freshnessBanner(freshness: Freshness | undefined): string | null {
   if (!freshness?.stale) return null;
   const reason = freshness.staleReason ?? 'the figures may be behind Jira.';
-  if (freshness.source === 'live' && freshness.recalculating) return `CALCULATING: not the site's figures yet. ${reason}`;
+  if (freshness.source === 'calculating') return `CALCULATING: not the site's figures yet. ${reason}`;
   return `STALE: ${reason}`;
 }

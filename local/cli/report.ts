@@ -67,7 +67,8 @@ export function formatPortfolio(p: Portfolio, viewer: string): string {
 
 async function main(): Promise<number> {
   const { values, flags } = parseArgs(process.argv.slice(2), { values: ['site', 'as'], flags: ['json', 'no-wait'], usage: 'npm run report -- [--site FILE] [--as ACCOUNT] [--json] [--no-wait]' });
-  const app = await bootLocalApp({ site: resolve(values.get('site') ?? DEFAULT_SITE), log: () => undefined });
+  // Not settled: the first calculation (started at install) is waited for below, with its progress on stderr.
+  const app = await bootLocalApp({ site: resolve(values.get('site') ?? DEFAULT_SITE), log: () => undefined, settle: false });
   try {
     const viewer = values.get('as') ?? app.site.users.find((u) => u.admin)?.accountId ?? app.site.users[0]?.accountId ?? '';
     if (!app.site.users.some((u) => u.accountId === viewer)) throw new UsageError(`--as ${viewer}: no such user on this site`);

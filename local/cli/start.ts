@@ -1,9 +1,9 @@
 /**
  * `npm start`: the app on a local Jira site. Loads the site file, creates the Jira emulator and the local
  * Forge platform, seeds the app's storage with the site's destinations, builds the UIs when they are
- * missing or older than their sources, and serves the shell. On a site too big to compute on view, the first
- * full calculation runs to its end before the shell is served (progress on stderr), so the first view shows
- * figures rather than "calculating"; `--no-wait` serves at once.
+ * missing or older than their sources, and serves the shell. The first full calculation (started at install)
+ * runs to its end before the shell is served (progress on stderr), so the first view shows figures rather
+ * than "calculating"; `--no-wait` serves at once.
  *
  *   npm start -- [--site FILE] [--port N] [--host H] [--no-build] [--no-wait]
  *
@@ -19,7 +19,7 @@ import { SiteError } from '../jira';
 import { demoSite, realToday } from '../sites/generate-demo';
 import { startServer } from '../server/server';
 import { parseArgs as parseCommandArgs, UsageError } from './args';
-import { runFirstBuild, standardIssueCount, tooBigToComputeLive } from './first-build';
+import { runFirstBuild, standardIssueCount } from './first-build';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -80,14 +80,13 @@ async function main(): Promise<void> {
   const input = args.site ?? demoSite(undefined, realToday());
   // Lenient handler loading: the shell should come up even while src/ is incomplete; a missing handler
   // then fails the one call that needs it, with the platform's message.
-  const boot = () => bootLocalApp({ site: input, root: ROOT, strictHandlers: false });
-  let app = await boot();
+  const boot = (settle = true) => bootLocalApp({ site: input, root: ROOT, strictHandlers: false, settle });
+  // Waiting: the first calculation (started at install) runs to its end below, with a progress bar.
+  let app = await boot(!args.wait);
   const { site, platform, jira, manifest } = app;
   if (args.build) buildUi([...new Set([...manifest.surfaces.values()].map((s) => s.resourceDir))]);
-  if (args.wait && tooBigToComputeLive(site)) {
-    const total = standardIssueCount(site);
-    console.log(`${total.toLocaleString('en')} issues: too many to compute on view; running the first full calculation before serving (--no-wait to skip)`);
-    const build = await runFirstBuild({ platform, admin: site.users.find((u) => u.admin)?.accountId, total, start: true });
+  if (args.wait) {
+    const build = await runFirstBuild({ platform, admin: site.users.find((u) => u.admin)?.accountId, total: standardIssueCount(site) });
     // The shell still runs: views then say that the first calculation is running, and start it again.
     if (!build.ok) console.warn(`warning: ${build.message}; views show no figures until a calculation finishes`);
   }

@@ -65,6 +65,9 @@ export interface LocalPlatform {
   invoke(functionKey: string, resolverKey: string, payload: unknown, ctx: InvokeContext): Promise<unknown>;
   /** Same, with the function looked up from the module's `resolver.function` in the manifest. */
   invokeForModule(moduleKey: string, resolverKey: string, payload: unknown, ctx: Omit<InvokeContext, 'moduleKey'>): Promise<unknown>;
+  /** The app is installed on the site: `avi:forge:installed:app` goes to the triggers that listen for it
+   *  (delivered in the background, like every event). Boot does this once, as Forge does at install. */
+  install(installerAccountId?: string): void;
   /** Fire a `scheduledTrigger` by hand (as the app); resolves to the handler's result. */
   runScheduledTrigger(key: string): Promise<unknown>;
   /** Resolves when every pending trigger delivery, queue event and retry is done. */
@@ -185,15 +188,19 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     scheduler.schedule(retry.retryAfter, () => deliverTrigger(trigger, next, retryCount + 1));
   }
 
-  const unsubscribe = jira.onIssueEvent((event: IssueEvent) => {
-    const { selfGenerated, ...payload } = event;
+  function fire(eventType: string, payload: Record<string, unknown>, selfGenerated = false): void {
     for (const trigger of modulesOf(manifest, 'trigger')) {
-      if (!trigger.events?.includes(event.eventType)) continue;
+      if (!trigger.events?.includes(eventType)) continue;
       if (selfGenerated && trigger.filter?.ignoreSelf) continue;
       // Deep copy per trigger and asynchronous, as Forge delivers events after the change, never inline.
       const delivered = { ...(throughJson(payload) as Record<string, unknown>), context: { cloudId, moduleKey: trigger.key } };
       scheduler.schedule(0, () => deliverTrigger(trigger, delivered, 0));
     }
+  }
+
+  const unsubscribe = jira.onIssueEvent((event: IssueEvent) => {
+    const { selfGenerated, ...payload } = event;
+    fire(event.eventType, payload, selfGenerated);
   });
 
   /**
@@ -250,6 +257,10 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
       const functionKey = found.module.resolver?.function;
       if (!functionKey) throw new LocalError(404, 'NOT_FOUND', `Module ${quoted(moduleKey)} (${found.type}) has no resolver.function in manifest.yml.`);
       return invoke(functionKey, resolverKey, payload, { ...ctx, moduleKey });
+    },
+    install(installerAccountId) {
+      const appId = manifest.appId ?? '';
+      fire('avi:forge:installed:app', { eventType: 'avi:forge:installed:app', id: installationId, ...(installerAccountId ? { installerAccountId } : {}), app: { id: appId.split('/').pop() ?? appId, version: '1' } });
     },
     async runScheduledTrigger(key) {
       const module = modulesOf(manifest, 'scheduledTrigger').find((m) => m.key === key);

@@ -68,7 +68,7 @@ export function createContainer(options: ContainerOptions = {}) {
       destinations: destinationsService({ store: destinations, jira, clock, rollups }),
       settings: settingsService({ store: settings, jira, onEstimateChanged: startReconcile }),
       portfolio: portfolioService({ jira, userJira, destinations, settings, rollups, clock, currentRun, startReconcile, viewers, memo }),
-      epic: epicService({ jira, userJira, destinations, settings, clock, rollups, currentRun, viewers, onEpicChanged: (issueId) => freshness.epicChanged(issueId) }),
+      epic: epicService({ jira, userJira, destinations, settings, clock, rollups, currentRun, startReconcile, viewers, onEpicChanged: (issueId) => freshness.epicChanged(issueId) }),
       reconcile,
     };
   }

@@ -40,3 +40,17 @@ export function freshnessOf(stored: StoredState, now: Date, recalculating: boole
   if (stored.pendingSince !== undefined) freshness.pendingSince = stored.pendingSince;
   return freshness;
 }
+
+/** The answer before any rollup is stored: no figures yet, and how far the first recalculation has got. */
+export function calculatingFreshness(now: Date, calculation: { progress: number; items: number }): Freshness {
+  return {
+    source: 'calculating',
+    reconciledAt: null,
+    updatedAt: now.toISOString(),
+    ageSeconds: 0,
+    stale: true,
+    staleReason: `The first full calculation is running in the background (${calculation.items.toLocaleString('en')} issues read so far); figures appear when it finishes.`,
+    recalculating: true,
+    calculation,
+  };
+}

@@ -8,6 +8,11 @@ export function runIsActive(run: { phase: string; updatedAt: string } | undefine
   return run !== undefined && run.phase !== 'done' && run.phase !== 'failed' && nowMs - Date.parse(run.updatedAt) < STALLED_RUN_MS;
 }
 
-/** Above this many issues in scope a view does not compute the portfolio itself (it would outlast the 25 s
- *  resolver limit): it answers "calculating" until the first recalculation has finished. */
-export const LIVE_COMPUTE_LIMIT = 20_000;
+/** Progress 0..1 of the phases other than `children` (a failed or absent run is at 0). */
+const PHASE_PROGRESS: Record<string, number> = { epics: 0.05, orphans: 0.92, finalize: 0.96, done: 1 };
+
+/** Progress 0..1: listing epics is a tenth of the work, children batches most of it, the rest the end. */
+export function runProgress(run: { phase: string; partitions: number; partitionsDone: readonly number[] } | undefined): number {
+  if (run?.phase === 'children') return 0.1 + 0.8 * (run.partitions === 0 ? 1 : run.partitionsDone.length / run.partitions);
+  return (run && PHASE_PROGRESS[run.phase]) ?? 0;
+}

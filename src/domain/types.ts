@@ -336,8 +336,8 @@ export interface EpicRollup {
  * shown with `stale: true`, the reason, and its age.
  */
 export interface Freshness {
-  /** `stored`: read from the rollups kept fresh by events; `live`: computed for this view (no rollup yet). */
-  source: 'stored' | 'live';
+  /** `stored`: read from the rollups kept fresh by events; `calculating`: no rollup yet, the first one is being built. */
+  source: 'stored' | 'calculating';
   /** When the last complete recalculation started reading Jira (ISO), `null` before the first one. */
   reconciledAt: string | null;
   /** The newest change the figures include (ISO). */
@@ -351,4 +351,6 @@ export interface Freshness {
   pendingSince?: string;
   /** A recalculation is running. */
   recalculating: boolean;
+  /** While `calculating`: how far the first recalculation is (0..1) and how many issues it has read. */
+  calculation?: { progress: number; items: number };
 }

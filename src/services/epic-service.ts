@@ -2,7 +2,7 @@
  * One epic seen from its destination (the issue panel), and changing the destination it serves. Progress,
  * share and forecast come from the stored rollups (a bounded number of storage calls, whatever the size of
  * the destination); the epic's own fields come from Jira as the caller sees it, so the panel is never behind
- * on the epic itself. Before the first rollup exists they are computed on view.
+ * on the epic itself. Before the first rollup exists they are empty, with the first recalculation's progress.
  */
 import type { DestinationView, EpicAlignment, EpicRef, Freshness } from '../contract';
 import { destinationIdOf } from '../domain/alignment';
@@ -10,11 +10,10 @@ import { deletionInProgress } from '../domain/destination-rules';
 import { isLive } from '../domain/epic-figures';
 import { AppError, fail, ok, type Result } from '../domain/errors';
 import { effectiveEstimate, estimateKeyOf } from '../domain/estimate';
-import { freshnessOf } from '../domain/freshness';
+import { calculatingFreshness, freshnessOf } from '../domain/freshness';
 import { epicRollupOf } from '../domain/portfolio';
 import { emptyProgress } from '../domain/progress';
-import { runIsActive } from '../domain/reconcile-run';
-import { rollupEpic } from '../domain/rollup';
+import { runIsActive, runProgress } from '../domain/reconcile-run';
 import type { Destination, Epic, EpicRollup } from '../domain/types';
 import type { AppJira, Clock, DestinationStore, IssueSummary, SettingsStore, UserJira } from './ports';
 import type { ReconcileRun, RollupReader, StoredSite, ViewerCache } from './rollup-ports';
@@ -26,8 +25,10 @@ export interface EpicDeps {
   destinations: DestinationStore;
   settings: SettingsStore;
   clock: Clock;
-  rollups?: RollupReader;
+  rollups: RollupReader;
   currentRun?: () => Promise<ReconcileRun | undefined>;
+  /** Starts the first recalculation when there is no stored rollup yet. */
+  startReconcile?: () => Promise<void>;
   viewers?: ViewerCache;
   /**
    * Called after the app changes an epic's destination (its own writes raise no event it listens to): reads
@@ -50,7 +51,7 @@ export function epicService(deps: EpicDeps) {
   }
 
   async function prefetch(accountId: string, issueKey: string): Promise<Prefetched> {
-    const stored = deps.rollups ? await deps.rollups.load() : undefined;
+    const stored = await deps.rollups.load();
     const guessedId = stored?.epics.get(issueKey)?.id;
     const prefetched: Prefetched = { stored, visible: lookups.visible(accountId) };
     // Ids never change, so the stored id lets the edit check run alongside the issue read.
@@ -60,7 +61,7 @@ export function epicService(deps: EpicDeps) {
     return prefetched;
   }
 
-  async function describe(accountId: string, issue: IssueSummary, reconcileIds: string[] = [], prefetched?: Prefetched): Promise<EpicAlignment> {
+  async function describe(accountId: string, issue: IssueSummary, prefetched?: Prefetched): Promise<EpicAlignment> {
     const base = { key: issue.key, summary: issue.summary, projectKey: issue.projectKey, isEpic: issue.hierarchyLevel === 1 };
     if (!base.isEpic) {
       return {
@@ -68,8 +69,7 @@ export function epicService(deps: EpicDeps) {
         forecast: null, siblings: [], hiddenSiblings: 0, warnings: [], canEdit: false,
       };
     }
-    const computed = (await fromStore(issue, prefetched)) ?? (await live(issue, reconcileIds));
-    const { rollup, epics, known, freshness } = computed;
+    const { rollup, epics, known, freshness } = await fromStore(issue, prefetched);
     const epic = { key: issue.key };
 
     const [canEdit, visible, names] = await Promise.all([
@@ -116,18 +116,16 @@ export function epicService(deps: EpicDeps) {
     freshness: Freshness;
   }
 
-  /** From the stored rollups (the epic's own fields as just read); `undefined` when none is stored yet. */
-  async function fromStore(issue: IssueSummary, prefetched?: Prefetched): Promise<Computed | undefined> {
-    if (!deps.rollups) return undefined;
+  /** From the stored rollups (the epic's own fields as just read); no figures while none is stored yet. */
+  async function fromStore(issue: IssueSummary, prefetched?: Prefetched): Promise<Computed> {
     const [stored, settings, destinations, run] = await Promise.all([
       prefetched ? prefetched.stored : deps.rollups.load(),
       deps.settings.get(),
       deps.destinations.list(),
       deps.currentRun ? deps.currentRun().catch(() => undefined) : Promise.resolve(undefined),
     ]);
-    if (!stored) return undefined;
     const now = deps.clock.now();
-    const storedEntry = stored.epics.get(issue.key);
+    const storedEntry = stored?.epics.get(issue.key);
     // The epic's fields as the caller just read them from Jira; its progress as stored.
     const epic = {
       ...(storedEntry ?? { doneDays: {}, unestimatedKeys: [], progress: emptyProgress(), pAt: 0 }),
@@ -136,12 +134,22 @@ export function epicService(deps: EpicDeps) {
     };
     const { rollup, members } = epicRollupOf({
       epic,
-      epics: [...stored.epics.values()].filter(isLive),
+      epics: stored ? [...stored.epics.values()].filter(isLive) : [],
       destinations,
       settings,
       today: deps.clock.today(),
-      forecasts: { ...stored.forecasts },
+      forecasts: { ...stored?.forecasts },
     });
+    const known = destinationOf(epic, destinations);
+    if (!stored) {
+      // Never computed on view: the first recalculation (started at install, or here if none runs) fills it in.
+      let running = runIsActive(run, now.getTime()) ? run : undefined;
+      if (!running && deps.startReconcile) {
+        await deps.startReconcile().catch(() => undefined);
+        running = await deps.currentRun?.().catch(() => undefined);
+      }
+      return { rollup, epics: members, known, freshness: calculatingFreshness(now, { progress: runProgress(running), items: running?.items ?? 0 }) };
+    }
     let estimateKey: string | undefined;
     try {
       estimateKey = estimateKeyOf(effectiveEstimate(settings.estimateField, await jira.siteMeta()));
@@ -151,32 +159,9 @@ export function epicService(deps: EpicDeps) {
     return {
       rollup,
       epics: members,
-      known: destinationOf(epic, destinations),
+      known,
       freshness: freshnessOf(stored, now, runIsActive(run, now.getTime()), estimateKey),
     };
-  }
-
-  /** Computed from Jira on this view (no stored rollup yet). */
-  async function live(issue: IssueSummary, reconcileIds: string[]): Promise<Computed> {
-    const [settings, destinations, meta] = await Promise.all([deps.settings.get(), deps.destinations.list(), jira.siteMeta()]);
-    const estimate = effectiveEstimate(settings.estimateField, meta);
-    const epic: Epic = {
-      id: issue.id,
-      key: issue.key,
-      summary: issue.summary,
-      projectKey: issue.projectKey,
-      statusCategory: issue.statusCategory,
-      destinationId: destinationIdOf(issue.destinationValue),
-    };
-    const known = destinationOf(epic, destinations);
-    // Siblings come from search, which may lag behind a change the app just made: the epic itself is
-    // always taken from the issue read, and a sibling list is corrected for it.
-    const siblingsFromSearch = known ? await jira.epicsOfDestination(meta, known.id, [issue.id, ...reconcileIds]) : [];
-    const epics = [...siblingsFromSearch.filter((e) => e.key !== epic.key && e.destinationId === known?.id), epic];
-    const items = await jira.children(meta, epics.map((e) => e.key), estimate);
-    const now = deps.clock.now();
-    const { rollup, members } = rollupEpic({ destinations, epics, items, settings, today: deps.clock.today(), epic });
-    return { rollup, epics: members, known, freshness: { source: 'live', reconciledAt: null, updatedAt: now.toISOString(), ageSeconds: 0, stale: false, recalculating: false } };
   }
 
   async function beingDeleted(destinationId: string): Promise<boolean> {
@@ -192,7 +177,7 @@ export function epicService(deps: EpicDeps) {
   return {
     async alignment(accountId: string, issueKey: string): Promise<EpicAlignment> {
       const [issue, prefetched] = await Promise.all([visibleIssue(issueKey), prefetch(accountId, issueKey)]);
-      return describe(accountId, issue, [], prefetched);
+      return describe(accountId, issue, prefetched);
     },
 
     async setDestination(accountId: string, issueKey: string, destinationId: string | null): Promise<Result<EpicAlignment>> {
@@ -226,7 +211,7 @@ export function epicService(deps: EpicDeps) {
         await deps.onEpicChanged?.(issue.id);
         return deletedMeanwhile(value.name, issueKey, true);
       }
-      return ok(await describe(accountId, { ...issue, destinationValue: value }, [issue.id]));
+      return ok(await describe(accountId, { ...issue, destinationValue: value }));
     },
   };
 }

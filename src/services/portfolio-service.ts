@@ -2,16 +2,17 @@
  * The portfolio: every destination's rollup plus the off-route figures. Aggregates are read from the stored
  * rollups (kept fresh by issue events, rebuilt in the background) in a bounded number of storage calls, and
  * assembled per view from per-epic entries; what each person sees is then cut to the epics they may browse.
- * Before the first rollup exists the portfolio is computed on view, and the first rebuild is started.
+ * Before the first rollup exists a view answers "calculating" with the first recalculation's progress (started
+ * at install, or here when none is running). `compute` works the portfolio out from Jira directly: the
+ * reference the stored figures are tested against, never called by a view.
  */
-import { LIVE_COMPUTE_LIMIT } from '../domain/reconcile-run';
 import type { DestinationRollup, EpicRef, Freshness, Portfolio, PortfolioJql } from '../contract';
 import { compareKeys, isLive } from '../domain/epic-figures';
 import { AppError } from '../domain/errors';
 import { effectiveEstimate, estimateKeyOf } from '../domain/estimate';
-import { freshnessOf } from '../domain/freshness';
+import { calculatingFreshness, freshnessOf } from '../domain/freshness';
 import { assemblePortfolio, scopeOf, warningForViewer } from '../domain/portfolio';
-import { runIsActive } from '../domain/reconcile-run';
+import { runIsActive, runProgress } from '../domain/reconcile-run';
 import { rollupPortfolio } from '../domain/rollup';
 import { LIVE_STATUSES, type Destination, type DestinationStatus, type PortfolioRollup, type Settings, type StatusCategory } from '../domain/types';
 import type { AppJira, Clock, DestinationStore, SettingsStore, UserJira } from './ports';
@@ -58,18 +59,6 @@ export interface AssemblyMemo {
 }
 
 
-function firstRunFreshness(now: Date, issues: number): Freshness {
-  return {
-    source: 'live',
-    reconciledAt: null,
-    updatedAt: now.toISOString(),
-    ageSeconds: 0,
-    stale: true,
-    staleReason: `The first full calculation of ${issues.toLocaleString('en')} issues is running in the background; figures appear when it finishes.`,
-    recalculating: true,
-  };
-}
-
 /** JQL links list epic keys up to this many; beyond it the link would not fit in a URL. */
 const MAX_KEYS_IN_LINK = 200;
 
@@ -86,7 +75,7 @@ export function portfolioService(deps: PortfolioDeps) {
   const lookups = viewerLookups(deps.userJira, jira, deps.viewers);
 
   /**
-   * The whole portfolio computed from Jira on this view: the path before any rollup is stored. A project
+   * The whole portfolio computed from Jira (the reference for the stored figures; no view calls it). A project
    * filter narrows the settings' scope (it must lie inside it: see `current`).
    */
   async function compute(projectFilter?: string[]): Promise<SiteRollup> {
@@ -124,8 +113,9 @@ export function portfolioService(deps: PortfolioDeps) {
   }
 
   /**
-   * The app-level portfolio from the stored rollups, or computed on view when there are none yet. A project
-   * filter narrows the settings' scope; a project outside the scope is refused (NOT_FOUND on `projectKey`).
+   * The app-level portfolio from the stored rollups, or no figures and the first recalculation's progress when
+   * there are none yet. A project filter narrows the settings' scope; a project outside the scope is refused
+   * (NOT_FOUND on `projectKey`).
    */
   async function current(projectFilter?: string[]): Promise<CurrentSite> {
     const [stored, settings, destinations, run] = await Promise.all([
@@ -141,19 +131,10 @@ export function portfolioService(deps: PortfolioDeps) {
     const now = clock.now();
     const recalculating = runIsActive(run, now.getTime());
     if (!stored) {
-      // First view after install: answer now, and build the rollup in the background for the next views.
-      if (!recalculating) await deps.startReconcile?.().catch(() => undefined);
-      const tooBig = await tooBigToComputeLive(projectFilter ?? settings.projectKeys);
-      if (tooBig !== null) {
-        return { site: await emptySite(projectFilter ?? settings.projectKeys, destinations, settings), destinations, settings, freshness: firstRunFreshness(now, tooBig) };
-      }
-      const site = await compute(projectFilter);
-      return {
-        site,
-        destinations,
-        settings,
-        freshness: { source: 'live', reconciledAt: null, updatedAt: site.computedAt, ageSeconds: 0, stale: false, recalculating: deps.startReconcile !== undefined || recalculating },
-      };
+      // Before the first rollup: no figures, never a computation on view. The build started at install; start it if none runs.
+      const running = recalculating ? run : await startFirstBuild();
+      const site = await emptySite(projectFilter ?? settings.projectKeys, destinations, settings);
+      return { site, destinations, settings, freshness: calculatingFreshness(now, { progress: runProgress(running), items: running?.items ?? 0 }) };
     }
     const projectKeys = projectFilter ?? settings.projectKeys;
     const today = clock.today();
@@ -199,13 +180,9 @@ export function portfolioService(deps: PortfolioDeps) {
     };
   }
 
-  /**
-   * Before the first stored rollup, a view computes the portfolio itself; on a big site that would outlast
-   * the 25 s resolver limit, so the view answers "calculating" instead. Returns the issue count when too big.
-   */
-  async function tooBigToComputeLive(projectKeys: string[]): Promise<number | null> {
-    const count = await jira.countStandardIssues(await jira.siteMeta(), projectKeys);
-    return count > LIVE_COMPUTE_LIMIT ? count : null;
+  async function startFirstBuild(): Promise<ReconcileRun | undefined> {
+    await deps.startReconcile?.().catch(() => undefined);
+    return deps.currentRun?.().catch(() => undefined);
   }
 
   /** Destinations with no figures yet, for the answer given while the first recalculation runs. */

@@ -10,7 +10,7 @@ import type { ReconcileStatus } from '../contract';
 import type { EpicEntry, GenerationBuilder, ReconcileRun, RollupDeltaLog, RollupHead, RollupReader, RunStore, StepQueue } from './rollup-ports';
 import { figuresOf, type EpicFigures } from '../domain/epic-figures';
 import { effectiveEstimate, estimateKeyOf } from '../domain/estimate';
-import { runIsActive } from '../domain/reconcile-run';
+import { runIsActive, runProgress } from '../domain/reconcile-run';
 
 export interface ReconcileOptions {
   /** Epics per `parent in (...)` batch. */
@@ -236,31 +236,9 @@ export function reconcileService(deps: ReconcileDeps) {
 
 export type ReconcileService = ReturnType<typeof reconcileService>;
 
-/** Progress 0..1: listing epics is a tenth of the work, children batches most of it, the rest the end. */
+/** A run and the rollup in use, as the admin page shows them. */
 export function statusOf(run: ReconcileRun | undefined, head: RollupHead | undefined): ReconcileStatus {
-  let progress = 0;
-  if (run) {
-    switch (run.phase) {
-      case 'epics':
-        progress = 0.05;
-        break;
-      case 'children':
-        progress = 0.1 + 0.8 * (run.partitions === 0 ? 1 : run.partitionsDone.length / run.partitions);
-        break;
-      case 'orphans':
-        progress = 0.92;
-        break;
-      case 'finalize':
-        progress = 0.96;
-        break;
-      case 'done':
-        progress = 1;
-        break;
-      case 'failed':
-        progress = 0;
-        break;
-    }
-  }
+  const progress = runProgress(run);
   return {
     run: run
       ? {

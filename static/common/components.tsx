@@ -196,10 +196,20 @@ export function FreshnessNote({ freshness, prefix }: { freshness: Freshness | un
   const line = (
     <>
       {prefix ? `${prefix} ` : ''}
-      {freshness.source === 'live' ? 'Computed for this view' : `Up to date with changes made ${age}`}
+      {`Up to date with changes made ${age}`}
       {freshness.recalculating ? '; a full recalculation is running' : ''}.
     </>
   );
+  if (freshness.calculation) {
+    const { progress, items } = freshness.calculation;
+    return (
+      <SectionMessage appearance="information" title="Calculating the figures">
+        <p>
+          The first full calculation is {Math.floor(progress * 100)}% done ({items.toLocaleString()} issues read); figures appear when it finishes.
+        </p>
+      </SectionMessage>
+    );
+  }
   if (!freshness.stale) return <p style={{ ...subtle, margin: 0 }}>{line}</p>;
   return (
     <SectionMessage appearance="warning" title="These figures may be behind Jira">

@@ -17,9 +17,10 @@ export interface TestApp extends LocalApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(site: unknown): Promise<TestApp> {
+/** `settle: false`: return once the app is installed, its first recalculation still to run. */
+export async function startTestApp(site: unknown, options: { settle?: boolean } = {}): Promise<TestApp> {
   const logs: string[] = [];
-  const app = await bootLocalApp({ site, timeScale: 0.001, log: (message, error) => logs.push(`${message} ${error instanceof Error ? error.message : String(error ?? '')}`) });
+  const app = await bootLocalApp({ site, timeScale: 0.001, ...options, log: (message, error) => logs.push(`${message} ${error instanceof Error ? error.message : String(error ?? '')}`) });
   const call: TestApp['call'] = async (surface, key, payload, accountId, extension) => {
     const ctx: { accountId: string; extension?: Record<string, unknown> } = { accountId };
     if (extension) ctx.extension = extension;

@@ -1,25 +1,55 @@
 /**
- * Before the first stored rollup exists, a view computes the portfolio itself, unless the site is too big to
- * do that within the resolver's time limit: then it answers at once that the first calculation is running.
+ * Views read stored rollups only. Installing the app starts the first full calculation; until it ends a view
+ * answers at once with no figures and the calculation's progress, without reading the site's issues itself.
  */
 import { generateSite } from '../../local/sites/generate-demo';
-import { LIVE_COMPUTE_LIMIT } from '../../src/domain/reconcile-run';
+import { liveFigures } from '../faults/rollup-harness';
 import { startTestApp } from '../helpers/local-app';
 
-describe('the first portfolio view on a big site', () => {
-  it('answers "calculating" without reading every issue, and shows figures once the background run ends', async () => {
+const SEARCH = 'POST /rest/api/3/search/jql';
+
+describe('a freshly installed site', () => {
+  it('has stored rollups once boot has settled: the first view reads them, equal to a computation from Jira', async () => {
+    const app = await startTestApp(generateSite({ seed: 3, epics: 30, issuesPerEpic: 12, destinations: 5 }));
+    try {
+      const status = await app.data('admin', 'reconcile/status', {}, 'u-admin');
+      expect(status.run).toMatchObject({ phase: 'done', startedBy: 'install' });
+      expect(status.current).not.toBeNull();
+
+      app.jira.resetRequestLog();
+      const view = await app.data('portfolio', 'portfolio/get', {}, 'u-leader');
+      expect(view.freshness).toMatchObject({ source: 'stored', stale: false, recalculating: false });
+      expect(app.jira.requestLog()[SEARCH] ?? 0).toBe(0);
+      const live = await liveFigures(app);
+      expect(view.destinations.map((d) => ({ id: d.id, progress: d.progress }))).toEqual(
+        live.destinations.filter((d) => view.destinations.some((v) => v.id === d.id)).map((d) => ({ id: d.id, progress: d.progress })),
+      );
+    } finally {
+      await app.close();
+    }
+  }, 60_000);
+});
+
+describe('a view before the first calculation has finished', () => {
+  it('answers "calculating" with its progress, without reading every issue, and shows figures once it ends', async () => {
     const site = generateSite({ seed: 7, epics: 450, issuesPerEpic: 49, destinations: 12 });
-    expect(site.issues.length).toBeGreaterThan(LIVE_COMPUTE_LIMIT);
-    const app = await startTestApp(site);
+    const app = await startTestApp(site, { settle: false });
     try {
       app.jira.resetRequestLog();
       const first = await app.data('portfolio', 'portfolio/get', {}, 'u-leader');
-      expect(first.freshness).toMatchObject({ stale: true, recalculating: true, staleReason: expect.stringContaining('first full calculation') });
+      expect(first.freshness).toMatchObject({ source: 'calculating', stale: true, recalculating: true, staleReason: expect.stringContaining('first full calculation') });
+      expect(first.freshness?.calculation?.progress).toBeGreaterThanOrEqual(0);
+      expect(first.freshness?.calculation?.progress).toBeLessThan(1);
+      expect(first.freshness?.calculation?.items).toBeGreaterThanOrEqual(0);
       expect(first.destinations).toHaveLength(12);
       expect(first.destinations.every((d) => d.progress.count.total === 0 && d.verdict === 'no data')).toBe(true);
-      // The view itself asked Jira for a count, not for pages of issues.
-      const searchesDuringView = app.jira.requestLog()['POST /rest/api/3/search/jql'] ?? 0;
-      expect(searchesDuringView).toBeLessThan(5);
+
+      const epicKey = site.issues.find((i) => i.type === 'Epic')?.key ?? '';
+      const panel = await app.data('panel', 'epic/alignment', { issueKey: epicKey }, 'u-leader');
+      expect(panel.freshness).toMatchObject({ source: 'calculating', recalculating: true });
+      expect(panel.progress.count.total).toBe(0);
+      // The views asked Jira for a few things, never for pages of the site's 22,000 issues.
+      expect(app.jira.requestLog()[SEARCH] ?? 0).toBeLessThan(5);
 
       await app.platform.settle();
       const later = await app.data('portfolio', 'portfolio/get', {}, 'u-leader');
