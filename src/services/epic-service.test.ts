@@ -1,7 +1,8 @@
 import { DEFAULT_SETTINGS, type Destination } from '../domain/types';
 import { epicService } from './epic-service';
 import type { IssueSummary } from './ports';
-import { destination, epicEntry, fixedClock, inMemoryAppJira, inMemoryDestinationStore, inMemorySettingsStore, inMemoryUserJira } from '../../test/helpers/in-memory-ports';
+import { destination, epicEntry, fixedClock, inMemoryAppJira, inMemoryDestinationStore, inMemoryRollupReader, inMemorySettingsStore, inMemoryUserJira } from '../../test/helpers/in-memory-ports';
+import type { RollupHead } from './rollup-ports';
 
 const NOW = '2026-03-02T09:00:00.000Z';
 
@@ -16,6 +17,12 @@ const issue = (key: string, hierarchyLevel: number, destinationValue: unknown = 
   destinationValue,
 });
 
+/** The stored rollups the panel reads (views read stored figures only). */
+const STORED_HEAD: RollupHead = {
+  generation: 'g1', shards: 1, builtFrom: NOW, finishedAt: NOW, estimateKey: 'points:customfield_10016',
+  jql: { epicTypeIds: ['10000'], standardTypeIds: ['10001'], fieldName: 'Business destination' }, epics: 2, items: 0,
+};
+
 function setup({ destinations = [destination('D-1', 1), destination('D-2', 2), destination('D-3', 3, { status: 'draft' })] as Destination[], projectKeys = [] as string[] } = {}) {
   const jira = inMemoryAppJira({ epics: [epicEntry('ALPHA-1', 'D-1'), epicEntry('ALPHA-2', 'D-2')] });
   const userJira = inMemoryUserJira({
@@ -29,6 +36,7 @@ function setup({ destinations = [destination('D-1', 1), destination('D-2', 2), d
     jira,
     userJira,
     destinations: store,
+    rollups: inMemoryRollupReader([epicEntry('ALPHA-1', 'D-1'), epicEntry('ALPHA-2', 'D-2')], STORED_HEAD),
     settings: inMemorySettingsStore({ ...DEFAULT_SETTINGS, projectKeys }),
     clock: fixedClock(NOW),
     onEpicChanged: async (id) => void changed.push(id),
@@ -90,6 +98,7 @@ describe('epicService.setDestination', () => {
       jira,
       userJira: inMemoryUserJira({ editors: ['editor-1'], issues: [issue('ALPHA-1', 1, { id: 'D-1', name: 'Destination D-1' })] }),
       destinations: store,
+      rollups: inMemoryRollupReader(undefined),
       settings: inMemorySettingsStore(),
       clock: fixedClock(NOW),
       onEpicChanged: async (id) => {

@@ -1,5 +1,4 @@
 import { effectiveEstimate, estimateKeyOf } from '../domain/estimate';
-import { LIVE_COMPUTE_LIMIT } from '../domain/reconcile-run';
 import { DEFAULT_SETTINGS, type EpicEntry } from '../domain/types';
 import { portfolioService } from './portfolio-service';
 import type { RollupHead } from './rollup-ports';
@@ -47,11 +46,10 @@ describe('portfolioService.get', () => {
     expect(portfolio.destinations.map((d) => [d.id, d.epics, d.epicDetails.map((e) => e.key), d.hiddenEpics])).toEqual([['D-1', 2, ['ALPHA-1'], 1]]);
   });
 
-  it('answers "calculating" before the first rollup on a site too big to compute on view, and starts it', async () => {
+  it('answers "calculating" before the first rollup, reads no issues from Jira, and starts the build', async () => {
     const { service, jira, starts } = setup();
-    jira.countStandardIssues = async () => LIVE_COMPUTE_LIMIT + 1;
     const portfolio = await service.get('viewer-1', {});
-    expect(portfolio.freshness).toMatchObject({ recalculating: true, stale: true });
+    expect(portfolio.freshness).toMatchObject({ source: 'calculating', recalculating: true, stale: true });
     expect(portfolio.destinations.map((d) => [d.id, d.epics])).toEqual([['D-1', 0]]);
     expect(jira.calls).not.toContain('epics');
     expect(starts()).toBe(1);
