@@ -72,8 +72,6 @@ export interface AppJira {
   children(meta: SiteMeta, epicKeys: string[], estimate: EffectiveEstimate): Promise<WorkItem[]>;
   /** Direct children of one batch of epics; `null` when Jira says one of the keys no longer exists. */
   childrenOf(meta: SiteMeta, epicKeys: string[], estimate: EffectiveEstimate, reconcileIssueIds?: string[]): Promise<ChildFacts[] | null>;
-  /** How many standard-level issues the projects hold (all when empty); Jira's approximate count. */
-  countStandardIssues(meta: SiteMeta, projectKeys: string[]): Promise<number>;
   /** Standard-level issues with no epic that are in flight, in the given projects (all when empty). */
   inFlightOrphans(meta: SiteMeta, projectKeys: string[], estimate: EffectiveEstimate): Promise<WorkItem[]>;
   /** One issue by id; `null` when it no longer exists. */

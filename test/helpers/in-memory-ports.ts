@@ -70,7 +70,6 @@ export function inMemoryAppJira(site: JiraSite = {}): AppJira & { calls: string[
       if (keys.some((k) => !epics.some((e) => e.key === k))) return null;
       return (site.children ?? []).filter((c) => c.parentKey !== null && keys.includes(c.parentKey));
     },
-    countStandardIssues: async () => (asked('countStandardIssues'), site.children?.length ?? 0),
     inFlightOrphans: async () => (asked('inFlightOrphans'), site.orphans ?? []),
     async issue(_meta, issueId) {
       asked('issue');

@@ -11,7 +11,6 @@ import type { AppJira, Clock, EffectiveEstimate, ProjectRef, SiteMeta } from '..
 import type { ChildFacts, EpicEntry, IssueFacts } from '../../services/rollup-ports';
 import { createJiraClient, type JiraClient, type RetryPolicy } from './jira-client';
 import {
-  countSchema,
   fieldListSchema,
   issueSchema,
   issueTypeListSchema,
@@ -22,7 +21,7 @@ import {
 } from './jira-dto';
 import { childFields, epicOf, estimateFields, workItemOf } from './issue-mapping';
 import { PAGE_WITH_FIELDS, searchAll, searchPage, type SearchOptions } from './search-jql';
-import { childrenJql, epicsJql, epicsOfDestinationJql, inFlightOrphansJql, standardIssuesJql } from './jql';
+import { childrenJql, epicsJql, epicsOfDestinationJql, inFlightOrphansJql } from './jql';
 
 /** `parent in (...)` batch: keeps JQL short and pages full. */
 const PARENT_BATCH = 50;
@@ -141,14 +140,6 @@ export function createAppJira({ policy, clock, metaCache }: AppJiraOptions): App
       // 400: one of the keys names an issue that no longer exists (an epic deleted meanwhile).
       const issues = await searchAll(client, childrenJql(epicKeys), childFields(estimate), { ...counted, reconcileIssues: reconcileIssueIds, accept: [400] });
       return issues === null ? null : issues.map((issue) => childOf(issue, estimate));
-    },
-    async countStandardIssues(meta, projectKeys) {
-      if (meta.standardTypeIds.length === 0) return 0;
-      const answer = await client.request('app', route`/rest/api/3/search/approximate-count`, {
-        method: 'POST',
-        body: { jql: standardIssuesJql(meta.standardTypeIds, projectKeys) },
-      });
-      return parseJira(countSchema, answer.json, 'an issue count').count;
     },
     async inFlightOrphans(meta, projectKeys, estimate) {
       if (meta.standardTypeIds.length === 0) return [];

@@ -56,8 +56,6 @@ export const permissionCheckSchema = z.object({
 export const userListSchema = z.array(z.object({ accountId: z.string(), displayName: z.string().optional() }).passthrough());
 export const userPageSchema = z.object({ values: userListSchema }).passthrough();
 
-export const countSchema = z.object({ count: z.number().int().min(0) }).passthrough();
-
 export type IssueDto = z.infer<typeof issueSchema>;
 
 /** Parse a Jira answer or report Jira as unavailable (its body is not passed on). */

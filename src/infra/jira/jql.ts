@@ -30,7 +30,3 @@ export function childrenJql(epicKeys: readonly string[]): string {
 export function inFlightOrphansJql(standardTypeIds: readonly string[], projectKeys: readonly string[]): string {
   return `issuetype in ${jqlList(standardTypeIds)} AND parent is EMPTY AND statusCategory = "In Progress"${projectClause(projectKeys)} ORDER BY key ASC`;
 }
-
-export function standardIssuesJql(standardTypeIds: readonly string[], projectKeys: readonly string[]): string {
-  return `issuetype in ${jqlList(standardTypeIds)}${projectClause(projectKeys)}`;
-}
