@@ -5,6 +5,7 @@
  * local platform.
  */
 import { fail, ok } from '../../src/domain/errors';
+import { destination as domainDestination } from '../../src/domain/test-fixtures';
 import { emptyProgress } from '../../src/domain/progress';
 import { DEFAULT_SETTINGS, type ChildFacts, type Destination, type EpicEntry, type OrphanEntry, type Settings, type WorkItem } from '../../src/domain/types';
 import type { AppJira, Clock, DestinationStore, IssueSummary, ProjectRef, SettingsStore, SiteMeta, UserJira } from '../../src/services/ports';
@@ -271,19 +272,5 @@ export function epicEntry(key: string, destinationId: string | null, at = 1): Ep
 
 /** A live destination as stored, ranked `priority`, at version 1 unless `extra` says otherwise. */
 export function destination(id: string, priority: number, extra: Partial<Destination> = {}): Destination {
-  return {
-    id,
-    name: `Destination ${id}`,
-    description: '',
-    businessOwner: 'owner-1',
-    targetDate: '2026-12-31',
-    priority,
-    status: 'active',
-    version: 1,
-    createdAt: '2026-01-01T00:00:00.000Z',
-    createdBy: 'admin-1',
-    updatedAt: '2026-01-01T00:00:00.000Z',
-    updatedBy: 'admin-1',
-    ...extra,
-  };
+  return domainDestination({ id, priority, ...extra });
 }

@@ -1,5 +1,5 @@
 /** The portfolio's headline: destinations by verdict, and the off-route share of work in flight. */
-import { useMemo, type ReactNode } from 'react';
+import { useMemo, type CSSProperties, type ReactNode } from 'react';
 import { token } from '@atlaskit/tokens';
 import { VERDICTS, type DestinationRollup, type Portfolio, type Verdict } from '../../../src/contract';
 import { JqlLink, VerdictLozenge, subtle } from '../../common/components';
@@ -31,19 +31,19 @@ export function Headline({ portfolio }: { portfolio: Portfolio }) {
   );
 }
 
+const tileStyle = (minWidth: number): CSSProperties => ({
+  padding: token('space.150'),
+  borderRadius: token('radius.medium'),
+  background: token('elevation.surface.sunken'),
+  minWidth,
+  display: 'flex',
+  flexDirection: 'column',
+  gap: token('space.050'),
+});
+
 function Tile({ label, children }: { label: ReactNode; children: ReactNode }) {
   return (
-    <div
-      style={{
-        padding: token('space.150'),
-        borderRadius: token('radius.medium'),
-        background: token('elevation.surface.sunken'),
-        minWidth: 110,
-        display: 'flex',
-        flexDirection: 'column',
-        gap: token('space.050'),
-      }}
-    >
+    <div style={tileStyle(110)}>
       <div>{label}</div>
       <div style={{ font: token('font.heading.large') }}>{children}</div>
     </div>
@@ -53,17 +53,7 @@ function Tile({ label, children }: { label: ReactNode; children: ReactNode }) {
 function OffRouteTile({ portfolio }: { portfolio: Portfolio }) {
   const { offRoute, jql } = portfolio;
   return (
-    <div
-      style={{
-        padding: token('space.150'),
-        borderRadius: token('radius.medium'),
-        background: token('elevation.surface.sunken'),
-        minWidth: 260,
-        display: 'flex',
-        flexDirection: 'column',
-        gap: token('space.050'),
-      }}
-    >
+    <div style={tileStyle(260)}>
       <div style={{ font: token('font.body.small'), color: token('color.text.subtle') }}>Off-route share of work in flight</div>
       <div style={{ font: token('font.heading.large') }}>
         <JqlLink jql={jql.offRoute} label="Off-route issues in flight">{formatPercent(offRoute.count.share)}</JqlLink>
