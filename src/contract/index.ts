@@ -28,7 +28,6 @@ export { NAME_MAX, DESCRIPTION_MAX } from '../domain/destination-rules';
 export { DESTINATION_STATUSES, FORECAST_METHOD, ISSUE_KEY, LIVE_STATUSES, PROJECT_KEY, SETTINGS_LIMITS, VERDICTS } from '../domain/types';
 /** Calendar-date arithmetic, pure and in UTC: the UIs count days as the forecast does. */
 export { diffDays } from '../domain/dates';
-export { runIsActive } from '../domain/reconcile-run';
 export type { ErrorCode };
 
 export interface ApiError {
@@ -136,6 +135,8 @@ export interface ReconcileStatus {
     items: number;
     /** 0..1, from the phases and batches done. */
     progress: number;
+    /** Going: neither finished nor failed, and heard from lately (judged on the server's clock). */
+    active: boolean;
     error?: string;
   } | null;
   /** The rollup surfaces read now. */

@@ -86,7 +86,7 @@ export function reconcileService(deps: ReconcileDeps) {
     /** The run and the rollup in use, as the admin page shows them. */
     async status(): Promise<ReconcileStatus> {
       const [run, head] = await Promise.all([runs.get(), store.head()]);
-      return statusOf(run, head);
+      return statusOf(run, head, clock.now().getTime());
     },
 
     /**
@@ -237,7 +237,7 @@ export function reconcileService(deps: ReconcileDeps) {
 export type ReconcileService = ReturnType<typeof reconcileService>;
 
 /** A run and the rollup in use, as the admin page shows them. */
-export function statusOf(run: ReconcileRun | undefined, head: RollupHead | undefined): ReconcileStatus {
+export function statusOf(run: ReconcileRun | undefined, head: RollupHead | undefined, nowMs: number): ReconcileStatus {
   const progress = runProgress(run);
   return {
     run: run
@@ -250,6 +250,7 @@ export function statusOf(run: ReconcileRun | undefined, head: RollupHead | undef
           epics: run.epics,
           items: run.items,
           progress,
+          active: runIsActive(run, nowMs),
           ...(run.finishedAt ? { finishedAt: run.finishedAt } : {}),
           ...(run.error ? { error: run.error } : {}),
         }
