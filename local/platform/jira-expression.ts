@@ -247,7 +247,7 @@ export function compileJiraExpression(source: string, context: Record<string, Sh
     check(node, context);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`${where}: the Jira expression ${JSON.stringify(source)} is outside what the local platform evaluates: ${reason}`);
+    throw new Error(`${where}: the Jira expression ${JSON.stringify(source)} is outside what the local platform evaluates: ${reason}`, { cause: error });
   }
   return { source, evaluate: (vars) => run(node, vars) };
 }
