@@ -45,7 +45,13 @@ export function bootJira(input: unknown, app: EmulatorOptions): { site: Site; ji
 export async function bootLocalApp(options: BootOptions): Promise<LocalApp> {
   const { site: input, root = process.cwd(), settle = true, ...platformOptions } = options;
   const manifest = readManifest(root);
-  const { site, jira } = bootJira(input, { appId: manifest.appId ?? '00000000-0000-4000-8000-000000000000', environmentId: LOCAL_ENVIRONMENT_ID, fieldModuleKey: MODULE_KEYS.field });
+  const { site, jira } = bootJira(input, {
+    appId: manifest.appId ?? '00000000-0000-4000-8000-000000000000',
+    environmentId: LOCAL_ENVIRONMENT_ID,
+    fieldModuleKey: MODULE_KEYS.field,
+    // The site runs the field's edit.validation from the manifest, as Jira does on issue edit and create.
+    ...(manifest.field ? { validateAppField: manifest.field.validate } : {}),
+  });
   const platform = await createLocalPlatform({ ...platformOptions, root, jira });
   try {
     await seedDestinations(platform, site);

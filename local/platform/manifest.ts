@@ -8,6 +8,8 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import type { EntityDefinition } from '../kvs/kvs-emulator';
 import { isRecord } from '../types';
+import { compileDisplayConditions, type DisplayCondition } from './display-conditions';
+import { compileJiraExpression, EXPRESSION_CONTEXTS, JiraExpressionError, type JiraExpression } from './jira-expression';
 
 export interface ManifestFunction {
   key: string;
@@ -42,8 +44,20 @@ export interface Surface {
   functionKey: string | null;
   /** `issue-view` / `issue-create` for a custom field edit; empty for other modules. */
   experiences: string[];
-  /** `displayConditions.issueType` (issue panel): the issue types Jira shows it on; null = all. */
-  issueTypes: string[] | null;
+  /** `displayConditions` (issue view modules): whether Jira shows the module for an issue; null = always. */
+  displayCondition: DisplayCondition | null;
+}
+
+/** What Jira evaluates for the app's custom field besides its resources: formatter and edit validation. */
+export interface FieldRules {
+  moduleKey: string;
+  /** `view.formatter.expression`: the text Jira shows for a value; '' where the evaluation fails. */
+  format(value: unknown): string;
+  /**
+   * `edit.validation`: null when the value may be set, else the message Jira shows. Jira runs it on issue edit
+   * and create, not on the app field value API.
+   */
+  validate(vars: { value: unknown; issue: unknown; project: unknown; user: unknown; fieldId: string }): string | null;
 }
 
 export interface Manifest {
@@ -56,6 +70,8 @@ export interface Manifest {
   surfaces: Map<string, Surface>;
   /** Every resource by key: absolute path of its build folder (a modal may render any of them). */
   resources: Map<string, string>;
+  /** The first `jira:customField`'s formatter and validation, when the app declares a field. */
+  field: FieldRules | null;
 }
 
 function asArray<T>(x: unknown): T[] {
@@ -89,6 +105,63 @@ export function readManifest(root: string): Manifest {
     scopes: asArray<string>(permissions.scopes),
     surfaces: surfacesOf(modules, resources),
     resources,
+    field: fieldRulesOf(modules['jira:customField']?.[0]),
+  };
+}
+
+/** Refuse keys outside `allowed`: a key the local platform does not act on must not pass unnoticed. */
+function onlyKeys(value: unknown, allowed: readonly string[], where: string): Record<string, unknown> {
+  if (!isRecord(value)) throw new Error(`manifest.yml ${where} must be a mapping`);
+  const unknown = Object.keys(value).filter((k) => !allowed.includes(k));
+  if (unknown.length > 0) throw new Error(`manifest.yml ${where} has ${unknown.map((k) => `'${k}'`).join(', ')}, which the local platform does not honour (it knows ${allowed.join(', ')})`);
+  return value;
+}
+
+function fieldRulesOf(m: ManifestModule | undefined): FieldRules | null {
+  if (!isRecord(m) || !str(m.key)) return null;
+  const where = `jira:customField ${m.key}`;
+  // The view is the formatter's text (no UI Kit view is hosted); the edit is a Custom UI resource.
+  const view = m.view === undefined ? {} : onlyKeys(m.view, ['formatter'], `${where} view`);
+  const formatter = view.formatter === undefined ? {} : onlyKeys(view.formatter, ['expression', 'export'], `${where} view.formatter`);
+  const edit = m.edit === undefined ? {} : onlyKeys(m.edit, ['resource', 'experience', 'isInline', 'validation'], `${where} edit`);
+  let format: JiraExpression | null = null;
+  if (formatter.expression !== undefined) {
+    if (typeof formatter.expression !== 'string') throw new Error(`manifest.yml ${where} view.formatter.expression must be a string`);
+    format = compileJiraExpression(formatter.expression, EXPRESSION_CONTEXTS.formatter, `manifest.yml ${where} view.formatter.expression`);
+  }
+  let validation: { expression: JiraExpression; errorMessage: string } | null = null;
+  if (edit.validation !== undefined) {
+    const v = onlyKeys(edit.validation, ['expression', 'errorMessage'], `${where} edit.validation`);
+    if (typeof v.expression !== 'string' || typeof v.errorMessage !== 'string' || v.errorMessage.trim() === '') {
+      throw new Error(`manifest.yml ${where} edit.validation needs an expression and an errorMessage (strings)`);
+    }
+    validation = { expression: compileJiraExpression(v.expression, EXPRESSION_CONTEXTS.validation, `manifest.yml ${where} edit.validation.expression`), errorMessage: v.errorMessage };
+  }
+  return {
+    moduleKey: m.key,
+    format(value) {
+      if (!format) return value === null || value === undefined ? '' : JSON.stringify(value);
+      try {
+        const text = format.evaluate({ value });
+        return typeof text === 'string' ? text : '';
+      } catch (error) {
+        if (error instanceof JiraExpressionError) return '';
+        throw error;
+      }
+    },
+    validate(vars) {
+      if (!validation) return null;
+      let result: unknown;
+      try {
+        result = validation.expression.evaluate(vars);
+      } catch (error) {
+        if (!(error instanceof JiraExpressionError)) throw error;
+        result = false;
+      }
+      // Jira: true allows; false shows errorMessage; a string is the message itself.
+      if (result === true) return null;
+      return typeof result === 'string' ? result : validation.errorMessage;
+    },
   };
 }
 
@@ -104,8 +177,7 @@ function surfacesOf(modules: Record<string, ManifestModule[]>, resources: Map<st
       const resourceDir = resources.get(resourceKey);
       if (!resourceDir) throw new Error(`module ${m.key} names resource ${resourceKey}, which the manifest does not declare`);
       const experience = type === 'jira:customField' && Array.isArray(source.experience) ? source.experience.filter((e): e is string => typeof e === 'string') : [];
-      const condition = isRecord(m.displayConditions) ? m.displayConditions.issueType : undefined;
-      const issueTypes = typeof condition === 'string' ? [condition] : Array.isArray(condition) ? condition.filter((t): t is string => typeof t === 'string') : null;
+      const displayCondition = m.displayConditions === undefined ? null : compileDisplayConditions(m.displayConditions, `manifest.yml ${type} ${m.key} displayConditions`);
       surfaces.set(m.key, {
         moduleKey: m.key,
         type,
@@ -114,7 +186,7 @@ function surfacesOf(modules: Record<string, ManifestModule[]>, resources: Map<st
         resourceDir,
         functionKey: isRecord(m.resolver) ? str(m.resolver.function) : null,
         experiences: experience,
-        issueTypes,
+        displayCondition,
       });
     }
   }

@@ -5,6 +5,7 @@
 import { isRecord, type JiraEmulator } from '../types';
 import type { FrameSpec } from '../browser/protocol';
 import type { Manifest, Surface } from '../platform/manifest';
+import type { IssueViewContext } from '../platform/display-conditions';
 import { LocalError } from '../errors';
 
 export interface SiteInfo {
@@ -30,6 +31,8 @@ export interface ProjectRef {
 
 export interface IssueFacts {
   issue: IssueRef;
+  /** The issue type's hierarchy level (epic 1, standard 0, sub-task -1): what display conditions test. */
+  hierarchyLevel: number;
   project: ProjectRef;
   summary: string;
   status: string;
@@ -63,8 +66,11 @@ export async function readIssue(jira: JiraEmulator, accountId: string, issueKey:
   const type = rec(f.issuetype);
   const project = rec(f.project);
   const status = rec(f.status);
+  // Jira always gives the level with the type; without it no display condition could be judged.
+  if (typeof type.hierarchyLevel !== 'number') throw new LocalError(502, 'JIRA_UNAVAILABLE', `Jira gave issue ${issueKey}'s type without its hierarchy level.`);
   return {
     issue: { id: text(body.id), key: text(body.key, issueKey), type: text(type.name), typeId: text(type.id) },
+    hierarchyLevel: type.hierarchyLevel,
     project: { id: text(project.id), key: text(project.key), type: text(project.projectTypeKey, 'software') },
     summary: text(f.summary),
     status: text(status.name),
@@ -87,6 +93,24 @@ async function readProject(jira: JiraEmulator, accountId: string, projectKey: st
   const p = Array.isArray(values) ? rec(values[0]) : {};
   if (!p.key) throw new LocalError(404, 'NOT_FOUND', `Project ${projectKey} does not exist or you do not have permission to see it.`);
   return { id: text(p.id), key: text(p.key), type: text(p.projectTypeKey, 'software') };
+}
+
+/** What a display condition sees for an issue the user views. */
+export function issueViewContext(facts: IssueFacts, accountId: string): IssueViewContext {
+  return {
+    issue: { id: facts.issue.id, key: facts.issue.key, issueType: { id: facts.issue.typeId, name: facts.issue.type, hierarchyLevel: facts.hierarchyLevel } },
+    project: { id: facts.project.id, key: facts.project.key },
+    user: { accountId },
+  };
+}
+
+/** The issue view modules Jira would show on this issue for this user: their display conditions hold. */
+export function modulesShownOn(manifest: Manifest, facts: IssueFacts, accountId: string): string[] {
+  const context = issueViewContext(facts, accountId);
+  return [...manifest.surfaces.values()]
+    .filter((s) => s.type === 'jira:issuePanel' || s.type === 'jira:customField')
+    .filter((s) => s.displayCondition === null || s.displayCondition(context))
+    .map((s) => s.moduleKey);
 }
 
 export function surfaceOf(manifest: Manifest, moduleKey: string): Surface {

@@ -10,7 +10,7 @@ import { isRecord, type JiraEmulator } from '../types';
 import type { ColorMode, Experience, FetchProductBody, FetchProductResult, FrameSpec, InvokeBody, SubmitBody } from '../browser/protocol';
 import { BRIDGE_ENDPOINTS } from '../browser/protocol';
 import { readManifest, type Manifest, type Surface } from '../platform/manifest';
-import { buildContext, readIssue, surfaceOf, type SiteInfo } from './context';
+import { buildContext, modulesShownOn, readIssue, surfaceOf, type SiteInfo } from './context';
 import { contentTypeOf, readFileIfExists, resolveInside } from './static-files';
 import { bundleBridge, bundleShell, tokensCss } from './assets';
 import { SHELL_HTML } from './shell/page';
@@ -391,7 +391,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         siteUrl: site.siteUrl,
         today: jira.today,
         appFieldId: jira.appFieldId,
-        surfaces: [...manifest.surfaces.values()].map((s) => ({ moduleKey: s.moduleKey, type: s.type, title: s.title, experiences: s.experiences, issueTypes: s.issueTypes })),
+        surfaces: [...manifest.surfaces.values()].map((s) => ({ moduleKey: s.moduleKey, type: s.type, title: s.title, experiences: s.experiences })),
       })],
     ['GET', '/api/site/issue', async (_req, res, url) => {
       const key = url.searchParams.get('key');
@@ -407,8 +407,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         statusCategory: facts.statusCategory,
         project: facts.project,
         fieldValue: value,
-        // Jira shows the manifest formatter's text; fieldValueText is the same rule.
-        fieldText: fieldValueText(value),
+        // Jira shows the manifest formatter's text: evaluated from the manifest (a test holds it to fieldValueText).
+        fieldText: manifest.field ? manifest.field.format(value) : fieldValueText(value),
+        // The issue view evaluates display conditions before it renders a module (client side, not security).
+        shownModules: modulesShownOn(manifest, facts, userOf(url)),
       });
     }],
     ['GET', '/api/site/search', async (_req, res, url) => {

@@ -60,7 +60,7 @@ export function fakeJira(): FakeJira {
           key: issue.key,
           fields: {
             summary: issue.summary,
-            issuetype: { id: '10000', name: issue.type },
+            issuetype: { id: issue.type === 'Epic' ? '10000' : '10001', name: issue.type, hierarchyLevel: issue.type === 'Epic' ? 1 : 0 },
             project: { id: issue.project === 'ALPHA' ? '100' : '200', key: issue.project, projectTypeKey: 'software' },
             status: { name: 'In Progress', statusCategory: { key: 'indeterminate' } },
             [FIELD_ID]: issue.value,

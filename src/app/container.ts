@@ -9,6 +9,7 @@ import { systemClock, readTimer } from '../infra/clock';
 import { createAppJira, type SiteMetaCache } from '../infra/jira/app-jira';
 import { BACKGROUND_RETRY, RESOLVER_RETRY, type RetryPolicy } from '../infra/jira/jira-client';
 import { createUserJira } from '../infra/jira/user-jira';
+import { createFieldSyncQueue } from '../infra/queue/field-sync-queue';
 import { createReconcileQueue } from '../infra/queue/reconcile-queue';
 import { createDestinationStore } from '../infra/storage/destination-store';
 import { createRollupStore, createRunStore, type ShardCache } from '../infra/storage/rollup-store';
@@ -17,6 +18,7 @@ import { createViewerCache } from '../infra/storage/viewer-cache';
 import { accessService } from '../services/access-service';
 import { destinationsService } from '../services/destinations-service';
 import { epicService } from '../services/epic-service';
+import { fieldSyncService } from '../services/field-sync-service';
 import { freshnessService } from '../services/freshness-service';
 import { portfolioService, type AssemblyMemo } from '../services/portfolio-service';
 import type { Clock } from '../services/ports';
@@ -48,6 +50,7 @@ export function createContainer(options: ContainerOptions = {}) {
       runs,
       reconcile: reconcileService({ jira: appJira(BACKGROUND_RETRY), store: rollups, runs, queue: createReconcileQueue(), settings, clock }),
       freshness: freshnessService({ jira: appJira(EVENT_RETRY), store: rollups, runs, settings, clock }),
+      fieldSync: fieldSyncService({ jira: appJira(BACKGROUND_RETRY), destinations: createDestinationStore(clock), rollups, queue: createFieldSyncQueue() }),
     };
   }
 
@@ -57,7 +60,7 @@ export function createContainer(options: ContainerOptions = {}) {
     const userJira = createUserJira({ policy: RESOLVER_RETRY, clock });
     const destinations = createDestinationStore(clock);
     const settings = createSettingsStore();
-    const { rollups, runs, reconcile, freshness } = background();
+    const { rollups, runs, reconcile, freshness, fieldSync } = background();
     const currentRun = () => runs.get();
     const startReconcile = async () => {
       await reconcile.start('app');
@@ -65,7 +68,7 @@ export function createContainer(options: ContainerOptions = {}) {
     const viewers = createViewerCache(clock);
     return {
       access: accessService({ userJira, jira }),
-      destinations: destinationsService({ store: destinations, jira, clock, rollups }),
+      destinations: destinationsService({ store: destinations, jira, clock, rollups, onRenamed: (id) => fieldSync.renamed(id) }),
       settings: settingsService({ store: settings, jira, onEstimateChanged: startReconcile }),
       portfolio: portfolioService({ jira, userJira, destinations, settings, rollups, clock, currentRun, startReconcile, viewers, memo }),
       epic: epicService({ jira, userJira, destinations, settings, clock, rollups, currentRun, startReconcile, viewers, onEpicChanged: (issueId) => freshness.epicChanged(issueId) }),

@@ -232,8 +232,12 @@ export const MODULE_KEYS = {
   admin: 'destinations-admin',
   issueTrigger: 'issue-events',
   reconcileConsumer: 'reconcile-consumer',
+  fieldSyncConsumer: 'field-sync-consumer',
   dailyReconcile: 'daily-reconcile',
 } as const;
 
 /** The queue the background recalculation runs on. */
 export const RECONCILE_QUEUE = 'rollup-reconcile';
+
+/** The queue that rewrites the field's stored name after a destination is renamed. */
+export const FIELD_SYNC_QUEUE = 'destination-field-sync';

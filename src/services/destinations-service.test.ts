@@ -116,4 +116,17 @@ describe('destinationsService', () => {
     expect(updated.ok ? null : updated.error.code).toBe('CONFLICT');
     expect((await store.get('D-1'))?.name).toBe('Destination D-1');
   });
+
+  it('hands a rename to the field rewrite, and only a rename (not a stale one, not another edit)', async () => {
+    const renamed: string[] = [];
+    const store = inMemoryDestinationStore([destination('D-1', 1, { version: 1 })]);
+    const service = destinationsService({ store, jira: inMemoryAppJira({ names: {} }), clock: fixedClock(NOW), rollups: inMemoryRollupReader(undefined, HEAD), onRenamed: async (id) => void renamed.push(id) });
+    const draft = { name: 'Destination D-1', businessOwner: 'owner-1', targetDate: '2027-01-31' };
+    expect((await service.update('admin-1', 'D-1', 1, draft)).ok).toBe(true);
+    expect(renamed).toEqual([]);
+    expect((await service.update('admin-1', 'D-1', 1, { ...draft, name: 'Stale rename' })).ok).toBe(false);
+    expect(renamed).toEqual([]);
+    expect((await service.update('admin-1', 'D-1', 2, { ...draft, name: 'Renamed' })).ok).toBe(true);
+    expect(renamed).toEqual(['D-1']);
+  });
 });

@@ -28,11 +28,13 @@ export interface DestinationsDeps {
   clock: Clock;
   /** The stored rollups: epics per destination (bounded storage reads, no Jira request). */
   rollups: RollupReader;
+  /** A destination's name changed: its epics' fields hold the old one until rewritten (in the background). */
+  onRenamed?: (destinationId: string) => Promise<void>;
 }
 
 const notFound = (id: string) => fail<never>('NOT_FOUND', `Destination ${id} does not exist (it may have been deleted). Reload the list.`);
 
-export function destinationsService({ store, jira, clock, rollups }: DestinationsDeps) {
+export function destinationsService({ store, jira, clock, rollups, onRenamed }: DestinationsDeps) {
   const audit = (by: string): Audit => ({ now: clock.now().toISOString(), by });
   const today = () => clock.today();
 
@@ -95,6 +97,10 @@ export function destinationsService({ store, jira, clock, rollups }: Destination
       if (!updated.ok) return updated;
       const saved = await store.save([{ destination: updated.value, previous: current }]);
       if (!saved.ok) return saved;
+      if (updated.value.name !== current.name && onRenamed) {
+        // The rename is saved whatever happens here; a failed hand-off leaves only the field's display copy stale.
+        await onRenamed(id).catch((error: unknown) => console.warn(`rename of ${id}: field rewrite not queued: ${error instanceof Error ? error.message : String(error)}`));
+      }
       return ok({ destination: await one(updated.value), warnings: valid.value.warnings });
     },
 

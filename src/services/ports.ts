@@ -78,6 +78,8 @@ export interface AppJira {
   issue(meta: SiteMeta, issueId: string, estimate: EffectiveEstimate): Promise<IssueFacts | null>;
   /** Write the app's field. `null` clears it. */
   writeDestinationField(meta: SiteMeta, issueId: string, value: { id: string; name: string } | null): Promise<void>;
+  /** Write one value to the app's field on many issues in one request (at most `FIELD_WRITE_BATCH` ids, domain/field-sync). */
+  writeDestinationFields(meta: SiteMeta, issueIds: string[], value: { id: string; name: string } | null): Promise<void>;
   userNames(accountIds: string[]): Promise<Map<string, string>>;
   /** Searches and issue reads sent so far by this adapter (for a run's progress and the benchmark). */
   requests(): number;

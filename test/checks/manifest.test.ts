@@ -33,6 +33,9 @@ const nonEmpty = (value: Json | undefined): value is string => typeof value === 
 
 const modulesOf = (manifest: JsonObject, type: string): JsonObject[] => objects(at(manifest, 'modules', type));
 
+/** A Jira expression that tests the issue type's hierarchy level for epics (1), not its name. */
+const byEpicLevel = (value: Json | undefined): boolean => nonEmpty(value) && /issueType\??\.hierarchyLevel == 1\b/.test(value) && !/issueType\??\.name/.test(value);
+
 const resourceKeys = (manifest: JsonObject): Set<string> =>
   new Set(objects(manifest['resources']).map((r) => r['key']).filter(nonEmpty));
 
@@ -83,6 +86,10 @@ const checks: Record<string, Check> = {
         if (!experience.includes(wanted)) problems.push(`${key}: edit.experience lacks ${wanted}`);
       }
       if (!nonEmpty(at(field, 'resolver', 'function'))) problems.push(`${key}: resolver.function missing`);
+      // Epics only, by hierarchy level: shown there (issue view, create) and refused elsewhere on edit.
+      if (!byEpicLevel(at(field, 'displayConditions', 'jiraExpression'))) problems.push(`${key}: displayConditions.jiraExpression must test hierarchyLevel == 1`);
+      if (!byEpicLevel(at(field, 'edit', 'validation', 'expression'))) problems.push(`${key}: edit.validation.expression must test hierarchyLevel == 1`);
+      if (!nonEmpty(at(field, 'edit', 'validation', 'errorMessage'))) problems.push(`${key}: edit.validation.errorMessage missing`);
       return problems;
     });
   },
@@ -95,7 +102,9 @@ const checks: Record<string, Check> = {
     return panels.flatMap((panel) => {
       const key = String(panel['key']);
       const problems: string[] = [];
-      if (!nonEmpty(at(panel, 'displayConditions', 'issueType'))) problems.push(`${key}: displayConditions.issueType missing`);
+      // By hierarchy level: `issueType` matches the type's name, which a renamed or localised epic type lacks.
+      if (at(panel, 'displayConditions', 'issueType') !== undefined) problems.push(`${key}: displayConditions.issueType matches type names`);
+      if (!byEpicLevel(at(panel, 'displayConditions', 'jiraExpression'))) problems.push(`${key}: displayConditions.jiraExpression must test hierarchyLevel == 1`);
       if (!nonEmpty(panel['title'])) problems.push(`${key}: title missing`);
       const icon = panel['icon'];
       if (!nonEmpty(icon)) return [...problems, `${key}: icon missing`];
@@ -217,6 +226,11 @@ const mutations: [string, keyof typeof checks, Edit][] = [
   ['edit resource unknown', 'customField', set([...FIELD, 'edit', 'resource'], 'nope')],
   ['no issue-create experience', 'customField', set([...FIELD, 'edit', 'experience'], ['issue-view'])],
   ['no field resolver', 'customField', remove(...FIELD, 'resolver')],
+  ['no field display condition', 'customField', remove(...FIELD, 'displayConditions')],
+  ['field shown by type name', 'customField', set([...FIELD, 'displayConditions'], { jiraExpression: "issue.issueType.name == 'Epic'" })],
+  ['no edit validation', 'customField', remove(...FIELD, 'edit', 'validation')],
+  ['validation without a message', 'customField', remove(...FIELD, 'edit', 'validation', 'errorMessage')],
+  ['panel by type name', 'issuePanel', set([...PANEL, 'displayConditions'], { issueType: 'Epic' })],
   ['misspelt displayConditions', 'issuePanel', (doc) => {
     const conditions: unknown = doc.getIn([...PANEL, 'displayConditions']);
     remove(...PANEL, 'displayConditions')(doc);

@@ -8,6 +8,19 @@ test('on a story the panel explains that destinations belong to epics', async ({
   await expect(page.getByText(/Business destinations are set on epics/)).toBeVisible();
 });
 
+test('the issue view shows the panel and the field on an epic and neither on a story (display conditions)', async ({ page }) => {
+  await watch(page);
+  await page.goto('/#/issue/PAY-80');
+  await expect(page.getByTestId('issue-panel')).toBeVisible();
+  await expect(page.getByTestId('destination-field')).toBeVisible();
+  await page.goto('/#/issue/PAY-2');
+  // The story's view has rendered (its Details box), without the app's panel or field.
+  await expect(page.getByTestId('issue-summary')).toBeVisible();
+  await expect(page.locator('section.details')).toBeVisible();
+  await expect(page.getByTestId('issue-panel')).toHaveCount(0);
+  await expect(page.getByTestId('destination-field')).toHaveCount(0);
+});
+
 test('an epic pointing at an archived destination shows the problem and the fix', async ({ page }) => {
   await watch(page);
   await page.goto(surfaceUrl('panel', { user: USERS.admin, issue: 'PAY-60' }));

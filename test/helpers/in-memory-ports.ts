@@ -80,6 +80,7 @@ export function inMemoryAppJira(site: JiraSite = {}): AppJira & { calls: string[
       return child ? { level: 0, child } : null;
     },
     writeDestinationField: async (_meta, issueId, value) => void (asked('writeDestinationField'), writes.push([issueId, value])),
+    writeDestinationFields: async (_meta, issueIds, value) => void (asked('writeDestinationFields'), issueIds.forEach((id) => writes.push([id, value]))),
     async userNames(ids) {
       calls.push('userNames');
       return new Map(ids.flatMap((id) => (site.names?.[id] ? [[id, site.names[id]] as const] : [])));

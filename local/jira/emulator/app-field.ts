@@ -1,7 +1,26 @@
 /** The app's field value API: only the app that provides the field may write it, a batch at a time. */
 import type { IssueRecord } from '../store';
 import { HttpError, bodyObject, isObject, noContent, type AddRoute } from './http';
+import type { Caller } from './http';
 import type { SiteState } from './state';
+
+/**
+ * Jira runs the field's `edit.validation` whenever a user's issue edit or create sets the field (not on the
+ * app field value API below). `typeName` is the issue's type (on create, the one asked for).
+ */
+export function checkAppFieldEdit(s: SiteState, change: Partial<IssueRecord>, issue: { id: string | null; key: string | null; typeName: string; projectKey: string }, caller: Caller): void {
+  if (!('appValue' in change) || !s.validateAppField) return;
+  const type = s.cat.issueType(issue.typeName);
+  const project = s.cat.project(issue.projectKey);
+  const message = s.validateAppField({
+    value: change.appValue ?? null,
+    issue: { id: issue.id === null ? null : Number(issue.id), key: issue.key, issueType: type ? { id: type.id, name: type.name, hierarchyLevel: type.hierarchyLevel } : null },
+    project: project ? { id: project.id, key: project.key } : null,
+    user: caller.kind === 'user' ? { accountId: caller.user.accountId } : null,
+    fieldId: s.appFieldId,
+  });
+  if (message !== null) throw new HttpError(400, [], { [s.appFieldId]: message });
+}
 
 export function appFieldRoutes(s: SiteState, route: AddRoute): void {
   route('PUT', '/rest/api/3/app/field/{fieldIdOrKey}/value', (ctx) => {

@@ -1,6 +1,7 @@
 /** Issues: read, edit, create, delete and transition, with Jira's permission answers. */
 import { BASE_URL, type IssueRecord } from '../store';
 import { HttpError, bodyObject, isObject, json, noContent, type AddRoute } from './http';
+import { checkAppFieldEdit } from './app-field';
 import type { SiteState } from './state';
 
 export function issueRoutes(s: SiteState, route: AddRoute): void {
@@ -19,7 +20,9 @@ export function issueRoutes(s: SiteState, route: AddRoute): void {
     if (b.update !== undefined && !(isObject(b.update) && Object.keys(b.update).length === 0)) {
       throw new HttpError(400, ['The emulator supports edits through "fields" only, not "update" operations.']);
     }
-    s.applyUpdate(rec, s.fieldChanges(fields, rec, ctx.caller), ctx.caller);
+    const change = s.fieldChanges(fields, rec, ctx.caller);
+    checkAppFieldEdit(s, change, { id: rec.id, key: rec.key, typeName: rec.type, projectKey: rec.projectKey }, ctx.caller);
+    s.applyUpdate(rec, change, ctx.caller);
     return noContent();
   });
 
@@ -36,6 +39,7 @@ export function issueRoutes(s: SiteState, route: AddRoute): void {
     if (!type) throw new HttpError(400, [], { issuetype: 'Specify an issue type' });
     const change = s.fieldChanges(fields, null, ctx.caller);
     if (!change.summary) throw new HttpError(400, [], { summary: 'You must specify a summary of the issue.' });
+    checkAppFieldEdit(s, change, { id: null, key: null, typeName: type.name, projectKey: project.key }, ctx.caller);
     const initial = s.cat.statuses.find((st) => st.category === 'new') ?? s.cat.statuses[0];
     const rec = s.insertIssue(
       {
@@ -80,6 +84,7 @@ export function issueRoutes(s: SiteState, route: AddRoute): void {
     if (!target) throw new HttpError(400, [`Transition id '${String(id)}' is not valid for this issue.`]);
     const change: Partial<IssueRecord> = { status: target.name };
     if (isObject(b.fields)) Object.assign(change, s.fieldChanges(b.fields, rec, ctx.caller));
+    checkAppFieldEdit(s, change, { id: rec.id, key: rec.key, typeName: rec.type, projectKey: rec.projectKey }, ctx.caller);
     s.applyUpdate(rec, change, ctx.caller);
     return noContent();
   });

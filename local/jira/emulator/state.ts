@@ -20,7 +20,15 @@ export interface EmulatorOptions {
   fieldId?: string;
   /** Part of the field key Jira builds (`<appId>__<ENV>__<moduleKey>`); defaults to `DEVELOPMENT`. */
   environmentType?: string;
+  /**
+   * The field's `edit.validation` (from the manifest): null when a user's edit or create may set the value, else
+   * the message Jira answers with. Not applied to the app field value API, as in Jira.
+   */
+  validateAppField?: AppFieldValidation;
 }
+
+/** The variables Jira gives an `edit.validation` expression. */
+export type AppFieldValidation = (vars: { value: unknown; issue: unknown; project: unknown; user: unknown; fieldId: string }) => string | null;
 
 const ISSUE_NOT_FOUND = 'Issue does not exist or you do not have permission to see it.';
 
@@ -40,6 +48,7 @@ export class SiteState {
   readonly appFieldKey: string;
   readonly appFieldType: string;
   readonly appFieldName = 'Business destination';
+  readonly validateAppField: AppFieldValidation | undefined;
   readonly sp: Site['storyPointsField'];
   /** The account id Jira gives the app's own user (events the app causes carry it as `atlassianId`). */
   readonly appAccountId: string;
@@ -67,6 +76,7 @@ export class SiteState {
     this.cat = new Catalogue(site);
     const appUuid = options.appId.replace(/^ari:cloud:ecosystem::app\//, '');
     this.appFieldId = options.fieldId ?? 'customfield_10100';
+    this.validateAppField = options.validateAppField;
     this.appFieldKey = `${appUuid}__${options.environmentType ?? 'DEVELOPMENT'}__${options.fieldModuleKey}`;
     this.appFieldType = `ari:cloud:ecosystem::extension/${appUuid}/${options.environmentId}/static/${options.fieldModuleKey}`;
     this.sp = site.storyPointsField;

@@ -21,7 +21,6 @@ interface SurfaceInfo {
   moduleKey: string;
   type: string;
   title: string;
-  issueTypes: string[] | null;
 }
 interface IssueView {
   key: string;
@@ -32,6 +31,8 @@ interface IssueView {
   project: { key: string };
   fieldValue: unknown;
   fieldText: string;
+  /** Issue view modules whose display conditions hold on this issue (evaluated by the server). */
+  shownModules: string[];
 }
 
 type Role = 'page' | 'panel' | 'field' | 'create-field' | 'modal';
@@ -203,8 +204,8 @@ async function renderIssue(key: string | undefined): Promise<void> {
     h('h2', {}, 'Description'),
     h('p', { class: 'none' }, 'Add a description...'),
   );
-  // The panel's displayConditions.issueType decides, as Jira's issue view does (client side only).
-  if (panel && (panel.issueTypes === null || panel.issueTypes.includes(issue.type))) {
+  // The panel's displayConditions decide, as Jira's issue view does (client side only).
+  if (panel && issue.shownModules.includes(panel.moduleKey)) {
     left.append(
       h(
         'div',
@@ -225,7 +226,7 @@ function detailsOf(issue: IssueView): HTMLElement {
     h('div', { class: 'field' }, h('div', { class: 'field-label' }, 'Status'), h('div', { class: 'field-value' }, h('span', { class: `lozenge ${issue.statusCategory}` }, issue.status))),
     h('div', { class: 'field' }, h('div', { class: 'field-label' }, 'Issue type'), h('div', { class: 'field-value' }, issue.type)),
   );
-  if (field) details.append(fieldRow(field, issue));
+  if (field && issue.shownModules.includes(field.moduleKey)) details.append(fieldRow(field, issue));
   return details;
 }
 

@@ -7,6 +7,7 @@ import { getAppContext, route } from '@forge/api';
 import { AppError } from '../../domain/errors';
 import { emptyProgress } from '../../domain/progress';
 import { MODULE_KEYS } from '../../contract';
+import { FIELD_WRITE_BATCH } from '../../domain/field-sync';
 import type { AppJira, Clock, EffectiveEstimate, ProjectRef, SiteMeta } from '../../services/ports';
 import type { ChildFacts, EpicEntry, IssueFacts } from '../../services/rollup-ports';
 import { createJiraClient, type JiraClient, type RetryPolicy } from './jira-client';
@@ -99,6 +100,19 @@ export function createAppJira({ policy, clock, metaCache }: AppJiraOptions): App
 
   const epicFields = (meta: SiteMeta) => ['summary', 'status', 'project', meta.appFieldId];
 
+  /**
+   * The app field value API: as the app, skipping screens and the field's edit.validation (Jira runs that on
+   * user edits only); one value for every issue listed.
+   */
+  const writeDestinationFields: AppJira['writeDestinationFields'] = async (meta, issueIds, value) => {
+    if (issueIds.length === 0) return;
+    if (issueIds.length > FIELD_WRITE_BATCH) throw new Error(`writeDestinationFields takes at most ${FIELD_WRITE_BATCH} issues a request`);
+    await client.request('app', route`/rest/api/3/app/field/${meta.appFieldId}/value`, {
+      method: 'PUT',
+      body: { updates: [{ issueIds: issueIds.map(Number), value }] },
+    });
+  };
+
   return {
     async fieldName() {
       return (await loadMeta()).fieldName;
@@ -158,11 +172,9 @@ export function createAppJira({ policy, clock, metaCache }: AppJiraOptions): App
       return { level: -1 };
     },
     async writeDestinationField(meta, issueId, value) {
-      await client.request('app', route`/rest/api/3/app/field/${meta.appFieldId}/value`, {
-        method: 'PUT',
-        body: { updates: [{ issueIds: [Number(issueId)], value }] },
-      });
+      await writeDestinationFields(meta, [issueId], value);
     },
+    writeDestinationFields,
     async userNames(accountIds) {
       const names = new Map<string, string>();
       const unique = [...new Set(accountIds.filter((id) => id !== ''))];
