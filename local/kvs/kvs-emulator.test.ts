@@ -361,10 +361,9 @@ describe('operation limits per installation (units per minute, requests per seco
 describe('latency', () => {
   it('waits latencyMs around each call (half before it is applied), so concurrent callers interleave', async () => {
     emu.latencyMs = 20;
-    let appliedEarly = false;
     const write = kvs.set('slow', 1);
     // Within the first half of the latency the write has not reached the store yet.
-    appliedEarly = emu.peek('slow') !== undefined;
+    const appliedEarly = emu.peek('slow') !== undefined;
     const start = performance.now();
     await write;
     expect(appliedEarly).toBe(false);
