@@ -17,6 +17,8 @@ export interface BootOptions {
   site: unknown;
   root?: string;
   timeScale?: number;
+  /** Real ms per storage call (default 20, see `LocalPlatformOptions.storageLatencyMs`). */
+  storageLatencyMs?: number;
   log?: (message: string, error?: unknown) => void;
   /** False: start even when a handler the manifest names cannot be loaded (the call that needs it fails). */
   strictHandlers?: boolean;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kvs, WhereConditions, FilterConditions, Filter, Sort, MetadataField, type ForgeKvsAPIError } from '@forge/kvs';
 import { installForgeRuntime } from '../platform/runtime';
-import { KvsEmulator } from './kvs-emulator';
+import { KVS_LIMITS, KvsEmulator } from './kvs-emulator';
 
 let emu: KvsEmulator;
 let uninstall: () => void;
@@ -216,7 +216,7 @@ describe('knobs', () => {
     await kvs.get('a');
     await kvs.get('missing');
     await codeOf(kvs.set('bad/key', 1));
-    expect(emu.stats()).toEqual({ total: 4, byPath: { '/api/v1/set': 2, '/api/v1/get': 2 } });
+    expect(emu.stats()).toMatchObject({ total: 4, byPath: { '/api/v1/set': 2, '/api/v1/get': 2 } });
   });
 
   it('fails the next n calls with the injected code, then recovers', async () => {
@@ -259,5 +259,114 @@ describe('knobs', () => {
     emu.loadFrom(file);
     await expect(kvs.get('s:1')).resolves.toEqual({ a: 1 });
     await expect(kvs.entity('rollup').get('r')).resolves.toEqual({ destinationId: 'D-1', points: 2, status: 'open' });
+  });
+});
+
+/** ForgeKvsAPIError as the SDK surfaces it: the body's code and the HTTP status. */
+async function failureOf(p: Promise<unknown>): Promise<{ code: string; status: number | undefined }> {
+  try {
+    await p;
+  } catch (e) {
+    const err = e as ForgeKvsAPIError;
+    return { code: err.code, status: err.responseDetails?.status };
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe('limits in bytes, as Forge measures (UTF-8: a CJK character is 3 bytes)', () => {
+  it('refuses a CJK value under 240 Ki characters but over 240 KiB, and takes one under 240 KiB', async () => {
+    const chars = 90_000; // 90,000 characters (under 245,760) but 270,000 bytes (over 245,760)
+    expect(chars).toBeLessThan(KVS_LIMITS.maxValueBytes);
+    await expect(codeOf(kvs.set('cjk', '界'.repeat(chars)))).resolves.toBe('MAX_SIZE');
+    await expect(kvs.get('cjk')).resolves.toBeUndefined();
+    await kvs.set('cjk', '界'.repeat(80_000)); // 240,002 bytes of JSON
+    await expect(kvs.get('cjk')).resolves.toHaveLength(80_000);
+  });
+
+  it('refuses a key of 200 characters that is over 500 bytes (Unicode spaces match the key pattern)', async () => {
+    const key = `k${'\u3000'.repeat(199)}`;
+    expect(key).toHaveLength(200);
+    await expect(codeOf(kvs.set(key, 1))).resolves.toBe('KEY_TOO_LONG');
+  });
+
+  it('refuses a batchSet over 4 MB (25 CJK values of 60,000 characters: 1.5 M characters, 4.5 MB) and writes none', async () => {
+    const items = Array.from({ length: 25 }, (_, i) => ({ key: `big:${i}`, value: '界'.repeat(60_000) }));
+    await expect(failureOf(kvs.batchSet(items))).resolves.toEqual({ code: 'PAYLOAD_TOO_LARGE', status: 413 });
+    expect(emu.keys()).toEqual([]);
+    await kvs.batchSet(items.slice(0, 20)); // 3.6 MB: within the limit
+    expect(emu.keys()).toHaveLength(20);
+  });
+
+  it('refuses a transaction over 4 MB and applies none of it', async () => {
+    let tx = kvs.transact();
+    for (let i = 0; i < 20; i += 1) tx = tx.set(`t:${i}`, '界'.repeat(70_000)); // 20 x 210 KB = 4.2 MB
+    await expect(failureOf(tx.execute())).resolves.toEqual({ code: 'PAYLOAD_TOO_LARGE', status: 413 });
+    expect(emu.keys()).toEqual([]);
+  });
+});
+
+describe('operation limits per installation (units per minute, requests per second)', () => {
+  let t: number;
+  let limited: KvsEmulator;
+  let restore: () => void;
+
+  beforeEach(() => {
+    t = 1_000_000;
+    limited = new KvsEmulator({ clock: () => t });
+    restore = installForgeRuntime({ kvs: limited });
+  });
+  afterEach(() => restore());
+
+  it('counts a unit per started 10 KB of the request for writes and of the answer for reads', async () => {
+    await kvs.set('v', 'x'.repeat(25_000));
+    await kvs.get('v');
+    await kvs.get('missing');
+    await kvs.delete('v');
+    const stats = limited.stats();
+    expect(stats).toMatchObject({ writeUnits: 3 + 1, readUnits: 3 + 1 });
+    expect(stats.bytesWritten).toBeGreaterThan(25_000);
+    expect(stats.bytesRead).toBeGreaterThan(25_000);
+  });
+
+  it('answers 429 RATE_LIMIT_EXCEEDED past 4,000 write units a minute, and takes writes again a minute later', async () => {
+    const value = 'x'.repeat(95_000); // 10 units a write
+    for (let i = 0; i < 400; i += 1) await kvs.set('w', value);
+    await expect(failureOf(kvs.set('w', value))).resolves.toEqual({ code: 'RATE_LIMIT_EXCEEDED', status: 429 });
+    await expect(failureOf(kvs.set('small', 1))).resolves.toEqual({ code: 'RATE_LIMIT_EXCEEDED', status: 429 });
+    expect(limited.stats()).toMatchObject({ writeUnits: 4000, rateLimited: 2 });
+    t += 59_999;
+    await expect(codeOf(kvs.set('small', 1))).resolves.toBe('RATE_LIMIT_EXCEEDED');
+    t += 1;
+    await kvs.set('small', 1);
+    expect(limited.peek('small')).toBe(1);
+  });
+
+  it('counts CJK reads in bytes: 400 reads of a 30,000-character CJK value use the 4,000 read units', async () => {
+    await kvs.set('cjk', '界'.repeat(30_000)); // 90 KB: 10 units a read
+    t += 60_000;
+    for (let i = 0; i < 400; i += 1) await kvs.get('cjk');
+    await expect(failureOf(kvs.get('cjk'))).resolves.toEqual({ code: 'RATE_LIMIT_EXCEEDED', status: 429 });
+    t += 60_000;
+    await expect(kvs.get('cjk')).resolves.toHaveLength(30_000);
+  });
+
+  it('answers 429 past 1,000 requests in a second', async () => {
+    for (let i = 0; i < 1000; i += 1) await kvs.get('k');
+    await expect(failureOf(kvs.get('k'))).resolves.toEqual({ code: 'RATE_LIMIT_EXCEEDED', status: 429 });
+    t += 1000;
+    await expect(kvs.get('k')).resolves.toBeUndefined();
+  });
+});
+
+describe('latency', () => {
+  it('waits latencyMs around each call (half before it is applied), so concurrent callers interleave', async () => {
+    emu.latencyMs = 20;
+    const write = kvs.set('slow', 1);
+    // Within the first half of the latency the write has not reached the store yet.
+    const appliedEarly = emu.peek('slow') !== undefined;
+    const start = performance.now();
+    await write;
+    expect(appliedEarly).toBe(false);
+    expect(performance.now() - start).toBeGreaterThanOrEqual(15);
   });
 });

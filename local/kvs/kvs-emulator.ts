@@ -42,6 +42,15 @@ export interface KvsStats {
   total: number;
   /** Per wire path, e.g. `{'/api/v1/get': 3}`. */
   byPath: Record<string, number>;
+  /** UTF-8 bytes of the answers to reads (what read units are counted on). */
+  bytesRead: number;
+  /** UTF-8 bytes of the requests of writes (what write units are counted on). */
+  bytesWritten: number;
+  /** Units charged, as Forge counts them: one per started 10 KB of a request (at least one). */
+  readUnits: number;
+  writeUnits: number;
+  /** Calls refused with 429 `RATE_LIMIT_EXCEEDED`. */
+  rateLimited: number;
 }
 
 /** A custom entity definition, as the manifest's `app.storage.entities` declares it. */
@@ -74,15 +83,29 @@ export interface KvsSnapshot {
   entities: Record<string, Record<string, StoredItem>>;
 }
 
-/** Forge limits this emulator enforces. */
+/**
+ * Forge limits this emulator enforces (sources in docs/platform-facts.md, "Forge limits in the local
+ * platform"). Every size is in UTF-8 bytes, as Forge measures: a CJK character is 3 bytes.
+ */
 export const KVS_LIMITS = {
-  maxKeyLength: 500,
-  /** 240 KiB of JSON. */
+  /** Forge says "500 characters"; keys are ASCII by their pattern except `\s`, which admits Unicode spaces:
+   *  counting bytes is the strict reading. */
+  maxKeyBytes: 500,
+  /** 240 KiB of JSON ("in RAW"). */
   maxValueBytes: 240 * 1024,
-  maxDepth: 32,
+  /** The limits page says 31, the error table "(32)": the stricter one. */
+  maxDepth: 31,
   maxOpsPerTransaction: 25,
+  /** "Each transaction is limited to a payload size of 4MB"; MB read as 10^6 bytes (the strict reading). */
+  maxTransactionBytes: 4_000_000,
   maxItemsPerBatch: 25,
+  /** "A single kvs.batchSet operation can be a payload of 4MB, similar to transactions." */
+  maxBatchBytes: 4_000_000,
   maxQueryLimit: 100,
+  /** Conditions in one custom entity query (range + filters). */
+  maxQueryConditions: 100,
+  /** A read or write unit is a request of up to 10 KB; KB read as 1,000 bytes (the strict reading). */
+  unitBytes: 10_000,
   /** Forge documents no default page size for `getMany()` without `limit`; 10 is what the service is
    *  commonly reported to use. *unverified* */
   defaultQueryLimit: 10,
@@ -91,6 +114,76 @@ export const KVS_LIMITS = {
 /** Allowed key characters, from Forge's KVS error table (`INVALID_KEY`). The documented class `\s-#`
  *  is a literal hyphen in JavaScript, so it is spelt `#-` here. */
 const KEY_PATTERN = /^(?!\s+$)[a-zA-Z0-9:._\s#-]+$/;
+
+/**
+ * Operation limits per installation ("KVS and Custom Entity Store limits", Dec 2025): past any of them a call
+ * answers 429 `RATE_LIMIT_EXCEEDED`. Windows slide (never laxer than Forge's fixed windows, whatever their
+ * alignment) and run on the platform's clock, so a retry that waits a minute of Forge time finds them refilled.
+ */
+export interface KvsRateLimits {
+  requestsPerSecond: number;
+  readUnitsPerMinute: number;
+  writeUnitsPerMinute: number;
+}
+
+export const KVS_RATE_LIMITS: KvsRateLimits = { requestsPerSecond: 1000, readUnitsPerMinute: 4000, writeUnitsPerMinute: 4000 };
+
+const READ_PATHS = new Set(['/api/v1/get', '/api/v1/query', '/api/v1/secret/get', '/api/v1/entity/get', '/api/v1/entity/query', '/api/v1/batch/get']);
+const WRITE_PATHS = new Set([
+  '/api/v1/set',
+  '/api/v1/delete',
+  '/api/v1/secret/set',
+  '/api/v1/secret/delete',
+  '/api/v1/entity/set',
+  '/api/v1/entity/delete',
+  '/api/v1/batch/set',
+  '/api/v1/batch/delete',
+  '/api/v1/transaction',
+]);
+/** Paths whose whole request is capped in bytes (batches and transactions). */
+const PAYLOAD_CAPS: Record<string, number> = {
+  '/api/v1/batch/set': KVS_LIMITS.maxBatchBytes,
+  '/api/v1/batch/get': KVS_LIMITS.maxBatchBytes,
+  '/api/v1/batch/delete': KVS_LIMITS.maxBatchBytes,
+  '/api/v1/transaction': KVS_LIMITS.maxTransactionBytes,
+};
+
+/** Units of a request of `bytes`: one per started 10 KB, at least one. */
+export function unitsFor(bytes: number): number {
+  return Math.max(1, Math.ceil(bytes / KVS_LIMITS.unitBytes));
+}
+
+/** Amounts charged in the last `spanMs` of a clock. */
+class SlidingWindow {
+  private entries: Array<{ at: number; n: number }> = [];
+  private head = 0;
+  private sum = 0;
+
+  constructor(private readonly spanMs: number) {}
+
+  used(now: number): number {
+    while (this.head < this.entries.length && (this.entries[this.head] as { at: number }).at <= now - this.spanMs) {
+      this.sum -= (this.entries[this.head] as { n: number }).n;
+      this.head += 1;
+    }
+    if (this.head > 1024 && this.head * 2 > this.entries.length) {
+      this.entries = this.entries.slice(this.head);
+      this.head = 0;
+    }
+    return this.sum;
+  }
+
+  add(now: number, n: number): void {
+    this.entries.push({ at: now, n });
+    this.sum += n;
+  }
+
+  clear(): void {
+    this.entries = [];
+    this.head = 0;
+    this.sum = 0;
+  }
+}
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = Record<string, unknown>;
@@ -103,7 +196,7 @@ function depthOf(value: unknown): number {
 
 function validateKey(key: unknown): string {
   if (typeof key !== 'string' || key.length === 0) throw new LocalError(400, 'KEY_TOO_SHORT', 'The provided key needs to be more than one character.');
-  if (key.length > KVS_LIMITS.maxKeyLength) throw new LocalError(400, 'KEY_TOO_LONG', `The provided key has exceeded the maximum ${KVS_LIMITS.maxKeyLength} characters.`);
+  if (Buffer.byteLength(key) > KVS_LIMITS.maxKeyBytes) throw new LocalError(400, 'KEY_TOO_LONG', `The provided key has exceeded the maximum ${KVS_LIMITS.maxKeyBytes} characters.`);
   if (!KEY_PATTERN.test(key)) throw new LocalError(400, 'INVALID_KEY', 'The provided key does not match the regex: /^(?!\\s+$)[a-zA-Z0-9:._\\s-#]+$/');
   return key;
 }
@@ -111,7 +204,8 @@ function validateKey(key: unknown): string {
 function encodeValue(value: unknown): string {
   if (value === undefined) throw new LocalError(400, 'BAD_REQUEST', 'Provided request body is invalid: value is missing');
   const json = JSON.stringify(value);
-  if (Buffer.byteLength(json) > KVS_LIMITS.maxValueBytes) throw new LocalError(400, 'MAX_SIZE', 'The provided value has exceeded the maximum size limit.');
+  const bytes = Buffer.byteLength(json);
+  if (bytes > KVS_LIMITS.maxValueBytes) throw new LocalError(400, 'MAX_SIZE', `The provided value has exceeded the maximum size limit (${bytes} bytes; at most ${KVS_LIMITS.maxValueBytes}).`);
   if (depthOf(value) > KVS_LIMITS.maxDepth) throw new LocalError(400, 'MAX_DEPTH', `The provided value has exceeded the maximum object depth (${KVS_LIMITS.maxDepth}) limit.`);
   return json;
 }
@@ -206,6 +300,13 @@ function matchFilters(value: unknown, filters: unknown): boolean {
   return true;
 }
 
+/** A thrown failure as the wire answers it: `{code, message}` and the status. */
+function errorAnswer(e: unknown): KvsWireResponse {
+  if (e instanceof LocalError) return { status: e.status, body: JSON.stringify({ code: e.code, message: e.message }) };
+  const message = e instanceof Error ? e.message : String(e);
+  return { status: 500, body: JSON.stringify({ code: 'INTERNAL_SERVER_ERROR', message: `KVS emulator bug: ${message}` }) };
+}
+
 function ok(body: unknown): KvsWireResponse {
   return { status: 200, body: JSON.stringify(body) };
 }
@@ -216,6 +317,15 @@ export interface KvsEmulatorOptions {
   entities?: EntityDefinition[];
   /** Clock for createdAt/updatedAt/TTL; defaults to `Date.now` as installed at call time (so the site clock applies). */
   now?: () => number;
+  /** Monotonic clock (ms of Forge time) for the per-minute and per-second limits; default the real
+   *  `performance.now()`. The local platform passes its own clock (`useClock`). */
+  clock?: () => number;
+  /** Operation limits per installation; default Forge's (`KVS_RATE_LIMITS`). */
+  rateLimits?: Partial<KvsRateLimits>;
+}
+
+function emptyStats(): KvsStats {
+  return { total: 0, byPath: {}, bytesRead: 0, bytesWritten: 0, readUnits: 0, writeUnits: 0, rateLimited: 0 };
 }
 
 export class KvsEmulator {
@@ -223,10 +333,15 @@ export class KvsEmulator {
   private secret = new Map<string, StoredItem>();
   private entityStores = new Map<string, Map<string, StoredItem>>();
   private entityDefs = new Map<string, { def: EntityDefinition; indexes: Map<string, NormalisedIndex> }>();
-  private counts: KvsStats = { total: 0, byPath: {} };
+  private counts: KvsStats = emptyStats();
   private pendingFaults: Array<{ remaining: number; fault: KvsFault }> = [];
   private predicates: KvsFaultPredicate[] = [];
   private readonly now: () => number;
+  private clock: () => number;
+  readonly rateLimits: KvsRateLimits;
+  private requestWindow = new SlidingWindow(1000);
+  private readWindow = new SlidingWindow(60_000);
+  private writeWindow = new SlidingWindow(60_000);
   /**
    * Network latency of each wire call, in ms: half before the call is applied, half before it answers (the
    * runtime seam waits it out), so concurrent callers interleave as they would against Forge's storage.
@@ -235,6 +350,8 @@ export class KvsEmulator {
 
   constructor(options: KvsEmulatorOptions = {}) {
     this.now = options.now ?? (() => Date.now());
+    this.clock = options.clock ?? (() => performance.now());
+    this.rateLimits = { ...KVS_RATE_LIMITS, ...options.rateLimits };
     this.defineEntities(options.entities ?? []);
   }
 
@@ -253,11 +370,25 @@ export class KvsEmulator {
   // ---- knobs -------------------------------------------------------------------------------------------
 
   stats(): KvsStats {
-    return { total: this.counts.total, byPath: { ...this.counts.byPath } };
+    return { ...this.counts, byPath: { ...this.counts.byPath } };
   }
 
+  /** Zero the counters (the rate windows keep what they hold: Forge's budget does not reset with them). */
   resetStats(): void {
-    this.counts = { total: 0, byPath: {} };
+    this.counts = emptyStats();
+  }
+
+  /** Run the rate windows on `clock` (ms of Forge time, monotonic). Called by the platform. */
+  useClock(clock: () => number): void {
+    this.clock = clock;
+    this.resetRateWindows();
+  }
+
+  /** Empty the rate windows, as if the installation had been idle for a minute. */
+  resetRateWindows(): void {
+    this.requestWindow.clear();
+    this.readWindow.clear();
+    this.writeWindow.clear();
   }
 
   /** The next `n` wire calls fail with `fault` and change nothing. */
@@ -338,12 +469,58 @@ export class KvsEmulator {
       }
       const fault = this.takeFault({ path, body, seq: this.counts.total });
       if (fault) throw new LocalError(fault.status ?? 500, fault.code, fault.message ?? `Injected fault: ${fault.code}`);
-      return this.route(path, body);
+      return this.metered(path, body, rawBody === undefined ? 0 : Buffer.byteLength(rawBody));
     } catch (e) {
-      if (e instanceof LocalError) return { status: e.status, body: JSON.stringify({ code: e.code, message: e.message }) };
-      const message = e instanceof Error ? e.message : String(e);
-      return { status: 500, body: JSON.stringify({ code: 'INTERNAL_SERVER_ERROR', message: `KVS emulator bug: ${message}` }) };
+      return errorAnswer(e);
     }
+  }
+
+  /**
+   * The operation limits around one call. A write is charged on its request's bytes before it is applied; a
+   * read on its answer's bytes (a refused read changes nothing, so its answer is simply dropped). A refused
+   * call is charged nothing.
+   */
+  private metered(path: string, body: unknown, requestBytes: number): KvsWireResponse {
+    const cap = PAYLOAD_CAPS[path];
+    if (cap !== undefined && requestBytes > cap) {
+      throw new LocalError(413, 'PAYLOAD_TOO_LARGE', `The request is ${requestBytes} bytes; Forge accepts at most ${cap} bytes for a ${path === '/api/v1/transaction' ? 'transaction' : 'batch operation'}.`); // code *unverified*
+    }
+    const now = this.clock();
+    const limits = this.rateLimits;
+    if (this.requestWindow.used(now) + 1 > limits.requestsPerSecond) throw this.rateLimited(`more than ${limits.requestsPerSecond} storage requests in a second`);
+    const isWrite = WRITE_PATHS.has(path);
+    const writeUnits = isWrite ? unitsFor(requestBytes) : 0;
+    if (isWrite && this.writeWindow.used(now) + writeUnits > limits.writeUnitsPerMinute) {
+      throw this.rateLimited(`write units past ${limits.writeUnitsPerMinute} a minute (this write needs ${writeUnits})`);
+    }
+    let answer: KvsWireResponse;
+    try {
+      answer = this.route(path, body);
+    } catch (e) {
+      answer = errorAnswer(e);
+    }
+    if (READ_PATHS.has(path)) {
+      const bytes = answer.body === null ? 0 : Buffer.byteLength(answer.body);
+      const units = unitsFor(bytes);
+      if (this.readWindow.used(now) + units > limits.readUnitsPerMinute) {
+        throw this.rateLimited(`read units past ${limits.readUnitsPerMinute} a minute (this read needs ${units})`);
+      }
+      this.readWindow.add(now, units);
+      this.counts.readUnits += units;
+      this.counts.bytesRead += bytes;
+    }
+    if (isWrite) {
+      this.writeWindow.add(now, writeUnits);
+      this.counts.writeUnits += writeUnits;
+      this.counts.bytesWritten += requestBytes;
+    }
+    this.requestWindow.add(now, 1);
+    return answer;
+  }
+
+  private rateLimited(what: string): LocalError {
+    this.counts.rateLimited += 1;
+    return new LocalError(429, 'RATE_LIMIT_EXCEEDED', `Storage rate limit exceeded for this installation: ${what}.`);
   }
 
   private takeFault(call: KvsWireCall): KvsFault | undefined {
@@ -539,6 +716,10 @@ export class KvsEmulator {
       throw new LocalError(400, 'INVALID_PARTITION', `Index '${index.name}' needs ${index.partition.length} partition value(s).`); // code *unverified*
     }
     const range = isRecord(b.range) ? (b.range as unknown as Clause) : undefined;
+    const filterCount = isRecord(b.filters) ? [b.filters.and, b.filters.or].reduce<number>((n, list) => n + (Array.isArray(list) ? list.length : 0), 0) : 0;
+    if ((range ? 1 : 0) + filterCount > KVS_LIMITS.maxQueryConditions) {
+      throw new LocalError(400, 'TOO_MANY_CONDITIONS', `A query can hold at most ${KVS_LIMITS.maxQueryConditions} conditions.`); // code *unverified*
+    }
     const desc = b.sort === 'DESC';
     const rows: Array<[string, StoredItem, Obj]> = [];
     for (const key of store.keys()) {

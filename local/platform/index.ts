@@ -11,18 +11,19 @@ import { installClock } from './clock';
 import { findModule, modulesOf, readManifest, type Manifest, type ManifestFunction, type ManifestModule } from './manifest';
 import { MAX_RETRIES, QueueEmulator, retryRequested, type QueueEvent } from './queue';
 import { LocalError } from '../errors';
-import { checkInvokePayload, MAX_INVOKE_RESPONSE_BYTES } from './invoke-limits';
-import { installForgeRuntime, runInvocation } from './runtime';
-import { Scheduler } from './scheduler';
+import { checkInvokePayload, checkScheduledReply, DEFAULT_STORAGE_LATENCY_MS, functionTimeoutSeconds, MAX_INVOKE_RESPONSE_BYTES, RESOLVER_TIMEOUT_SECONDS } from './invoke-limits';
+import { FunctionTimeoutError, installForgeRuntime, runInvocation, runTimedInvocation } from './runtime';
+import { PlatformClock, Scheduler } from './scheduler';
 
 export { KvsEmulator } from '../kvs/kvs-emulator';
-export { installForgeRuntime, runInvocation, currentInvocation } from './runtime';
+export { installForgeRuntime, runInvocation, currentInvocation, FunctionTimeoutError } from './runtime';
+export { PlatformClock } from './scheduler';
 export { installClock, uninstallClock } from './clock';
 export { readManifest } from './manifest';
 export type { Manifest } from './manifest';
 export type { QueueEvent, JobStats } from './queue';
 export { LocalError } from '../errors';
-export { MAX_INVOKE_REQUEST_BYTES, MAX_PAYLOAD_DEPTH } from './invoke-limits';
+export { MAX_INVOKE_REQUEST_BYTES, MAX_PAYLOAD_DEPTH, DEFAULT_STORAGE_LATENCY_MS, functionTimeoutSeconds, checkScheduledReply } from './invoke-limits';
 
 export interface LocalPlatformOptions {
   /** Project root holding `manifest.yml` and `src/`; default `process.cwd()`. */
@@ -41,6 +42,10 @@ export interface LocalPlatformOptions {
   strictHandlers?: boolean;
   /** Where handler errors and retries are reported; default `console.error`. */
   log?: (message: string, error?: unknown) => void;
+  /** Real ms each storage call takes (half before it is applied, half before it answers); default 20, so
+   *  storage time is real in `npm start` and the benchmark. Not scaled by `timeScale`. Jest suites that make
+   *  thousands of calls pass 0 (the test helper does). */
+  storageLatencyMs?: number;
 }
 
 /** Who calls a resolver and from where, as the browser bridge knows it. */
@@ -57,6 +62,8 @@ export interface LocalPlatform {
   readonly kvs: KvsEmulator;
   readonly jira: JiraEmulator;
   readonly queue: QueueEmulator;
+  /** Forge time for the limits: storage windows and function deadlines. Tests `advance()` it. */
+  readonly clock: PlatformClock;
   readonly cloudId: string;
   readonly siteUrl: string;
   /** Handler failures seen by triggers and consumers (also passed to `log`). */
@@ -68,7 +75,8 @@ export interface LocalPlatform {
   /** The app is installed on the site: `avi:forge:installed:app` goes to the triggers that listen for it
    *  (delivered in the background, like every event). Boot does this once, as Forge does at install. */
   install(installerAccountId?: string): void;
-  /** Fire a `scheduledTrigger` by hand (as the app); resolves to the handler's result. */
+  /** Fire a `scheduledTrigger` by hand (as the app); resolves to the handler's reply, which must be
+   *  `{statusCode: 204}` (anything else is logged and rejects, as Forge records a failure). */
   runScheduledTrigger(key: string): Promise<unknown>;
   /** Resolves when every pending trigger delivery, queue event and retry is done. */
   settle(): Promise<void>;
@@ -109,8 +117,11 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
   const root = options.root === undefined ? process.cwd() : isAbsolute(options.root) ? options.root : join(process.cwd(), options.root);
   const manifest = readManifest(root);
   const jira = options.jira;
+  const clock = new PlatformClock();
   const kvs = options.kvs ?? new KvsEmulator();
   kvs.defineEntities(manifest.entities);
+  kvs.useClock(() => clock.now());
+  kvs.latencyMs = options.storageLatencyMs ?? DEFAULT_STORAGE_LATENCY_MS;
   const cloudId = options.cloudId ?? '00000000-0000-4000-8000-00000000c10d';
   const siteUrl = options.siteUrl ?? 'https://local-site.atlassian.net';
   const installContext = `ari:cloud:jira::site/${cloudId}`;
@@ -119,7 +130,7 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     errors.push({ message, error });
     (options.log ?? ((m: string, e?: unknown) => console.error(`[local forge] ${m}`, e ?? '')))(message, error);
   };
-  const scheduler = new Scheduler(1000 * (options.timeScale ?? 1), (e) => log('background task failed', e));
+  const scheduler = new Scheduler(1000 * (options.timeScale ?? 1), (e) => log('background task failed', e), clock);
 
   const functionByKey = new Map(manifest.functions.map((f) => [f.key, f]));
   const handlers = new Map<string, Handler>();
@@ -150,7 +161,7 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
   const uninstallClock = options.clock !== false && today ? installClock(today) : undefined;
   // Each platform is its own installation: invocations it starts reach only its own seams.
   const installationId = randomUUID();
-  const uninstallRuntime = installForgeRuntime({ kvs, jira, stargate: queue, cloudId, appId: manifest.appId?.split('/').pop(), scopes: manifest.scopes, installationId });
+  const uninstallRuntime = installForgeRuntime({ kvs, jira, stargate: queue, cloudId, appId: manifest.appId?.split('/').pop(), scopes: manifest.scopes, installationId, clock });
 
   // Load every handler now, so a broken export or a manifest typo fails at start-up, not at first click.
   if (options.strictHandlers !== false) {
@@ -163,9 +174,11 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     }
   }
 
+  /** A trigger, consumer or scheduled trigger, as the app, stopped at the function's Forge limit. */
   async function callAsApp(functionKey: string, moduleKey: string, args: unknown[]): Promise<unknown> {
     const { fn, handler } = handlerFor(functionKey);
-    return runInvocation({ moduleKey, timeoutSeconds: fn.timeoutSeconds, installationId }, async () => throughJson(await handler(...args)));
+    const timeoutSeconds = functionTimeoutSeconds(manifest, fn);
+    return runTimedInvocation({ moduleKey, timeoutSeconds, installationId }, clock, async () => throughJson(await handler(...args)));
   }
 
   async function deliverTrigger(trigger: ManifestModule, event: Record<string, unknown>, retryCount: number): Promise<void> {
@@ -223,10 +236,17 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     };
     let result: unknown;
     try {
-      result = await runInvocation({ accountId: ctx.accountId, moduleKey: ctx.moduleKey, timeoutSeconds: fn.timeoutSeconds ?? 25, installationId }, () =>
+      // A resolver gets 25 s whatever its function declares: `timeoutSeconds` extends only functions that
+      // consumers and scheduled triggers alone reference.
+      result = await runTimedInvocation({ accountId: ctx.accountId, moduleKey: ctx.moduleKey, timeoutSeconds: RESOLVER_TIMEOUT_SECONDS, installationId }, clock, () =>
         handler({ call: { functionKey: resolverKey, payload: delivered }, context }, { principal: { accountId: ctx.accountId }, installContext, license: undefined, installation: undefined }),
       );
     } catch (e) {
+      if (e instanceof FunctionTimeoutError) {
+        // The app's fault: logged like a failed trigger, and the caller's invoke fails (never a hang).
+        log(`resolver '${resolverKey}' of '${fn.key}' ran past ${RESOLVER_TIMEOUT_SECONDS} s and was stopped`, e);
+        throw new LocalError(500, 'INTERNAL', `The resolver '${resolverKey}' ran past Forge's ${RESOLVER_TIMEOUT_SECONDS} s limit and was stopped.`);
+      }
       // `@forge/resolver` throws this for a key nobody defined: the caller asked for something that is not there.
       if (e instanceof Error && e.message.startsWith('Resolver has no definition for ')) {
         throw new LocalError(404, 'NOT_FOUND', `Function ${quoted(functionKey)} has no definition for ${quoted(resolverKey)}.`);
@@ -247,6 +267,7 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     kvs,
     jira,
     queue,
+    clock,
     cloudId,
     siteUrl,
     errors,
@@ -265,7 +286,19 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     async runScheduledTrigger(key) {
       const module = modulesOf(manifest, 'scheduledTrigger').find((m) => m.key === key);
       if (!module?.function) throw new Error(`scheduledTrigger '${key}' is not declared in manifest.yml (or has no function)`);
-      return callAsApp(module.function, key, [{ context: { cloudId, moduleKey: key } }, { installContext }]);
+      let reply: unknown;
+      try {
+        reply = await callAsApp(module.function, key, [{ context: { cloudId, moduleKey: key } }, { installContext }]);
+      } catch (e) {
+        log(`scheduled trigger '${key}' failed`, e);
+        throw e;
+      }
+      const refusal = checkScheduledReply(reply);
+      if (refusal) {
+        log(`scheduled trigger '${key}': ${refusal}`);
+        throw new Error(`scheduled trigger '${key}': ${refusal}`);
+      }
+      return reply;
     },
     settle: () => scheduler.settle(),
     runAsApp: async (fn) => runInvocation({ installationId }, fn),

@@ -3,6 +3,44 @@
  * and choices are in docs/decisions/0008-invoke-limits.md.
  */
 import { LocalError } from '../errors';
+import type { Manifest, ManifestFunction } from './manifest';
+
+/** Real ms each storage call takes on the local platform unless told otherwise (see `storageLatencyMs`). */
+export const DEFAULT_STORAGE_LATENCY_MS = 20;
+
+/** Forge's runtime limit for resolvers, triggers and every function not reserved for long work. */
+export const RESOLVER_TIMEOUT_SECONDS = 25;
+/** A function referenced only by consumers or scheduled triggers: 55 s unless `timeoutSeconds` says more. */
+export const LONG_FUNCTION_DEFAULT_SECONDS = 55;
+export const LONG_FUNCTION_MAX_SECONDS = 900;
+
+/**
+ * The limit Forge stops `fn` at ("Invocation limits"): `timeoutSeconds` (default 55, at most 900) for a
+ * function that only consumers and scheduled triggers reference; 25 s for any other (resolvers, triggers),
+ * whatever `timeoutSeconds` says.
+ */
+export function functionTimeoutSeconds(manifest: Manifest, fn: ManifestFunction): number {
+  const users = Object.entries(manifest.modules).flatMap(([type, modules]) =>
+    modules.filter((m) => m.function === fn.key || m.resolver?.function === fn.key).map(() => type),
+  );
+  const longOnly = users.length > 0 && users.every((type) => type === 'consumer' || type === 'scheduledTrigger');
+  if (!longOnly) return RESOLVER_TIMEOUT_SECONDS;
+  return Math.min(fn.timeoutSeconds ?? LONG_FUNCTION_DEFAULT_SECONDS, LONG_FUNCTION_MAX_SECONDS);
+}
+
+/**
+ * What Forge makes of a scheduled trigger's reply ("Scheduled triggers" function reference): it must be an
+ * object with an integer `statusCode`; 204 is success, a 5xx an error, and a reply without that structure is
+ * recorded as 424 Failed dependency. Anything but 204 is a failure here. Returns why, or undefined when fine.
+ */
+export function checkScheduledReply(reply: unknown): string | undefined {
+  const statusCode = typeof reply === 'object' && reply !== null ? (reply as { statusCode?: unknown }).statusCode : undefined;
+  if (typeof statusCode !== 'number' || !Number.isInteger(statusCode)) {
+    return `answered ${JSON.stringify(reply)?.slice(0, 120) ?? 'nothing'}; Forge needs {statusCode: 204} and records 424 Failed dependency`;
+  }
+  if (statusCode !== 204) return `answered statusCode ${statusCode}; Forge counts only 204 as success`;
+  return undefined;
+}
 
 /** Forge's limit on a front-end invocation request (`invoke` from `@forge/bridge`): 500 KB. */
 export const MAX_INVOKE_REQUEST_BYTES = 500 * 1024;

@@ -7,7 +7,7 @@ import { asApp, asUser, route } from '@forge/api';
 import { kvs } from '@forge/kvs';
 import type { IssueEvent } from '../types';
 import { createFakeJira, type FakeJira } from './__fixtures__/fake-jira';
-import { createLocalPlatform, type LocalPlatform } from './index';
+import { createLocalPlatform, functionTimeoutSeconds, readManifest, type LocalPlatform } from './index';
 
 const root = join(__dirname, '__fixtures__', 'app');
 let jira: FakeJira;
@@ -20,7 +20,7 @@ function issueEvent(key: string, overrides: Partial<IssueEvent> = {}, fields: Re
 beforeEach(async () => {
   jira = createFakeJira('2026-03-02');
   // 1 Forge second = 0.1 ms: a 60 s retryAfter takes 6 ms.
-  platform = await createLocalPlatform({ root, jira, timeScale: 0.0001, log: () => undefined });
+  platform = await createLocalPlatform({ root, jira, timeScale: 0.0001, storageLatencyMs: 0, log: () => undefined });
 });
 
 afterEach(() => platform.close());
@@ -111,7 +111,7 @@ describe('requestJira through the seam', () => {
       await kvs.set('leaked', true);
     });
     platform.close();
-    const next = await createLocalPlatform({ root, jira: createFakeJira('2026-03-02'), timeScale: 0.0001, log: () => undefined });
+    const next = await createLocalPlatform({ root, jira: createFakeJira('2026-03-02'), timeScale: 0.0001, storageLatencyMs: 0, log: () => undefined });
     try {
       release();
       await expect(leftover).rejects.toThrow();
@@ -218,7 +218,7 @@ describe('queue', () => {
 
 describe('scheduled triggers and site clock', () => {
   it('runs a scheduled trigger by hand as the app', async () => {
-    await expect(platform.runScheduledTrigger('daily-snapshot')).resolves.toEqual({ ran: 'daily-snapshot' });
+    await expect(platform.runScheduledTrigger('daily-snapshot')).resolves.toEqual({ statusCode: 204 });
     expect(platform.kvs.peek('scheduled')).toBe('daily-snapshot');
     await expect(platform.runScheduledTrigger('nope')).rejects.toThrow(/nope/);
   });
@@ -230,7 +230,7 @@ describe('scheduled triggers and site clock', () => {
   it('restores the real clock on close', async () => {
     platform.close();
     expect(new Date().toISOString().slice(0, 10)).not.toBe('2026-03-02');
-    platform = await createLocalPlatform({ root, jira, timeScale: 0.0001, log: () => undefined });
+    platform = await createLocalPlatform({ root, jira, timeScale: 0.0001, storageLatencyMs: 0, log: () => undefined });
   });
 
   it('reads custom entity indexes from the manifest', async () => {
@@ -253,5 +253,120 @@ describe('loading handlers', () => {
     platform = await createLocalPlatform({ root: dir, jira, strictHandlers: false, log: () => undefined });
     await expect(platform.invoke('fixture-resolver', 'echo', { a: 1 }, { accountId: 'u' })).resolves.toMatchObject({ payload: { a: 1 } });
     await expect(platform.runScheduledTrigger('daily-snapshot')).rejects.toThrow(/missingExport/);
+  });
+});
+
+/** Polls (no time assertion) until `check` holds: a handler has reached the point a test waits for. */
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((resolve) => setTimeout(resolve, 1));
+}
+
+describe('function deadlines (Forge "Invocation limits")', () => {
+  it('gives resolvers and triggers 25 s, consumer and schedule functions timeoutSeconds (default 55, at most 900)', () => {
+    const fixture = readManifest(root);
+    const limitOf = (m: ReturnType<typeof readManifest>, key: string): number => functionTimeoutSeconds(m, m.functions.find((f) => f.key === key) ?? { key, handler: '' });
+    expect(['fixture-resolver', 'trigger-all-fn', 'consumer-fn', 'scheduled-fn'].map((k) => limitOf(fixture, k))).toEqual([25, 25, 900, 55]);
+    const app = readManifest(join(__dirname, '..', '..'));
+    expect(['panel-resolver', 'issue-events-fn', 'app-installed-fn', 'reconcile-consumer-fn', 'daily-reconcile-fn'].map((k) => limitOf(app, k))).toEqual([25, 25, 25, 900, 55]);
+  });
+
+  it('stops a resolver at 25 s of platform time: the invoke fails with a clear error and the failure is logged', async () => {
+    let outcome: unknown = 'pending';
+    const answer = platform.invoke('fixture-resolver', 'hang', {}, { accountId: 'u' }).catch((e: unknown) => e);
+    void answer.then((e) => (outcome = e));
+    await until(() => platform.kvs.peek('hang:started') === true);
+    // Real time runs too: leave it 5 s of slack so a loaded machine cannot reach the deadline on its own.
+    platform.clock.advance(20_000);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(outcome).toBe('pending');
+    platform.clock.advance(5_000);
+    await expect(answer).resolves.toMatchObject({ status: 500, code: 'INTERNAL', message: expect.stringMatching(/'hang'.*25 s/) });
+    expect(platform.errors.some((e) => /resolver 'hang'.*25 s/.test(e.message))).toBe(true);
+  });
+
+  it('does not stop a resolver short of 25 s', async () => {
+    const answer = platform.invoke('fixture-resolver', 'slowWrite', { ms: 20 }, { accountId: 'u' });
+    await until(() => platform.kvs.peek('slow:started') === true);
+    platform.clock.advance(20_000);
+    await expect(answer).resolves.toBe('done');
+  });
+
+  it('refuses what a stopped function still sends (Forge has killed it)', async () => {
+    const answer = platform.invoke('fixture-resolver', 'slowWrite', { ms: 30 }, { accountId: 'u' });
+    await until(() => platform.kvs.peek('slow:started') === true);
+    platform.clock.advance(25_000);
+    await expect(answer).rejects.toMatchObject({ code: 'INTERNAL' });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(platform.kvs.peek('slow:late')).toBeUndefined();
+  });
+
+  it('stops a trigger at 25 s: logged as a failure, the event not redelivered', async () => {
+    jira.emit(issueEvent('H-1', {}, { hang: true }));
+    await until(() => Array.isArray(platform.kvs.peek('seen:all')));
+    platform.clock.advance(25_000);
+    await platform.settle();
+    expect(platform.errors.some((e) => /trigger 'issue-trigger-all' threw/.test(e.message) && /25 s limit/.test(String((e.error as Error | undefined)?.message)))).toBe(true);
+    expect(platform.kvs.peek('seen:all')).toHaveLength(1);
+  });
+
+  it('stops a consumer at its timeoutSeconds (900 s), not before, and delivers the event again', async () => {
+    const { jobId } = (await platform.invoke('fixture-resolver', 'enqueue', { items: [{ n: 500 }] }, { accountId: 'u' })) as { jobId: string };
+    await until(() => Array.isArray(platform.kvs.peek('work')));
+    platform.clock.advance(895_000);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(platform.queue.getStats(jobId)).toEqual({ success: 0, inProgress: 1, failed: 0 });
+    platform.clock.advance(5_000);
+    await platform.settle();
+    expect((platform.kvs.peek('work') as Array<{ n: number; attempt: number }>).map((w) => `${w.n}@${w.attempt}`)).toEqual(['500@0', '500@1']);
+    expect(platform.queue.getStats(jobId)).toEqual({ success: 1, inProgress: 0, failed: 0 });
+  });
+});
+
+describe('scheduled trigger replies (Forge needs {statusCode: 204})', () => {
+  it.each([
+    ['no statusCode', { ran: 'daily-snapshot' }, /424/],
+    ['a 500', { statusCode: 500 }, /statusCode 500/],
+    ['a 200', { statusCode: 200 }, /statusCode 200/],
+  ])('fails and logs a reply with %s', async (_label, reply, pattern) => {
+    platform.kvs.restore({ version: 1, plain: { 'scheduled:reply': { json: JSON.stringify(reply), createdAt: 0, updatedAt: 0 } }, secret: {}, entities: {} });
+    await expect(platform.runScheduledTrigger('daily-snapshot')).rejects.toThrow(pattern);
+    expect(platform.errors.some((e) => /scheduled trigger 'daily-snapshot'/.test(e.message) && pattern.test(e.message))).toBe(true);
+  });
+});
+
+describe('storage latency', () => {
+  it('is 20 ms per storage call by default, set by the platform on its emulator', async () => {
+    const next = await createLocalPlatform({ root, jira: createFakeJira('2026-03-02'), timeScale: 0.0001, log: () => undefined });
+    try {
+      expect(next.kvs.latencyMs).toBe(20);
+    } finally {
+      next.close();
+    }
+  });
+
+  it('makes each storage call take that long on the platform clock', async () => {
+    platform.kvs.latencyMs = 20;
+    const before = platform.clock.now();
+    await platform.runAsApp(async () => {
+      await kvs.set('a', 1);
+      await kvs.get('a');
+    });
+    // Two calls of 20 ms each: at least 40 ms passed (a lower bound only; the machine may be slower).
+    expect(platform.clock.now() - before).toBeGreaterThanOrEqual(39);
+  });
+});
+
+describe('storage limits through @forge/kvs', () => {
+  it('surfaces a 429 as ForgeKvsAPIError RATE_LIMIT_EXCEEDED, and the budget refills after a minute of platform time', async () => {
+    platform.close();
+    const { KvsEmulator } = await import('../kvs/kvs-emulator');
+    platform = await createLocalPlatform({ root, jira, timeScale: 0.0001, storageLatencyMs: 0, log: () => undefined, kvs: new KvsEmulator({ rateLimits: { writeUnitsPerMinute: 2 } }) });
+    await platform.runAsApp(() => kvs.set('a', 1));
+    await platform.runAsApp(() => kvs.set('b', 1));
+    const refused = await platform.runAsApp(() => kvs.set('c', 1)).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ name: 'ForgeKvsError', code: 'RATE_LIMIT_EXCEEDED', responseDetails: expect.objectContaining({ status: 429 }) });
+    platform.clock.advance(60_000);
+    await platform.runAsApp(() => kvs.set('c', 1));
+    expect(platform.kvs.peek('c')).toBe(1);
   });
 });

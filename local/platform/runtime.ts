@@ -7,6 +7,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { JiraEmulator, Principal } from '../types';
 import type { KvsEmulator } from '../kvs/kvs-emulator';
+import { PlatformClock } from './scheduler';
 
 /** Who the current invocation runs for. The SDK's `asUser()` names no user, so the platform remembers it. */
 export interface InvocationState {
@@ -14,11 +15,16 @@ export interface InvocationState {
   accountId?: string;
   moduleKey?: string;
   invocationId: string;
-  /** Epoch ms (real clock) after which the function would have been killed in Forge. */
+  /** `PlatformClock.runtimeNow()` ms after which Forge stops the function. */
   deadline: number;
   /** The installation (platform) that started it. */
   installationId?: string;
+  /** Set when the function ran past its deadline: Forge has stopped it, so nothing it still sends arrives. */
+  timedOut?: boolean;
 }
+
+/** The clock deadlines are read on when no platform passes its own (real time). */
+const realClock = new PlatformClock();
 
 const invocations = new AsyncLocalStorage<InvocationState>();
 
@@ -27,12 +33,56 @@ export function currentInvocation(): InvocationState | undefined {
 }
 
 /** Run `fn` as one Forge invocation: `asUser()` inside it acts as `accountId` (or fails when undefined). */
-export function runInvocation<T>(state: { accountId?: string; moduleKey?: string; timeoutSeconds?: number; installationId?: string }, fn: () => T): T {
+export function runInvocation<T>(state: { accountId?: string; moduleKey?: string; timeoutSeconds?: number; installationId?: string }, fn: () => T, clock: PlatformClock = realClock): T {
   const timeoutMs = (state.timeoutSeconds ?? 25) * 1000;
   return invocations.run(
-    { accountId: state.accountId, moduleKey: state.moduleKey, invocationId: randomUUID(), deadline: performance.now() + timeoutMs, installationId: state.installationId },
+    { accountId: state.accountId, moduleKey: state.moduleKey, invocationId: randomUUID(), deadline: clock.runtimeNow() + timeoutMs, installationId: state.installationId },
     fn,
   );
+}
+
+/** A function stopped at its deadline, as Forge stops it. */
+export class FunctionTimeoutError extends Error {
+  constructor(
+    readonly moduleKey: string | undefined,
+    readonly timeoutSeconds: number,
+  ) {
+    super(`The function${moduleKey ? ` of '${moduleKey}'` : ''} ran past its ${timeoutSeconds} s limit and was stopped, as Forge stops it.`);
+    this.name = 'FunctionTimeoutError';
+  }
+}
+
+/**
+ * `runInvocation` with Forge's deadline enforced on `clock`: past `timeoutSeconds` of runtime the call rejects
+ * with `FunctionTimeoutError`, and whatever the handler still sends through the seams is refused (JavaScript
+ * cannot kill it; Forge would have).
+ */
+export async function runTimedInvocation<T>(
+  state: { accountId?: string; moduleKey?: string; timeoutSeconds: number; installationId?: string },
+  clock: PlatformClock,
+  fn: () => T | Promise<T>,
+): Promise<T> {
+  let current: InvocationState | undefined;
+  const timer = clock.after(state.timeoutSeconds * 1000);
+  const work = runInvocation(
+    state,
+    async () => {
+      current = currentInvocation();
+      return fn();
+    },
+    clock,
+  );
+  const stopped = timer.promise.then(() => {
+    if (current) current.timedOut = true;
+    throw new FunctionTimeoutError(state.moduleKey, state.timeoutSeconds);
+  });
+  // The handler's own late failure, after the deadline, goes nowhere (as on Forge).
+  work.catch(() => undefined);
+  try {
+    return await Promise.race([work, stopped]);
+  } finally {
+    timer.cancel();
+  }
 }
 
 /** Answer of a non-Jira backend behind the seam (KVS, queue): status and JSON text (null = no body). */
@@ -58,6 +108,8 @@ export interface ForgeRuntimeOptions {
   license?: unknown;
   /** Each platform is its own installation, as two sites are in Forge (default: a new id). */
   installationId?: string;
+  /** The platform's clock: deadlines (`getRemainingTimeInMillis`) are read on it. */
+  clock?: PlatformClock;
 }
 
 /** The `target` the SDKs pass as first argument of `__forge_fetch__`. */
@@ -122,6 +174,7 @@ export function installForgeRuntime(options: ForgeRuntimeOptions): () => void {
   const environmentId = options.environmentId ?? '00000000-0000-4000-8000-0000000e0001';
   const cloudId = options.cloudId ?? '00000000-0000-4000-8000-00000000c10d';
   const installationId = options.installationId ?? randomUUID();
+  const clock = options.clock ?? realClock;
 
   const forgeFetch: ForgeFetch = async (target, path, init) => {
     // An invocation of a platform closed since (a test's leftover background step) must not reach this one's
@@ -129,6 +182,9 @@ export function installForgeRuntime(options: ForgeRuntimeOptions): () => void {
     const started = currentInvocation()?.installationId;
     if (started !== undefined && started !== installationId) {
       return errorResponse(503, 'INSTALLATION_CLOSED', 'This invocation belongs to a local platform that has been closed.');
+    }
+    if (currentInvocation()?.timedOut) {
+      return errorResponse(503, 'FUNCTION_TIMED_OUT', 'This invocation ran past its time limit; Forge has stopped it.');
     }
     if (target.type === 'kvs') {
       const body = await bodyText(init);
@@ -175,7 +231,7 @@ export function installForgeRuntime(options: ForgeRuntimeOptions): () => void {
     lambdaContext: {
       getRemainingTimeInMillis: () => {
         const inv = currentInvocation();
-        return inv ? Math.max(0, Math.round(inv.deadline - performance.now())) : 25_000;
+        return inv ? Math.max(0, Math.round(inv.deadline - clock.runtimeNow())) : 25_000;
       },
     },
     metrics: {

@@ -17,10 +17,14 @@ export interface TestApp extends LocalApp {
   close(): Promise<void>;
 }
 
-/** `settle: false`: return once the app is installed, its first recalculation still to run. */
-export async function startTestApp(site: unknown, options: { settle?: boolean } = {}): Promise<TestApp> {
+/**
+ * `settle: false`: return once the app is installed, its first recalculation still to run. Storage answers
+ * without latency here (`storageLatencyMs: 0`; the platform's default is 20 ms) so suites making thousands of
+ * storage calls stay fast; every Forge storage limit still applies. Pass a latency to test interleavings.
+ */
+export async function startTestApp(site: unknown, options: { settle?: boolean; storageLatencyMs?: number } = {}): Promise<TestApp> {
   const logs: string[] = [];
-  const app = await bootLocalApp({ site, timeScale: 0.001, ...options, log: (message, error) => logs.push(`${message} ${error instanceof Error ? error.message : String(error ?? '')}`) });
+  const app = await bootLocalApp({ site, timeScale: 0.001, storageLatencyMs: 0, ...options, log: (message, error) => logs.push(`${message} ${error instanceof Error ? error.message : String(error ?? '')}`) });
   const call: TestApp['call'] = async (surface, key, payload, accountId, extension) => {
     const ctx: { accountId: string; extension?: Record<string, unknown> } = { accountId };
     if (extension) ctx.extension = extension;

@@ -54,6 +54,20 @@ resolver.define('enqueue', async ({ payload }) => {
 
 resolver.define('jobStats', async ({ payload }) => workQueue.getStats(String(payload.jobId)));
 
+/** Never answers: only the platform's deadline ends it. */
+resolver.define('hang', async () => {
+  await kvs.set('hang:started', true);
+  await new Promise(() => undefined);
+});
+
+/** Waits `ms` real ms, then writes: after a deadline, the write must not land. */
+resolver.define('slowWrite', async ({ payload }) => {
+  await kvs.set('slow:started', true);
+  await new Promise((resolve) => setTimeout(resolve, Number(payload.ms)));
+  await kvs.set('slow:late', true);
+  return 'done';
+});
+
 resolver.define('boom', () => {
   throw new Error('resolver failed on purpose');
 });
@@ -62,7 +76,7 @@ export const resolverHandler = resolver.getDefinitions();
 
 interface FixtureEvent {
   eventType: string;
-  issue: { key: string; fields: { failTimes?: number } };
+  issue: { key: string; fields: { failTimes?: number; hang?: boolean } };
   retryContext?: { retryCount: number };
   context?: { moduleKey?: string };
 }
@@ -89,6 +103,7 @@ export async function onIssueAll(event: FixtureEvent): Promise<void> {
     userCallFailed = true;
   }
   await record('seen:all', { key: event.issue.key, moduleKey: event.context?.moduleKey, userCallFailed });
+  if (event.issue.fields.hang) await new Promise(() => undefined);
 }
 
 interface WorkEvent {
@@ -105,10 +120,13 @@ export async function onWork(event: WorkEvent): Promise<unknown> {
   if (event.body.n === 2 && attempt === 0) return new InvocationError({ retryAfter: 30, retryReason: InvocationErrorCode.FUNCTION_RETRY_REQUEST });
   if (event.body.n === 3 && attempt === 0) throw new Error('consumer failed once on purpose');
   if (event.body.n === 99) return new InvocationError({ retryAfter: 1, retryReason: InvocationErrorCode.FUNCTION_RETRY_REQUEST });
+  // Hangs on its first delivery: only the consumer's 900 s deadline ends it, and Forge delivers it again.
+  if (event.body.n === 500 && attempt === 0) await new Promise(() => undefined);
   return undefined;
 }
 
-export async function onSchedule(request: { context: { cloudId: string; moduleKey: string } }): Promise<{ ran: string }> {
+/** Answers what `scheduled:reply` holds (default `{statusCode: 204}`), so tests can give Forge a wrong reply. */
+export async function onSchedule(request: { context: { cloudId: string; moduleKey: string } }): Promise<unknown> {
   await kvs.set('scheduled', request.context.moduleKey);
-  return { ran: request.context.moduleKey };
+  return (await kvs.get('scheduled:reply')) ?? { statusCode: 204 };
 }
