@@ -128,7 +128,7 @@ export function epicService(deps: EpicDeps) {
     const storedEntry = stored?.epics.get(issue.key);
     // The epic's fields as the caller just read them from Jira; its progress as stored.
     const epic = {
-      ...(storedEntry ?? { doneDays: {}, unestimatedKeys: [], progress: emptyProgress(), pAt: 0 }),
+      ...(storedEntry ?? { doneWeeks: {}, unestimatedKeys: [], progress: emptyProgress(), pAt: 0 }),
       key: issue.key, id: issue.id, summary: issue.summary, projectKey: issue.projectKey, statusCategory: issue.statusCategory,
       destinationId: destinationIdOf(issue.destinationValue), fAt: now.getTime(),
     };
