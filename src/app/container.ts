@@ -9,12 +9,14 @@ import { systemClock, readTimer } from '../infra/clock';
 import { createAppJira, type SiteMetaCache } from '../infra/jira/app-jira';
 import { BACKGROUND_RETRY, RESOLVER_RETRY, type RetryPolicy } from '../infra/jira/jira-client';
 import { createUserJira } from '../infra/jira/user-jira';
+import { createCompactionQueue } from '../infra/queue/compaction-queue';
 import { createReconcileQueue } from '../infra/queue/reconcile-queue';
 import { createDestinationStore } from '../infra/storage/destination-store';
 import { createRollupStore, createRunStore, type ShardCache } from '../infra/storage/rollup-store';
 import { createSettingsStore } from '../infra/storage/settings-store';
 import { createViewerCache } from '../infra/storage/viewer-cache';
 import { accessService } from '../services/access-service';
+import { compactionService } from '../services/compaction-service';
 import { destinationsService } from '../services/destinations-service';
 import { epicService } from '../services/epic-service';
 import { freshnessService } from '../services/freshness-service';
@@ -43,11 +45,13 @@ export function createContainer(options: ContainerOptions = {}) {
     const rollups = createRollupStore({ clock, shardCache, readTime });
     const runs = createRunStore();
     const settings = createSettingsStore();
+    const compaction = compactionService({ store: rollups, runs, clock, queue: createCompactionQueue() });
     return {
       rollups,
       runs,
+      compaction,
       reconcile: reconcileService({ jira: appJira(BACKGROUND_RETRY), store: rollups, runs, queue: createReconcileQueue(), settings, clock }),
-      freshness: freshnessService({ jira: appJira(EVENT_RETRY), store: rollups, runs, settings, clock }),
+      freshness: freshnessService({ jira: appJira(EVENT_RETRY), store: rollups, runs, settings, clock, requestCompaction: () => compaction.request() }),
     };
   }
 

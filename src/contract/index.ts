@@ -237,3 +237,5 @@ export const MODULE_KEYS = {
 
 /** The queue the background recalculation runs on. */
 export const RECONCILE_QUEUE = 'rollup-reconcile';
+/** The queue that folds event deltas into the stored shards, one compaction at a time (manifest.yml). */
+export const COMPACTION_QUEUE = 'rollup-compact';
