@@ -9,3 +9,4 @@ export { handleAppInstalled as onAppInstalled } from './triggers/app-installed';
 export { handleIssueEvent as onIssueEvent } from './triggers/issue-events';
 export { reconcileConsumer, dailyReconcile } from './consumers/reconcile-consumer';
 export { fieldSyncConsumer } from './consumers/field-sync-consumer';
+export { compactionConsumer } from './consumers/compaction-consumer';

@@ -10,12 +10,14 @@ import { createAppJira, type SiteMetaCache } from '../infra/jira/app-jira';
 import { BACKGROUND_RETRY, RESOLVER_RETRY, type RetryPolicy } from '../infra/jira/jira-client';
 import { createUserJira } from '../infra/jira/user-jira';
 import { createFieldSyncQueue } from '../infra/queue/field-sync-queue';
+import { createCompactionQueue } from '../infra/queue/compaction-queue';
 import { createReconcileQueue } from '../infra/queue/reconcile-queue';
 import { createDestinationStore } from '../infra/storage/destination-store';
 import { createRollupStore, createRunStore, type ShardCache } from '../infra/storage/rollup-store';
 import { createSettingsStore } from '../infra/storage/settings-store';
 import { createViewerCache } from '../infra/storage/viewer-cache';
 import { accessService } from '../services/access-service';
+import { compactionService } from '../services/compaction-service';
 import { destinationsService } from '../services/destinations-service';
 import { epicService } from '../services/epic-service';
 import { fieldSyncService } from '../services/field-sync-service';
@@ -45,12 +47,14 @@ export function createContainer(options: ContainerOptions = {}) {
     const rollups = createRollupStore({ clock, shardCache, readTime });
     const runs = createRunStore();
     const settings = createSettingsStore();
+    const compaction = compactionService({ store: rollups, runs, clock, queue: createCompactionQueue() });
     return {
       rollups,
       runs,
+      compaction,
       reconcile: reconcileService({ jira: appJira(BACKGROUND_RETRY), store: rollups, runs, queue: createReconcileQueue(), settings, clock }),
-      freshness: freshnessService({ jira: appJira(EVENT_RETRY), store: rollups, runs, settings, clock }),
       fieldSync: fieldSyncService({ jira: appJira(BACKGROUND_RETRY), destinations: createDestinationStore(clock), rollups, queue: createFieldSyncQueue() }),
+      freshness: freshnessService({ jira: appJira(EVENT_RETRY), store: rollups, runs, settings, clock, requestCompaction: () => compaction.request() }),
     };
   }
 

@@ -241,3 +241,6 @@ export const RECONCILE_QUEUE = 'rollup-reconcile';
 
 /** The queue that rewrites the field's stored name after a destination is renamed. */
 export const FIELD_SYNC_QUEUE = 'destination-field-sync';
+
+/** The queue that folds event deltas into the stored shards, one compaction at a time (manifest.yml). */
+export const COMPACTION_QUEUE = 'rollup-compact';

@@ -2,13 +2,12 @@
  * The per-epic model both read paths share: an epic's figures from its direct children, in-flight orphans,
  * facts applied newest-first, and the done counts a forecast reads. A view then costs O(epics), not O(issues).
  */
-import { addDays, dateOf, fromUtcMs } from './dates';
+import { dateOf } from './dates';
 import { addItem, emptyProgress, sizedEstimate } from './progress';
+import { DONE_HISTORY_WEEKS, weekOf } from './throughput-weeks';
 import type { ChildFacts, EpicEntry, IsoDate, OrphanEntry, RollupDelta } from './types';
 
 const DAY_MS = 86_400_000;
-/** Done dates are kept for the longest throughput window the settings allow (52 weeks) and a week more. */
-export const DONE_HISTORY_DAYS = 53 * 7;
 /** Unestimated child keys kept per stored epic: the warning shows at most `MAX_REFS` in all. */
 const UNESTIMATED_KEYS_PER_EPIC = 5;
 
@@ -16,25 +15,15 @@ export function dayNumber(date: IsoDate): number {
   return Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
 }
 
-const dayStrings = new Map<number, IsoDate>();
-function dayOfNumber(n: number): IsoDate {
-  let day = dayStrings.get(n);
-  if (day === undefined) {
-    day = fromUtcMs(n * DAY_MS);
-    dayStrings.set(n, day);
-  }
-  return day;
-}
-
-export type EpicFigures = Pick<EpicEntry, 'key' | 'progress' | 'doneDays' | 'unestimatedKeys'>;
+export type EpicFigures = Pick<EpicEntry, 'key' | 'progress' | 'doneWeeks' | 'unestimatedKeys'>;
 
 /**
  * Each epic's figures from its direct children; every key in `epicKeys` gets an entry, even childless.
  * `keysPerEpic` bounds the unestimated keys kept per epic (a stored epic keeps a few).
  */
 export function figuresOf(epicKeys: readonly string[], children: readonly ChildFacts[], today: IsoDate, keysPerEpic = UNESTIMATED_KEYS_PER_EPIC): Map<string, EpicFigures> {
-  const out = new Map<string, EpicFigures>(epicKeys.map((key) => [key, { key, progress: emptyProgress(), doneDays: {}, unestimatedKeys: [] }]));
-  const oldest = dayNumber(today) - DONE_HISTORY_DAYS;
+  const out = new Map<string, EpicFigures>(epicKeys.map((key) => [key, { key, progress: emptyProgress(), doneWeeks: {}, unestimatedKeys: [] }]));
+  const oldest = weekOf(today) - DONE_HISTORY_WEEKS;
   for (const child of children) {
     if (child.parentKey === null) continue;
     const figures = out.get(child.parentKey);
@@ -44,9 +33,10 @@ export function figuresOf(epicKeys: readonly string[], children: readonly ChildF
     if (child.statusCategory === 'done' && child.resolved !== null) {
       const date = dateOf(child.resolved);
       if (date === null) continue;
-      const day = dayNumber(date);
-      if (day < oldest) continue;
-      figures.doneDays[day] = (figures.doneDays[day] ?? 0) + 1;
+      // Weekly buckets (throughput-weeks.ts): what the forecast reads, in a few bytes a week.
+      const week = weekOf(date);
+      if (week < oldest) continue;
+      figures.doneWeeks[week] = (figures.doneWeeks[week] ?? 0) + 1;
     }
   }
   return out;
@@ -68,7 +58,7 @@ export function applyDelta(epics: Map<string, EpicEntry>, orphans: Map<string, O
       const { t: _t, at, ...fields } = delta;
       epics.set(delta.key, current
         ? { ...current, ...fields, fAt: at, ...(current.deleted ? { deleted: undefined } : {}) }
-        : { ...fields, fAt: at, progress: emptyProgress(), doneDays: {}, unestimatedKeys: [], pAt: 0 });
+        : { ...fields, fAt: at, progress: emptyProgress(), doneWeeks: {}, unestimatedKeys: [], pAt: 0 });
       stripUndefined(epics.get(delta.key) as EpicEntry);
       return true;
     }
@@ -76,8 +66,8 @@ export function applyDelta(epics: Map<string, EpicEntry>, orphans: Map<string, O
       const current = epics.get(delta.key);
       // Progress of an epic the app has not seen yet waits until its fields arrive (a stub keeps it).
       if (current && current.pAt > delta.at) return false;
-      const base: EpicEntry = current ?? { key: delta.key, id: '', summary: '', projectKey: delta.key.split('-')[0] ?? '', statusCategory: 'new', destinationId: null, fAt: 0, progress: emptyProgress(), doneDays: {}, unestimatedKeys: [], pAt: 0 };
-      epics.set(delta.key, { ...base, progress: delta.progress, doneDays: delta.doneDays, unestimatedKeys: delta.unestimatedKeys, pAt: delta.at });
+      const base: EpicEntry = current ?? { key: delta.key, id: '', summary: '', projectKey: delta.key.split('-')[0] ?? '', statusCategory: 'new', destinationId: null, fAt: 0, progress: emptyProgress(), doneWeeks: {}, unestimatedKeys: [], pAt: 0 };
+      epics.set(delta.key, { ...base, progress: delta.progress, doneWeeks: delta.doneWeeks, unestimatedKeys: delta.unestimatedKeys, pAt: delta.at });
       return true;
     }
     case 'deleted': {
@@ -102,37 +92,6 @@ function stripUndefined(entry: EpicEntry): void {
 /** An entry counts once its fields were read (a progress-only stub is an epic the app has not seen yet). */
 export function isLive(entry: EpicEntry): boolean {
   return entry.deleted !== true && entry.fAt > 0;
-}
-
-/** Done items per 7-day span ending today, oldest first: what `weeklyThroughput` counts, in whole-day sums. */
-export function weeklyCounts(histograms: ReadonlyArray<Record<string, number>>, today: IsoDate, weeks: number): number[] {
-  const last = dayNumber(today);
-  const counts = new Array<number>(weeks).fill(0);
-  for (const histogram of histograms) {
-    for (const day in histogram) {
-      const ago = last - Number(day);
-      if (ago < 0) continue;
-      const weeksAgo = Math.floor(ago / 7);
-      if (weeksAgo < weeks) counts[weeks - 1 - weeksAgo] = (counts[weeks - 1 - weeksAgo] ?? 0) + (histogram[day] ?? 0);
-    }
-  }
-  return counts;
-}
-
-/** The resolution dates the forecast window can see, rebuilt from per-day counts. */
-export function doneDatesWithin(histograms: ReadonlyArray<Record<string, number>>, today: IsoDate, weeks: number): string[] {
-  const last = dayNumber(today);
-  const first = dayNumber(addDays(today, -(weeks * 7)));
-  const dates: string[] = [];
-  for (const histogram of histograms) {
-    for (const [day, count] of Object.entries(histogram)) {
-      const n = Number(day);
-      if (n < first || n > last) continue;
-      const date = dayOfNumber(n);
-      for (let i = 0; i < count; i++) dates.push(date);
-    }
-  }
-  return dates;
 }
 
 /** `PAY-9` before `PAY-10`: the order Jira's `ORDER BY key` gives, so stored and live views list alike. */

@@ -5,7 +5,7 @@
  * 1. `total = 0` → `no data` (nothing to forecast).
  * 2. `remaining = 0` → `arrived`.
  * 3. Throughput = done items resolved in the last `windowWeeks` weeks (the `7 × windowWeeks` days ending
- *    today, today included) ÷ `windowWeeks`. When it is 0 → `no data` ("no work finished in the last N weeks").
+ *    today, today included; or, from stored weekly buckets, the calendar weeks ending with today's) ÷ `windowWeeks`. When it is 0 → `no data` ("no work finished in the last N weeks").
  * 4. Otherwise the arrivals simulated from those weeks (`forecast-range.ts`) give the forecast date (their
  *    median), the likely range around it, and the chance of arriving by the target date; the verdict is read
  *    from that chance alone (`verdictOf`), so the lozenge, the date and the chance always tell one story.
@@ -16,7 +16,12 @@ import type { ChanceThresholds, Forecast, IsoDate, Verdict } from './types';
 
 export interface ForecastInput {
   /** Resolution dates (ISO dates or instants) of the done items of the destination's epics. */
-  doneDates: readonly string[];
+  doneDates?: readonly string[];
+  /**
+   * Or done items per week already counted, oldest first, `windowWeeks` of them (the stored rollups keep
+   * weekly buckets: `weeklyCounts` in throughput-weeks.ts). Takes precedence over `doneDates`.
+   */
+  weekly?: readonly number[];
   /** Items not done (new + in progress). */
   remaining: number;
   /** All items. */
@@ -37,7 +42,7 @@ export function verdictOf(probability: number, thresholds: ChanceThresholds): Ex
 
 export function forecast(input: ForecastInput): Forecast {
   const { remaining, total, targetDate, today, windowWeeks, thresholds } = input;
-  const weeks = weeklyThroughput(input.doneDates, today, windowWeeks);
+  const weeks = input.weekly ? [...input.weekly] : weeklyThroughput(input.doneDates ?? [], today, windowWeeks);
   const doneInWindow = weeks.reduce((a, b) => a + b, 0);
   const base = { remaining, windowWeeks, throughputPerWeek: doneInWindow / windowWeeks, forecastDate: null, daysEarly: null, daysLate: null };
 

@@ -15,7 +15,8 @@
  * destination, plus in-flight issues with no epic.
  */
 import { alignEpic, alignmentWarning } from './alignment';
-import { compareKeys, doneDatesWithin, weeklyCounts } from './epic-figures';
+import { compareKeys } from './epic-figures';
+import { weeklyCounts } from './throughput-weeks';
 import { forecast } from './forecast';
 import { ratio, sizedEstimate, shareOf, sumProgress } from './progress';
 import type {
@@ -40,7 +41,7 @@ export const MAX_REFS = 50;
 export type RollupSettings = Pick<Settings, 'projectKeys' | 'throughputWeeks' | 'estimateField' | 'onTrackChance' | 'atRiskChance'>;
 
 /** An epic as the portfolio reads it: its fields and its figures. */
-export type PortfolioEpic = Pick<EpicEntry, 'key' | 'projectKey' | 'destinationId' | 'progress' | 'doneDays' | 'unestimatedKeys'>;
+export type PortfolioEpic = Pick<EpicEntry, 'key' | 'projectKey' | 'destinationId' | 'progress' | 'doneWeeks' | 'unestimatedKeys'>;
 
 /**
  * Forecasts already worked out, by destination: the forecast is a pure function of the weekly done counts
@@ -49,7 +50,7 @@ export type PortfolioEpic = Pick<EpicEntry, 'key' | 'projectKey' | 'destinationI
  */
 export type ForecastMemo = Record<string, { fingerprint: string; forecast: Forecast }>;
 /** Part of every fingerprint: a memo stored with an older `Forecast` shape is recomputed, never reused. */
-export const FORECAST_SHAPE = 'f2';
+export const FORECAST_SHAPE = 'f3';
 
 /**
  * Whether a project is in the app's scope, whether it is in the view (the scope, narrowed by a filter), and
@@ -187,23 +188,24 @@ export function assemblePortfolio(input: AssembleInput): PortfolioRollup {
 /** A destination's rollup and forecast from the figures of its epics (in key order). */
 export function destinationEntry(
   destination: Destination,
-  epics: ReadonlyArray<Pick<PortfolioEpic, 'key' | 'progress' | 'doneDays'>>,
+  epics: ReadonlyArray<Pick<PortfolioEpic, 'key' | 'progress' | 'doneWeeks'>>,
   input: Pick<AssembleInput, 'settings' | 'today' | 'forecasts'>,
 ): DestinationRollupEntry {
   const perEpic = epics.map((e) => ({ epicKey: e.key, progress: e.progress }));
   const progress = sumProgress(perEpic.map((e) => e.progress));
-  const histograms = epics.map((e) => e.doneDays);
+  const buckets = epics.map((e) => e.doneWeeks);
   const remaining = progress.count.new + progress.count.indeterminate;
   const weeks = input.settings.throughputWeeks;
   const { onTrackChance, atRiskChance } = input.settings;
-  const fingerprint = [FORECAST_SHAPE, input.today, weeks, onTrackChance, atRiskChance, destination.targetDate, remaining, progress.count.total, weeklyCounts(histograms, input.today, weeks).join(',')].join('|');
+  const weekly = weeklyCounts(buckets, input.today, weeks);
+  const fingerprint = [FORECAST_SHAPE, input.today, weeks, onTrackChance, atRiskChance, destination.targetDate, remaining, progress.count.total, weekly.join(',')].join('|');
   const memo = input.forecasts?.[destination.id];
   let result: Forecast;
   if (memo !== undefined && memo.fingerprint === fingerprint) {
     result = memo.forecast;
   } else {
     result = forecast({
-      doneDates: doneDatesWithin(histograms, input.today, weeks),
+      weekly,
       remaining,
       total: progress.count.total,
       targetDate: destination.targetDate,

@@ -19,7 +19,7 @@ export interface RollupInput {
   projectFilter?: readonly string[];
 }
 
-type LiveEpic = Epic & Pick<EpicEntry, 'progress' | 'doneDays' | 'unestimatedKeys'>;
+type LiveEpic = Epic & Pick<EpicEntry, 'progress' | 'doneWeeks' | 'unestimatedKeys'>;
 
 /** Each epic with the figures of its children among `items`, in-flight orphans, and the children of no epic given. */
 function figuresFromItems(epics: readonly Epic[], items: readonly WorkItem[], today: IsoDate) {

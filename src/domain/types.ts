@@ -108,8 +108,8 @@ export interface EpicEntry extends Epic {
   /** When the fields were read (ms). */
   fAt: number;
   progress: Progress;
-  /** Done children per resolution day (days since 1970-01-01), within the longest throughput window. */
-  doneDays: Record<string, number>;
+  /** Done children per resolution week (`weekOf` in throughput-weeks.ts), within the longest throughput window. */
+  doneWeeks: Record<string, number>;
   /** A few keys of unestimated children, for the warning's refs. */
   unestimatedKeys: string[];
   /** When the progress was read (ms). */
@@ -129,7 +129,7 @@ export interface OrphanEntry {
 /** A fact read from Jira, stamped with the time (ms) it was read: the newest read wins. */
 export type RollupDelta =
   | { t: 'fields'; at: number; key: string; id: string; summary: string; projectKey: string; statusCategory: StatusCategory; destinationId: FieldDestination }
-  | { t: 'progress'; at: number; key: string; progress: Progress; doneDays: Record<string, number>; unestimatedKeys: string[] }
+  | { t: 'progress'; at: number; key: string; progress: Progress; doneWeeks: Record<string, number>; unestimatedKeys: string[] }
   | { t: 'deleted'; at: number; key: string }
   | { t: 'orphan'; at: number; id: string; key: string; projectKey: string | null; estimate: number | null };
 

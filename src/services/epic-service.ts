@@ -16,7 +16,7 @@ import { emptyProgress } from '../domain/progress';
 import { runIsActive, runProgress } from '../domain/reconcile-run';
 import type { Destination, Epic, EpicRollup } from '../domain/types';
 import type { AppJira, Clock, DestinationStore, IssueSummary, SettingsStore, UserJira } from './ports';
-import type { ReconcileRun, RollupReader, StoredSite, ViewerCache } from './rollup-ports';
+import type { EpicReading, ReconcileRun, RollupReader, ViewerCache } from './rollup-ports';
 import { viewerLookups } from './viewer-lookups';
 
 export interface EpicDeps {
@@ -45,14 +45,15 @@ export function epicService(deps: EpicDeps) {
 
   /** Read ahead of the issue itself, so the Jira calls of a view go out together. */
   interface Prefetched {
-    stored: StoredSite | undefined;
+    stored: EpicReading | undefined;
     canEdit?: { issueId: string; value: Promise<boolean> };
     visible: Promise<Set<string>>;
   }
 
   async function prefetch(accountId: string, issueKey: string): Promise<Prefetched> {
-    const stored = await deps.rollups.load();
-    const guessedId = stored?.epics.get(issueKey)?.id;
+    // Only this epic's shard now; its destination's epics once the issue says which destination it is.
+    const stored = await deps.rollups.loadEpic(issueKey);
+    const guessedId = stored?.site.epics.get(issueKey)?.id;
     const prefetched: Prefetched = { stored, visible: lookups.visible(accountId) };
     // Ids never change, so the stored id lets the edit check run alongside the issue read.
     if (guessedId) prefetched.canEdit = { issueId: guessedId, value: userJira.canEditIssue(accountId, guessedId) };
@@ -118,8 +119,10 @@ export function epicService(deps: EpicDeps) {
 
   /** From the stored rollups (the epic's own fields as just read); no figures while none is stored yet. */
   async function fromStore(issue: IssueSummary, prefetched?: Prefetched): Promise<Computed> {
+    const destinationId = destinationIdOf(issue.destinationValue);
     const [stored, settings, destinations, run] = await Promise.all([
-      prefetched ? prefetched.stored : deps.rollups.load(),
+      (prefetched ? Promise.resolve(prefetched.stored) : deps.rollups.loadEpic(issue.key))
+        .then((reading) => reading?.withDestination(typeof destinationId === 'string' ? destinationId : null)),
       deps.settings.get(),
       deps.destinations.list(),
       deps.currentRun ? deps.currentRun().catch(() => undefined) : Promise.resolve(undefined),
@@ -128,9 +131,9 @@ export function epicService(deps: EpicDeps) {
     const storedEntry = stored?.epics.get(issue.key);
     // The epic's fields as the caller just read them from Jira; its progress as stored.
     const epic = {
-      ...(storedEntry ?? { doneDays: {}, unestimatedKeys: [], progress: emptyProgress(), pAt: 0 }),
+      ...(storedEntry ?? { doneWeeks: {}, unestimatedKeys: [], progress: emptyProgress(), pAt: 0 }),
       key: issue.key, id: issue.id, summary: issue.summary, projectKey: issue.projectKey, statusCategory: issue.statusCategory,
-      destinationId: destinationIdOf(issue.destinationValue), fAt: now.getTime(),
+      destinationId, fAt: now.getTime(),
     };
     const { rollup, members } = epicRollupOf({
       epic,

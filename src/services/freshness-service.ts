@@ -24,6 +24,8 @@ export interface FreshnessDeps {
   runs: RunStore;
   settings: SettingsStore;
   clock: Clock;
+  /** Enqueue a debounced compaction (compaction-service.ts); without it, events compact in place. */
+  requestCompaction?: () => Promise<void>;
 }
 
 /** Changelog names Jira uses for a change of parent. */
@@ -99,7 +101,7 @@ export function freshnessService(deps: FreshnessDeps) {
       await store.writeDeltas(deltas);
       await store.clearPending(issueId);
       // Folding is housekeeping: a failure leaves the deltas to the next event.
-      await compact().catch(() => undefined);
+      await (deps.requestCompaction ?? compact)().catch(() => undefined);
       return { deltas: deltas.length };
     },
 

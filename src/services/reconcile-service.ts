@@ -182,7 +182,7 @@ export function reconcileService(deps: ReconcileDeps) {
           const entries: EpicEntry[] = epics.map((e) => {
             const f = byKey.get(e.key);
             // Every entry is as fresh as the run's start: an event newer than that still wins over it.
-            return { ...e, fAt: startedMs, pAt: startedMs, ...(f ? { progress: f.progress, doneDays: f.doneDays, unestimatedKeys: f.unestimatedKeys } : {}) };
+            return { ...e, fAt: startedMs, pAt: startedMs, ...(f ? { progress: f.progress, doneWeeks: f.doneWeeks, unestimatedKeys: f.unestimatedKeys } : {}) };
           });
           const fieldName = await jira.fieldName();
           await store.publish({

@@ -77,10 +77,22 @@ export interface ReconcileRun {
   error?: string;
 }
 
+/**
+ * One epic's stored figures, read without the rest of the site: `site.epics` holds the epic alone (when
+ * stored); `withDestination` adds the epics on a destination (read from that destination's own group).
+ */
+export interface EpicReading {
+  site: StoredSite;
+  /** The epic and every epic stored (or since moved) on `destinationId`, deltas applied; the epic alone for none. */
+  withDestination(destinationId: string | null): Promise<StoredSite>;
+}
+
 /** What views read: the generation in use plus the deltas on top. */
 export interface RollupReader {
   /** The generation readers use plus the deltas on top; undefined before the first reconcile. */
   load(): Promise<StoredSite | undefined>;
+  /** What the panel of one epic needs, in storage calls that do not grow with the site; undefined before the first reconcile. */
+  loadEpic(epicKey: string): Promise<EpicReading | undefined>;
   head(): Promise<RollupHead | undefined>;
   /** Keep forecasts a view worked out, for the next views (best effort). */
   saveForecasts(forecasts: StoredSite['forecasts']): Promise<void>;
@@ -92,8 +104,12 @@ export interface RollupDeltaLog {
   readTime(): number;
   /** Record facts read from Jira (one storage call for up to 25). */
   writeDeltas(deltas: RollupDelta[]): Promise<void>;
-  /** Fold deltas into the head generation's shards when no one else is doing it; returns the number folded. */
-  compact(keepNewerThan?: number): Promise<number>;
+  /** Fold deltas into the head generation's shards under the lease; the number folded, or 'busy' when another holds it. */
+  compact(keepNewerThan?: number): Promise<number | 'busy'>;
+  /** Record a request for a compaction; true when no other is pending (the caller then enqueues it). */
+  requestCompaction(): Promise<boolean>;
+  /** The consumer takes the pending request before compacting, so events from then on make a new one. */
+  takeCompactionRequest(): Promise<void>;
   /** Mark an issue whose change could not be applied yet; `clearPending` removes the mark. */
   markPending(issueId: string, at: string): Promise<void>;
   clearPending(issueId: string): Promise<void>;
@@ -105,8 +121,8 @@ export interface RollupDeltaLog {
 export interface GenerationBuilder {
   writeEpicChunk(generation: string, index: number, epics: EpicEntry[]): Promise<void>;
   readEpicChunks(generation: string, count: number): Promise<EpicEntry[]>;
-  writePartition(generation: string, index: number, progress: Array<Pick<EpicEntry, 'key' | 'progress' | 'doneDays' | 'unestimatedKeys'>>): Promise<void>;
-  readPartitions(generation: string, count: number): Promise<Array<Pick<EpicEntry, 'key' | 'progress' | 'doneDays' | 'unestimatedKeys'>>>;
+  writePartition(generation: string, index: number, progress: Array<Pick<EpicEntry, 'key' | 'progress' | 'doneWeeks' | 'unestimatedKeys'>>): Promise<void>;
+  readPartitions(generation: string, count: number): Promise<Array<Pick<EpicEntry, 'key' | 'progress' | 'doneWeeks' | 'unestimatedKeys'>>>;
   writeOrphans(generation: string, orphans: OrphanEntry[]): Promise<void>;
   /** Write the shards of a complete generation and point the head at it; the previous generation is removed. */
   publish(head: RollupHead, epics: EpicEntry[]): Promise<void>;
@@ -131,7 +147,7 @@ export interface StepQueue {
 
 /** One issue re-read as the app after an event. */
 export type IssueFacts =
-  | { level: 1; epic: Omit<EpicEntry, 'fAt' | 'progress' | 'doneDays' | 'unestimatedKeys' | 'pAt'> }
+  | { level: 1; epic: Omit<EpicEntry, 'fAt' | 'progress' | 'doneWeeks' | 'unestimatedKeys' | 'pAt'> }
   | { level: 0; child: ChildFacts }
   | { level: -1 };
 

@@ -58,7 +58,7 @@ describe('recalculation under faults', () => {
     let failures = 0;
     const stop = app.platform.kvs.failWhen((call) => {
       // Fail the first write of a partition's figures once: the step is delivered again and resumes.
-      if (failures === 0 && call.path === '/api/v1/set' && JSON.stringify(call.body).includes(':p:')) {
+      if (failures === 0 && /^\/api\/v1\/(batch\/)?set$/.test(call.path) && JSON.stringify(call.body).includes(':p:')) {
         failures += 1;
         return { code: 'INTERNAL_SERVER_ERROR', status: 500 };
       }

@@ -157,10 +157,20 @@ export function inMemoryDestinationStore(initial: Destination[] = []): Destinati
 
 /** The stored rollups a view reads: a fixed set of epics and the head they came with. */
 export function inMemoryRollupReader(epics: EpicEntry[] | undefined, head?: RollupHead): RollupReader {
+  const load = async () => {
+    if (!epics || !head) return undefined;
+    return { head, epics: new Map(epics.map((e) => [e.key, e])), orphans: new Map(), version: head.generation, deltaCount: 0, forecasts: {}, storageCalls: 1 };
+  };
   return {
-    async load() {
-      if (!epics || !head) return undefined;
-      return { head, epics: new Map(epics.map((e) => [e.key, e])), orphans: new Map(), version: head.generation, deltaCount: 0, forecasts: {}, storageCalls: 1 };
+    load,
+    async loadEpic(epicKey) {
+      const site = await load();
+      if (!site) return undefined;
+      const only = (keep: (e: EpicEntry) => boolean) => ({ ...site, epics: new Map([...site.epics].filter(([, e]) => keep(e))) });
+      return {
+        site: only((e) => e.key === epicKey),
+        withDestination: async (destinationId) => only((e) => e.key === epicKey || e.destinationId === destinationId),
+      };
     },
     head: async () => head,
     saveForecasts: async () => undefined,
@@ -168,15 +178,24 @@ export function inMemoryRollupReader(epics: EpicEntry[] | undefined, head?: Roll
 }
 
 /** The facts written between two reconciles, in order, and the issues marked pending. */
-export function inMemoryDeltaLog(): RollupDeltaLog & { deltas: RollupDelta[]; pending: Map<string, string>; compactions: Array<number | undefined> } {
+export function inMemoryDeltaLog(): RollupDeltaLog & { deltas: RollupDelta[]; pending: Map<string, string>; compactions: Array<number | undefined>; requests: { pending: boolean; made: number } } {
   const deltas: RollupDelta[] = [];
   const pending = new Map<string, string>();
   const compactions: Array<number | undefined> = [];
+  const requests = { pending: false, made: 0 };
   let time = 1000;
   return {
     deltas,
     pending,
     compactions,
+    requests,
+    async requestCompaction() {
+      if (requests.pending) return false;
+      requests.pending = true;
+      requests.made += 1;
+      return true;
+    },
+    takeCompactionRequest: async () => void (requests.pending = false),
     readTime: () => ++time,
     writeDeltas: async (written) => void deltas.push(...written),
     compact: async (keepNewerThan) => (compactions.push(keepNewerThan), deltas.length),
@@ -191,7 +210,7 @@ export function inMemoryDeltaLog(): RollupDeltaLog & { deltas: RollupDelta[]; pe
 /** What a reconcile writes: chunks, partitions, orphans per generation; the head once published. */
 export function inMemoryGenerations() {
   const chunks = new Map<string, EpicEntry[]>();
-  const partitions = new Map<string, Array<Pick<EpicEntry, 'key' | 'progress' | 'doneDays' | 'unestimatedKeys'>>>();
+  const partitions = new Map<string, Array<Pick<EpicEntry, 'key' | 'progress' | 'doneWeeks' | 'unestimatedKeys'>>>();
   const orphans = new Map<string, OrphanEntry[]>();
   const state: { head?: RollupHead; published?: EpicEntry[]; dropped: string[]; pendingClearedBefore?: string } = { dropped: [] };
   const store: GenerationBuilder & Pick<RollupReader, 'head'> & { clearPendingBefore(before: string): Promise<void> } = {
@@ -266,7 +285,7 @@ export function epicEntry(key: string, destinationId: string | null, at = 1): Ep
     fAt: at,
     pAt: at,
     progress: emptyProgress(),
-    doneDays: {},
+    doneWeeks: {},
     unestimatedKeys: [],
   };
 }

@@ -91,7 +91,7 @@ describe('stored rollups on a small site', () => {
     // The run has read every epic's children; writing the orphans fails once, and while Forge waits to
     // deliver the step again, an issue changes in Jira and its event is applied (and folded) mid-run.
     const stop = app.platform.kvs.failWhen((call) => {
-      if (!changed && call.path === '/api/v1/set' && /:o"/.test(JSON.stringify(call.body))) {
+      if (!changed && /^\/api\/v1\/(batch\/)?set$/.test(call.path) && /:o"/.test(JSON.stringify(call.body))) {
         changed = true;
         app.jira.updateIssue('PAY-4', { status: 'Done' }, 'u-dev');
         return { code: 'INTERNAL_SERVER_ERROR', status: 500 };

@@ -192,7 +192,7 @@ export function createAppJira({ policy, clock, metaCache }: AppJiraOptions): App
 }
 
 function epicEntryOf(issue: IssueDto, meta: SiteMeta, at: number): EpicEntry {
-  return { ...epicOf(issue, meta), fAt: at, progress: emptyProgress(), doneDays: {}, unestimatedKeys: [], pAt: 0 };
+  return { ...epicOf(issue, meta), fAt: at, progress: emptyProgress(), doneWeeks: {}, unestimatedKeys: [], pAt: 0 };
 }
 
 function childOf(issue: IssueDto, estimate: EffectiveEstimate): ChildFacts {

@@ -31,9 +31,10 @@ export const KEY = {
   rollupPendingPrefix: 'rollup-pending:',
   rollupRun: 'rollup-run',
   rollupForecasts: 'rollup-forecasts',
-  rollupCompacted: 'rollup-compacted',
   /** Compare-and-set counters in the `sequence` entity (the only conditional writes Forge offers). */
   rollupCompactionLease: 'rollup-compaction',
+  /** When the pending compaction request was made (0: none), so many events enqueue one compaction. */
+  rollupCompactionRequest: 'rollup-compaction-request',
   reconcileClaim: 'reconcile-claim',
   /** Short-lived per-viewer Jira answers (viewer-cache.ts). */
   viewerPrefix: 'viewer:',
