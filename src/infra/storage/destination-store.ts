@@ -3,7 +3,8 @@
  * the version the caller read, so concurrent saves produce exactly one winner and no lost update.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { kvs, WhereConditions, FilterConditions, Filter } from '@forge/kvs';
+import { WhereConditions, FilterConditions, Filter } from '@forge/kvs';
+import { kvs } from './kvs-retry';
 import { DELETION_LEASE_MS, destinationNumber } from '../../domain/destination-rules';
 import { fail, ok } from '../../domain/errors';
 import type { Destination } from '../../domain/types';

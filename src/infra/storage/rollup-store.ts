@@ -12,7 +12,8 @@
  * concurrent events cannot lose updates.
  */
 import { randomUUID } from 'node:crypto';
-import { Filter, FilterConditions, kvs, WhereConditions } from '@forge/kvs';
+import { Filter, FilterConditions, WhereConditions } from '@forge/kvs';
+import { kvs } from './kvs-retry';
 import type { EpicEntry, EpicReading, OrphanEntry, RollupDelta, RollupHead, RollupStore, RunStore, ReconcileRun, StoredSite } from '../../services/rollup-ports';
 import type { Clock } from '../../services/ports';
 import { applyDelta, isLive } from '../../domain/epic-figures';

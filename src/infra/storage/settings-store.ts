@@ -1,7 +1,8 @@
 /**
  * The app's settings: one entity, saved only if nobody saved since the caller read it.
  */
-import { Filter, FilterConditions, kvs } from '@forge/kvs';
+import { Filter, FilterConditions } from '@forge/kvs';
+import { kvs } from './kvs-retry';
 import { fail, ok } from '../../domain/errors';
 import { DEFAULT_SETTINGS, type Settings } from '../../domain/types';
 import type { SettingsStore } from '../../services/ports';

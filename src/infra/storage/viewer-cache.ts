@@ -2,7 +2,7 @@
  * A short-lived cache of per-viewer Jira answers in KVS. Project browse permission is kept for a minute, so a
  * permission removed in Jira shows in the portfolio within a minute; names for an hour (they only label).
  */
-import { kvs } from '@forge/kvs';
+import { kvs } from './kvs-retry';
 import type { Clock } from '../../services/ports';
 import type { ViewerCache } from '../../services/rollup-ports';
 import { KEY } from './keys';
