@@ -254,7 +254,11 @@ function appProperty(value: unknown, property: string): string | null {
   return null;
 }
 
-/** The app's object field: `=`/`IN` on the whole value match its id or name; `.Id`/`.Name` match one property. */
+/**
+ * The app's object field as Forge documents it: the whole value is searched as text (`~`, `!~`) or for
+ * emptiness, and a property only through its `searchAlias` (`Field.Alias = value`, which the parser accepts
+ * for an unquoted field name only). `=`/`IN` on the whole value are not documented and are refused.
+ */
 function appFieldClause(field: string, property: string | null, op: string, operand: Operand): Predicate {
   const known = ['id', 'name'];
   if (property !== null && !known.includes(property.toLowerCase())) throw fieldNotFound(`${field}.${property}`);
@@ -277,6 +281,7 @@ function appFieldClause(field: string, property: string | null, op: string, oper
     };
   }
   if (!EQUALITY.has(op)) throw unsupportedOperator(op, shownField);
+  if (property === null && operand.kind !== 'empty') throw unsupportedOperator(op, shownField);
   checkOperandShape(op, operand, shownField);
   if (operand.kind === 'empty') {
     const wantEmpty = op === 'is' || op === '=';
@@ -309,7 +314,6 @@ function textClause(field: string, op: string, operand: Operand, valueOf: (issue
 type FieldKind =
   | 'project'
   | 'issuetype'
-  | 'hierarchyLevel'
   | 'parent'
   | 'statusCategory'
   | 'status'
@@ -335,9 +339,6 @@ function fieldKind(schema: JqlSchema, field: string, property: string | null): F
     case 'issuetype':
     case 'type':
       return 'issuetype';
-    case 'issuetype.hierarchylevel':
-    case 'hierarchylevel':
-      return 'hierarchyLevel';
     case 'parent':
       return 'parent';
     case 'statuscategory':
@@ -424,8 +425,6 @@ function termPredicate(schema: JqlSchema, term: Extract<Clause, { kind: 'term' }
         (i) => (i.resolved === null ? null : '10000'),
       );
     }
-    case 'hierarchyLevel':
-      return scalarClause(shown, op, operand, numberOperand(shown), (i) => i.hierarchyLevel);
     case 'parent':
       return idClause(
         'parent',
@@ -541,9 +540,6 @@ function comparator(schema: JqlSchema, orderBy: OrderField[]): (a: JqlIssue, b: 
         break;
       case 'points':
         parts.push((a, b) => sign * nullableCompare(a.points, b.points));
-        break;
-      case 'hierarchyLevel':
-        parts.push((a, b) => sign * (a.hierarchyLevel - b.hierarchyLevel));
         break;
       case 'project':
         parts.push((a, b) => sign * (a.projectKey < b.projectKey ? -1 : a.projectKey > b.projectKey ? 1 : 0));
