@@ -8,3 +8,4 @@ export { portfolioResolver } from './resolvers/portfolio-resolver';
 export { handleAppInstalled as onAppInstalled } from './triggers/app-installed';
 export { handleIssueEvent as onIssueEvent } from './triggers/issue-events';
 export { reconcileConsumer, dailyReconcile } from './consumers/reconcile-consumer';
+export { destinationWork } from './jql-function/destination-work';
