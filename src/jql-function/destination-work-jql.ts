@@ -11,9 +11,9 @@ import { alignEpic } from '../domain/alignment';
 import { isLive } from '../domain/epic-figures';
 import { scopeOf } from '../domain/portfolio';
 import type { Destination, EpicEntry } from '../domain/types';
-import { IN_PROGRESS_CATEGORY_ID, jqlList } from '../infra/jira/jql';
+import { DESTINATION_WORK_FUNCTION, IN_PROGRESS_CATEGORY_ID, jqlList } from '../domain/jql';
 
-export const FUNCTION_NAME = 'destinationWork';
+export const FUNCTION_NAME = DESTINATION_WORK_FUNCTION;
 /** Right-hand side values Jira accepts in a function's fragment. */
 export const MAX_RIGHT_HAND_VALUES = 1000;
 /** The argument (besides none at all) that asks for off-route work. */

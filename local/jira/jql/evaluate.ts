@@ -368,6 +368,20 @@ function fieldKind(schema: JqlSchema, field: string, property: string | null): F
   }
 }
 
+/**
+ * An issue named in `key`/`issue`/`parent`: a key the caller cannot see is refused (Jira's "does not exist"),
+ * a numeric id matches nothing. App JQL functions return id lists that every user shares (precomputations are
+ * not scoped to users), so an id the viewer may not browse must not fail their search; see
+ * docs/platform-facts.md ("JQL that Jira accepts") for what is and is not verified about this.
+ */
+function issueValue(schema: JqlSchema): (value: string) => string[] {
+  return (v) => {
+    const id = schema.issueId(v.toUpperCase()) ?? schema.issueId(v);
+    if (id !== undefined) return [id];
+    return /^\d+$/.test(v.trim()) ? [`unseen:${v.trim()}`] : [];
+  };
+}
+
 /** An unquoted `Name.prop` reaches us as one field name; split it when the whole name is not a field. */
 function splitProperty(schema: JqlSchema, field: string, property: string | null): { field: string; property: string | null } {
   if (property !== null || fieldKind(schema, field, null) !== null) return { field, property };
@@ -430,10 +444,7 @@ function termPredicate(schema: JqlSchema, term: Extract<Clause, { kind: 'term' }
         'parent',
         op,
         operand,
-        (v) => {
-          const id = schema.issueId(v.toUpperCase()) ?? schema.issueId(v);
-          return id === undefined ? [] : [id];
-        },
+        issueValue(schema),
         (i) => i.parentId,
       );
     case 'statusCategory':
@@ -463,10 +474,7 @@ function termPredicate(schema: JqlSchema, term: Extract<Clause, { kind: 'term' }
         'key',
         op,
         operand,
-        (v) => {
-          const id = schema.issueId(v.toUpperCase()) ?? schema.issueId(v);
-          return id === undefined ? [] : [id];
-        },
+        issueValue(schema),
         (i) => i.id,
       );
     case 'summary':

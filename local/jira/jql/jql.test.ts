@@ -111,6 +111,12 @@ describe('JQL evaluation against the small site', () => {
     expect(sorted(await h.keys('cf[10100] ~ "D-1"', asUser('u-leader')))).toEqual(['PAY-1', 'SEC-1']);
   });
 
+  it('matches nothing for an issue id the user cannot see, but refuses such a key (app function fragments list ids)', async () => {
+    expect(sorted(await h.keys('issue in (10001, 10009) OR parent in (10001, 10009)', asUser('u-dev')))).toEqual(['PAY-1', 'PAY-2', 'PAY-3', 'PAY-4']);
+    expect(await h.keys('issue = 99999')).toEqual([]);
+    expect(await h.searchError('parent = SEC-1', asUser('u-dev'))).toBe("The value 'SEC-1' does not exist for the field 'parent'.");
+  });
+
   it.each([
     ['foo = bar', "Field 'foo' does not exist or you do not have permission to view it."],
     ['customfield_10100 = D-1', "Field 'customfield_10100' does not exist or you do not have permission to view it."],

@@ -5,13 +5,9 @@
  * rollups instead (docs/decisions/0004-jql-the-app-sends.md). `test/checks/jql-the-app-sends.test.ts` parses
  * every string these builders make.
  */
-export function jqlString(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-}
+import { IN_PROGRESS_CATEGORY_ID, jqlList } from '../../domain/jql';
 
-export function jqlList(values: readonly string[]): string {
-  return `(${values.map(jqlString).join(', ')})`;
-}
+export { DONE_CATEGORY_ID, IN_PROGRESS_CATEGORY_ID, jqlList, jqlString } from '../../domain/jql';
 
 /** `project in (...)` when the scope is limited, nothing when every project is in scope. */
 export function projectClause(projectKeys: readonly string[]): string {
@@ -25,13 +21,6 @@ export function epicsJql(epicTypeIds: readonly string[], projectKeys: readonly s
 export function childrenJql(epicKeys: readonly string[]): string {
   return `parent in ${jqlList(epicKeys)} ORDER BY key ASC`;
 }
-
-/**
- * The "In Progress" status category by its id: ids are fixed on every site (2 To Do, 4 In Progress, 3 Done),
- * while the names are display text that a site's language changes.
- */
-export const IN_PROGRESS_CATEGORY_ID = 4;
-export const DONE_CATEGORY_ID = 3;
 
 export function inFlightOrphansJql(standardTypeIds: readonly string[], projectKeys: readonly string[]): string {
   return `issuetype in ${jqlList(standardTypeIds)} AND parent is EMPTY AND statusCategory = ${IN_PROGRESS_CATEGORY_ID}${projectClause(projectKeys)} ORDER BY key ASC`;
