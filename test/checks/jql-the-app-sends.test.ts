@@ -84,6 +84,9 @@ describe('JQL sent and shown while the app runs', () => {
     };
     app.jira.delayWhen(({ body, path }) => seen(body, path));
     try {
+      // The panel and the portfolio before the first rebuild has published anything.
+      await app.data('panel', 'epic/alignment', { issueKey: 'PAY-1' }, 'u-dev');
+      await app.data('portfolio', 'portfolio/get', {}, 'u-leader');
       await app.platform.settle();
       await app.data('admin', 'reconcile/start', {}, 'u-admin');
       await app.platform.settle();

@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AppJqlFunction, AppJqlFunctionHost, ProductResponse } from '../../types';
 import { JqlError, parseJql, type Clause, type Operand } from '../jql/parse';
-import { HttpError, bodyObject, intParam, isObject, json, type AddRoute, type Caller } from './http';
+import { HttpError, bodyObject, intParam, isObject, json, noContent, type AddRoute, type Caller } from './http';
 import type { EmulatorOptions } from './state';
 
 /** Right-hand side values a returned fragment may hold. */
@@ -286,7 +286,8 @@ export class AppJqlFunctions {
         }
         p.updated = now;
       }
-      return json(200, notFound.length > 0 ? { notFoundPrecomputationIDs: notFound.map((u) => u.id) } : {});
+      // Jira's OpenAPI: 204 when every update applied, 200 naming the ids it skipped.
+      return notFound.length > 0 ? json(200, { notFoundPrecomputationIDs: notFound.map((u) => u.id) }) : noContent();
     });
   }
 }
