@@ -22,8 +22,8 @@ export const OFF_ROUTE_ARGUMENT = 'none';
 export const MATCHES_NOTHING = 'project is EMPTY';
 
 export interface DestinationWorkFacts {
-  /** Stored epics (deleted ones are left out here). */
-  epics: Iterable<EpicEntry>;
+  /** Stored epics (deleted ones are left out here). An array: it is read once per precomputation. */
+  epics: readonly EpicEntry[];
   destinations: readonly Destination[];
   standardTypeIds: readonly string[];
   /** Projects in the app's scope; empty = every project. */
@@ -71,7 +71,7 @@ function offRouteFragment(facts: DestinationWorkFacts, inScope: EpicEntry[], ali
 export function destinationWorkJql(argument: string | undefined, operator: string, facts: DestinationWorkFacts): FragmentResult {
   const byId = new Map(facts.destinations.map((d) => [d.id, d]));
   const { inScope } = scopeOf({ projectKeys: [...facts.projectKeys] });
-  const live = [...facts.epics].filter((e) => isLive(e) && e.id !== '' && inScope(e.projectKey));
+  const live = facts.epics.filter((e) => isLive(e) && e.id !== '' && inScope(e.projectKey));
   const arg = argument?.trim() ?? '';
   let result: FragmentResult;
   if (arg === '' || arg.toLowerCase() === OFF_ROUTE_ARGUMENT) {

@@ -30,7 +30,7 @@ export function destinationWorkService(deps: DestinationWorkDeps) {
   async function facts(): Promise<DestinationWorkFacts | undefined> {
     const [stored, destinations, settings] = await Promise.all([deps.rollups.load(), deps.destinations.list(), deps.settings.get()]);
     if (!stored) return undefined;
-    return { epics: stored.epics.values(), destinations, standardTypeIds: stored.head.jql.standardTypeIds, projectKeys: settings.projectKeys };
+    return { epics: [...stored.epics.values()], destinations, standardTypeIds: stored.head.jql.standardTypeIds, projectKeys: settings.projectKeys };
   }
 
   return {
@@ -59,7 +59,7 @@ export function destinationWorkService(deps: DestinationWorkDeps) {
       const mine = (await deps.api.list()).filter((p) => p.functionName.toLowerCase() === FUNCTION_NAME.toLowerCase());
       const updates: PrecomputationUpdate[] = [];
       for (const p of mine) {
-        const next = destinationWorkJql(p.arguments[0], p.operator, { ...current, epics: [...current.epics] });
+        const next = destinationWorkJql(p.arguments[0], p.operator, current);
         if ('jql' in next) {
           if (next.jql !== p.value) updates.push({ id: p.id, value: next.jql });
         } else if (next.error !== p.error) {
