@@ -82,6 +82,25 @@ export interface JiraEmulator {
   createIssue(input: SiteIssueInput, actor: string): { id: string; key: string };
   updateIssue(key: string, patch: Partial<Omit<SiteIssueInput, 'key' | 'project'>>, actor: string): void;
   deleteIssue(key: string, actor: string): void;
+  /** Plug in the app's `jira:jqlFunction` modules (the local platform does); returns a function that unplugs them. */
+  connectJqlFunctions?(host: AppJqlFunctionHost): () => void;
+}
+
+/** One `jira:jqlFunction` module of the manifest. */
+export interface AppJqlFunction {
+  /** Module key. */
+  key: string;
+  /** The name JQL calls it by. */
+  name: string;
+  types: string[];
+  operators: string[];
+  arguments: Array<{ name: string; required: boolean }>;
+}
+
+/** How Jira reaches the app's JQL functions: the modules, and a call of one (as the app, like Forge). */
+export interface AppJqlFunctionHost {
+  functions: AppJqlFunction[];
+  evaluate(moduleKey: string, payload: unknown): Promise<unknown>;
 }
 
 /** One issue as a site file (or a test) describes it. */

@@ -10,3 +10,4 @@ export { handleIssueEvent as onIssueEvent } from './triggers/issue-events';
 export { reconcileConsumer, dailyReconcile } from './consumers/reconcile-consumer';
 export { fieldSyncConsumer } from './consumers/field-sync-consumer';
 export { compactionConsumer } from './consumers/compaction-consumer';
+export { destinationWork } from './jql-function/destination-work';

@@ -25,7 +25,11 @@ export async function seedDestinations(platform: LocalPlatform, site: Site): Pro
   for (const d of [...site.destinations].sort((a, b) => numberOf(a.id) - numberOf(b.id))) {
     for (; next < numberOf(d.id); next++) {
       const gap = (await call('destinations/create', { draft: { name: `Unused id D-${next}`, businessOwner: admin, targetDate: site.today } })).destination;
-      await call('destinations/delete', { id: gap.id, version: gap.version });
+      // Removed through the store: the delete resolver refuses until the first calculation can count epics.
+      await platform.runAsApp(async () => {
+        const removed = await createDestinationStore(systemClock).change((all) => ({ ok: true, value: { primary: [], remove: gap, ranked: all.filter((x) => x.id !== gap.id), value: gap.id } }), (all) => all);
+        if (!removed.ok) throw new Error(`site destinations: unused id ${gap.id} not removed: ${removed.error.message}`);
+      });
     }
     const draft: DestinationDraft = { name: d.name, businessOwner: d.businessOwner, targetDate: d.targetDate, status: d.status === 'archived' ? 'active' : d.status };
     if (d.description) draft.description = d.description;

@@ -341,7 +341,7 @@ describe('stale index', () => {
     const h = harness();
     h.emulator.faults.staleIndex = true;
     await h.call('PUT', '/rest/api/3/app/field/customfield_10100/value', { updates: [{ issueIds: [10006], value: { id: 'D-1', name: 'Instant payouts' } }] });
-    const jql = 'cf[10100].Id = D-1';
+    const jql = 'cf[10100] ~ "D-1"';
     expect((await h.keys(jql)).sort()).toEqual(['PAY-1', 'SEC-1']);
     const reconciled = await h.call('POST', '/rest/api/3/search/jql', { jql, reconcileIssues: [10006] });
     expect((reconciled.json as SearchPage).issues.map((i) => i.key).sort()).toEqual(['PAY-1', 'PAY-6', 'SEC-1']);

@@ -211,6 +211,24 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     }
   }
 
+  // Jira calls a `jira:jqlFunction` as the app, with the clause as the first argument, when a search needs a
+  // precomputation it does not have (see local/jira/emulator/jql-functions.ts).
+  const jqlFunctionModules = modulesOf(manifest, 'jira:jqlFunction');
+  const disconnectJqlFunctions = jira.connectJqlFunctions?.({
+    functions: jqlFunctionModules.map((m) => ({
+      key: m.key,
+      name: String(m.name ?? ''),
+      types: Array.isArray(m.types) ? m.types.map(String) : [],
+      operators: Array.isArray(m.operators) ? m.operators.map(String) : [],
+      arguments: Array.isArray(m.arguments) ? (m.arguments as Array<{ name?: unknown; required?: unknown }>).map((a) => ({ name: String(a.name ?? ''), required: a.required === true })) : [],
+    })),
+    evaluate: async (moduleKey, payload) => {
+      const module = jqlFunctionModules.find((m) => m.key === moduleKey);
+      if (!module?.function) throw new Error(`jira:jqlFunction '${moduleKey}' has no function in manifest.yml`);
+      return callAsApp(module.function, moduleKey, [payload, { installContext }]);
+    },
+  });
+
   const unsubscribe = jira.onIssueEvent((event: IssueEvent) => {
     const { selfGenerated, ...payload } = event;
     fire(event.eventType, payload, selfGenerated);
@@ -305,6 +323,7 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     runAsUser: async (accountId, fn) => runInvocation({ accountId, installationId }, fn),
     close() {
       unsubscribe();
+      disconnectJqlFunctions?.();
       scheduler.close();
       uninstallRuntime();
       uninstallClock?.();

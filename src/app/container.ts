@@ -8,6 +8,7 @@ import { getAppContext } from '@forge/api';
 import { systemClock, readTimer } from '../infra/clock';
 import { createAppJira, type SiteMetaCache } from '../infra/jira/app-jira';
 import { BACKGROUND_RETRY, RESOLVER_RETRY, type RetryPolicy } from '../infra/jira/jira-client';
+import { createPrecomputationApi } from '../infra/jira/precomputation-api';
 import { createUserJira } from '../infra/jira/user-jira';
 import { createFieldSyncQueue } from '../infra/queue/field-sync-queue';
 import { createCompactionQueue } from '../infra/queue/compaction-queue';
@@ -26,6 +27,7 @@ import { portfolioService, type AssemblyMemo } from '../services/portfolio-servi
 import type { Clock } from '../services/ports';
 import { reconcileService } from '../services/reconcile-service';
 import { settingsService } from '../services/settings-service';
+import { destinationWorkService, withPrecomputationRefresh } from '../jql-function/destination-work-service';
 
 /** An event handler retries briefly and then hands the event back to Forge, which redelivers it later. */
 const EVENT_RETRY: RetryPolicy = { maxRetries: 2, baseDelayMs: 200, budgetMs: 5_000 };
@@ -44,11 +46,15 @@ export function createContainer(options: ContainerOptions = {}) {
 
   /** The stored rollups and what keeps them fresh: shared by resolvers, the trigger, the consumer and the schedule. */
   function background() {
-    const rollups = createRollupStore({ clock, shardCache, readTime });
+    const stored = createRollupStore({ clock, shardCache, readTime });
     const runs = createRunStore();
     const settings = createSettingsStore();
+    const destinationWork = destinationWorkService({ rollups: stored, destinations: createDestinationStore(clock), settings, api: createPrecomputationApi(EVENT_RETRY, clock) });
+    // The `destinationWork` JQL function follows the rollups: refreshed when a rebuild publishes or epics change.
+    const rollups = withPrecomputationRefresh(stored, () => destinationWork.refresh());
     const compaction = compactionService({ store: rollups, runs, clock, queue: createCompactionQueue() });
     return {
+      destinationWork,
       rollups,
       runs,
       compaction,

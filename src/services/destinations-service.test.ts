@@ -45,8 +45,9 @@ describe('destinationsService', () => {
     expect(await store.list()).toHaveLength(1);
   });
 
-  it('refuses to delete a destination while an epic points at it, and lifts its deletion mark', async () => {
-    const { service, store } = setup([destination('D-1', 1), destination('D-2', 2)], { jiraEpics: [epicEntry('ALPHA-1', 'D-1')] });
+  it('refuses to delete a destination while a stored epic points at it, asking Jira nothing, and lifts its deletion mark', async () => {
+    const deleted = { ...epicEntry('ALPHA-9', 'D-1'), deleted: true as const };
+    const { service, store, jira } = setup([destination('D-1', 1), destination('D-2', 2)], { storedEpics: [epicEntry('ALPHA-1', 'D-1'), deleted, epicEntry('BETA-1', 'D-2')] });
     const removed = await service.remove('admin-1', 'D-1', 1);
     expect(removed).toEqual({
       ok: false,
@@ -54,10 +55,20 @@ describe('destinationsService', () => {
     });
     expect(await store.get('D-1')).toBeDefined();
     expect(store.marks.size).toBe(0);
+    // No search by the app field: Atlassian's parser refuses `"Field".Id`, so a real site would answer 400.
+    expect(jira.calls.filter((c) => c !== 'siteMeta')).toEqual([]);
+  });
+
+  it('refuses to delete before the first calculation, when no stored rollup can say which epics point at it', async () => {
+    const { service, store } = setup([destination('D-1', 1)]);
+    const removed = await service.remove('admin-1', 'D-1', 1);
+    expect(removed.ok ? null : removed.error).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('first calculation') });
+    expect(await store.get('D-1')).toBeDefined();
+    expect(store.marks.size).toBe(0);
   });
 
   it('deletes a destination no epic points at and closes the gap in the ranks', async () => {
-    const { service, store } = setup([destination('D-1', 1), destination('D-2', 2), destination('D-3', 3)], { jiraEpics: [epicEntry('ALPHA-1', 'D-3')] });
+    const { service, store } = setup([destination('D-1', 1), destination('D-2', 2), destination('D-3', 3)], { storedEpics: [epicEntry('ALPHA-1', 'D-3')] });
     expect(await service.remove('admin-1', 'D-2', 1)).toEqual({ ok: true, value: { id: 'D-2' } });
     expect(await ranks(store)).toEqual([['D-1', 1, 'active', 1], ['D-3', 2, 'active', 2]]);
   });

@@ -150,7 +150,9 @@ export function destinationsService({ store, jira, clock, rollups, onRenamed }: 
     /**
      * Deletes a destination no epic points at. The destination is marked as being deleted first (setting an
      * epic's destination refuses a marked one and re-checks after its write), then the epics are counted, so
-     * an epic moved to it at the same moment is either counted here or undone there.
+     * an epic moved to it at the same moment is either counted here or undone there. The count comes from the
+     * stored rollups with the deltas on top (the app's own changes included), not from a search: Jira's JQL
+     * cannot name a property of the app's field in a way Atlassian's parser accepts.
      */
     async remove(by: string, id: string, version: number): Promise<Result<{ id: string }>> {
       const current = await store.get(id);
@@ -161,11 +163,11 @@ export function destinationsService({ store, jira, clock, rollups, onRenamed }: 
       if (!mark.ok) return mark;
       let removed: Result<{ id: string }> | undefined;
       try {
-        const meta = await jira.siteMeta();
-        // Search alone may lag behind a write: ask it to reflect the epics the app just put on this destination.
-        const recent = ((await storedEpics()) ?? []).filter((e) => e.destinationId === id).map((e) => e.id);
-        const epics = await jira.epicsOfDestination(meta, id, recent.slice(0, 50));
-        const allowed = canDelete(current, epics.length);
+        const epics = await storedEpics();
+        if (epics === undefined) {
+          return fail('CONFLICT', `Destination "${current.name}" cannot be deleted yet: the app has not finished its first calculation, so it cannot tell which epics point to it. Try again when it has finished.`);
+        }
+        const allowed = canDelete(current, epics.filter((e) => e.destinationId === id).length);
         if (!allowed.ok) return allowed;
         removed = await store.change((all) => {
           const stored = all.find((d) => d.id === id);

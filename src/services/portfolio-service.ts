@@ -11,6 +11,7 @@ import { compareKeys, isLive } from '../domain/epic-figures';
 import { AppError } from '../domain/errors';
 import { effectiveEstimate, estimateKeyOf } from '../domain/estimate';
 import { calculatingFreshness, freshnessOf } from '../domain/freshness';
+import { DESTINATION_WORK_FUNCTION as FUNCTION_NAME, IN_PROGRESS_CATEGORY_ID, jqlList, jqlString } from '../domain/jql';
 import { assemblePortfolio, scopeOf, warningForViewer } from '../domain/portfolio';
 import { runIsActive, runProgress } from '../domain/reconcile-run';
 import { rollupPortfolio } from '../domain/rollup';
@@ -60,7 +61,6 @@ export interface AssemblyMemo {
 
 
 /** JQL links list epic keys up to this many; beyond it the link would not fit in a URL. */
-const MAX_KEYS_IN_LINK = 200;
 
 export interface CurrentSite {
   site: SiteRollup;
@@ -278,13 +278,8 @@ export function portfolioService(deps: PortfolioDeps) {
         warnings: site.rollup.warnings
           .map((w) => warningForViewer(w, (key) => visible.has(key)))
           .filter((w): w is NonNullable<typeof w> => w !== null),
-        // Links name only epics and projects the viewer may browse: a key in a URL is as much a leak as one on screen.
-        jql: linksFor(
-          site,
-          destinations.map((d) => ({ id: d.id, epicKeys: d.epicDetails.map((e) => e.key) })),
-          shownOffRoute.map((e) => e.key),
-          visible,
-        ),
+        // Links name no epic and only projects the viewer may browse: a key in a URL is as much a leak as one on screen.
+        jql: linksFor(site, destinations.map((d) => d.id), visible),
         freshness,
       };
     },
@@ -296,27 +291,22 @@ export function portfolioService(deps: PortfolioDeps) {
 
 export type PortfolioService = ReturnType<typeof portfolioService>;
 
-function quote(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-}
-
-function linksFor(site: SiteRollup, destinations: Array<{ id: string; epicKeys: string[] }>, offKeys: string[], visible: Set<string>): PortfolioJql {
-  const { epicTypeIds, standardTypeIds, fieldName, projectKeys } = site.jql;
+/**
+ * The portfolio's links, in JQL that Atlassian's parser accepts: a destination's work through the app's
+ * `destinationWork` JQL function (its children: the figures count children), in-flight work by status
+ * category id. No epic key and no property of the app's field appears in them.
+ */
+function linksFor(site: SiteRollup, destinationIds: string[], visible: Set<string>): PortfolioJql {
+  const { standardTypeIds, projectKeys } = site.jql;
   // Jira shows the viewer no issue of a project they may not browse, so naming only the others loses nothing.
   const shownKeys = projectKeys.filter((key) => visible.has(key));
-  const scope = projectKeys.length === 0 ? '' : shownKeys.length === 0 ? ' AND project is EMPTY' : ` AND project in (${shownKeys.map(quote).join(', ')})`;
-  const std = `issuetype in (${standardTypeIds.map(quote).join(', ')})`;
+  const scope = projectKeys.length === 0 ? '' : shownKeys.length === 0 ? ' AND project is EMPTY' : ` AND project in ${jqlList(shownKeys)}`;
+  const std = `issuetype in ${jqlList(standardTypeIds)}`;
   const byDestination: Record<string, string> = {};
-  for (const d of destinations) {
-    byDestination[d.id] =
-      d.epicKeys.length > 0 && d.epicKeys.length <= MAX_KEYS_IN_LINK
-        ? `parent in (${d.epicKeys.join(', ')}) ORDER BY status ASC`
-        : `issuetype in (${epicTypeIds.map(quote).join(', ')}) AND ${quote(fieldName)}.Id = ${quote(d.id)}`;
-  }
-  const inFlight = `${std} AND statusCategory = "In Progress"${scope}`;
-  const offRoute =
-    offKeys.length <= MAX_KEYS_IN_LINK
-      ? `${std} AND statusCategory = "In Progress" AND (parent is EMPTY${offKeys.length > 0 ? ` OR parent in (${offKeys.join(', ')})` : ''})${scope}`
-      : `${std} AND statusCategory = "In Progress" AND parent is EMPTY${scope}`;
-  return { byDestination, inFlight, offRoute };
+  for (const id of destinationIds) byDestination[id] = `issue in ${FUNCTION_NAME}(${jqlString(id)}) AND ${std} ORDER BY status ASC`;
+  return {
+    byDestination,
+    inFlight: `${std} AND statusCategory = ${IN_PROGRESS_CATEGORY_ID}${scope}`,
+    offRoute: `issue in ${FUNCTION_NAME}()${scope}`,
+  };
 }

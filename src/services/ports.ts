@@ -66,8 +66,6 @@ export interface AppJira {
   epics(meta: SiteMeta, projectKeys: string[]): Promise<Epic[]>;
   /** One page of epics (all projects), with the fields a stored entry needs. */
   epicPage(meta: SiteMeta, token: string | undefined): Promise<{ epics: EpicEntry[]; next: string | undefined }>;
-  /** Epics whose field holds `destinationId`; `reconcileIssueIds` asks search to reflect just-made changes to them. */
-  epicsOfDestination(meta: SiteMeta, destinationId: string, reconcileIssueIds?: string[]): Promise<Epic[]>;
   /** Direct children (standard level) of the given epics, any number of them. */
   children(meta: SiteMeta, epicKeys: string[], estimate: EffectiveEstimate): Promise<WorkItem[]>;
   /** Direct children of one batch of epics; `null` when Jira says one of the keys no longer exists. */

@@ -168,7 +168,7 @@ const checks: Record<string, Check> = {
   noUiKit1(manifest) {
     // UI Kit 1 modules named their UI `function` directly; since 2025-02-28 they no longer render. Backend modules
     // and resolvers legitimately reference functions.
-    const backend = new Set(['function', 'trigger', 'scheduledTrigger', 'consumer', 'webtrigger']);
+    const backend = new Set(['function', 'trigger', 'scheduledTrigger', 'consumer', 'webtrigger', 'jira:jqlFunction']);
     const modules = at(manifest, 'modules');
     if (!isObject(modules)) return ['no modules'];
     const problems: string[] = [];

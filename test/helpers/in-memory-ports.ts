@@ -64,7 +64,6 @@ export function inMemoryAppJira(site: JiraSite = {}): AppJira & { calls: string[
       const next = from + pageSize < epics.length ? String(from + pageSize) : undefined;
       return { epics: epics.slice(from, from + pageSize), next };
     },
-    epicsOfDestination: async (_meta, id) => (asked('epicsOfDestination'), epics.filter((e) => e.destinationId === id)),
     children: async () => (asked('children'), []),
     async childrenOf(_meta, keys) {
       asked('childrenOf');

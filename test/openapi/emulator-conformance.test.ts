@@ -84,6 +84,8 @@ const calls: Call[] = [
   { template: '/rest/api/3/permissions/check', method: 'post', path: '/rest/api/3/permissions/check', body: { accountId: 'u-dev', globalPermissions: ['ADMINISTER'], projectPermissions: [{ permissions: ['BROWSE_PROJECTS'], projects: [10000, 10001], issues: [10001, 10009] }] } },
   { template: '/rest/api/3/mypermissions', method: 'get', path: '/rest/api/3/mypermissions?permissions=ADMINISTER,BROWSE_PROJECTS&projectKey=PAY', as: admin },
   { template: '/rest/api/3/issue/{issueIdOrKey}', method: 'delete', path: '/rest/api/3/issue/PAY-7' },
+  { template: '/rest/api/3/jql/function/computation', method: 'get', path: '/rest/api/3/jql/function/computation?startAt=0&maxResults=10' },
+  { template: '/rest/api/3/jql/function/computation', method: 'post', path: '/rest/api/3/jql/function/computation?skipNotFoundPrecomputations=true', body: { values: [{ id: 'gone', value: 'project = PAY' }] } },
 ];
 
 function refsIn(node: Json, out: string[] = []): string[] {

@@ -30,6 +30,8 @@ export const OPERATIONS: ReadonlyArray<readonly [path: string, method: string]> 
   ['/rest/api/3/app/field/{fieldIdOrKey}/value', 'put'],
   ['/rest/api/3/permissions/check', 'post'],
   ['/rest/api/3/mypermissions', 'get'],
+  ['/rest/api/3/jql/function/computation', 'get'],
+  ['/rest/api/3/jql/function/computation', 'post'],
 ];
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

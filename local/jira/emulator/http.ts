@@ -11,7 +11,8 @@ export interface Ctx {
   params: string[];
 }
 
-export type Handler = (ctx: Ctx) => ProductResponse;
+/** A route's answer; a search that calls an app JQL function waits for the app, so a handler may be async. */
+export type Handler = (ctx: Ctx) => ProductResponse | Promise<ProductResponse>;
 
 /** Adds a route: a method and a path template with `{name}` parameters. */
 export type AddRoute = (method: string, template: string, handler: Handler) => void;

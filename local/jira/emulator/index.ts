@@ -9,6 +9,7 @@ import { BASE_URL, clone, parseSiteInstant, type IssueRecord } from '../store';
 import { appFieldRoutes } from './app-field';
 import { HttpError, JSON_HEADERS, json, type AddRoute, type Caller, type Handler } from './http';
 import { issueRoutes } from './issues';
+import { AppJqlFunctions } from './jql-functions';
 import { metaRoutes } from './meta';
 import { permissionRoutes } from './permissions';
 import { searchRoutes } from './search';
@@ -59,7 +60,10 @@ class Router {
 export function createJiraEmulator(site: Site, options: EmulatorOptions): JiraSiteEmulator {
   const s = new SiteState(site, options);
   const router = new Router();
-  for (const group of [metaRoutes, userRoutes, searchRoutes, issueRoutes, appFieldRoutes, permissionRoutes]) group(s, router.add);
+  const jqlFunctions = new AppJqlFunctions(options);
+  for (const group of [metaRoutes, userRoutes, issueRoutes, appFieldRoutes, permissionRoutes]) group(s, router.add);
+  searchRoutes(s, router.add, (jql) => jqlFunctions.resolve(jql));
+  jqlFunctions.routes(router.add);
 
 
   function resolveCaller(req: ProductRequest): Caller {
@@ -124,7 +128,7 @@ export function createJiraEmulator(site: Site, options: EmulatorOptions): JiraSi
           throw new HttpError(400, ['Unexpected character in the request body: it is not valid JSON.']);
         }
       }
-      return match.handler({ caller, query: url.searchParams, body, params: match.params });
+      return await match.handler({ caller, query: url.searchParams, body, params: match.params });
     } catch (e) {
       if (e instanceof HttpError) return json(e.status, { errorMessages: e.errorMessages, errors: e.errors }, e.headers);
       // An emulator bug answers 500 like Jira's own failures would, so a server in front of it keeps running;
@@ -217,6 +221,7 @@ export function createJiraEmulator(site: Site, options: EmulatorOptions): JiraSi
         s.removeIssue(rec, actorCaller(actor), true);
       });
     },
+    connectJqlFunctions: (host) => jqlFunctions.connect(host),
     syncIndex() {
       s.stale.clear();
       s.resultCache.clear();

@@ -17,8 +17,11 @@ function hash(text: string): string {
   return (h >>> 0).toString(36);
 }
 
-export function searchRoutes(s: SiteState, route: AddRoute): void {
-  function search(caller: Caller, input: { jql: unknown; fields?: string[]; maxResults?: unknown; nextPageToken?: unknown; reconcileIssues?: unknown }): ProductResponse {
+/** JQL with app JQL functions replaced by their precomputations (see `jql-functions.ts`). */
+export type ResolveAppFunctions = (jql: string) => Promise<string>;
+
+export function searchRoutes(s: SiteState, route: AddRoute, resolve: ResolveAppFunctions = async (jql) => jql): void {
+  async function search(caller: Caller, input: { jql: unknown; fields?: string[]; maxResults?: unknown; nextPageToken?: unknown; reconcileIssues?: unknown }): Promise<ProductResponse> {
     if (typeof input.jql !== 'string') throw new HttpError(400, ['The JQL query is required.']);
     const jql = input.jql;
     const reconcileRaw = input.reconcileIssues ?? [];
@@ -40,7 +43,7 @@ export function searchRoutes(s: SiteState, route: AddRoute): void {
     } else if (input.nextPageToken !== undefined && input.nextPageToken !== null && input.nextPageToken !== '') {
       throw new HttpError(400, ['Invalid nextPageToken.']);
     }
-    const all = s.matching(caller, jql, reconcile);
+    const all = s.matching(caller, await resolve(jql), reconcile);
     const page = all.slice(offset, offset + maxResults);
     const isLast = offset + page.length >= all.length;
     const body: Record<string, unknown> = { issues: page.map((r) => ({ id: r.id, key: r.key, self: `${BASE_URL}/rest/api/3/issue/${r.id}`, fields: s.renderFields(r, fields) })), isLast };
@@ -71,10 +74,10 @@ export function searchRoutes(s: SiteState, route: AddRoute): void {
     const b = bodyObject(ctx);
     return search(ctx.caller, { jql: b.jql, fields: toStringList(b.fields, 'fields'), maxResults: b.maxResults, nextPageToken: b.nextPageToken, reconcileIssues: b.reconcileIssues });
   });
-  route('POST', '/rest/api/3/search/approximate-count', (ctx) => {
+  route('POST', '/rest/api/3/search/approximate-count', async (ctx) => {
     const b = bodyObject(ctx);
     if (typeof b.jql !== 'string') throw new HttpError(400, ['The JQL query is required.']);
-    return json(200, { count: s.matching(ctx.caller, b.jql, new Set()).length });
+    return json(200, { count: s.matching(ctx.caller, await resolve(b.jql), new Set()).length });
   });
   const removed: Handler = () =>
     json(410, { errorMessages: ['The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. A full migration guideline is available at https://developer.atlassian.com/changelog/#CHANGE-2046'], errors: {} });

@@ -254,7 +254,11 @@ function appProperty(value: unknown, property: string): string | null {
   return null;
 }
 
-/** The app's object field: `=`/`IN` on the whole value match its id or name; `.Id`/`.Name` match one property. */
+/**
+ * The app's object field as Forge documents it: the whole value is searched as text (`~`, `!~`) or for
+ * emptiness, and a property only through its `searchAlias` (`Field.Alias = value`, which the parser accepts
+ * for an unquoted field name only). `=`/`IN` on the whole value are not documented and are refused.
+ */
 function appFieldClause(field: string, property: string | null, op: string, operand: Operand): Predicate {
   const known = ['id', 'name'];
   if (property !== null && !known.includes(property.toLowerCase())) throw fieldNotFound(`${field}.${property}`);
@@ -277,6 +281,7 @@ function appFieldClause(field: string, property: string | null, op: string, oper
     };
   }
   if (!EQUALITY.has(op)) throw unsupportedOperator(op, shownField);
+  if (property === null && operand.kind !== 'empty') throw unsupportedOperator(op, shownField);
   checkOperandShape(op, operand, shownField);
   if (operand.kind === 'empty') {
     const wantEmpty = op === 'is' || op === '=';
@@ -309,7 +314,6 @@ function textClause(field: string, op: string, operand: Operand, valueOf: (issue
 type FieldKind =
   | 'project'
   | 'issuetype'
-  | 'hierarchyLevel'
   | 'parent'
   | 'statusCategory'
   | 'status'
@@ -335,9 +339,6 @@ function fieldKind(schema: JqlSchema, field: string, property: string | null): F
     case 'issuetype':
     case 'type':
       return 'issuetype';
-    case 'issuetype.hierarchylevel':
-    case 'hierarchylevel':
-      return 'hierarchyLevel';
     case 'parent':
       return 'parent';
     case 'statuscategory':
@@ -365,6 +366,20 @@ function fieldKind(schema: JqlSchema, field: string, property: string | null): F
     default:
       return null;
   }
+}
+
+/**
+ * An issue named in `key`/`issue`/`parent`: a key the caller cannot see is refused (Jira's "does not exist"),
+ * a numeric id matches nothing. App JQL functions return id lists that every user shares (precomputations are
+ * not scoped to users), so an id the viewer may not browse must not fail their search; see
+ * docs/platform-facts.md ("JQL that Jira accepts") for what is and is not verified about this.
+ */
+function issueValue(schema: JqlSchema): (value: string) => string[] {
+  return (v) => {
+    const id = schema.issueId(v.toUpperCase()) ?? schema.issueId(v);
+    if (id !== undefined) return [id];
+    return /^\d+$/.test(v.trim()) ? [`unseen:${v.trim()}`] : [];
+  };
 }
 
 /** An unquoted `Name.prop` reaches us as one field name; split it when the whole name is not a field. */
@@ -424,17 +439,12 @@ function termPredicate(schema: JqlSchema, term: Extract<Clause, { kind: 'term' }
         (i) => (i.resolved === null ? null : '10000'),
       );
     }
-    case 'hierarchyLevel':
-      return scalarClause(shown, op, operand, numberOperand(shown), (i) => i.hierarchyLevel);
     case 'parent':
       return idClause(
         'parent',
         op,
         operand,
-        (v) => {
-          const id = schema.issueId(v.toUpperCase()) ?? schema.issueId(v);
-          return id === undefined ? [] : [id];
-        },
+        issueValue(schema),
         (i) => i.parentId,
       );
     case 'statusCategory':
@@ -464,10 +474,7 @@ function termPredicate(schema: JqlSchema, term: Extract<Clause, { kind: 'term' }
         'key',
         op,
         operand,
-        (v) => {
-          const id = schema.issueId(v.toUpperCase()) ?? schema.issueId(v);
-          return id === undefined ? [] : [id];
-        },
+        issueValue(schema),
         (i) => i.id,
       );
     case 'summary':
@@ -541,9 +548,6 @@ function comparator(schema: JqlSchema, orderBy: OrderField[]): (a: JqlIssue, b: 
         break;
       case 'points':
         parts.push((a, b) => sign * nullableCompare(a.points, b.points));
-        break;
-      case 'hierarchyLevel':
-        parts.push((a, b) => sign * (a.hierarchyLevel - b.hierarchyLevel));
         break;
       case 'project':
         parts.push((a, b) => sign * (a.projectKey < b.projectKey ? -1 : a.projectKey > b.projectKey ? 1 : 0));

@@ -1,7 +1,7 @@
 /**
  * JQL text -> a small plain IR, using Atlassian's own parser (`@atlaskit/jql-ast`). The IR holds no parent
- * links (the AST's nodes do, so it cannot be cached as JSON or compared), and field names are already mapped
- * back from the placeholders used to get `"Quoted name".prop` and `cf[N].prop` past the parser.
+ * links (the AST's nodes do, so it cannot be cached as JSON or compared). Nothing is rewritten before parsing:
+ * what Atlassian's parser refuses (`"Quoted name".prop`, `cf[N].prop`) is refused here too, with Jira's 400.
  */
 import { JastBuilder } from '@atlaskit/jql-ast';
 
@@ -21,7 +21,7 @@ export type Operand =
 export type Clause =
   | { kind: 'and' | 'or'; clauses: Clause[] }
   | { kind: 'not'; clause: Clause }
-  | { kind: 'term'; field: string; property: string | null; operator: string; operand: Operand };
+  | { kind: 'term'; field: string; property: string | null; operator: string; operand: Operand; position: [number, number] };
 
 export interface OrderField {
   field: string;
@@ -33,53 +33,6 @@ export interface ParsedJql {
   orderBy: OrderField[];
 }
 
-interface AliasRef {
-  field: string;
-  property: string;
-}
-
-/**
- * The parser rejects a property after a quoted field name or after `cf[N]`; swap each such reference for a
- * plain identifier it accepts, remembering what it stood for. String literals are skipped so that a value
- * such as `"a".b` inside quotes is never touched.
- */
-export function rewriteAliases(jql: string): { text: string; aliases: Map<string, AliasRef> } {
-  const aliases = new Map<string, AliasRef>();
-  let out = '';
-  let i = 0;
-  while (i < jql.length) {
-    const ch = jql[i] as string;
-    if (ch === '"' || ch === "'") {
-      let j = i + 1;
-      while (j < jql.length && jql[j] !== ch) j += jql[j] === '\\' ? 2 : 1;
-      const literal = jql.slice(i, j + 1);
-      const prop = /^\.([A-Za-z_][A-Za-z0-9_]*)/.exec(jql.slice(j + 1));
-      if (prop && j < jql.length) {
-        const placeholder = `__jqlalias${aliases.size}__`;
-        aliases.set(placeholder.toLowerCase(), { field: literal.slice(1, -1).replace(/\\(.)/g, '$1'), property: prop[1] as string });
-        out += placeholder;
-        i = j + 1 + prop[0].length;
-      } else {
-        out += literal;
-        i = j + 1;
-      }
-      continue;
-    }
-    const cf = /^cf\[(\d+)\]\.([A-Za-z_][A-Za-z0-9_]*)/i.exec(jql.slice(i));
-    const prevIsWord = i > 0 && /[A-Za-z0-9_]/.test(jql[i - 1] as string);
-    if (cf && !prevIsWord) {
-      const placeholder = `__jqlalias${aliases.size}__`;
-      aliases.set(placeholder.toLowerCase(), { field: `cf[${cf[1]}]`, property: cf[2] as string });
-      out += placeholder;
-      i += cf[0].length;
-      continue;
-    }
-    out += ch;
-    i += 1;
-  }
-  return { text: out, aliases };
-}
-
 /* The AST types are wide unions with parent links; read them through this narrow structural view. */
 interface AstNode {
   clauseType?: string;
@@ -88,6 +41,7 @@ interface AstNode {
   clause?: AstNode;
   field?: { value?: string; text?: string };
   operand?: AstOperand;
+  position?: [number, number];
 }
 interface AstOperand {
   operandType?: string;
@@ -113,26 +67,26 @@ function toOperand(op: AstOperand | undefined): Operand {
   }
 }
 
-function toClause(node: AstNode, aliases: Map<string, AliasRef>): Clause {
+function toClause(node: AstNode): Clause {
   switch (node.clauseType) {
     case 'compound': {
       const kind = node.operator?.value === 'or' ? 'or' : 'and';
-      return { kind, clauses: (node.clauses ?? []).map((c) => toClause(c, aliases)) };
+      return { kind, clauses: (node.clauses ?? []).map((c) => toClause(c)) };
     }
     case 'not':
       if (!node.clause) throw new JqlError('Error in the JQL Query: NOT needs a clause.');
-      return { kind: 'not', clause: toClause(node.clause, aliases) };
+      return { kind: 'not', clause: toClause(node.clause) };
     case 'terminal': {
       const name = node.field?.value ?? '';
-      const alias = aliases.get(name.toLowerCase());
       const operator = (node.operator?.value ?? '').toLowerCase();
       if (!operator) throw new JqlError(`Error in the JQL Query: the clause on '${name}' has no operator.`);
       return {
         kind: 'term',
-        field: alias ? alias.field : name,
-        property: alias ? alias.property : null,
+        field: name,
+        property: null,
         operator,
         operand: toOperand(node.operand),
+        position: node.position ?? [0, 0],
       };
     }
     case undefined:
@@ -147,19 +101,12 @@ interface ParserError {
 
 /** Parse JQL with a fresh `JastBuilder` (an instance caches on its input). Throws `JqlError`. */
 export function parseJql(jql: string): ParsedJql {
-  const { text, aliases } = rewriteAliases(jql);
-  const jast = new JastBuilder().build(text);
+  const jast = new JastBuilder().build(jql);
   const errors = jast.errors as unknown as ParserError[];
-  if (errors.length > 0) {
-    let message = errors[0]?.message ?? 'syntax error';
-    for (const [placeholder, ref] of aliases) {
-      message = message.split(placeholder).join(`${ref.field}.${ref.property}`);
-    }
-    throw new JqlError(`Error in the JQL Query: ${message}`);
-  }
+  if (errors.length > 0) throw new JqlError(`Error in the JQL Query: ${errors[0]?.message ?? 'syntax error'}`);
   const query = jast.query as unknown as { where?: AstNode; orderBy?: { fields?: Array<{ field?: { value?: string }; direction?: { value?: string } }> } };
   if (!query) return { where: null, orderBy: [] };
-  const where = query.where ? toClause(query.where, aliases) : null;
+  const where = query.where ? toClause(query.where) : null;
   const orderBy = (query.orderBy?.fields ?? []).map((f) => ({
     field: f.field?.value ?? '',
     direction: (f.direction?.value ?? '').toLowerCase() === 'desc' ? ('desc' as const) : ('asc' as const),

@@ -22,7 +22,7 @@ import {
 } from './jira-dto';
 import { childFields, epicOf, estimateFields, workItemOf } from './issue-mapping';
 import { PAGE_WITH_FIELDS, searchAll, searchPage, type SearchOptions } from './search-jql';
-import { childrenJql, epicsJql, epicsOfDestinationJql, inFlightOrphansJql } from './jql';
+import { childrenJql, epicsJql, inFlightOrphansJql } from './jql';
 
 /** `parent in (...)` batch: keeps JQL short and pages full. */
 const PARENT_BATCH = 50;
@@ -135,12 +135,6 @@ export function createAppJira({ policy, clock, metaCache }: AppJiraOptions): App
       const at = clock.now().getTime();
       const epics = (page?.issues ?? []).map((issue) => epicEntryOf(issue, meta, at));
       return { epics, next: page?.isLast === true || !page?.nextPageToken ? undefined : page.nextPageToken };
-    },
-    async epicsOfDestination(meta, destinationId, reconcileIssueIds = []) {
-      if (meta.epicTypeIds.length === 0) return [];
-      const { fieldName } = await loadMeta();
-      const issues = await search(epicsOfDestinationJql(meta.epicTypeIds, fieldName, destinationId), epicFields(meta), reconcileIssueIds);
-      return issues.map((issue) => epicOf(issue, meta));
     },
     async children(_meta, epicKeys, estimate) {
       const batches: string[][] = [];

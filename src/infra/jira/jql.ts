@@ -1,14 +1,13 @@
 /**
- * JQL the app sends. Only documented JQL: `issuetype in (ids)` rather than hierarchy levels, `parent in (...)`
- * for children, and the object-field search alias form `"Field name".Alias = value`.
+ * JQL the app sends. Only documented JQL that Atlassian's parser (`@atlaskit/jql-parser`) accepts: `issuetype
+ * in (ids)` rather than hierarchy levels, `parent in (...)` for children, status categories by id. Nothing
+ * searches the app's field: `"Field name".Alias` is refused by the parser, so counts come from the stored
+ * rollups instead (docs/decisions/0004-jql-the-app-sends.md). `test/checks/jql-the-app-sends.test.ts` parses
+ * every string these builders make.
  */
-export function jqlString(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-}
+import { IN_PROGRESS_CATEGORY_ID, jqlList } from '../../domain/jql';
 
-export function jqlList(values: readonly string[]): string {
-  return `(${values.map(jqlString).join(', ')})`;
-}
+export { DONE_CATEGORY_ID, IN_PROGRESS_CATEGORY_ID, jqlList, jqlString } from '../../domain/jql';
 
 /** `project in (...)` when the scope is limited, nothing when every project is in scope. */
 export function projectClause(projectKeys: readonly string[]): string {
@@ -19,14 +18,10 @@ export function epicsJql(epicTypeIds: readonly string[], projectKeys: readonly s
   return `issuetype in ${jqlList(epicTypeIds)}${projectClause(projectKeys)} ORDER BY key ASC`;
 }
 
-export function epicsOfDestinationJql(epicTypeIds: readonly string[], fieldName: string, destinationId: string): string {
-  return `issuetype in ${jqlList(epicTypeIds)} AND ${jqlString(fieldName)}.Id = ${jqlString(destinationId)} ORDER BY key ASC`;
-}
-
 export function childrenJql(epicKeys: readonly string[]): string {
   return `parent in ${jqlList(epicKeys)} ORDER BY key ASC`;
 }
 
 export function inFlightOrphansJql(standardTypeIds: readonly string[], projectKeys: readonly string[]): string {
-  return `issuetype in ${jqlList(standardTypeIds)} AND parent is EMPTY AND statusCategory = "In Progress"${projectClause(projectKeys)} ORDER BY key ASC`;
+  return `issuetype in ${jqlList(standardTypeIds)} AND parent is EMPTY AND statusCategory = ${IN_PROGRESS_CATEGORY_ID}${projectClause(projectKeys)} ORDER BY key ASC`;
 }

@@ -6,7 +6,7 @@ import { token } from '@atlaskit/tokens';
 import type { DestinationRollup } from '../../../src/contract';
 import { Empty, ForecastMethodTip, IssueLink, JqlLink, StackedProgress, StatusLozenge, VerdictLozenge, subtle } from '../../common/components';
 import { chanceText, formatDate, formatNumber, likelyText, offsetText } from '../../common/format';
-import { unionJql } from './portfolio-unions';
+import { doneJql } from './portfolio-unions';
 
 export const ROWS_PER_PAGE = 25;
 
@@ -75,7 +75,7 @@ export function DestinationTable({ destinations, jql, loading }: { destinations:
                 <div style={{ display: 'flex', flexDirection: 'column', gap: token('space.050') }}>
                   <StackedProgress progress={d.progress.count} />
                   <span style={subtle}>
-                    <JqlLink jql={q ? `(${unionJql([q]) ?? q}) AND statusCategory = Done` : undefined} label={`Done issues of ${d.name}`}>
+                    <JqlLink jql={doneJql(q)} label={`Done issues of ${d.name}`}>
                       {formatNumber(d.progress.count.done, 0)}
                     </JqlLink>
                     {' / '}

@@ -61,8 +61,8 @@ export function portfolio(size = 3): Portfolio {
     },
     warnings: [{ code: 'ARCHIVED_DESTINATION', message: 'PAY-60 points at the archived destination Old loyalty scheme.', refs: ['PAY-60'] }],
     jql: {
-      byDestination: Object.fromEntries(rows.map((r) => [r.id, `parent in (PAY-1, SEC-1) ORDER BY rank`])),
-      offRoute: 'statusCategory = "In Progress" AND parent is EMPTY', inFlight: 'statusCategory = "In Progress"',
+      byDestination: Object.fromEntries(rows.map((r) => [r.id, `issue in destinationWork("${r.id}") AND issuetype in ("10001") ORDER BY status ASC`])),
+      offRoute: 'issue in destinationWork()', inFlight: 'issuetype in ("10001") AND statusCategory = 4',
     },
   };
 }

@@ -1,0 +1,107 @@
+/**
+ * The `destinationWork` JQL function (`jira:jqlFunction`): `issue in destinationWork("D-1")` is the work of
+ * destination D-1 (its epics and their children), `issue in destinationWork()` (or `"none"`) the off-route
+ * work. Jira asks the app once per (arguments, operator) and keeps the answer as a precomputation; the app
+ * keeps those current through the precomputation API whenever the stored rollups change what they mean
+ * (a rebuild publishes, an epic changes destination).
+ */
+import type { PrecomputationApi, PrecomputationUpdate } from '../infra/jira/precomputation-api';
+import type { DestinationStore, SettingsStore } from '../services/ports';
+import type { RollupDelta, RollupReader, RollupStore } from '../services/rollup-ports';
+import { FUNCTION_NAME, destinationWorkJql, type DestinationWorkFacts, type FragmentResult } from './destination-work-jql';
+
+export interface DestinationWorkDeps {
+  rollups: Pick<RollupReader, 'load'>;
+  destinations: Pick<DestinationStore, 'list'>;
+  settings: Pick<SettingsStore, 'get'>;
+  api: PrecomputationApi;
+}
+
+/** What Jira sends the function (https://developer.atlassian.com/cloud/jira/platform/jql-functions/). */
+export interface JqlFunctionArgs {
+  precomputationId?: string;
+  clause?: { field?: string; operator?: string; functionName?: string; arguments?: unknown[] };
+}
+
+const NOT_YET = 'Business destinations are still being calculated for the first time. Try the search again in a few minutes.';
+const UNREADABLE = 'Business destinations could not be read just now. Try the search again in a minute.';
+
+export function destinationWorkService(deps: DestinationWorkDeps) {
+  async function facts(): Promise<DestinationWorkFacts | undefined> {
+    const [stored, destinations, settings] = await Promise.all([deps.rollups.load(), deps.destinations.list(), deps.settings.get()]);
+    if (!stored) return undefined;
+    return { epics: [...stored.epics.values()], destinations, standardTypeIds: stored.head.jql.standardTypeIds, projectKeys: settings.projectKeys };
+  }
+
+  return {
+    /** The function's answer to Jira: `{jql}` or `{error}` (errors are not stored, so Jira asks again later). */
+    async evaluate(args: JqlFunctionArgs): Promise<FragmentResult> {
+      const clause = args?.clause ?? {};
+      const raw = clause.arguments?.[0];
+      const argument = typeof raw === 'string' ? raw : undefined;
+      let current: DestinationWorkFacts | undefined;
+      try {
+        current = await facts();
+      } catch {
+        return { error: UNREADABLE };
+      }
+      if (!current) return { error: NOT_YET };
+      return destinationWorkJql(argument, clause.operator ?? 'in', current);
+    },
+
+    /**
+     * Bring every stored precomputation of the function up to date: one listing, then updates only for those
+     * whose value changed. Returns how many were updated (precomputations Jira dropped meanwhile are skipped).
+     */
+    async refresh(): Promise<{ updated: number }> {
+      const current = await facts();
+      if (!current) return { updated: 0 };
+      const mine = (await deps.api.list()).filter((p) => p.functionName.toLowerCase() === FUNCTION_NAME.toLowerCase());
+      const updates: PrecomputationUpdate[] = [];
+      for (const p of mine) {
+        const next = destinationWorkJql(p.arguments[0], p.operator, current);
+        if ('jql' in next) {
+          if (next.jql !== p.value) updates.push({ id: p.id, value: next.jql });
+        } else if (next.error !== p.error) {
+          updates.push({ id: p.id, error: next.error });
+        }
+      }
+      if (updates.length === 0) return { updated: 0 };
+      const missing = new Set(await deps.api.update(updates));
+      return { updated: updates.filter((u) => !missing.has(u.id)).length };
+    },
+  };
+}
+
+export type DestinationWorkService = ReturnType<typeof destinationWorkService>;
+
+/** Deltas that can change what the function means: an epic's fields (its destination) or its deletion. */
+function touchesEpics(deltas: readonly RollupDelta[]): boolean {
+  return deltas.some((d) => d.t === 'fields' || d.t === 'deleted');
+}
+
+/**
+ * The rollup store, with the function's precomputations refreshed after a rebuild publishes and after epic
+ * facts are written (events, the app's own destination changes). A failed refresh never fails the write: the
+ * next change or the daily rebuild refreshes again.
+ */
+export function withPrecomputationRefresh<T extends Pick<RollupStore, 'publish' | 'writeDeltas'>>(store: T, refresh: () => Promise<unknown>, log: (message: string) => void = console.warn): T {
+  const quietly = async () => {
+    try {
+      await refresh();
+    } catch (error) {
+      log(`destinationWork precomputations not refreshed: ${error instanceof Error ? error.message : 'unexpected failure'}`);
+    }
+  };
+  return {
+    ...store,
+    async publish(...args: Parameters<RollupStore['publish']>) {
+      await store.publish(...args);
+      await quietly();
+    },
+    async writeDeltas(deltas: RollupDelta[]) {
+      await store.writeDeltas(deltas);
+      if (touchesEpics(deltas)) await quietly();
+    },
+  };
+}
