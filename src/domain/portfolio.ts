@@ -309,14 +309,14 @@ export function outOfScopeWarning(epics: ReadonlyArray<{ key: string; projectKey
  * none; a count-only warning (unestimated work, unreadable epics) keeps its app-level count and lists only
  * the issues the viewer may browse.
  */
-export function warningForViewer(warning: RollupWarning, mayBrowse: (projectKey: string) => boolean): Warning | null {
+export function warningForViewer(warning: RollupWarning, mayBrowse: (issue: { key: string; projectKey: string }) => boolean): Warning | null {
   const { about } = warning;
   if (about === undefined) {
     return warning.refs === undefined
       ? { code: warning.code, message: warning.message }
-      : { code: warning.code, message: warning.message, refs: warning.refs.filter((key) => mayBrowse(projectOfKey(key))) };
+      : { code: warning.code, message: warning.message, refs: warning.refs.filter((key) => mayBrowse({ key, projectKey: projectOfKey(key) })) };
   }
-  const shown = about.epics.filter((e) => mayBrowse(e.projectKey));
+  const shown = about.epics.filter((e) => mayBrowse(e));
   if (shown.length === 0) return null;
   const restated = about.kind === 'alignment' ? alignmentProblemWarning(about.alignment, shown) : outOfScopeWarning(shown);
   if (restated === null) return null;

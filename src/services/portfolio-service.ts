@@ -17,14 +17,15 @@ import { rollupPortfolio } from '../domain/rollup';
 import { LIVE_STATUSES, type Destination, type DestinationStatus, type PortfolioRollup, type Settings, type StatusCategory } from '../domain/types';
 import type { AppJira, Clock, DestinationStore, SettingsStore, UserJira } from './ports';
 import type { ReconcileRun, RollupJqlMeta, RollupReader, StoredSite, ViewerCache } from './rollup-ports';
-import { viewerLookups } from './viewer-lookups';
+import { mayView, viewerLookups } from './viewer-lookups';
 
 /** The app-level portfolio, free of anything user-specific: what a view is cut from. */
 export interface SiteRollup {
   asOf: string;
   computedAt: string;
   rollup: PortfolioRollup;
-  epics: Array<{ key: string; summary: string; projectKey: string; statusCategory: StatusCategory }>;
+  /** `id` lets a view ask Jira, as the viewer, whether they may browse each epic (issue security). */
+  epics: Array<{ id: string; key: string; summary: string; projectKey: string; statusCategory: StatusCategory }>;
   jql: RollupJqlMeta & { projectKeys: string[] };
 }
 
@@ -107,7 +108,7 @@ export function portfolioService(deps: PortfolioDeps) {
       asOf: today,
       computedAt: started.toISOString(),
       rollup,
-      epics: epics.map(({ key, summary, projectKey, statusCategory }) => ({ key, summary, projectKey, statusCategory })),
+      epics: epics.map(({ id, key, summary, projectKey, statusCategory }) => ({ id, key, summary, projectKey, statusCategory })),
       jql: { epicTypeIds: meta.epicTypeIds, standardTypeIds: meta.standardTypeIds, fieldName, projectKeys },
     };
   }
@@ -159,7 +160,7 @@ export function portfolioService(deps: PortfolioDeps) {
       });
       // A filtered view's forecasts are its own: only the whole scope's are kept for the next views.
       if (!projectFilter && JSON.stringify(forecasts) !== JSON.stringify(stored.forecasts)) await deps.rollups.saveForecasts(forecasts);
-      const epics = live.map(({ key, summary, projectKey, statusCategory }) => ({ key, summary, projectKey, statusCategory }));
+      const epics = live.map(({ id, key, summary, projectKey, statusCategory }) => ({ id, key, summary, projectKey, statusCategory }));
       assembled = { fingerprint, rollup, epics };
       deps.memo.last = assembled;
     }
@@ -216,8 +217,12 @@ export function portfolioService(deps: PortfolioDeps) {
       if (projectKey !== undefined && !(await visibleProjects).has(projectKey)) {
         throw new AppError('NOT_FOUND', `Project ${projectKey} does not exist or you do not have permission to see it.`, 'projectKey');
       }
-      const [{ site, freshness }, visible] = await Promise.all([current(projectKey !== undefined ? [projectKey] : undefined), visibleProjects]);
+      const [{ site, freshness }, visibleSet] = await Promise.all([current(projectKey !== undefined ? [projectKey] : undefined), visibleProjects]);
       const epicsByKey = new Map(site.epics.map((e) => [e.key, e]));
+      // Issue security: every epic the answer could name is checked as the viewer, not only its project.
+      const named = new Set([...site.rollup.destinations.flatMap((d) => d.perEpic.map((p) => p.epicKey)), ...site.rollup.offRoute.epicKeys]);
+      const visibility = await lookups.issues(accountId, site.epics.filter((e) => named.has(e.key)), visibleSet);
+      const mayBrowse = (issue: { key: string; projectKey: string }) => mayView(visibility, issue);
 
       const statuses = new Set<DestinationStatus>(filters.status ?? LIVE_STATUSES);
       const matching = site.rollup.destinations.filter(
@@ -232,7 +237,7 @@ export function portfolioService(deps: PortfolioDeps) {
         const epicDetails: EpicRef[] = [];
         for (const { epicKey, progress } of entry.perEpic) {
           const epic = epicsByKey.get(epicKey);
-          if (epic && visible.has(epic.projectKey)) {
+          if (epic && mayBrowse(epic)) {
             epicDetails.push({ key: epic.key, summary: epic.summary, projectKey: epic.projectKey, statusCategory: epic.statusCategory, progress });
           }
         }
@@ -257,7 +262,7 @@ export function portfolioService(deps: PortfolioDeps) {
       const offRouteEpics = site.rollup.offRoute.epicKeys
         .map((key) => epicsByKey.get(key))
         .filter((e): e is NonNullable<typeof e> => e !== undefined);
-      const shownOffRoute = offRouteEpics.filter((e) => visible.has(e.projectKey));
+      const shownOffRoute = offRouteEpics.filter(mayBrowse);
 
       const { count, estimate, orphanCount } = site.rollup.offRoute;
       // Named fields only, never a stored block spread: what the app stores names epics of every project.
@@ -276,14 +281,14 @@ export function portfolioService(deps: PortfolioDeps) {
         },
         // Warning sentences name epics and projects: each is restated for what the viewer may browse.
         warnings: site.rollup.warnings
-          .map((w) => warningForViewer(w, (key) => visible.has(key)))
+          .map((w) => warningForViewer(w, mayBrowse))
           .filter((w): w is NonNullable<typeof w> => w !== null),
         // Links name only epics and projects the viewer may browse: a key in a URL is as much a leak as one on screen.
         jql: linksFor(
           site,
           destinations.map((d) => ({ id: d.id, epicKeys: d.epicDetails.map((e) => e.key) })),
           shownOffRoute.map((e) => e.key),
-          visible,
+          visibleSet,
         ),
         freshness,
       };

@@ -141,5 +141,7 @@ export type IssueFacts =
  */
 export interface ViewerCache {
   visibleProjects(accountId: string, load: () => Promise<Set<string>>): Promise<Set<string>>;
+  /** Which of `issueIds` the viewer may browse; `load` is asked only about ids the cache does not hold. */
+  browsableIssues(accountId: string, issueIds: string[], load: (missing: string[]) => Promise<Set<string>>): Promise<Set<string>>;
   userNames(accountIds: string[], load: (missing: string[]) => Promise<Map<string, string>>): Promise<Map<string, string>>;
 }

@@ -1,11 +1,39 @@
-/** Which projects a person may browse, and people's names: through the viewer cache when there is one. */
+/**
+ * What a person may browse (projects, and issues under issue security), and people's names: through the
+ * viewer cache when there is one. Browse answers are asked of Jira as the viewer (see UserJira).
+ */
 import type { AppJira, UserJira } from './ports';
 import type { ViewerCache } from './rollup-ports';
 
+/** What a viewer may see of issues the app stored: their project must be browsable and the issue itself. */
+export interface IssueVisibility {
+  projects: Set<string>;
+  /** Keys of issues in browsable projects that the viewer may still not browse (issue security). */
+  hiddenKeys: Set<string>;
+}
+
 export function viewerLookups(userJira: UserJira, jira: AppJira, viewers: ViewerCache | undefined) {
   const loadVisible = (accountId: string) => userJira.visibleProjects(accountId);
+  const visible = (accountId: string) => (viewers ? viewers.visibleProjects(accountId, () => loadVisible(accountId)) : loadVisible(accountId));
+  const browsable = (accountId: string, ids: string[]) =>
+    ids.length === 0 ? Promise.resolve(new Set<string>()) : viewers ? viewers.browsableIssues(accountId, ids, (missing) => userJira.browsableIssues(accountId, missing)) : userJira.browsableIssues(accountId, ids);
   return {
-    visible: (accountId: string) => (viewers ? viewers.visibleProjects(accountId, () => loadVisible(accountId)) : loadVisible(accountId)),
+    visible,
+    /**
+     * Which of `issues` the viewer may see: by project, then, for those in browsable projects, each issue as
+     * the viewer (issue security levels). Issues in projects they cannot browse are never asked about.
+     */
+    async issues(accountId: string, issues: Array<{ id: string; key: string; projectKey: string }>, projects?: Set<string>): Promise<IssueVisibility> {
+      const shownProjects = projects ?? (await visible(accountId));
+      const candidates = issues.filter((i) => shownProjects.has(i.projectKey));
+      const allowed = await browsable(accountId, candidates.map((i) => i.id));
+      return { projects: shownProjects, hiddenKeys: new Set(candidates.filter((i) => !allowed.has(i.id)).map((i) => i.key)) };
+    },
     names: (ids: string[]) => (viewers ? viewers.userNames(ids, (missing) => jira.userNames(missing)) : jira.userNames(ids)),
   };
+}
+
+/** Whether a viewer may see an issue the app stored (by key and project). */
+export function mayView(v: IssueVisibility, issue: { key: string; projectKey: string }): boolean {
+  return v.projects.has(issue.projectKey) && !v.hiddenKeys.has(issue.key);
 }

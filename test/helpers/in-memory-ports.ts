@@ -90,12 +90,13 @@ export function inMemoryAppJira(site: JiraSite = {}): AppJira & { calls: string[
 
 /** One person's Jira: who is admin or may edit, which projects and issues each sees; `calls` lists the lookups. */
 export function inMemoryUserJira(
-  people: { admins?: string[]; editors?: string[]; visible?: Record<string, string[]>; issues?: IssueSummary[] } = {},
+  people: { admins?: string[]; editors?: string[]; visible?: Record<string, string[]>; issues?: IssueSummary[]; hiddenIssues?: Record<string, string[]> } = {},
 ): UserJira & { calls: string[] } {
   const calls: string[] = [];
   return {
     calls,
     visibleProjects: async (accountId) => (calls.push(`visibleProjects:${accountId}`), new Set(people.visible?.[accountId] ?? [])),
+    browsableIssues: async (accountId, ids) => (calls.push(`browsableIssues:${accountId}`), new Set(ids.filter((id) => !(people.hiddenIssues?.[accountId] ?? []).includes(id)))),
     issueAsUser: async (_meta, key) => people.issues?.find((i) => i.key === key) ?? null,
     isAdmin: async (accountId) => (people.admins ?? []).includes(accountId),
     canEditIssue: async (accountId) => (people.editors ?? []).includes(accountId),
@@ -237,7 +238,18 @@ export function inMemoryQueue(): StepQueue & { pushed: Array<{ runId: string; st
 export function inMemoryViewerCache(): ViewerCache {
   const visible = new Map<string, Set<string>>();
   const names = new Map<string, string>();
+  const issues = new Map<string, Map<string, boolean>>();
   return {
+    async browsableIssues(accountId, ids, load) {
+      const known = issues.get(accountId) ?? new Map<string, boolean>();
+      issues.set(accountId, known);
+      const missing = ids.filter((id) => !known.has(id));
+      if (missing.length > 0) {
+        const allowed = await load(missing);
+        for (const id of missing) known.set(id, allowed.has(id));
+      }
+      return new Set(ids.filter((id) => known.get(id) === true));
+    },
     async visibleProjects(accountId, load) {
       const hit = visible.get(accountId);
       if (hit) return hit;

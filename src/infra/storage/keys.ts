@@ -37,5 +37,7 @@ export const KEY = {
   reconcileClaim: 'reconcile-claim',
   /** Short-lived per-viewer Jira answers (viewer-cache.ts). */
   viewerPrefix: 'viewer:',
+  /** Per viewer: which issues (epics under issue security) they may browse. */
+  viewerIssuesPrefix: 'viewer-issues:',
   userNames: 'user-names',
 } as const;
