@@ -323,6 +323,23 @@ export function warningForViewer(warning: RollupWarning, mayBrowse: (issue: { ke
   return restated.refs === undefined ? { code: restated.code, message: restated.message } : { code: restated.code, message: restated.message, refs: restated.refs };
 }
 
+/**
+ * What the app cannot count, said to one viewer: in-scope projects closed to the app itself (an app access
+ * rule). Only projects the viewer may browse are named; the count covers all of them. Issues under a security
+ * level that leaves out the app cannot be known at all, and the message says so.
+ */
+export function appRestrictedWarning(closed: string[], mayBrowseProject: (projectKey: string) => boolean): Warning | null {
+  if (closed.length === 0) return null;
+  const n = closed.length;
+  const named = closed.filter(mayBrowseProject);
+  const which = named.length === 0 ? '' : ` (${named.length === n ? '' : 'among them '}${named.join(', ')})`;
+  return {
+    code: 'APP_RESTRICTED',
+    message: `The app may not read ${n} ${n === 1 ? 'project' : 'projects'} in scope${which}, so ${n === 1 ? 'its' : 'their'} work is left out of every figure; issues under a security level that leaves out the app are left out too.`,
+    refs: named,
+  };
+}
+
 /** The project an issue key belongs to (`PAY-12` → `PAY`). */
 export function projectOfKey(key: string): string {
   const dash = key.lastIndexOf('-');

@@ -11,7 +11,7 @@ import { compareKeys, isLive } from '../domain/epic-figures';
 import { AppError } from '../domain/errors';
 import { effectiveEstimate, estimateKeyOf } from '../domain/estimate';
 import { calculatingFreshness, freshnessOf } from '../domain/freshness';
-import { assemblePortfolio, scopeOf, warningForViewer } from '../domain/portfolio';
+import { appRestrictedWarning, assemblePortfolio, scopeOf, warningForViewer } from '../domain/portfolio';
 import { runIsActive, runProgress } from '../domain/reconcile-run';
 import { rollupPortfolio } from '../domain/rollup';
 import { LIVE_STATUSES, type Destination, type DestinationStatus, type PortfolioRollup, type Settings, type StatusCategory } from '../domain/types';
@@ -74,6 +74,7 @@ export interface CurrentSite {
 export function portfolioService(deps: PortfolioDeps) {
   const { jira, clock } = deps;
   const lookups = viewerLookups(deps.userJira, jira, deps.viewers);
+  const closedToApp = () => (deps.viewers ? deps.viewers.projectsClosedToApp(() => jira.projectsClosedToApp()) : jira.projectsClosedToApp());
 
   /**
    * The whole portfolio computed from Jira (the reference for the stored figures; no view calls it). A project
@@ -213,6 +214,11 @@ export function portfolioService(deps: PortfolioDeps) {
     async get(accountId: string, filters: PortfolioFilters): Promise<Portfolio> {
       const { projectKey } = filters;
       const visibleProjects = lookups.visible(accountId);
+      // Asked alongside the viewer's own lookups; a failed check leaves the warning out rather than the view.
+      const closedPromise = closedToApp().catch((e: unknown) => {
+        console.warn('could not check which projects are closed to the app', e instanceof Error ? e.message : e);
+        return [] as string[];
+      });
       // A project the viewer may not browse is refused exactly like one that does not exist.
       if (projectKey !== undefined && !(await visibleProjects).has(projectKey)) {
         throw new AppError('NOT_FOUND', `Project ${projectKey} does not exist or you do not have permission to see it.`, 'projectKey');
@@ -221,8 +227,12 @@ export function portfolioService(deps: PortfolioDeps) {
       const epicsByKey = new Map(site.epics.map((e) => [e.key, e]));
       // Issue security: every epic the answer could name is checked as the viewer, not only its project.
       const named = new Set([...site.rollup.destinations.flatMap((d) => d.perEpic.map((p) => p.epicKey)), ...site.rollup.offRoute.epicKeys]);
-      const visibility = await lookups.issues(accountId, site.epics.filter((e) => named.has(e.key)), visibleSet);
+      const [visibility, closedAll] = await Promise.all([lookups.issues(accountId, site.epics.filter((e) => named.has(e.key)), visibleSet), closedPromise]);
       const mayBrowse = (issue: { key: string; projectKey: string }) => mayView(visibility, issue);
+      // In-scope projects the app itself may not read: their work is missing from every figure, so say so.
+      const scope = site.jql.projectKeys;
+      const closed = closedAll.filter((key) => (projectKey !== undefined ? key === projectKey : scope.length === 0 || scope.includes(key)));
+      const restricted = appRestrictedWarning(closed, (key) => visibleSet.has(key));
 
       const statuses = new Set<DestinationStatus>(filters.status ?? LIVE_STATUSES);
       const matching = site.rollup.destinations.filter(
@@ -282,6 +292,7 @@ export function portfolioService(deps: PortfolioDeps) {
         // Warning sentences name epics and projects: each is restated for what the viewer may browse.
         warnings: site.rollup.warnings
           .map((w) => warningForViewer(w, mayBrowse))
+          .concat(restricted === null ? [] : [restricted])
           .filter((w): w is NonNullable<typeof w> => w !== null),
         // Links name only epics and projects the viewer may browse: a key in a URL is as much a leak as one on screen.
         jql: linksFor(

@@ -65,6 +65,11 @@ export interface AppJira {
   /** The app field's name, as JQL names it. */
   fieldName(): Promise<string>;
   projects(): Promise<ProjectRef[]>;
+  /**
+   * Keys of the projects whose issues the app itself may not browse (an organisation's app access rule, or
+   * project permissions that leave out the app's role): the app's figures cannot include their work.
+   */
+  projectsClosedToApp(): Promise<string[]>;
   /** Every epic in the given projects (all when empty). */
   epics(meta: SiteMeta, projectKeys: string[]): Promise<Epic[]>;
   /** One page of epics (all projects), with the fields a stored entry needs. */

@@ -143,5 +143,7 @@ export interface ViewerCache {
   visibleProjects(accountId: string, load: () => Promise<Set<string>>): Promise<Set<string>>;
   /** Which of `issueIds` the viewer may browse; `load` is asked only about ids the cache does not hold. */
   browsableIssues(accountId: string, issueIds: string[], load: (missing: string[]) => Promise<Set<string>>): Promise<Set<string>>;
+  /** The projects closed to the app itself (site-wide, not per viewer), kept as briefly as browse answers. */
+  projectsClosedToApp(load: () => Promise<string[]>): Promise<string[]>;
   userNames(accountIds: string[], load: (missing: string[]) => Promise<Map<string, string>>): Promise<Map<string, string>>;
 }

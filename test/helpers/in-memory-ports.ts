@@ -37,6 +37,8 @@ export interface JiraSite {
   children?: ChildFacts[];
   orphans?: WorkItem[];
   names?: Record<string, string>;
+  /** Projects whose issues the app itself may not browse. */
+  closedToApp?: string[];
 }
 
 /** The app's view of a Jira site held in memory; `calls` lists the methods called, in order. */
@@ -57,6 +59,7 @@ export function inMemoryAppJira(site: JiraSite = {}): AppJira & { calls: string[
     siteMeta: async () => meta,
     fieldName: async () => 'Business destination',
     projects: async () => site.projects ?? [],
+    projectsClosedToApp: async () => site.closedToApp ?? [],
     epics: async (_meta, keys) => (asked('epics'), epics.filter((e) => keys.length === 0 || keys.includes(e.projectKey))),
     async epicPage(_meta, token) {
       asked('epicPage');
@@ -239,7 +242,12 @@ export function inMemoryViewerCache(): ViewerCache {
   const visible = new Map<string, Set<string>>();
   const names = new Map<string, string>();
   const issues = new Map<string, Map<string, boolean>>();
+  let closed: string[] | undefined;
   return {
+    async projectsClosedToApp(load) {
+      closed = closed ?? (await load());
+      return closed;
+    },
     async browsableIssues(accountId, ids, load) {
       const known = issues.get(accountId) ?? new Map<string, boolean>();
       issues.set(accountId, known);

@@ -39,5 +39,7 @@ export const KEY = {
   viewerPrefix: 'viewer:',
   /** Per viewer: which issues (epics under issue security) they may browse. */
   viewerIssuesPrefix: 'viewer-issues:',
+  /** Projects whose issues the app itself may not browse (an app access rule), kept a minute. */
+  appClosedProjects: 'app-closed-projects',
   userNames: 'user-names',
 } as const;

@@ -54,6 +54,13 @@ export function createViewerCache(clock: Clock): ViewerCache {
       if (wanted.length <= ISSUES_MAX_CACHED) await write(key, Object.fromEntries(wanted.map((id) => [id, allowed.has(id) ? 1 : 0] as const)));
       return new Set(wanted.filter((id) => allowed.has(id)));
     },
+    async projectsClosedToApp(load) {
+      const cached = await read<string[]>(KEY.appClosedProjects, VISIBLE_TTL_MS);
+      if (cached) return cached;
+      const fresh = await load();
+      await write(KEY.appClosedProjects, fresh);
+      return fresh;
+    },
     async userNames(accountIds, load) {
       const cached = (await read<Record<string, string>>(KEY.userNames, NAMES_TTL_MS)) ?? {};
       const missing = [...new Set(accountIds)].filter((id) => !(id in cached));
