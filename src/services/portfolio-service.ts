@@ -214,20 +214,22 @@ export function portfolioService(deps: PortfolioDeps) {
     async get(accountId: string, filters: PortfolioFilters): Promise<Portfolio> {
       const { projectKey } = filters;
       const visibleProjects = lookups.visible(accountId);
-      // Asked alongside the viewer's own lookups; a failed check leaves the warning out rather than the view.
-      const closedPromise = closedToApp().catch((e: unknown) => {
-        console.warn('could not check which projects are closed to the app', e instanceof Error ? e.message : e);
-        return [] as string[];
-      });
       // A project the viewer may not browse is refused exactly like one that does not exist.
       if (projectKey !== undefined && !(await visibleProjects).has(projectKey)) {
         throw new AppError('NOT_FOUND', `Project ${projectKey} does not exist or you do not have permission to see it.`, 'projectKey');
       }
+      // Asked alongside the stored rollups; a failed check leaves the warning out rather than the view.
+      const closedPromise = closedToApp().catch((e: unknown) => {
+        console.warn('could not check which projects are closed to the app', e instanceof Error ? e.message : e);
+        return [] as string[];
+      });
       const [{ site, freshness }, visibleSet] = await Promise.all([current(projectKey !== undefined ? [projectKey] : undefined), visibleProjects]);
       const epicsByKey = new Map(site.epics.map((e) => [e.key, e]));
       // Issue security: every epic the answer could name is checked as the viewer, not only its project.
       const named = new Set([...site.rollup.destinations.flatMap((d) => d.perEpic.map((p) => p.epicKey)), ...site.rollup.offRoute.epicKeys]);
-      const [visibility, closedAll] = await Promise.all([lookups.issues(accountId, site.epics.filter((e) => named.has(e.key)), visibleSet), closedPromise]);
+      // Count-only warnings list child issues by key: those are checked too, by key.
+      const refKeys = site.rollup.warnings.flatMap((w) => (w.about === undefined ? (w.refs ?? []) : []));
+      const [visibility, closedAll] = await Promise.all([lookups.issues(accountId, site.epics.filter((e) => named.has(e.key)), visibleSet, refKeys), closedPromise]);
       const mayBrowse = (issue: { key: string; projectKey: string }) => mayView(visibility, issue);
       // In-scope projects the app itself may not read: their work is missing from every figure, so say so.
       const scope = site.jql.projectKeys;

@@ -47,6 +47,8 @@ export interface UserJira {
   visibleProjects(accountId: string): Promise<Set<string>>;
   /** Which of these issue ids the user may browse (project permission and issue security level). */
   browsableIssues(accountId: string, issueIds: string[]): Promise<Set<string>>;
+  /** Which of these issue keys the user may browse (read as them; keys of moved or deleted issues are not). */
+  browsableKeys(accountId: string, issueKeys: string[]): Promise<Set<string>>;
   /** One issue as the calling user sees it; `null` when it does not exist or the user may not browse it. */
   issueAsUser(meta: SiteMeta, issueKey: string): Promise<IssueSummary | null>;
   isAdmin(accountId: string): Promise<boolean>;

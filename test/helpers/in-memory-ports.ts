@@ -99,6 +99,7 @@ export function inMemoryUserJira(
   return {
     calls,
     visibleProjects: async (accountId) => (calls.push(`visibleProjects:${accountId}`), new Set(people.visible?.[accountId] ?? [])),
+    browsableKeys: async (accountId, keys) => (calls.push(`browsableKeys:${accountId}`), new Set(keys.filter((key) => !(people.hiddenIssues?.[accountId] ?? []).includes(key)))),
     browsableIssues: async (accountId, ids) => (calls.push(`browsableIssues:${accountId}`), new Set(ids.filter((id) => !(people.hiddenIssues?.[accountId] ?? []).includes(id)))),
     issueAsUser: async (_meta, key) => people.issues?.find((i) => i.key === key) ?? null,
     isAdmin: async (accountId) => (people.admins ?? []).includes(accountId),

@@ -54,6 +54,9 @@ export const permissionCheckSchema = z.object({
   ).optional(),
 }).passthrough();
 
+/** `POST /rest/api/3/issue/bulkfetch`: the issues the caller may see among those asked for. */
+export const bulkFetchSchema = z.object({ issues: z.array(z.object({ id: z.string(), key: z.string() }).passthrough()) }).passthrough();
+
 /** `GET /rest/api/3/mypermissions`: each asked key with whether the caller holds it. */
 export const myPermissionsSchema = z.object({
   permissions: z.record(z.string(), z.object({ havePermission: z.boolean() }).passthrough()),

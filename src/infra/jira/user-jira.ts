@@ -9,7 +9,7 @@ import { route } from '@forge/api';
 import { AppError } from '../../domain/errors';
 import type { Clock, IssueSummary, UserJira } from '../../services/ports';
 import { createJiraClient, type RetryPolicy } from './jira-client';
-import { issueSchema, myPermissionsSchema, parseJira, permissionCheckSchema, statusCategoryOf, userListSchema } from './jira-dto';
+import { bulkFetchSchema, issueSchema, myPermissionsSchema, parseJira, permissionCheckSchema, statusCategoryOf, userListSchema } from './jira-dto';
 import { listProjects } from './app-jira';
 
 export function createUserJira({ policy, clock }: { policy: RetryPolicy; clock: Clock }): UserJira {
@@ -69,6 +69,18 @@ export function createUserJira({ policy, clock }: { policy: RetryPolicy; clock: 
         for (const grant of result.projectPermissions ?? []) {
           if (grant.permission === 'BROWSE_PROJECTS') for (const id of grant.issues ?? []) allowed.add(String(id));
         }
+      }
+      return allowed;
+    },
+    async browsableKeys(_accountId, issueKeys) {
+      // Bulk fetch as the user leaves out, without an error, every issue they may not see.
+      const allowed = new Set<string>();
+      for (let i = 0; i < issueKeys.length; i += 100) {
+        const batch = issueKeys.slice(i, i + 100);
+        const answer = await client.request('user', route`/rest/api/3/issue/bulkfetch`, { method: 'POST', body: { issueIdsOrKeys: batch, fields: ['issuetype'] } });
+        const found = new Set(parseJira(bulkFetchSchema, answer.json, 'a bulk issue fetch').issues.map((issue) => issue.key));
+        // A moved issue comes back under its new key: only the keys asked for, as given, count as seen.
+        for (const key of batch) if (found.has(key)) allowed.add(key);
       }
       return allowed;
     },
