@@ -16,11 +16,10 @@ export interface IssueVisibility {
 export function viewerLookups(userJira: UserJira, jira: AppJira, viewers: ViewerCache | undefined) {
   const loadVisible = (accountId: string) => userJira.visibleProjects(accountId);
   const visible = (accountId: string) => (viewers ? viewers.visibleProjects(accountId, () => loadVisible(accountId)) : loadVisible(accountId));
-  // Ids (digits) and keys (PROJ-12) never collide, so one cache holds both answers.
-  const cached = (accountId: string, refs: string[], load: (missing: string[]) => Promise<Set<string>>) =>
-    refs.length === 0 ? Promise.resolve(new Set<string>()) : viewers ? viewers.browsableIssues(accountId, refs, load) : load(refs);
-  const browsable = (accountId: string, ids: string[]) => cached(accountId, ids, (missing) => userJira.browsableIssues(accountId, missing));
-  const browsableKeys = (accountId: string, keys: string[]) => cached(accountId, keys, (missing) => userJira.browsableKeys(accountId, missing));
+  const cached = (accountId: string, kind: 'ids' | 'keys', refs: string[], load: (missing: string[]) => Promise<Set<string>>) =>
+    refs.length === 0 ? Promise.resolve(new Set<string>()) : viewers ? viewers.browsableIssues(accountId, kind, refs, load) : load(refs);
+  const browsable = (accountId: string, ids: string[]) => cached(accountId, 'ids', ids, (missing) => userJira.browsableIssues(accountId, missing));
+  const browsableKeys = (accountId: string, keys: string[]) => cached(accountId, 'keys', keys, (missing) => userJira.browsableKeys(accountId, missing));
   return {
     visible,
     /**

@@ -249,9 +249,9 @@ export function inMemoryViewerCache(): ViewerCache {
       closed = closed ?? (await load());
       return closed;
     },
-    async browsableIssues(accountId, ids, load) {
-      const known = issues.get(accountId) ?? new Map<string, boolean>();
-      issues.set(accountId, known);
+    async browsableIssues(accountId, kind, ids, load) {
+      const known = issues.get(`${kind}:${accountId}`) ?? new Map<string, boolean>();
+      issues.set(`${kind}:${accountId}`, known);
       const missing = ids.filter((id) => !known.has(id));
       if (missing.length > 0) {
         const allowed = await load(missing);

@@ -43,8 +43,9 @@ export function createViewerCache(clock: Clock): ViewerCache {
       await write(key, [...fresh]);
       return fresh;
     },
-    async browsableIssues(accountId, issueIds, load) {
-      const key = `${KEY.viewerIssuesPrefix}${accountId}`;
+    async browsableIssues(accountId, kind, issueIds, load) {
+      // One entry per kind: the id and key checks of one view run side by side and must not overwrite each other.
+      const key = `${KEY.viewerIssuesPrefix}${kind}:${accountId}`;
       const wanted = [...new Set(issueIds)];
       // Remembered per id (1 = may browse, 0 = may not). An id not yet asked about re-asks about all of them,
       // so no answer outlives its minute by riding along with a newer one.
