@@ -82,6 +82,7 @@ const calls: Call[] = [
   { template: '/rest/api/3/issue/{issueIdOrKey}/transitions', method: 'post', path: '/rest/api/3/issue/PAY-4/transitions', body: { transition: { id: '10001' } } },
   { template: '/rest/api/3/app/field/{fieldIdOrKey}/value', method: 'put', path: '/rest/api/3/app/field/customfield_10100/value', body: { updates: [{ issueIds: [10006], value: { id: 'D-1', name: 'Instant payouts' } }] } },
   { template: '/rest/api/3/permissions/check', method: 'post', path: '/rest/api/3/permissions/check', body: { accountId: 'u-dev', globalPermissions: ['ADMINISTER'], projectPermissions: [{ permissions: ['BROWSE_PROJECTS'], projects: [10000, 10001], issues: [10001, 10009] }] }, as: admin },
+  { template: '/rest/api/3/issue/bulkfetch', method: 'post', path: '/rest/api/3/issue/bulkfetch', body: { issueIdsOrKeys: ['PAY-1', 'SEC-1', 'NOPE-9'], fields: ['issuetype'] }, as: dev },
   { template: '/rest/api/3/mypermissions', method: 'get', path: '/rest/api/3/mypermissions?permissions=ADMINISTER,BROWSE_PROJECTS&projectKey=PAY', as: admin },
   { template: '/rest/api/3/issue/{issueIdOrKey}', method: 'delete', path: '/rest/api/3/issue/PAY-7' },
 ];

@@ -26,7 +26,7 @@ export function issueRoutes(s: SiteState, route: AddRoute): void {
       if (rec && s.canSeeIssue(ctx.caller, rec)) seen.set(rec.id, rec);
     }
     const issues = [...seen.values()].sort((a, b2) => Number(a.id) - Number(b2.id)).map((rec) => s.issueBean(rec, fields));
-    return json(200, { expand: 'schema,names', issues, issueErrors: [] });
+    return json(200, { issues, issueErrors: [] });
   });
 
   route('PUT', '/rest/api/3/issue/{issueIdOrKey}', (ctx) => {
