@@ -68,6 +68,19 @@ describe('issue security levels', () => {
     expect(err.status).toBe(400);
   });
 
+  it('follow a level set or cleared later, with the change in the event', async () => {
+    const h2 = harness(securedSite());
+    const seen: IssueEvent[] = [];
+    const stop = h2.emulator.onIssueEvent((e) => seen.push(e));
+    h2.emulator.updateIssue('PAY-1', { security: 'board only' }, 'u-board');
+    expect((await h2.call('GET', '/rest/api/3/issue/PAY-1', undefined, asUser('u-dev'))).status).toBe(404);
+    h2.emulator.updateIssue('PAY-1', { security: null }, 'u-board');
+    expect((await h2.call('GET', '/rest/api/3/issue/PAY-1', undefined, asUser('u-dev'))).status).toBe(200);
+    stop();
+    expect(seen.map((e) => e.changelog?.items.map((i) => [i.field, i.fromString, i.toString]))).toEqual([[['security', null, 'Board only']], [['security', 'Board only', null]]]);
+    expect(() => h2.emulator.updateIssue('PAY-1', { security: 'Nobody' }, 'u-board')).toThrow(/Security level 'Nobody' is not valid for project PAY/);
+  });
+
   it('grant nothing on a hidden issue in the bulk check', async () => {
     const res = await h.call('POST', '/rest/api/3/permissions/check', { projectPermissions: [{ permissions: ['BROWSE_PROJECTS', 'EDIT_ISSUES'], issues: [10001, 10002, 10003] }] }, asUser('u-dev'));
     expect(res.json).toEqual({

@@ -280,6 +280,10 @@ export class SiteState {
     if (before.originalEstimate !== after.originalEstimate) {
       push('timeoriginalestimate', 'timeoriginalestimate', before.originalEstimate === null ? null : String(before.originalEstimate), null, after.originalEstimate === null ? null : String(after.originalEstimate), null);
     }
+    if (before.security !== after.security) {
+      const levelId = (r: IssueRecord): string | null => (r.security === null ? null : (this.cat.securityLevel(r.projectKey, r.security)?.id ?? null));
+      push('security', 'security', levelId(before), before.security, levelId(after), after.security);
+    }
     if (JSON.stringify(before.appValue ?? null) !== JSON.stringify(after.appValue ?? null)) {
       const text = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
       const name = (v: unknown): string | null => (isObject(v) && typeof v.name === 'string' ? v.name : text(v));
