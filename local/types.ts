@@ -117,6 +117,8 @@ export interface SiteIssueInput {
   originalEstimate?: number | null;
   /** Id of a destination; the emulator stores `{id, name}` in the app's field. */
   destination?: string | null;
+  /** Name of a security level of the issue's project; null = none. */
+  security?: string | null;
   created?: string;
   resolved?: string | null;
 }

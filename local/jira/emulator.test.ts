@@ -181,12 +181,12 @@ describe('permissions', () => {
     expect(page).toMatchObject({ values: [{ key: 'SEC' }], isLast: true, total: 2 });
   });
 
-  it('checks bulk permissions for another user when the app asks', async () => {
+  it('checks bulk permissions for another user when a Jira administrator asks', async () => {
     const res = await h.call('POST', '/rest/api/3/permissions/check', {
       accountId: 'u-dev',
       globalPermissions: ['ADMINISTER'],
       projectPermissions: [{ permissions: ['BROWSE_PROJECTS', 'EDIT_ISSUES'], projects: [10000, 10001], issues: [10001, 10009] }],
-    });
+    }, asUser('u-admin'));
     expect(res.json).toEqual({
       globalPermissions: [],
       projectPermissions: [

@@ -11,7 +11,8 @@ import { textProblem, type TextKind } from '../../src/domain/text';
 import { DESTINATION_STATUSES, ISSUE_KEY, PROJECT_KEY } from '../../src/domain/types';
 import { parseStrictJson } from './strict-json';
 
-export type StatusCategoryKey = 'new' | 'indeterminate' | 'done';
+/** `undefined` is Jira's "No Category" (id 1): statuses may use it; the app must cope with it. */
+export type StatusCategoryKey = 'new' | 'indeterminate' | 'done' | 'undefined';
 
 /** Thrown for a malformed site; the message starts with the path of the first bad value. */
 export class SiteError extends Error {
@@ -79,7 +80,7 @@ const userSchema = z.strictObject({
 
 const statusSchema = z.strictObject({
   name: z.string().min(1),
-  category: z.enum(['new', 'indeterminate', 'done']),
+  category: z.enum(['new', 'indeterminate', 'done', 'undefined']),
 });
 
 const issueTypeSchema = z.strictObject({
@@ -94,6 +95,27 @@ const projectSchema = z.strictObject({
   browse: z.array(z.string()).optional(),
   /** Account ids that may edit issues; absent = whoever may browse. */
   edit: z.array(z.string()).optional(),
+  /**
+   * The project's issue security scheme, as its levels: an issue with a level is seen only by the level's
+   * members (who must also browse the project). `app` = the level grants the app's project-access role.
+   */
+  securityLevels: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1).max(60),
+        users: z.array(z.string()).default([]),
+        app: z.boolean().default(false),
+      }),
+    )
+    .optional(),
+});
+
+/** What an organisation admin's app access rule and the app user's global permissions allow the app. */
+const appAccessSchema = z.strictObject({
+  /** Projects whose issues the app may not read (an app access rule): no issues, no events; key and name stay visible. */
+  blockedProjects: z.array(z.string()).default([]),
+  /** Whether the app's user holds Administer Jira (needed to check another account's permissions). */
+  administer: z.boolean().default(false),
 });
 
 const destinationSchema = z.strictObject({
@@ -120,6 +142,8 @@ const issueSchema = z.strictObject({
   // Seconds; the app reads them as hours, held to the same bound.
   originalEstimate: z.number().int().min(0).max(ESTIMATE_MAX * 3600, `must be at most ${ESTIMATE_MAX * 3600} seconds (${ESTIMATE_MAX} hours)`).nullable().optional(),
   destination: z.string().min(1).nullable().optional(),
+  /** Name of a security level of the issue's project; absent or null = no level (whoever browses the project sees it). */
+  security: z.string().min(1).nullable().optional(),
   created: isoDateOrTime,
   resolved: isoDateOrTime.nullable().optional(),
 });
@@ -133,6 +157,7 @@ const siteSchema = z.strictObject({
     .strictObject({ id: z.string().regex(/^customfield_\d+$/, 'must be customfield_<number>'), name: z.string().min(1) })
     .default(DEFAULT_STORY_POINTS_FIELD),
   projects: z.array(projectSchema).min(1),
+  appAccess: appAccessSchema.default({ blockedProjects: [], administer: false }),
   destinations: z.array(destinationSchema).default([]),
   issues: z.array(issueSchema).default([]),
 });
@@ -211,6 +236,13 @@ function checkReferences(site: Site): void {
   site.projects.forEach((p, i) => {
     p.browse?.forEach((id, j) => needUser(id, `projects[${i}].browse[${j}]`));
     p.edit?.forEach((id, j) => needUser(id, `projects[${i}].edit[${j}]`));
+    const levels = p.securityLevels ?? [];
+    unique(levels, (l) => l.name.toLowerCase(), 'security level name', (j) => `projects[${i}].securityLevels[${j}].name`);
+    levels.forEach((l, j) => l.users.forEach((id, k) => needUser(id, `projects[${i}].securityLevels[${j}].users[${k}]`)));
+  });
+  const projectKeys = new Set(site.projects.map((p) => p.key));
+  site.appAccess.blockedProjects.forEach((key, i) => {
+    if (!projectKeys.has(key)) throw new SiteError(`appAccess.blockedProjects[${i}]`, `unknown project "${key}" (known: ${list(projectKeys)})`);
   });
 
   const liveNames = new Map<string, number>();
@@ -242,6 +274,16 @@ function checkReferences(site: Site): void {
     if (!status) throw new SiteError(`${at}.status`, `unknown status "${issue.status}" (known: ${list(site.statuses.map((s) => s.name))})`);
     const type = types.get(issue.type.toLowerCase());
     if (!type) throw new SiteError(`${at}.type`, `unknown issue type "${issue.type}" (known: ${list(site.issueTypes.map((t) => t.name))})`);
+    if (issue.security) {
+      const project = site.projects.find((p) => p.key === prefix);
+      const levels = project?.securityLevels ?? [];
+      if (!levels.some((l) => l.name.toLowerCase() === issue.security?.toLowerCase())) {
+        throw new SiteError(
+          `${at}.security`,
+          levels.length === 0 ? `project ${prefix} has no security levels` : `unknown security level "${issue.security}" in project ${prefix} (known: ${list(levels.map((l) => l.name))})`,
+        );
+      }
+    }
     if (issue.parent) {
       const parent = issues.get(issue.parent);
       if (!parent) throw new SiteError(`${at}.parent`, `unknown parent issue "${issue.parent}"`);

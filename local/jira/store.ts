@@ -22,12 +22,16 @@ export interface IssueRecord {
   originalEstimate: number | null;
   /** The app field's value, as stored: `{id, name}` or anything the app wrote, or null. */
   appValue: unknown;
+  /** Canonical name of the issue's security level (one of its project's `securityLevels`), or null. */
+  security: string | null;
   created: number;
   updated: number;
   resolved: number | null;
 }
 
-export const CATEGORIES: Array<{ id: number; key: CategoryKey; name: string; colorName: string }> = [
+export const CATEGORIES: Array<{ id: number; key: StatusCategoryKey; name: string; colorName: string }> = [
+  // Jira's fourth category: statuses created without one (or migrated) carry it.
+  { id: 1, key: 'undefined', name: 'No Category', colorName: 'medium-gray' },
   { id: 2, key: 'new', name: 'To Do', colorName: 'blue-gray' },
   { id: 4, key: 'indeterminate', name: 'In Progress', colorName: 'yellow' },
   { id: 3, key: 'done', name: 'Done', colorName: 'green' },
@@ -100,6 +104,14 @@ export class Catalogue {
     return name === undefined ? { id } : { id, name };
   }
 
+  /** A project's security level by name (case-insensitive). */
+  securityLevel(projectKey: string, name: string): { name: string; users: string[]; app: boolean; id: string } | undefined {
+    const p = this.project(projectKey);
+    const i = (p?.securityLevels ?? []).findIndex((l) => l.name.toLowerCase() === name.toLowerCase());
+    const level = p?.securityLevels?.[i];
+    return level ? { ...level, id: String(10000 + 100 * this.projects.indexOf(p as (typeof this.projects)[number]) + i) } : undefined;
+  }
+
   statusBean(name: string): Record<string, unknown> {
     const s = this.status(name);
     if (!s) throw new Error(`unknown status ${name}`);
@@ -167,6 +179,7 @@ export function initialRecords(site: Site, cat: Catalogue): IssueRecord[] {
       points: issue.points ?? null,
       originalEstimate: issue.originalEstimate ?? null,
       appValue: issue.destination ? cat.destinationValue(issue.destination) : null,
+      security: issue.security ? (cat.securityLevel(issue.key.slice(0, issue.key.lastIndexOf('-')), issue.security)?.name ?? null) : null,
       created,
       updated: issue.resolved ? parseSiteInstant(issue.resolved) : created,
       resolved: issue.resolved ? parseSiteInstant(issue.resolved) : null,
@@ -187,7 +200,8 @@ export function jqlView(rec: IssueRecord, cat: Catalogue, parentId: (key: string
     typeId: type?.id ?? '',
     hierarchyLevel: type?.hierarchyLevel ?? 0,
     statusId: status?.id ?? '',
-    categoryKey: status?.category ?? 'new',
+    // The JQL evaluator's type lists three keys; "No Category" (`undefined`) is matched by key all the same.
+    categoryKey: (status?.category ?? 'new') as CategoryKey,
     parentId: rec.parentKey ? parentId(rec.parentKey) : null,
     parentKey: rec.parentKey,
     summary: rec.summary,

@@ -14,6 +14,8 @@ import { mulberry32 } from '../jira/faults';
 import { DEFAULT_STATUSES, DEFAULT_STORY_POINTS_FIELD, type Site, type SiteDestination, type SiteIssue } from '../jira/site';
 
 const DAY = 86_400_000;
+/** No app access rule: the app reads every project, and holds no global admin permission. */
+const NO_APP_RULES = { blockedProjects: [], administer: false };
 const POINTS = [1, 2, 3, 3, 5, 5, 8, 13];
 const ISSUE_TYPES = [
   { name: 'Epic', hierarchyLevel: 1 },
@@ -148,7 +150,7 @@ export function generateSite(options: GenerateOptions): Site {
     const o: ChildOptions = { r, ago, profile: orphanProfile, unestimated: 0.3, withOriginalEstimate: 0, resolvedWithinDays: 112 };
     for (let c = 0; c < (options.orphansPerProject ?? 5); c++) issues.push(child(nextKey(p), null, `Loose work ${c + 1}`, o));
   }
-  return { today, users, statuses: DEFAULT_STATUSES, issueTypes: ISSUE_TYPES, storyPointsField: DEFAULT_STORY_POINTS_FIELD, projects, destinations, issues };
+  return { today, users, statuses: DEFAULT_STATUSES, issueTypes: ISSUE_TYPES, storyPointsField: DEFAULT_STORY_POINTS_FIELD, projects, appAccess: NO_APP_RULES, destinations, issues };
 }
 
 // ---- the demo site ----------------------------------------------------------------------------------------
@@ -157,6 +159,8 @@ interface EpicSpec {
   project: string;
   summary: string;
   destination?: string;
+  /** A security level of the project: only its members (and the app, when the level grants it) see the epic. */
+  security?: string;
   profile: Profile;
   children: number;
   status?: 'To Do' | 'In Progress' | 'Done';
@@ -189,7 +193,8 @@ const DEMO_EPICS: EpicSpec[] = [
   { project: 'PAY', summary: 'Dispute evidence automation', destination: 'D-7', profile: MIDWAY, children: 14 },
   { project: 'PAY', summary: 'Chargeback analytics', destination: 'D-7', profile: BEHIND, children: 12 },
   { project: 'PAY', summary: 'New ledger core', destination: 'D-4', profile: FINISHED, children: 14, status: 'Done' },
-  { project: 'PAY', summary: 'Ledger migration tooling', destination: 'D-6', profile: MIDWAY, children: 10 },
+  // Under issue security: only the payments leadership level (and the app) see it; its children are open.
+  { project: 'PAY', summary: 'Ledger migration tooling', destination: 'D-6', security: 'Payments leadership', profile: MIDWAY, children: 10 },
   { project: 'PAY', summary: 'Partner API discovery', destination: 'D-5', profile: FRESH, children: 6, status: 'To Do' },
   { project: 'PAY', summary: 'Payments platform upkeep', profile: MIDWAY, children: 14 },
   // MOB: the wallet is behind with a close target date.
@@ -254,6 +259,7 @@ export function demoSite(seed = 20261125, today: string = DEMO_TODAY): Site {
     const epicStatus = spec.status ?? 'In Progress';
     const epic: SiteIssue = { key: epicKey, type: 'Epic', summary: spec.summary, status: epicStatus, created: ago(r.int(150, 200)) };
     if (spec.destination) epic.destination = spec.destination;
+    if (spec.security) epic.security = spec.security;
     if (epicStatus === 'Done') epic.resolved = ago(r.int(12, 20));
     issues.push(epic);
     const o: ChildOptions = {
@@ -304,12 +310,13 @@ export function demoSite(seed = 20261125, today: string = DEMO_TODAY): Site {
     issueTypes: ISSUE_TYPES,
     storyPointsField: DEFAULT_STORY_POINTS_FIELD,
     projects: [
-      { key: 'PAY', name: 'Payments' },
+      { key: 'PAY', name: 'Payments', securityLevels: [{ name: 'Payments leadership', users: ['u-admin', 'u-leader'], app: true }] },
       { key: 'MOB', name: 'Mobile' },
       { key: 'SEC', name: 'Security', browse: ['u-admin', 'u-leader'] },
       { key: 'OPS', name: 'Operations' },
       { key: 'LAB', name: 'Innovation Lab' },
     ],
+    appAccess: NO_APP_RULES,
     destinations: DEMO_DESTINATIONS.map((d) => shiftDestination(d, ago)),
     issues,
   };

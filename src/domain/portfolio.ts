@@ -311,18 +311,35 @@ export function outOfScopeWarning(epics: ReadonlyArray<{ key: string; projectKey
  * none; a count-only warning (unestimated work, unreadable epics) keeps its app-level count and lists only
  * the issues the viewer may browse.
  */
-export function warningForViewer(warning: RollupWarning, mayBrowse: (projectKey: string) => boolean): Warning | null {
+export function warningForViewer(warning: RollupWarning, mayBrowse: (issue: { key: string; projectKey: string }) => boolean): Warning | null {
   const { about } = warning;
   if (about === undefined) {
     return warning.refs === undefined
       ? { code: warning.code, message: warning.message }
-      : { code: warning.code, message: warning.message, refs: warning.refs.filter((key) => mayBrowse(projectOfKey(key))) };
+      : { code: warning.code, message: warning.message, refs: warning.refs.filter((key) => mayBrowse({ key, projectKey: projectOfKey(key) })) };
   }
-  const shown = about.epics.filter((e) => mayBrowse(e.projectKey));
+  const shown = about.epics.filter((e) => mayBrowse(e));
   if (shown.length === 0) return null;
   const restated = about.kind === 'alignment' ? alignmentProblemWarning(about.alignment, shown) : outOfScopeWarning(shown);
   if (restated === null) return null;
   return restated.refs === undefined ? { code: restated.code, message: restated.message } : { code: restated.code, message: restated.message, refs: restated.refs };
+}
+
+/**
+ * What the app cannot count, said to one viewer: in-scope projects closed to the app itself (an app access
+ * rule). Only projects the viewer may browse are named; the count covers all of them. Issues under a security
+ * level that leaves out the app cannot be known at all, and the message says so.
+ */
+export function appRestrictedWarning(closed: string[], mayBrowseProject: (projectKey: string) => boolean): Warning | null {
+  if (closed.length === 0) return null;
+  const n = closed.length;
+  const named = closed.filter(mayBrowseProject);
+  const which = named.length === 0 ? '' : ` (${named.length === n ? '' : 'among them '}${named.join(', ')})`;
+  return {
+    code: 'APP_RESTRICTED',
+    message: `The app may not read ${n} ${n === 1 ? 'project' : 'projects'} in scope${which}, so ${n === 1 ? 'its' : 'their'} work is left out of every figure; issues under a security level that leaves out the app are left out too.`,
+    refs: named,
+  };
 }
 
 /** The project an issue key belongs to (`PAY-12` → `PAY`). */

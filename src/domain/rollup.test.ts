@@ -154,7 +154,7 @@ describe('a portfolio filtered on a project', () => {
 describe('warningForViewer', () => {
   const rollup = rollupPortfolio({ ...input, epics: [...epics, epic('B-7', 'D-3')], settings: { ...settings, projectKeys: ['A', 'B'] } });
   const archived = rollup.warnings.find((w) => w.code === 'ARCHIVED_DESTINATION');
-  const onlyA = (projectKey: string) => projectKey === 'A';
+  const onlyA = (issue: { projectKey: string }) => issue.projectKey === 'A';
 
   it('restates a warning about epics for those the viewer may browse, with named fields only', () => {
     expect(archived?.message).toMatch(/^2 epics point to "Old portal"/);
@@ -173,7 +173,7 @@ describe('warningForViewer', () => {
 
   it('keeps a count-only warning and lists only the issues the viewer may browse', () => {
     const partial = rollup.warnings.find((w) => w.code === 'PARTIAL_VIEW');
-    expect(partial && warningForViewer(partial, (p) => p === 'B')).toEqual({ code: 'PARTIAL_VIEW', message: partial?.message, refs: [] });
+    expect(partial && warningForViewer(partial, (i) => i.projectKey === 'B')).toEqual({ code: 'PARTIAL_VIEW', message: partial?.message, refs: [] });
   });
 });
 

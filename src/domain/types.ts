@@ -232,7 +232,8 @@ export interface Warning {
     | 'PAST_TARGET_DATE'
     | 'UNESTIMATED_WORK'
     | 'OUT_OF_SCOPE'
-    | 'PARTIAL_VIEW';
+    | 'PARTIAL_VIEW'
+    | 'APP_RESTRICTED';
   message: string;
   /** Issue keys or destination ids concerned, when any. */
   refs?: string[];

@@ -17,7 +17,7 @@ import { runIsActive, runProgress } from '../domain/reconcile-run';
 import type { Destination, Epic, EpicRollup } from '../domain/types';
 import type { AppJira, Clock, DestinationStore, IssueSummary, SettingsStore, UserJira } from './ports';
 import type { EpicReading, ReconcileRun, RollupReader, ViewerCache } from './rollup-ports';
-import { viewerLookups } from './viewer-lookups';
+import { mayView, viewerLookups } from './viewer-lookups';
 
 export interface EpicDeps {
   jira: AppJira;
@@ -37,7 +37,7 @@ export interface EpicDeps {
   onEpicChanged?: (issueId: string) => Promise<void>;
 }
 
-type EpicLike = Pick<Epic, 'key' | 'summary' | 'projectKey' | 'statusCategory'>;
+type EpicLike = Pick<Epic, 'id' | 'key' | 'summary' | 'projectKey' | 'statusCategory'>;
 
 export function epicService(deps: EpicDeps) {
   const { jira, userJira } = deps;
@@ -81,8 +81,10 @@ export function epicService(deps: EpicDeps) {
 
     const progressByEpic = new Map(rollup.destination?.perEpic.map((p) => [p.epicKey, p.progress]) ?? []);
     const others = epics.filter((e) => e.key !== epic.key);
+    // Siblings under an issue security level the viewer is not in are counted, never named.
+    const visibility = await lookups.issues(accountId, others, visible);
     const siblings: EpicRef[] = others
-      .filter((e) => visible.has(e.projectKey))
+      .filter((e) => mayView(visibility, e))
       .map((e) => ({ key: e.key, summary: e.summary, projectKey: e.projectKey, statusCategory: e.statusCategory, progress: progressByEpic.get(e.key) ?? emptyProgress() }));
 
     let alignmentProblem: EpicAlignment['alignmentProblem'] = null;

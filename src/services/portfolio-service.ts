@@ -12,20 +12,21 @@ import { AppError } from '../domain/errors';
 import { effectiveEstimate, estimateKeyOf } from '../domain/estimate';
 import { calculatingFreshness, freshnessOf } from '../domain/freshness';
 import { DESTINATION_WORK_FUNCTION as FUNCTION_NAME, IN_PROGRESS_CATEGORY_ID, jqlList, jqlString } from '../domain/jql';
-import { assemblePortfolio, scopeOf, warningForViewer } from '../domain/portfolio';
+import { appRestrictedWarning, assemblePortfolio, scopeOf, warningForViewer } from '../domain/portfolio';
 import { runIsActive, runProgress } from '../domain/reconcile-run';
 import { rollupPortfolio } from '../domain/rollup';
 import { LIVE_STATUSES, type Destination, type DestinationStatus, type PortfolioRollup, type Settings, type StatusCategory } from '../domain/types';
 import type { AppJira, Clock, DestinationStore, SettingsStore, UserJira } from './ports';
 import type { ReconcileRun, RollupJqlMeta, RollupReader, StoredSite, ViewerCache } from './rollup-ports';
-import { viewerLookups } from './viewer-lookups';
+import { mayView, viewerLookups } from './viewer-lookups';
 
 /** The app-level portfolio, free of anything user-specific: what a view is cut from. */
 export interface SiteRollup {
   asOf: string;
   computedAt: string;
   rollup: PortfolioRollup;
-  epics: Array<{ key: string; summary: string; projectKey: string; statusCategory: StatusCategory }>;
+  /** `id` lets a view ask Jira, as the viewer, whether they may browse each epic (issue security). */
+  epics: Array<{ id: string; key: string; summary: string; projectKey: string; statusCategory: StatusCategory }>;
   jql: RollupJqlMeta & { projectKeys: string[] };
 }
 
@@ -73,6 +74,7 @@ export interface CurrentSite {
 export function portfolioService(deps: PortfolioDeps) {
   const { jira, clock } = deps;
   const lookups = viewerLookups(deps.userJira, jira, deps.viewers);
+  const closedToApp = () => (deps.viewers ? deps.viewers.projectsClosedToApp(() => jira.projectsClosedToApp()) : jira.projectsClosedToApp());
 
   /**
    * The whole portfolio computed from Jira (the reference for the stored figures; no view calls it). A project
@@ -107,7 +109,7 @@ export function portfolioService(deps: PortfolioDeps) {
       asOf: today,
       computedAt: started.toISOString(),
       rollup,
-      epics: epics.map(({ key, summary, projectKey, statusCategory }) => ({ key, summary, projectKey, statusCategory })),
+      epics: epics.map(({ id, key, summary, projectKey, statusCategory }) => ({ id, key, summary, projectKey, statusCategory })),
       jql: { epicTypeIds: meta.epicTypeIds, standardTypeIds: meta.standardTypeIds, fieldName, projectKeys },
     };
   }
@@ -159,7 +161,7 @@ export function portfolioService(deps: PortfolioDeps) {
       });
       // A filtered view's forecasts are its own: only the whole scope's are kept for the next views.
       if (!projectFilter && JSON.stringify(forecasts) !== JSON.stringify(stored.forecasts)) await deps.rollups.saveForecasts(forecasts);
-      const epics = live.map(({ key, summary, projectKey, statusCategory }) => ({ key, summary, projectKey, statusCategory }));
+      const epics = live.map(({ id, key, summary, projectKey, statusCategory }) => ({ id, key, summary, projectKey, statusCategory }));
       assembled = { fingerprint, rollup, epics };
       deps.memo.last = assembled;
     }
@@ -216,8 +218,23 @@ export function portfolioService(deps: PortfolioDeps) {
       if (projectKey !== undefined && !(await visibleProjects).has(projectKey)) {
         throw new AppError('NOT_FOUND', `Project ${projectKey} does not exist or you do not have permission to see it.`, 'projectKey');
       }
-      const [{ site, freshness }, visible] = await Promise.all([current(projectKey !== undefined ? [projectKey] : undefined), visibleProjects]);
+      // Asked alongside the stored rollups; a failed check leaves the warning out rather than the view.
+      const closedPromise = closedToApp().catch((e: unknown) => {
+        console.warn('could not check which projects are closed to the app', e instanceof Error ? e.message : e);
+        return [] as string[];
+      });
+      const [{ site, freshness }, visibleSet] = await Promise.all([current(projectKey !== undefined ? [projectKey] : undefined), visibleProjects]);
       const epicsByKey = new Map(site.epics.map((e) => [e.key, e]));
+      // Issue security: every epic the answer could name is checked as the viewer, not only its project.
+      const named = new Set([...site.rollup.destinations.flatMap((d) => d.perEpic.map((p) => p.epicKey)), ...site.rollup.offRoute.epicKeys]);
+      // Count-only warnings list child issues by key: those are checked too, by key.
+      const refKeys = site.rollup.warnings.flatMap((w) => (w.about === undefined ? (w.refs ?? []) : []));
+      const [visibility, closedAll] = await Promise.all([lookups.issues(accountId, site.epics.filter((e) => named.has(e.key)), visibleSet, refKeys), closedPromise]);
+      const mayBrowse = (issue: { key: string; projectKey: string }) => mayView(visibility, issue);
+      // In-scope projects the app itself may not read: their work is missing from every figure, so say so.
+      const scope = site.jql.projectKeys;
+      const closed = closedAll.filter((key) => (projectKey !== undefined ? key === projectKey : scope.length === 0 || scope.includes(key)));
+      const restricted = appRestrictedWarning(closed, (key) => visibleSet.has(key));
 
       const statuses = new Set<DestinationStatus>(filters.status ?? LIVE_STATUSES);
       const matching = site.rollup.destinations.filter(
@@ -232,7 +249,7 @@ export function portfolioService(deps: PortfolioDeps) {
         const epicDetails: EpicRef[] = [];
         for (const { epicKey, progress } of entry.perEpic) {
           const epic = epicsByKey.get(epicKey);
-          if (epic && visible.has(epic.projectKey)) {
+          if (epic && mayBrowse(epic)) {
             epicDetails.push({ key: epic.key, summary: epic.summary, projectKey: epic.projectKey, statusCategory: epic.statusCategory, progress });
           }
         }
@@ -257,7 +274,7 @@ export function portfolioService(deps: PortfolioDeps) {
       const offRouteEpics = site.rollup.offRoute.epicKeys
         .map((key) => epicsByKey.get(key))
         .filter((e): e is NonNullable<typeof e> => e !== undefined);
-      const shownOffRoute = offRouteEpics.filter((e) => visible.has(e.projectKey));
+      const shownOffRoute = offRouteEpics.filter(mayBrowse);
 
       const { count, estimate, orphanCount } = site.rollup.offRoute;
       // Named fields only, never a stored block spread: what the app stores names epics of every project.
@@ -276,10 +293,11 @@ export function portfolioService(deps: PortfolioDeps) {
         },
         // Warning sentences name epics and projects: each is restated for what the viewer may browse.
         warnings: site.rollup.warnings
-          .map((w) => warningForViewer(w, (key) => visible.has(key)))
+          .map((w) => warningForViewer(w, mayBrowse))
+          .concat(restricted === null ? [] : [restricted])
           .filter((w): w is NonNullable<typeof w> => w !== null),
         // Links name no epic and only projects the viewer may browse: a key in a URL is as much a leak as one on screen.
-        jql: linksFor(site, destinations.map((d) => d.id), visible),
+        jql: linksFor(site, destinations.map((d) => d.id), visibleSet),
         freshness,
       };
     },

@@ -38,12 +38,17 @@ export interface ProjectRef {
 }
 
 /**
- * Jira for one person: what a viewer may browse, the epic read as them (so Jira applies their permissions),
- * and their permissions. Nothing here is shared between people.
+ * Jira for one person, asked *as that person* (so Jira applies their permissions, issue security included):
+ * what a viewer may browse, the epic read as them, and their permissions. `accountId` must be the calling
+ * user's (it keys caches). Nothing here is shared between people.
  */
 export interface UserJira {
   /** Keys of the projects the user may browse. */
   visibleProjects(accountId: string): Promise<Set<string>>;
+  /** Which of these issue ids the user may browse (project permission and issue security level). */
+  browsableIssues(accountId: string, issueIds: string[]): Promise<Set<string>>;
+  /** Which of these issue keys the user may browse (read as them; keys of moved or deleted issues are not). */
+  browsableKeys(accountId: string, issueKeys: string[]): Promise<Set<string>>;
   /** One issue as the calling user sees it; `null` when it does not exist or the user may not browse it. */
   issueAsUser(meta: SiteMeta, issueKey: string): Promise<IssueSummary | null>;
   isAdmin(accountId: string): Promise<boolean>;
@@ -62,6 +67,11 @@ export interface AppJira {
   /** The app field's name, as JQL names it. */
   fieldName(): Promise<string>;
   projects(): Promise<ProjectRef[]>;
+  /**
+   * Keys of the projects whose issues the app itself may not browse (an organisation's app access rule, or
+   * project permissions that leave out the app's role): the app's figures cannot include their work.
+   */
+  projectsClosedToApp(): Promise<string[]>;
   /** Every epic in the given projects (all when empty). */
   epics(meta: SiteMeta, projectKeys: string[]): Promise<Epic[]>;
   /** One page of epics (all projects), with the fields a stored entry needs. */

@@ -157,5 +157,9 @@ export type IssueFacts =
  */
 export interface ViewerCache {
   visibleProjects(accountId: string, load: () => Promise<Set<string>>): Promise<Set<string>>;
+  /** Which of these issues (by id or by key, as `kind` says) the viewer may browse; `load` asks Jira. */
+  browsableIssues(accountId: string, kind: 'ids' | 'keys', issues: string[], load: (missing: string[]) => Promise<Set<string>>): Promise<Set<string>>;
+  /** The projects closed to the app itself (site-wide, not per viewer), kept as briefly as browse answers. */
+  projectsClosedToApp(load: () => Promise<string[]>): Promise<string[]>;
   userNames(accountIds: string[], load: (missing: string[]) => Promise<Map<string, string>>): Promise<Map<string, string>>;
 }

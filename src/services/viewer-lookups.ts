@@ -1,11 +1,50 @@
-/** Which projects a person may browse, and people's names: through the viewer cache when there is one. */
+/**
+ * What a person may browse (projects, and issues under issue security), and people's names: through the
+ * viewer cache when there is one. Browse answers are asked of Jira as the viewer (see UserJira).
+ */
+import { projectOfKey } from '../domain/portfolio';
 import type { AppJira, UserJira } from './ports';
 import type { ViewerCache } from './rollup-ports';
 
+/** What a viewer may see of issues the app stored: their project must be browsable and the issue itself. */
+export interface IssueVisibility {
+  projects: Set<string>;
+  /** Keys of issues in browsable projects that the viewer may still not browse (issue security). */
+  hiddenKeys: Set<string>;
+}
+
 export function viewerLookups(userJira: UserJira, jira: AppJira, viewers: ViewerCache | undefined) {
   const loadVisible = (accountId: string) => userJira.visibleProjects(accountId);
+  const visible = (accountId: string) => (viewers ? viewers.visibleProjects(accountId, () => loadVisible(accountId)) : loadVisible(accountId));
+  const cached = (accountId: string, kind: 'ids' | 'keys', refs: string[], load: (missing: string[]) => Promise<Set<string>>) =>
+    refs.length === 0 ? Promise.resolve(new Set<string>()) : viewers ? viewers.browsableIssues(accountId, kind, refs, load) : load(refs);
+  const browsable = (accountId: string, ids: string[]) => cached(accountId, 'ids', ids, (missing) => userJira.browsableIssues(accountId, missing));
+  const browsableKeys = (accountId: string, keys: string[]) => cached(accountId, 'keys', keys, (missing) => userJira.browsableKeys(accountId, missing));
   return {
-    visible: (accountId: string) => (viewers ? viewers.visibleProjects(accountId, () => loadVisible(accountId)) : loadVisible(accountId)),
+    visible,
+    /**
+     * Which of `issues` the viewer may see: by project, then, for those in browsable projects, each issue as
+     * the viewer (issue security levels). Issues in projects they cannot browse are never asked about.
+     */
+    async issues(
+      accountId: string,
+      issues: Array<{ id: string; key: string; projectKey: string }>,
+      projects?: Set<string>,
+      /** Issues known only by key (a warning's list of child issues): checked by key. */
+      keys: string[] = [],
+    ): Promise<IssueVisibility> {
+      const shownProjects = projects ?? (await visible(accountId));
+      const candidates = issues.filter((i) => shownProjects.has(i.projectKey));
+      const candidateKeys = [...new Set(keys)].filter((key) => shownProjects.has(projectOfKey(key)));
+      const [allowed, allowedKeys] = await Promise.all([browsable(accountId, candidates.map((i) => i.id)), browsableKeys(accountId, candidateKeys)]);
+      const hidden = [...candidates.filter((i) => !allowed.has(i.id)).map((i) => i.key), ...candidateKeys.filter((key) => !allowedKeys.has(key))];
+      return { projects: shownProjects, hiddenKeys: new Set(hidden) };
+    },
     names: (ids: string[]) => (viewers ? viewers.userNames(ids, (missing) => jira.userNames(missing)) : jira.userNames(ids)),
   };
+}
+
+/** Whether a viewer may see an issue the app stored (by key and project). */
+export function mayView(v: IssueVisibility, issue: { key: string; projectKey: string }): boolean {
+  return v.projects.has(issue.projectKey) && !v.hiddenKeys.has(issue.key);
 }

@@ -253,8 +253,8 @@ function uncoveredCalls(linter: AppAwarePermissionLinter): string[] {
     .filter((m): m is ProductApiCall & { filepath: string } => m.type === ApiCallTypes.PRODUCT)
     .filter((call) => {
       const bare = call.path.replace(/\?.+$/, '');
-      const operation = operations.find((o) => o.regex.test(bare));
-      return !operation?.methods.includes(call.method.toLowerCase());
+      // Any operation that matches both path and method: `issue/bulkfetch` also matches `issue/{issueIdOrKey}`.
+      return !operations.some((o) => o.regex.test(bare) && o.methods.includes(call.method.toLowerCase()));
     })
     .map((call) => `${call.filepath}:${call.line} ${call.method} ${call.path}`);
 }

@@ -37,6 +37,8 @@ export interface JiraSite {
   children?: ChildFacts[];
   orphans?: WorkItem[];
   names?: Record<string, string>;
+  /** Projects whose issues the app itself may not browse. */
+  closedToApp?: string[];
 }
 
 /** The app's view of a Jira site held in memory; `calls` lists the methods called, in order. */
@@ -57,6 +59,7 @@ export function inMemoryAppJira(site: JiraSite = {}): AppJira & { calls: string[
     siteMeta: async () => meta,
     fieldName: async () => 'Business destination',
     projects: async () => site.projects ?? [],
+    projectsClosedToApp: async () => site.closedToApp ?? [],
     epics: async (_meta, keys) => (asked('epics'), epics.filter((e) => keys.length === 0 || keys.includes(e.projectKey))),
     async epicPage(_meta, token) {
       asked('epicPage');
@@ -90,12 +93,14 @@ export function inMemoryAppJira(site: JiraSite = {}): AppJira & { calls: string[
 
 /** One person's Jira: who is admin or may edit, which projects and issues each sees; `calls` lists the lookups. */
 export function inMemoryUserJira(
-  people: { admins?: string[]; editors?: string[]; visible?: Record<string, string[]>; issues?: IssueSummary[] } = {},
+  people: { admins?: string[]; editors?: string[]; visible?: Record<string, string[]>; issues?: IssueSummary[]; hiddenIssues?: Record<string, string[]> } = {},
 ): UserJira & { calls: string[] } {
   const calls: string[] = [];
   return {
     calls,
     visibleProjects: async (accountId) => (calls.push(`visibleProjects:${accountId}`), new Set(people.visible?.[accountId] ?? [])),
+    browsableKeys: async (accountId, keys) => (calls.push(`browsableKeys:${accountId}`), new Set(keys.filter((key) => !(people.hiddenIssues?.[accountId] ?? []).includes(key)))),
+    browsableIssues: async (accountId, ids) => (calls.push(`browsableIssues:${accountId}`), new Set(ids.filter((id) => !(people.hiddenIssues?.[accountId] ?? []).includes(id)))),
     issueAsUser: async (_meta, key) => people.issues?.find((i) => i.key === key) ?? null,
     isAdmin: async (accountId) => (people.admins ?? []).includes(accountId),
     canEditIssue: async (accountId) => (people.editors ?? []).includes(accountId),
@@ -256,7 +261,23 @@ export function inMemoryQueue(): StepQueue & { pushed: Array<{ runId: string; st
 export function inMemoryViewerCache(): ViewerCache {
   const visible = new Map<string, Set<string>>();
   const names = new Map<string, string>();
+  const issues = new Map<string, Map<string, boolean>>();
+  let closed: string[] | undefined;
   return {
+    async projectsClosedToApp(load) {
+      closed = closed ?? (await load());
+      return closed;
+    },
+    async browsableIssues(accountId, kind, ids, load) {
+      const known = issues.get(`${kind}:${accountId}`) ?? new Map<string, boolean>();
+      issues.set(`${kind}:${accountId}`, known);
+      const missing = ids.filter((id) => !known.has(id));
+      if (missing.length > 0) {
+        const allowed = await load(missing);
+        for (const id of missing) known.set(id, allowed.has(id));
+      }
+      return new Set(ids.filter((id) => known.get(id) === true));
+    },
     async visibleProjects(accountId, load) {
       const hit = visible.get(accountId);
       if (hit) return hit;

@@ -15,13 +15,32 @@ import { reconcileToEnd } from '../faults/rollup-harness';
 
 const VIEWER = RESTRICTED_VIEWER;
 
-/** Everything the viewer must never be told: keys, summaries, project keys and names of SEC and HTR. */
+/**
+ * The restricted site with issue security too: a PAY epic (and its story) under a level the viewer is not
+ * in, aligned to D-1 beside epics they may see. Its key, summary and figures must stay as hidden as SEC's.
+ */
+function withIssueSecurity(site: SiteInput): SiteInput {
+  return {
+    ...site,
+    projects: site.projects.map((p) => (p.key === 'PAY' ? { ...p, securityLevels: [{ name: 'Treasury board', users: ['u-admin', 'u-leader'], app: true }] } : p)),
+    issues: [
+      ...(site.issues ?? []),
+      { key: 'PAY-11', type: 'Epic', summary: 'Covert acquisition', status: 'In Progress', destination: 'D-1', security: 'Treasury board', created: '2026-09-27' },
+      { key: 'PAY-12', type: 'Story', summary: 'Acquisition data room', status: 'In Progress', parent: 'PAY-11', security: 'Treasury board', created: '2026-09-28' },
+    ],
+  };
+}
+
+/** Everything the viewer must never be told: keys, summaries, project keys and names of SEC and HTR; keys and summaries of issues under a level they are not in. */
 function forbiddenPatterns(site: SiteInput): RegExp[] {
   const restricted = site.projects.filter((p) => p.browse !== undefined && !p.browse.includes(VIEWER));
   const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const patterns = restricted.flatMap((p) => [new RegExp(`\\b${escape(p.key)}\\b`), new RegExp(escape(p.name))]);
+  const secured = (key: string, level: string) =>
+    site.projects.some((p) => key.startsWith(`${p.key}-`) && (p.securityLevels ?? []).some((l) => l.name === level && !(l.users ?? []).includes(VIEWER)));
   for (const issue of site.issues ?? []) {
     if (restricted.some((p) => issue.key.startsWith(`${p.key}-`))) patterns.push(new RegExp(escape(issue.summary)));
+    if (issue.security && secured(issue.key, issue.security)) patterns.push(new RegExp(`\\b${escape(issue.key)}\\b`), new RegExp(escape(issue.summary)));
   }
   return patterns;
 }
@@ -56,7 +75,7 @@ const CALLS: { [K in ResolverKey]: Array<{ surface: Surface; payload: PayloadOf<
   'destinations/delete': [{ surface: 'admin', payload: { id: 'D-3', version: 1 } }],
   'epic/alignment': [
     ...['PAY-1', 'PAY-2', 'PAY-4', 'PAY-7', 'PAY-9', 'OPS-1'].map((issueKey) => ({ surface: 'panel' as const, payload: { issueKey }, extension: { issue: { key: issueKey } } })),
-    ...['SEC-1', 'SEC-70', 'HTR-1'].map((issueKey) => ({ surface: 'panel' as const, payload: { issueKey }, echoes: { key: issueKey, stand_in: 'NOPE-1' } })),
+    ...['SEC-1', 'SEC-70', 'HTR-1', 'PAY-11'].map((issueKey) => ({ surface: 'panel' as const, payload: { issueKey }, echoes: { key: issueKey, stand_in: 'NOPE-1' } })),
   ],
   'epic/set-destination': [
     { surface: 'panel', payload: { issueKey: 'PAY-4', destinationId: 'D-1' } },
@@ -108,8 +127,12 @@ async function walk(app: TestApp, patterns: RegExp[]): Promise<Array<{ call: str
 
 describe('no answer names what the viewer may not browse', () => {
   let app: TestApp;
-  const site = restrictedSite();
+  const site = withIssueSecurity(restrictedSite());
   const patterns = forbiddenPatterns(site);
+
+  it('scans for the keys and summaries of issues under a level the viewer is not in', () => {
+    expect(patterns.map((p) => p.source)).toEqual(expect.arrayContaining(['\\bPAY-11\\b', 'Covert acquisition', '\\bPAY-12\\b']));
+  });
 
   beforeEach(async () => {
     app = await startTestApp(site);

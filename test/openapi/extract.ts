@@ -28,6 +28,7 @@ export const OPERATIONS: ReadonlyArray<readonly [path: string, method: string]> 
   ['/rest/api/3/issue/{issueIdOrKey}/transitions', 'get'],
   ['/rest/api/3/issue/{issueIdOrKey}/transitions', 'post'],
   ['/rest/api/3/app/field/{fieldIdOrKey}/value', 'put'],
+  ['/rest/api/3/issue/bulkfetch', 'post'],
   ['/rest/api/3/permissions/check', 'post'],
   ['/rest/api/3/mypermissions', 'get'],
   ['/rest/api/3/jql/function/computation', 'get'],

@@ -208,6 +208,7 @@ export function createJiraEmulator(site: Site, options: EmulatorOptions): JiraSi
         }
         if (patch.points !== undefined) change.points = patch.points;
         if (patch.originalEstimate !== undefined) change.originalEstimate = patch.originalEstimate;
+        if (patch.security !== undefined) change.security = patch.security === null ? null : s.levelName(rec.projectKey, patch.security);
         if (patch.destination !== undefined) change.appValue = patch.destination === null ? null : s.cat.destinationValue(patch.destination);
         if (patch.created !== undefined) change.created = parseSiteInstant(patch.created);
         if (patch.resolved !== undefined) change.resolved = patch.resolved === null ? null : parseSiteInstant(patch.resolved);

@@ -1,6 +1,6 @@
 /** Issues: read, edit, create, delete and transition, with Jira's permission answers. */
 import { BASE_URL, type IssueRecord } from '../store';
-import { HttpError, bodyObject, isObject, json, noContent, type AddRoute } from './http';
+import { HttpError, bodyObject, isObject, json, noContent, toStringList, type AddRoute } from './http';
 import { checkAppFieldEdit } from './app-field';
 import type { SiteState } from './state';
 
@@ -9,6 +9,25 @@ export function issueRoutes(s: SiteState, route: AddRoute): void {
     const rec = s.visibleIssue(ctx.caller, ctx.params[0] as string);
     const requested = ctx.query.getAll('fields');
     return json(200, s.issueBean(rec, s.selectFields(requested.length ? requested : undefined, ['*all'])));
+  });
+
+  // Bulk fetch: issues the caller may not see (or that do not exist) are left out without an error, as Jira does.
+  route('POST', '/rest/api/3/issue/bulkfetch', (ctx) => {
+    const b = bodyObject(ctx);
+    const refs = b.issueIdsOrKeys;
+    if (!Array.isArray(refs) || refs.length === 0 || !refs.every((r) => typeof r === 'string' && r !== '')) {
+      throw new HttpError(400, ["'issueIdsOrKeys' must be a non-empty list of issue ids or keys."]);
+    }
+    if (refs.length > 100) throw new HttpError(400, ['At most 100 issues can be fetched in one request.']);
+    const requested = toStringList(b.fields, 'fields');
+    const fields = s.selectFields(requested, ['*navigable']);
+    const seen = new Map<string, IssueRecord>();
+    for (const ref of refs as string[]) {
+      const rec = s.findIssue(ref);
+      if (rec && s.canSeeIssue(ctx.caller, rec)) seen.set(rec.id, rec);
+    }
+    const issues = [...seen.values()].sort((a, b2) => Number(a.id) - Number(b2.id)).map((rec) => s.issueBean(rec, fields));
+    return json(200, { issues, issueErrors: [] });
   });
 
   route('PUT', '/rest/api/3/issue/{issueIdOrKey}', (ctx) => {

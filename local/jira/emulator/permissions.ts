@@ -18,7 +18,10 @@ export function permissionRoutes(s: SiteState, route: AddRoute): void {
     let subject: Caller = ctx.caller;
     if (typeof b.accountId === 'string' && b.accountId !== '') {
       const u = s.findUser(b.accountId);
-      if (ctx.caller.kind === 'user' && ctx.caller.user.accountId !== b.accountId && !ctx.caller.user.admin) {
+      // Jira: "Administer Jira global permission to check the permissions for other users". The exemption is
+      // for Connect apps calling from their server, not Forge apps: the app needs the permission like anyone.
+      const self = ctx.caller.kind === 'user' && ctx.caller.user.accountId === b.accountId;
+      if (!self && !s.hasGlobalPermission(ctx.caller, 'ADMINISTER')) {
         throw new HttpError(403, ['Only Jira administrators can check permissions of other users.']);
       }
       if (!u) throw new HttpError(400, [`User with account ID ${b.accountId} does not exist.`]);
@@ -44,7 +47,8 @@ export function permissionRoutes(s: SiteState, route: AddRoute): void {
         });
         const grantedIssues = issues.filter((id) => {
           const rec = s.records.get(String(id));
-          return !!rec && s.hasProjectPermission(subject, perm, rec.projectKey);
+          // An issue under a security level the subject is not in grants nothing, as if it did not exist.
+          return !!rec && s.canSeeIssue(subject, rec) && s.hasProjectPermission(subject, perm, rec.projectKey);
         });
         projectPermissions.push({ permission: perm, projects: grantedProjects, issues: grantedIssues });
       }
@@ -63,7 +67,7 @@ export function permissionRoutes(s: SiteState, route: AddRoute): void {
       projectKeys = [s.visibleIssue(ctx.caller, issueRef).projectKey];
     } else if (projectRef) {
       const p = s.cat.project(projectRef.toUpperCase()) ?? s.cat.project(projectRef);
-      if (!p || !s.canBrowse(ctx.caller, p.key)) throw new HttpError(404, [`No project could be found with key '${projectRef}'.`]);
+      if (!p || !s.seesProject(ctx.caller, p.key)) throw new HttpError(404, [`No project could be found with key '${projectRef}'.`]);
       projectKeys = [p.key];
     }
     const permissions: Record<string, unknown> = {};

@@ -6,6 +6,12 @@ import type { SiteState } from './state';
 
 const PAGE_CAP_IDS = 5000;
 const PAGE_CAP_FIELDS = 100;
+/**
+ * Jira "may return fewer items per page where a large number of fields or properties are requested". Modelled
+ * deterministically: a page holds at most this many field values, so 4 fields fill 100 issues, 5 give 80, all
+ * 12 give 33. The app must follow `nextPageToken` and never read a short page as the last one.
+ */
+export const FIELD_VALUES_PER_PAGE = 400;
 const RECONCILE_LIMIT = 50;
 
 function hash(text: string): string {
@@ -29,7 +35,7 @@ export function searchRoutes(s: SiteState, route: AddRoute, resolve: ResolveAppF
     if (reconcileRaw.length > RECONCILE_LIMIT) throw new HttpError(400, [`reconcileIssues accepts at most ${RECONCILE_LIMIT} issue ids.`]);
     const reconcile = new Set(reconcileRaw.map((x) => String(Number(x))));
     const fields = s.selectFields(input.fields, ['id']);
-    const cap = fields.size === 0 ? PAGE_CAP_IDS : PAGE_CAP_FIELDS;
+    const cap = fields.size === 0 ? PAGE_CAP_IDS : Math.max(1, Math.min(PAGE_CAP_FIELDS, Math.floor(FIELD_VALUES_PER_PAGE / fields.size)));
     let maxResults = 50;
     if (input.maxResults !== undefined && input.maxResults !== null) {
       const n = Number(input.maxResults);

@@ -6,7 +6,7 @@
 import type { FaultKnobs, IssueEvent, SiteIssueInput } from '../../types';
 import { FaultDice, defaultFaults } from '../faults';
 import { JqlError } from '../jql/parse';
-import { bindJql, type BoundQuery, type JqlIssue, type JqlSchema } from '../jql/evaluate';
+import { bindJql, type BoundQuery, type CategoryKey, type JqlIssue, type JqlSchema } from '../jql/evaluate';
 import type { Site, SiteUser } from '../site';
 import { BASE_URL, CATEGORIES, Catalogue, avatarUrls, clone, initialRecords, jiraDateTime, jqlView, parseSiteInstant, type IssueRecord } from '../store';
 import { HttpError, isObject, type Caller } from './http';
@@ -98,25 +98,42 @@ export class SiteState {
   readonly findIssue = (idOrKey: string): IssueRecord | undefined => this.records.get(idOrKey) ?? this.byKey.get(idOrKey.toUpperCase());
   readonly parentIdOf = (key: string): string | null => this.byKey.get(key)?.id ?? null;
 
+  /** Browse Projects: the project's `browse` list for users; for the app, everything an app access rule leaves it. */
   readonly canBrowse = (caller: Caller, projectKey: string): boolean => {
-    if (caller.kind === 'app') return true;
+    if (caller.kind === 'app') return !this.site.appAccess.blockedProjects.includes(projectKey);
     const p = this.cat.project(projectKey);
     return !!p && (p.browse === undefined || p.browse.includes(caller.user.accountId));
   };
+  /** Whether the caller sees the project itself (key and name): an app access rule never hides those. */
+  readonly seesProject = (caller: Caller, projectKey: string): boolean => caller.kind === 'app' ? !!this.cat.project(projectKey) : this.canBrowse(caller, projectKey);
+  /** Whether the caller may see this issue: browse its project and, when it has a security level, be a member. */
+  readonly canSeeIssue = (caller: Caller, rec: IssueRecord): boolean => {
+    if (!this.canBrowse(caller, rec.projectKey)) return false;
+    if (rec.security === null) return true;
+    const level = this.cat.securityLevel(rec.projectKey, rec.security);
+    if (!level) return false;
+    return caller.kind === 'app' ? level.app : level.users.includes(caller.user.accountId);
+  };
+  /** A level of the project by name, canonical; a 400 as Jira gives for a level the project's scheme lacks. */
+  readonly levelName = (projectKey: string, name: string): string => {
+    const level = this.cat.securityLevel(projectKey, name);
+    if (!level) throw new HttpError(400, [], { security: `Security level '${name}' is not valid for project ${projectKey}.` });
+    return level.name;
+  };
   readonly canEdit = (caller: Caller, projectKey: string): boolean => {
-    if (caller.kind === 'app') return true;
+    if (caller.kind === 'app') return this.canBrowse(caller, projectKey);
     const p = this.cat.project(projectKey);
     return this.canBrowse(caller, projectKey) && !!p && (p.edit === undefined || p.edit.includes(caller.user.accountId));
   };
   readonly hasProjectPermission = (caller: Caller, permission: string, projectKey: string): boolean => permission === 'BROWSE_PROJECTS' ? this.canBrowse(caller, projectKey) : this.canEdit(caller, projectKey);
   readonly hasGlobalPermission = (caller: Caller, permission: string): boolean => {
     if (permission === 'BROWSE_USERS') return true;
-    return caller.kind === 'user' && caller.user.admin;
+    return caller.kind === 'user' ? caller.user.admin : this.site.appAccess.administer;
   };
   /** An issue the caller may see, or the 404 Jira gives both for "missing" and "not allowed". */
   readonly visibleIssue = (caller: Caller, idOrKey: string): IssueRecord => {
     const rec = this.findIssue(idOrKey);
-    if (!rec || !this.canBrowse(caller, rec.projectKey)) throw new HttpError(404, [ISSUE_NOT_FOUND]);
+    if (!rec || !this.canSeeIssue(caller, rec)) throw new HttpError(404, [ISSUE_NOT_FOUND]);
     return rec;
   };
 
@@ -130,13 +147,14 @@ export class SiteState {
   };
 
   readonly schemaFor = (caller: Caller): JqlSchema => ({
-    projects: this.cat.projects.filter((p) => this.canBrowse(caller, p.key)),
+    projects: this.cat.projects.filter((p) => this.seesProject(caller, p.key)),
     issueTypes: this.cat.issueTypes,
-    statuses: this.cat.statuses.map((s) => ({ id: s.id, name: s.name, categoryKey: s.category })),
-    categories: CATEGORIES.map((c) => ({ id: String(c.id), key: c.key, name: c.name })),
+    statuses: this.cat.statuses.map((s) => ({ id: s.id, name: s.name, categoryKey: s.category as CategoryKey })),
+    // The evaluator's key type lists three categories; "No Category" (`undefined`) is matched by key and name all the same.
+    categories: CATEGORIES.map((c) => ({ id: String(c.id), key: c.key as CategoryKey, name: c.name })),
     issueId: (keyOrId) => {
       const rec = this.findIssue(keyOrId);
-      return rec && this.canBrowse(caller, rec.projectKey) ? rec.id : undefined;
+      return rec && this.canSeeIssue(caller, rec) ? rec.id : undefined;
     },
     appField: { id: this.appFieldId, name: this.appFieldName },
     storyPointsField: this.sp,
@@ -236,6 +254,9 @@ export class SiteState {
   };
 
   readonly emit = (event: IssueEvent): void => {
+    // Jira sends no events to an app for issues in projects an app access rule blocks it from.
+    const key = event.issue.key;
+    if (this.site.appAccess.blockedProjects.includes(key.slice(0, key.lastIndexOf('-')))) return;
     for (const listener of [...this.listeners]) {
       try {
         listener(event);
@@ -268,6 +289,10 @@ export class SiteState {
     if (before.points !== after.points) push(this.sp.name, this.sp.id, null, before.points === null ? null : String(before.points), null, after.points === null ? null : String(after.points));
     if (before.originalEstimate !== after.originalEstimate) {
       push('timeoriginalestimate', 'timeoriginalestimate', before.originalEstimate === null ? null : String(before.originalEstimate), null, after.originalEstimate === null ? null : String(after.originalEstimate), null);
+    }
+    if (before.security !== after.security) {
+      const levelId = (r: IssueRecord): string | null => (r.security === null ? null : (this.cat.securityLevel(r.projectKey, r.security)?.id ?? null));
+      push('security', 'security', levelId(before), before.security, levelId(after), after.security);
     }
     if (JSON.stringify(before.appValue ?? null) !== JSON.stringify(after.appValue ?? null)) {
       const text = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
@@ -309,7 +334,7 @@ export class SiteState {
       const parentRec = this.byKey.get(parentKey) as IssueRecord;
       const level = this.cat.issueType(parentRec.type)?.hierarchyLevel;
       if (level !== type.hierarchyLevel + 1) throw new HttpError(400, [], { parent: `A ${type.name} cannot have the ${parentRec.type} ${parentKey} as parent.` });
-      if (!this.canBrowse(caller, parentRec.projectKey)) throw new HttpError(400, [], { parent: `Issue '${input.parent}' not found.` });
+      if (!this.canSeeIssue(caller, parentRec)) throw new HttpError(400, [], { parent: `Issue '${input.parent}' not found.` });
     } else if (type.hierarchyLevel === -1) {
       throw new HttpError(400, [], { parent: 'Sub-tasks need a parent.' });
     }
@@ -337,6 +362,7 @@ export class SiteState {
       points: input.points ?? null,
       originalEstimate: input.originalEstimate ?? null,
       appValue: appValue !== undefined ? appValue : input.destination ? this.cat.destinationValue(input.destination) : null,
+      security: input.security ? this.levelName(project.key, input.security) : null,
       created,
       updated: now,
       resolved: status.category === 'done' ? (input.resolved ? parseSiteInstant(input.resolved) : now) : null,
@@ -400,7 +426,7 @@ export class SiteState {
       } else if (name === 'parent') {
         const key = this.refKey(value, 'parent');
         const parent = key ? this.findIssue(key) : undefined;
-        if (key && (!parent || !this.canBrowse(caller, parent.projectKey))) throw new HttpError(400, [], { parent: `Could not find issue by id or key: ${key}` });
+        if (key && (!parent || !this.canSeeIssue(caller, parent))) throw new HttpError(400, [], { parent: `Could not find issue by id or key: ${key}` });
         if (parent && rec) {
           const level = this.cat.issueType(rec.type)?.hierarchyLevel ?? 0;
           if (this.cat.issueType(parent.type)?.hierarchyLevel !== level + 1) throw new HttpError(400, [], { parent: `Issue type '${parent.type}' cannot be the parent of a ${rec.type}.` });
@@ -451,7 +477,7 @@ export class SiteState {
     const hit = this.resultCache.get(cacheKey);
     if (hit) return hit;
     const q = this.bind(caller, jql);
-    const all = this.indexedRecords(reconcile).filter((r) => this.canBrowse(caller, r.projectKey));
+    const all = this.indexedRecords(reconcile).filter((r) => this.canSeeIssue(caller, r));
     const withViews = all.map((r) => ({ r, v: r === this.records.get(r.id) ? this.viewOf(r) : jqlView(r, this.cat, this.parentIdOf) })).filter((x) => q.matches(x.v));
     withViews.sort((a, b) => q.compare(a.v, b.v));
     const result = withViews.map((x) => x.r);

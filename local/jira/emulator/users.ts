@@ -11,7 +11,7 @@ export function userRoutes(s: SiteState, route: AddRoute): void {
     const keys = ctx.query.getAll('keys').flatMap((k) => k.split(',')).filter(Boolean);
     const text = (ctx.query.get('query') ?? '').toLowerCase();
     const visible = s.cat.projects
-      .filter((p) => s.canBrowse(ctx.caller, p.key))
+      .filter((p) => s.seesProject(ctx.caller, p.key))
       .filter((p) => keys.length === 0 || keys.includes(p.key) || keys.includes(p.id))
       .filter((p) => !text || p.key.toLowerCase().includes(text) || p.name.toLowerCase().includes(text));
     const page = visible.slice(startAt, startAt + maxResults);

@@ -17,6 +17,7 @@ import {
   issueTypeListSchema,
   type IssueDto,
   parseJira,
+  permissionCheckSchema,
   projectPageSchema,
   userPageSchema,
 } from './jira-dto';
@@ -122,6 +123,23 @@ export function createAppJira({ policy, clock, metaCache }: AppJiraOptions): App
     },
     requests: () => sent,
     projects: () => listProjects(client),
+    async projectsClosedToApp() {
+      const projects = await listProjects(client);
+      const open = new Set<string>();
+      for (let i = 0; i < projects.length; i += 1000) {
+        const batch = projects.slice(i, i + 1000);
+        // The app's own permissions (no accountId): allowed without Administer Jira.
+        const answer = await client.request('app', route`/rest/api/3/permissions/check`, {
+          method: 'POST',
+          body: { projectPermissions: [{ permissions: ['BROWSE_PROJECTS'], projects: batch.map((p) => Number(p.id)) }] },
+        });
+        const result = parseJira(permissionCheckSchema, answer.json, 'a permission check');
+        for (const grant of result.projectPermissions ?? []) {
+          if (grant.permission === 'BROWSE_PROJECTS') for (const id of grant.projects ?? []) open.add(String(id));
+        }
+      }
+      return projects.filter((p) => !open.has(p.id)).map((p) => p.key);
+    },
     async epics(meta, projectKeys) {
       if (meta.epicTypeIds.length === 0) return [];
       const issues = await search(epicsJql(meta.epicTypeIds, projectKeys), epicFields(meta));

@@ -26,7 +26,8 @@ export const projectPageSchema = z.object({
   total: z.number().optional(),
 }).passthrough();
 
-const statusCategoryKey = z.enum(['new', 'indeterminate', 'done']);
+// Any key is read (Jira also has "No Category", key `undefined`); `statusCategoryOf` maps the ones the app does not know.
+const statusCategoryKey = z.string();
 
 export const issueFieldsSchema = z.object({
   summary: z.string().optional(),
@@ -53,6 +54,14 @@ export const permissionCheckSchema = z.object({
   ).optional(),
 }).passthrough();
 
+/** `POST /rest/api/3/issue/bulkfetch`: the issues the caller may see among those asked for. */
+export const bulkFetchSchema = z.object({ issues: z.array(z.object({ id: z.string(), key: z.string() }).passthrough()) }).passthrough();
+
+/** `GET /rest/api/3/mypermissions`: each asked key with whether the caller holds it. */
+export const myPermissionsSchema = z.object({
+  permissions: z.record(z.string(), z.object({ havePermission: z.boolean() }).passthrough()),
+}).passthrough();
+
 export const userListSchema = z.array(z.object({ accountId: z.string(), displayName: z.string().optional() }).passthrough());
 export const userPageSchema = z.object({ values: userListSchema }).passthrough();
 
@@ -70,5 +79,13 @@ export function parseJira<T>(schema: z.ZodType<T>, json: unknown, what: string):
 export function statusCategoryOf(issue: IssueDto): StatusCategory {
   const key = issue.fields?.status?.statusCategory.key;
   if (key === undefined) throw new AppError('JIRA_UNAVAILABLE', `Jira sent issue ${issue.key} without a status.`);
-  return key;
+  if (isStatusCategory(key)) return key;
+  // "No Category" (`undefined`) or a key Jira adds later: counted as not started, as Jira draws it (a grey
+  // lozenge like To Do), rather than failing a whole page. See docs/decisions/0012-issue-security.md.
+  console.warn(`Jira sent status category "${key}" for issue ${issue.key}; counted as To Do.`);
+  return 'new';
+}
+
+function isStatusCategory(key: string): key is StatusCategory {
+  return key === 'new' || key === 'indeterminate' || key === 'done';
 }

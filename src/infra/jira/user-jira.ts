@@ -1,31 +1,34 @@
 /**
- * Jira for one person (`UserJira`): the projects they may browse, an issue read as them, their permissions
- * (checked by the app for their account id), and the people search, which runs as them.
+ * Jira for one person (`UserJira`): the projects and issues they may browse, an issue read as them, their
+ * permissions and the people search. Everything runs *as the user* (`asUser()`): Jira lets an app check
+ * another account's permissions only if the app holds Administer Jira, and as the user Jira applies
+ * everything it knows (project permissions, issue security, app access rules) without the app restating it.
+ * The `accountId` parameters therefore must be the calling user's; they key caches, never the request.
  */
 import { route } from '@forge/api';
 import { AppError } from '../../domain/errors';
 import type { Clock, IssueSummary, UserJira } from '../../services/ports';
 import { createJiraClient, type RetryPolicy } from './jira-client';
-import { issueSchema, parseJira, permissionCheckSchema, statusCategoryOf, userListSchema } from './jira-dto';
+import { bulkFetchSchema, issueSchema, myPermissionsSchema, parseJira, permissionCheckSchema, statusCategoryOf, userListSchema } from './jira-dto';
 import { listProjects } from './app-jira';
 
 export function createUserJira({ policy, clock }: { policy: RetryPolicy; clock: Clock }): UserJira {
   const client = createJiraClient(policy, clock);
 
+  /** The bulk check without `accountId`, as the user: it answers for the caller, no admin permission needed. */
   async function checkPermissions(body: Record<string, unknown>) {
-    const answer = await client.request('app', route`/rest/api/3/permissions/check`, { method: 'POST', body });
+    const answer = await client.request('user', route`/rest/api/3/permissions/check`, { method: 'POST', body });
     return parseJira(permissionCheckSchema, answer.json, 'a permission check');
   }
 
   return {
-    async visibleProjects(accountId) {
+    async visibleProjects() {
       const projects = await listProjects(client);
       const allowed = new Set<string>();
       const byId = new Map(projects.map((p) => [Number(p.id), p.key]));
       const ids = [...byId.keys()];
       for (let i = 0; i < ids.length; i += 1000) {
         const result = await checkPermissions({
-          accountId,
           projectPermissions: [{ permissions: ['BROWSE_PROJECTS'], projects: ids.slice(i, i + 1000) }],
         });
         for (const grant of result.projectPermissions ?? []) {
@@ -57,13 +60,36 @@ export function createUserJira({ policy, clock }: { policy: RetryPolicy; clock: 
       };
       return summary;
     },
-    async isAdmin(accountId) {
-      const result = await checkPermissions({ accountId, globalPermissions: ['ADMINISTER'] });
-      return (result.globalPermissions ?? []).includes('ADMINISTER');
+    async browsableIssues(_accountId, issueIds) {
+      // Per issue, so Jira applies issue security levels (and anything else it knows) to each one.
+      const allowed = new Set<string>();
+      for (let i = 0; i < issueIds.length; i += 1000) {
+        const batch = issueIds.slice(i, i + 1000).map(Number);
+        const result = await checkPermissions({ projectPermissions: [{ permissions: ['BROWSE_PROJECTS'], issues: batch }] });
+        for (const grant of result.projectPermissions ?? []) {
+          if (grant.permission === 'BROWSE_PROJECTS') for (const id of grant.issues ?? []) allowed.add(String(id));
+        }
+      }
+      return allowed;
     },
-    async canEditIssue(accountId, issueId) {
+    async browsableKeys(_accountId, issueKeys) {
+      // Bulk fetch as the user leaves out, without an error, every issue they may not see.
+      const allowed = new Set<string>();
+      for (let i = 0; i < issueKeys.length; i += 100) {
+        const batch = issueKeys.slice(i, i + 100);
+        const answer = await client.request('user', route`/rest/api/3/issue/bulkfetch`, { method: 'POST', body: { issueIdsOrKeys: batch, fields: ['issuetype'] } });
+        const found = new Set(parseJira(bulkFetchSchema, answer.json, 'a bulk issue fetch').issues.map((issue) => issue.key));
+        // A moved issue comes back under its new key: only the keys asked for, as given, count as seen.
+        for (const key of batch) if (found.has(key)) allowed.add(key);
+      }
+      return allowed;
+    },
+    async isAdmin() {
+      const answer = await client.request('user', route`/rest/api/3/mypermissions?permissions=${'ADMINISTER'}`);
+      return parseJira(myPermissionsSchema, answer.json, 'a permission check').permissions.ADMINISTER?.havePermission === true;
+    },
+    async canEditIssue(_accountId, issueId) {
       const result = await checkPermissions({
-        accountId,
         projectPermissions: [{ permissions: ['EDIT_ISSUES'], issues: [Number(issueId)] }],
       });
       return (result.projectPermissions ?? []).some((g) => g.permission === 'EDIT_ISSUES' && (g.issues ?? []).includes(Number(issueId)));

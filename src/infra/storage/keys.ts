@@ -38,5 +38,9 @@ export const KEY = {
   reconcileClaim: 'reconcile-claim',
   /** Short-lived per-viewer Jira answers (viewer-cache.ts). */
   viewerPrefix: 'viewer:',
+  /** Per viewer: which issues (epics under issue security) they may browse. */
+  viewerIssuesPrefix: 'viewer-issues:',
+  /** Projects whose issues the app itself may not browse (an app access rule), kept a minute. */
+  appClosedProjects: 'app-closed-projects',
   userNames: 'user-names',
 } as const;

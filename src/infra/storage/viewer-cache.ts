@@ -9,6 +9,10 @@ import { KEY } from './keys';
 
 const VISIBLE_TTL_MS = 60_000;
 const NAMES_TTL_MS = 60 * 60_000;
+/** Issue browse answers (issue security) change as rarely as project ones: the same minute. */
+const ISSUES_TTL_MS = VISIBLE_TTL_MS;
+/** Above this many remembered ids (about 100 KB) the answer is not stored: a value must stay far under 240 KiB. */
+const ISSUES_MAX_CACHED = 10_000;
 
 interface Cached<T> {
   at: number;
@@ -37,6 +41,25 @@ export function createViewerCache(clock: Clock): ViewerCache {
       if (cached) return new Set(cached);
       const fresh = await load();
       await write(key, [...fresh]);
+      return fresh;
+    },
+    async browsableIssues(accountId, kind, issueIds, load) {
+      // One entry per kind: the id and key checks of one view run side by side and must not overwrite each other.
+      const key = `${KEY.viewerIssuesPrefix}${kind}:${accountId}`;
+      const wanted = [...new Set(issueIds)];
+      // Remembered per id (1 = may browse, 0 = may not). An id not yet asked about re-asks about all of them,
+      // so no answer outlives its minute by riding along with a newer one.
+      const cached = await read<Record<string, 0 | 1>>(key, ISSUES_TTL_MS);
+      if (cached && wanted.every((id) => id in cached)) return new Set(wanted.filter((id) => cached[id] === 1));
+      const allowed = await load(wanted);
+      if (wanted.length <= ISSUES_MAX_CACHED) await write(key, Object.fromEntries(wanted.map((id) => [id, allowed.has(id) ? 1 : 0] as const)));
+      return new Set(wanted.filter((id) => allowed.has(id)));
+    },
+    async projectsClosedToApp(load) {
+      const cached = await read<string[]>(KEY.appClosedProjects, VISIBLE_TTL_MS);
+      if (cached) return cached;
+      const fresh = await load();
+      await write(KEY.appClosedProjects, fresh);
       return fresh;
     },
     async userNames(accountIds, load) {
