@@ -8,10 +8,11 @@ import { APP, smallSite } from '../../local/jira/testing/small-site';
 import { installForgeRuntime, KvsEmulator, readManifest, runInvocation } from '../../local/platform';
 import type { ProductRequest, ProductResponse } from '../../local/types';
 import { AppError, RateLimitedError } from '../../src/domain/errors';
+import { systemClock } from '../../src/infra/clock';
 import { createAppJira } from '../../src/infra/jira/app-jira';
 import { BACKGROUND_RETRY, createJiraClient, describeJiraError, RESOLVER_RETRY } from '../../src/infra/jira/jira-client';
 
-const clock = { now: () => new Date() };
+const clock = systemClock;
 const manifest = readManifest(process.cwd());
 
 /** The real emulator, with a script that may answer a request in its place. */

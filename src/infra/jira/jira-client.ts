@@ -10,6 +10,7 @@
  */
 import api, { type Route } from '@forge/api';
 import { AppError, forgePlatformError, RateLimitedError } from '../../domain/errors';
+import { BACKGROUND_QUOTA_RESERVE } from '../../domain/reconcile-run';
 import type { Clock, JiraQuota } from '../../services/ports';
 
 /** Who the request runs as. `user` is only valid inside a user-triggered resolver. */
@@ -30,7 +31,7 @@ export interface RetryPolicy {
 
 // Page views may use the quota to its last point; background work leaves 5% of it for them.
 export const RESOLVER_RETRY: RetryPolicy = { maxRetries: 4, baseDelayMs: 200, budgetMs: 8_000, maxWaitMs: 5_000, reserveShare: 0 };
-export const BACKGROUND_RETRY: RetryPolicy = { maxRetries: 6, baseDelayMs: 500, budgetMs: 120_000, maxWaitMs: 60_000, reserveShare: 0.05 };
+export const BACKGROUND_RETRY: RetryPolicy = { maxRetries: 6, baseDelayMs: 500, budgetMs: 120_000, maxWaitMs: 60_000, reserveShare: BACKGROUND_QUOTA_RESERVE };
 
 export interface JiraCall {
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
