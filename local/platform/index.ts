@@ -17,7 +17,7 @@ import { Scheduler } from './scheduler';
 
 export { KvsEmulator } from '../kvs/kvs-emulator';
 export { installForgeRuntime, runInvocation, currentInvocation } from './runtime';
-export { installClock, uninstallClock } from './clock';
+export { advanceClock, installClock, uninstallClock } from './clock';
 export { readManifest } from './manifest';
 export type { Manifest } from './manifest';
 export type { QueueEvent, JobStats } from './queue';

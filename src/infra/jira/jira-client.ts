@@ -49,6 +49,9 @@ export interface JiraAnswer {
 /** The hourly points quota as Jira last reported it. */
 export type QuotaSnapshot = JiraQuota;
 
+/** The most a request of the app costs: a search page of 100 issues with fields, plus the request. */
+const MAX_POINTS_PER_REQUEST = 101;
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function retryAfterMs(header: string | null, now: number): number | null {
@@ -98,10 +101,15 @@ export function createJiraClient(policy: RetryPolicy, clock: Clock) {
   const now = () => clock.now().getTime();
   let quota: QuotaSnapshot | undefined;
 
-  /** Holds back when the quota left is the reserve: sleeps to the reset if that is short, else throws. */
+  /**
+   * Holds back when what is left would not keep the reserve after one more request (Jira charges a request
+   * after answering it, so a search page can take up to 101 points past the last check): sleeps to the reset
+   * if that is short, else throws.
+   */
   async function pace(): Promise<void> {
     if (!quota || now() >= quota.resetAt) return;
-    if (quota.remaining > quota.limit * policy.reserveShare) return;
+    const keep = policy.reserveShare > 0 ? quota.limit * policy.reserveShare + MAX_POINTS_PER_REQUEST : 0;
+    if (quota.remaining > keep) return;
     const wait = quota.resetAt - now();
     if (wait > policy.maxWaitMs) throw new RateLimitedError(quota.resetAt, 'paced');
     await sleep(wait);
