@@ -60,6 +60,123 @@ export function reconcileService(deps: ReconcileDeps) {
     return 'waiting';
   }
 
+  // One step's work, until its budget is spent or the run is done (kept apart from `step`, which handles waits).
+  const steps = {
+    async work(run: ReconcileRun, settled: () => void): Promise<'continued' | 'done'> {
+      const deadline = clock.now().getTime() + stepBudgetMs;
+      const [settings, meta] = await Promise.all([deps.settings.get(), jira.siteMeta()]);
+      const estimate = effectiveEstimate(settings.estimateField, meta);
+      const today = run.startedAt.slice(0, 10);
+      const startedMs = Date.parse(run.startedAt);
+      let partitionsThisStep = 0;
+
+      while (clock.now().getTime() < deadline) {
+        if (run.phase === 'epics') {
+          const buffer: EpicEntry[] = [];
+          let token = run.epicToken;
+          for (let page = 0; page < pagesPerChunk; page++) {
+            const result = await jira.epicPage(meta, token);
+            buffer.push(...result.epics);
+            token = result.next;
+            if (token === undefined) break;
+          }
+          await store.writeEpicChunk(run.generation, run.epicChunks, buffer);
+          run.epicChunks += 1;
+          run.epics += buffer.length;
+          if (token === undefined) {
+            delete run.epicToken;
+            run.phase = 'children';
+            run.partitions = Math.ceil(run.epics / partitionSize);
+          } else {
+            run.epicToken = token;
+          }
+          settled();
+          await save(run);
+          continue;
+        }
+        if (run.phase === 'children') {
+          const keys = (await store.readEpicChunks(run.generation, run.epicChunks)).map((e) => e.key);
+          const done = new Set(run.partitionsDone);
+          const todo = Array.from({ length: run.partitions }, (_, i) => i).filter((i) => !done.has(i));
+          let next = 0;
+          // The first failure stops every worker before the step reports it, so no worker of a failed
+          // delivery is still writing when Forge delivers the step again.
+          let failure: unknown;
+          const worker = async () => {
+            while (failure === undefined && next < todo.length && clock.now().getTime() < deadline && partitionsThisStep < maxPartitionsPerStep) {
+              const index = todo[next++] as number;
+              partitionsThisStep += 1;
+              try {
+                const batch = keys.slice(index * partitionSize, (index + 1) * partitionSize);
+                const figures = await figuresOfBatch(batch, today, meta, estimate);
+                await store.writePartition(run.generation, index, [...figures.values()]);
+                run.partitionsDone.push(index);
+                const items = [...figures.values()].reduce((n, f) => n + f.progress.count.total, 0);
+                run.items += items;
+                const requestsBefore = run.requests;
+                // Saved per batch: a step cut short (timeout, crash) resumes after the last batch written.
+                settled();
+                // Points of this batch: its requests (counted by the adapter, shared by the workers) and issues.
+                run.childPoints = (run.childPoints ?? 0) + (run.requests - requestsBefore) + items;
+                await save(run);
+              } catch (error) {
+                failure ??= error;
+              }
+            }
+          };
+          await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker));
+          settled();
+          if (failure !== undefined) throw failure;
+          await save(run);
+          if (run.partitionsDone.length < run.partitions) break;
+          run.phase = 'orphans';
+          continue;
+        }
+        if (run.phase === 'orphans') {
+          const orphans = await jira.inFlightOrphans(meta, [], estimate);
+          await store.writeOrphans(run.generation, orphans.map((o) => ({ id: o.id, key: o.key, projectKey: o.projectKey, estimate: o.estimate, at: startedMs })));
+          run.items += orphans.length;
+          run.phase = 'finalize';
+          settled();
+          await save(run);
+          continue;
+        }
+        if (run.phase === 'finalize') {
+          const [epics, figures] = await Promise.all([store.readEpicChunks(run.generation, run.epicChunks), store.readPartitions(run.generation, run.partitions)]);
+          const byKey = new Map(figures.map((f) => [f.key, f]));
+          const entries: EpicEntry[] = epics.map((e) => {
+            const f = byKey.get(e.key);
+            // Every entry is as fresh as the run's start: an event newer than that still wins over it.
+            return { ...e, fAt: startedMs, pAt: startedMs, ...(f ? { progress: f.progress, doneDays: f.doneDays, unestimatedKeys: f.unestimatedKeys } : {}) };
+          });
+          const fieldName = await jira.fieldName();
+          await store.publish({
+            generation: run.generation,
+            shards: 1,
+            builtFrom: run.startedAt,
+            finishedAt: clock.now().toISOString(),
+            estimateKey: estimateKeyOf(estimate),
+            jql: { epicTypeIds: meta.epicTypeIds, standardTypeIds: meta.standardTypeIds, fieldName },
+            epics: entries.length,
+            items: run.items,
+          }, entries);
+          await store.clearPendingBefore(run.startedAt).catch(() => undefined);
+          run.phase = 'done';
+          run.finishedAt = clock.now().toISOString();
+          settled();
+          await save(run);
+          return 'done';
+        }
+        break;
+      }
+      run.step += 1;
+      settled();
+      await save(run);
+      await deps.queue.push({ runId: run.runId, step: run.step });
+      return 'continued';
+    },
+  };
+
   return {
     /** Start a run unless one is going; at most one start wins however many arrive together. */
     async start(by: string): Promise<ReconcileRun> {
@@ -123,7 +240,7 @@ export function reconcileService(deps: ReconcileDeps) {
         if (quota) run.quota = quota;
       };
       try {
-        return await work(run, settled);
+        return await steps.work(run, settled);
       } catch (error) {
         if (!(error instanceof RateLimitedError)) throw error;
         // Jira's quota is spent for now: everything read so far is saved; the run comes back when Jira says.
@@ -142,120 +259,6 @@ export function reconcileService(deps: ReconcileDeps) {
       await store.dropGeneration(run.generation).catch(() => undefined);
     },
   };
-
-  async function work(run: ReconcileRun, settled: () => void): Promise<'continued' | 'done'> {
-    const deadline = clock.now().getTime() + stepBudgetMs;
-    const [settings, meta] = await Promise.all([deps.settings.get(), jira.siteMeta()]);
-    const estimate = effectiveEstimate(settings.estimateField, meta);
-    const today = run.startedAt.slice(0, 10);
-    const startedMs = Date.parse(run.startedAt);
-    let partitionsThisStep = 0;
-
-    while (clock.now().getTime() < deadline) {
-      if (run.phase === 'epics') {
-        const buffer: EpicEntry[] = [];
-        let token = run.epicToken;
-        for (let page = 0; page < pagesPerChunk; page++) {
-          const result = await jira.epicPage(meta, token);
-          buffer.push(...result.epics);
-          token = result.next;
-          if (token === undefined) break;
-        }
-        await store.writeEpicChunk(run.generation, run.epicChunks, buffer);
-        run.epicChunks += 1;
-        run.epics += buffer.length;
-        if (token === undefined) {
-          delete run.epicToken;
-          run.phase = 'children';
-          run.partitions = Math.ceil(run.epics / partitionSize);
-        } else {
-          run.epicToken = token;
-        }
-        settled();
-        await save(run);
-        continue;
-      }
-      if (run.phase === 'children') {
-        const keys = (await store.readEpicChunks(run.generation, run.epicChunks)).map((e) => e.key);
-        const done = new Set(run.partitionsDone);
-        const todo = Array.from({ length: run.partitions }, (_, i) => i).filter((i) => !done.has(i));
-        let next = 0;
-        // The first failure stops every worker before the step reports it, so no worker of a failed
-        // delivery is still writing when Forge delivers the step again.
-        let failure: unknown;
-        const worker = async () => {
-          while (failure === undefined && next < todo.length && clock.now().getTime() < deadline && partitionsThisStep < maxPartitionsPerStep) {
-            const index = todo[next++] as number;
-            partitionsThisStep += 1;
-            try {
-              const batch = keys.slice(index * partitionSize, (index + 1) * partitionSize);
-              const figures = await figuresOfBatch(batch, today, meta, estimate);
-              await store.writePartition(run.generation, index, [...figures.values()]);
-              run.partitionsDone.push(index);
-              const items = [...figures.values()].reduce((n, f) => n + f.progress.count.total, 0);
-              run.items += items;
-              const requestsBefore = run.requests;
-              // Saved per batch: a step cut short (timeout, crash) resumes after the last batch written.
-              settled();
-              // Points of this batch: its requests (counted by the adapter, shared by the workers) and issues.
-              run.childPoints = (run.childPoints ?? 0) + (run.requests - requestsBefore) + items;
-              await save(run);
-            } catch (error) {
-              failure ??= error;
-            }
-          }
-        };
-        await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker));
-        settled();
-        if (failure !== undefined) throw failure;
-        await save(run);
-        if (run.partitionsDone.length < run.partitions) break;
-        run.phase = 'orphans';
-        continue;
-      }
-      if (run.phase === 'orphans') {
-        const orphans = await jira.inFlightOrphans(meta, [], estimate);
-        await store.writeOrphans(run.generation, orphans.map((o) => ({ id: o.id, key: o.key, projectKey: o.projectKey, estimate: o.estimate, at: startedMs })));
-        run.items += orphans.length;
-        run.phase = 'finalize';
-        settled();
-        await save(run);
-        continue;
-      }
-      if (run.phase === 'finalize') {
-        const [epics, figures] = await Promise.all([store.readEpicChunks(run.generation, run.epicChunks), store.readPartitions(run.generation, run.partitions)]);
-        const byKey = new Map(figures.map((f) => [f.key, f]));
-        const entries: EpicEntry[] = epics.map((e) => {
-          const f = byKey.get(e.key);
-          // Every entry is as fresh as the run's start: an event newer than that still wins over it.
-          return { ...e, fAt: startedMs, pAt: startedMs, ...(f ? { progress: f.progress, doneDays: f.doneDays, unestimatedKeys: f.unestimatedKeys } : {}) };
-        });
-        const fieldName = await jira.fieldName();
-        await store.publish({
-          generation: run.generation,
-          shards: 1,
-          builtFrom: run.startedAt,
-          finishedAt: clock.now().toISOString(),
-          estimateKey: estimateKeyOf(estimate),
-          jql: { epicTypeIds: meta.epicTypeIds, standardTypeIds: meta.standardTypeIds, fieldName },
-          epics: entries.length,
-          items: run.items,
-        }, entries);
-        await store.clearPendingBefore(run.startedAt).catch(() => undefined);
-        run.phase = 'done';
-        run.finishedAt = clock.now().toISOString();
-        settled();
-        await save(run);
-        return 'done';
-      }
-      break;
-    }
-    run.step += 1;
-    settled();
-    await save(run);
-    await deps.queue.push({ runId: run.runId, step: run.step });
-    return 'continued';
-  }
 
   async function figuresOfBatch(keys: string[], today: string, meta: SiteMeta, estimate: EffectiveEstimate): Promise<Map<string, EpicFigures>> {
     const children = await jira.childrenOf(meta, keys, estimate);
