@@ -86,17 +86,17 @@ describe('the points quota', () => {
   });
 
   it('remembers what the quota headers said, and background work holds back at its reserve without asking Jira', async () => {
-    // 100 points an hour: the reserve of background work is 5 of them.
-    const s = site({ pointsPerHour: 100 });
+    // 1,000 points an hour: background work keeps 50 of them, plus one search page's worth (101).
+    const s = site({ pointsPerHour: 1000 });
     try {
       const client = createJiraClient(BACKGROUND_RETRY, clock);
       await s.asApp(() => client.request('app', route`/rest/api/3/issuetype`));
       const seen = client.quota();
-      expect(seen?.limit).toBe(100);
+      expect(seen?.limit).toBe(1000);
       expect(seen?.windowSeconds).toBe(3600);
-      expect(seen?.remaining).toBe(100 - s.jira.pointsSpent().total);
+      expect(seen?.remaining).toBe(1000 - s.jira.pointsSpent().total);
       // Spend the hour down to the reserve behind the client's back, then ask again through it.
-      s.answer(() => json(200, [], { 'beta-ratelimit-policy': '"tenant-app-quota";q=100;w=3600', 'beta-ratelimit': '"tenant-app-quota";r=5;t=1800' }));
+      s.answer(() => json(200, [], { 'beta-ratelimit-policy': '"tenant-app-quota";q=1000;w=3600', 'beta-ratelimit': '"tenant-app-quota";r=150;t=1800' }));
       await s.asApp(() => client.request('app', route`/rest/api/3/issuetype`));
       const sent = s.sent.length;
       const error = await s.asApp(() => client.request('app', route`/rest/api/3/issuetype`)).catch((e: unknown) => e);
