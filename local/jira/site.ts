@@ -148,8 +148,44 @@ const issueSchema = z.strictObject({
   resolved: isoDateOrTime.nullable().optional(),
 });
 
+/** Tier 1: the app's one pool for all its sites (Atlassian, developer community, 2026). */
+export const TIER1_POINTS_PER_HOUR = 65_000;
+/** Tier 2: per site; seen as `q=100100` in `Beta-RateLimit-Policy`, rounded. */
+export const TIER2_POINTS_PER_HOUR = 100_000;
+
+/**
+ * Jira's rate limits for the app on this site (docs/site-file.md, "quota"). The default is a tier-2 app with
+ * the 100,000 points an hour developers see in `Beta-RateLimit-Policy`: the tier a rollup app reading whole
+ * sites needs, and the one whose budget the benchmark measures against.
+ */
+const quotaSchema = z
+  .strictObject({
+    /** Off only for experiments that measure something else; tests and the shell keep it on. */
+    enabled: z.boolean().default(true),
+    /** `tenant`: tier 2, a budget for this site alone; `global`: tier 1, one budget for every site of the app. */
+    tier: z.enum(['tenant', 'global']).default('tenant'),
+    pointsPerHour: z.number().int().min(1).optional(),
+    /** Requests per second to one endpoint and method. */
+    burstPerSecond: z.number().int().min(1).default(100),
+    /** Writes to one issue allowed within each window. */
+    issueWrites: z
+      .array(z.strictObject({ count: z.number().int().min(1), seconds: z.number().int().min(1) }))
+      .default([
+        { count: 20, seconds: 2 },
+        { count: 100, seconds: 30 },
+      ]),
+  })
+  .transform((q) => ({ ...q, pointsPerHour: q.pointsPerHour ?? (q.tier === 'global' ? TIER1_POINTS_PER_HOUR : TIER2_POINTS_PER_HOUR) }));
+
+/** The site's limits with every default applied (a site without a `quota` section gets the defaults). */
+export function quotaOf(site: { quota?: SiteQuota }): SiteQuota {
+  return site.quota ?? quotaSchema.parse({});
+}
+
 const siteSchema = z.strictObject({
   today: isoDate,
+  // Optional in the parsed site too, so generated sites (and demo.json) need not spell out the defaults.
+  quota: quotaSchema.optional(),
   users: z.array(userSchema).min(1),
   statuses: z.array(statusSchema).min(1).default(DEFAULT_STATUSES),
   issueTypes: z.array(issueTypeSchema).min(1).default(DEFAULT_ISSUE_TYPES),
@@ -169,6 +205,7 @@ export type SiteDestination = Site['destinations'][number];
 export type SiteIssue = Site['issues'][number];
 export type SiteStatus = Site['statuses'][number];
 export type SiteIssueType = Site['issueTypes'][number];
+export type SiteQuota = z.output<typeof quotaSchema>;
 /** What a site file may contain before defaults are applied (what generators write). */
 export type SiteInput = z.input<typeof siteSchema>;
 

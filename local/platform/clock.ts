@@ -8,6 +8,8 @@
 
 const RealDate = globalThis.Date;
 let installed: { restore: () => void } | undefined;
+/** Time moved forward by tests (`advanceClock`), on top of the shift to `today`. */
+let advancedMs = 0;
 
 function offsetFor(today: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(today);
@@ -21,13 +23,14 @@ function offsetFor(today: string): number {
 export function installClock(today: string): () => void {
   uninstallClock();
   const offset = offsetFor(today);
+  advancedMs = 0;
   class SiteDate extends RealDate {
     constructor(...args: unknown[]) {
-      if (args.length === 0) super(RealDate.now() + offset);
+      if (args.length === 0) super(RealDate.now() + offset + advancedMs);
       else super(...(args as [string | number | Date]));
     }
     static override now(): number {
-      return RealDate.now() + offset;
+      return RealDate.now() + offset + advancedMs;
     }
     // Dates made before the clock was installed (or by code holding the real Date) still pass `instanceof Date`.
     static override [Symbol.hasInstance](x: unknown): boolean {
@@ -41,6 +44,16 @@ export function installClock(today: string): () => void {
     },
   };
   return uninstallClock;
+}
+
+/**
+ * Move the site clock forward by `ms` (tests that must get past an hour of Jira's quota without waiting for
+ * it). Timers are not affected: what waits on `setTimeout` still waits in real time.
+ */
+export function advanceClock(ms: number): void {
+  if (!installed) throw new Error('Site clock: advanceClock needs an installed clock');
+  if (ms < 0) throw new Error('Site clock: time only moves forward');
+  advancedMs += ms;
 }
 
 export function uninstallClock(): void {

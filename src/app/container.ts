@@ -30,7 +30,7 @@ import { settingsService } from '../services/settings-service';
 import { destinationWorkService, withPrecomputationRefresh } from '../jql-function/destination-work-service';
 
 /** An event handler retries briefly and then hands the event back to Forge, which redelivers it later. */
-const EVENT_RETRY: RetryPolicy = { maxRetries: 2, baseDelayMs: 200, budgetMs: 5_000 };
+const EVENT_RETRY: RetryPolicy = { maxRetries: 2, baseDelayMs: 200, budgetMs: 5_000, maxWaitMs: 5_000, reserveShare: BACKGROUND_RETRY.reserveShare };
 
 export interface ContainerOptions {
   clock?: Clock;

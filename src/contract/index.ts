@@ -137,6 +137,10 @@ export interface ReconcileStatus {
     progress: number;
     /** Going: neither finished nor failed, and heard from lately (judged on the server's clock). */
     active: boolean;
+    /** Set while the run waits for Jira's hourly points quota: when it goes on. */
+    waitingUntil?: string;
+    /** When the run should end, from its pace and Jira's quota; absent until there is enough to go by. */
+    estimatedFinishAt?: string;
     error?: string;
   } | null;
   /** The rollup surfaces read now. */

@@ -46,3 +46,30 @@ export const fail = <T = never>(code: ErrorCode, message: string, field?: string
   ok: false,
   error: field === undefined ? { code, message } : { code, message, field },
 });
+
+/**
+ * Jira asked for a longer wait than the caller can sleep through (its hourly points quota, usually): the work
+ * can go on at `retryAt` (epoch ms). Background work saves its progress and comes back then; a page says
+ * "try again later".
+ */
+export class RateLimitedError extends AppError {
+  constructor(
+    readonly retryAt: number,
+    /** Jira's `RateLimit-Reason` (`jira-quota-tenant-based`, ...) or `paced` when the app held back itself. */
+    readonly reason: string,
+    message = 'Jira is limiting requests from the app right now. Try again later.',
+  ) {
+    super('RATE_LIMITED', message);
+    this.name = 'RateLimitedError';
+  }
+}
+
+/**
+ * Errors `@forge/api` throws from `requestJira` for the platform itself to handle: the user's consent is needed
+ * (Forge shows its consent screen when the error leaves the function) or the proxy refused the request.
+ * Retrying cannot help, and turning them into an app error would hide the consent screen.
+ */
+export function forgePlatformError(error: unknown): 'consent' | 'proxy' | undefined {
+  const name = (error as { name?: unknown } | null)?.name;
+  return name === 'NEEDS_AUTHENTICATION_ERR' ? 'consent' : name === 'PROXY_ERR' ? 'proxy' : undefined;
+}

@@ -6,7 +6,7 @@
 import type Resolver from '@forge/resolver';
 import type { ApiError, Envelope, PayloadOf, ResolverKey, ResponseOf } from '../contract';
 import { describeInvalid, PAYLOADS, type ParsedPayload } from '../contract/schemas';
-import { AppError, type Result } from '../domain/errors';
+import { AppError, forgePlatformError, type Result } from '../domain/errors';
 
 export interface Caller {
   accountId: string;
@@ -47,6 +47,8 @@ export async function runResolver<K extends ResolverKey>(
     return { ok: true, data: result };
   } catch (error) {
     if (error instanceof AppError) return { ok: false, error: error.toInfo() };
+    // Forge shows the user its consent screen for this error, but only if it leaves the resolver.
+    if (forgePlatformError(error) === 'consent') throw error;
     console.error(`resolver ${key} failed`, error instanceof Error ? (error.stack ?? error.message) : error);
     return { ok: false, error: { code: 'INTERNAL', message: 'Something went wrong in the app. Try again; if it keeps happening, tell your Jira administrator.' } };
   }

@@ -91,6 +91,18 @@ export interface AppJira {
   userNames(accountIds: string[]): Promise<Map<string, string>>;
   /** Searches and issue reads sent so far by this adapter (for a run's progress and the benchmark). */
   requests(): number;
+  /** Jira's hourly points quota as it last reported it to this adapter (undefined before any answer). */
+  quota?(): JiraQuota | undefined;
+}
+
+/** Jira's hourly points quota (`Beta-RateLimit-Policy` and `Beta-RateLimit` headers). */
+export interface JiraQuota {
+  /** Points per window, and the window in seconds (an hour). */
+  limit: number;
+  windowSeconds: number;
+  /** Points left in this window, and when it resets (epoch ms). */
+  remaining: number;
+  resetAt: number;
 }
 
 /** A change to the destinations, planned from what is stored (see `DestinationStore.change`). */

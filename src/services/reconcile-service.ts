@@ -10,7 +10,8 @@ import type { ReconcileStatus } from '../contract';
 import type { EpicEntry, GenerationBuilder, ReconcileRun, RollupDeltaLog, RollupHead, RollupReader, RunStore, StepQueue } from './rollup-ports';
 import { figuresOf, type EpicFigures } from '../domain/epic-figures';
 import { effectiveEstimate, estimateKeyOf } from '../domain/estimate';
-import { runIsActive, runProgress } from '../domain/reconcile-run';
+import { estimateFinish, runIsActive, runPoints, runProgress } from '../domain/reconcile-run';
+import { RateLimitedError } from '../domain/errors';
 
 export interface ReconcileOptions {
   /** Epics per `parent in (...)` batch. */
@@ -50,59 +51,19 @@ export function reconcileService(deps: ReconcileDeps) {
     await runs.save(run);
   }
 
-  return {
-    /** Start a run unless one is going; at most one start wins however many arrive together. */
-    async start(by: string): Promise<ReconcileRun> {
-      const current = await runs.get();
-      if (current && runIsActive(current, clock.now().getTime())) return current;
-      const runNumber = Number((current?.runId ?? 'r0').replace(/^r/, '')) + 1;
-      const runId = `r${runNumber}`;
-      const now = clock.now().toISOString();
-      const run: ReconcileRun = {
-        runId,
-        generation: `${runId}-${clock.now().getTime().toString(36)}`,
-        startedAt: now,
-        updatedAt: now,
-        startedBy: by,
-        phase: 'epics',
-        step: 0,
-        epicChunks: 0,
-        epics: 0,
-        partitions: 0,
-        partitionsDone: [],
-        items: 0,
-        requests: 0,
-      };
-      if (!(await runs.claimStart(current?.runId ?? null, runId))) {
-        // Another start won the same run number a moment ago: that run is this one, perhaps not saved yet.
-        const winner = await runs.get();
-        return winner && winner.runId === runId ? winner : run;
-      }
-      await runs.save(run);
-      await deps.queue.push({ runId, step: 0 });
-      return run;
-    },
+  /** Come back at `until` (a step delivered before it waits again); saves the run first. */
+  async function waitUntil(run: ReconcileRun, until: number): Promise<'waiting'> {
+    run.waitingUntil = new Date(until).toISOString();
+    run.step += 1;
+    await save(run);
+    await deps.queue.push({ runId: run.runId, step: run.step }, Math.max(1, (until - clock.now().getTime()) / 1000));
+    return 'waiting';
+  }
 
-    /** The run and the rollup in use, as the admin page shows them. */
-    async status(): Promise<ReconcileStatus> {
-      const [run, head] = await Promise.all([runs.get(), store.head()]);
-      return statusOf(run, head, clock.now().getTime());
-    },
-
-    /**
-     * One step of a run. A message for another run or an old step is a duplicate delivery: it is dropped.
-     * Progress is saved as it goes, so a redelivered step resumes where the failed one stopped.
-     */
-    async step(message: { runId: string; step: number }): Promise<'dropped' | 'continued' | 'done'> {
-      const run = await runs.get();
-      if (!run || run.runId !== message.runId || run.step !== message.step || run.phase === 'done' || run.phase === 'failed') return 'dropped';
+  // One step's work, until its budget is spent or the run is done (kept apart from `step`, which handles waits).
+  const steps = {
+    async work(run: ReconcileRun, settled: () => void): Promise<'continued' | 'done'> {
       const deadline = clock.now().getTime() + stepBudgetMs;
-      let counted = jira.requests();
-      const settled = () => {
-        const now = jira.requests();
-        run.requests += now - counted;
-        counted = now;
-      };
       const [settings, meta] = await Promise.all([deps.settings.get(), jira.siteMeta()]);
       const estimate = effectiveEstimate(settings.estimateField, meta);
       const today = run.startedAt.slice(0, 10);
@@ -150,9 +111,13 @@ export function reconcileService(deps: ReconcileDeps) {
                 const figures = await figuresOfBatch(batch, today, meta, estimate);
                 await store.writePartition(run.generation, index, [...figures.values()]);
                 run.partitionsDone.push(index);
-                run.items += [...figures.values()].reduce((n, f) => n + f.progress.count.total, 0);
+                const items = [...figures.values()].reduce((n, f) => n + f.progress.count.total, 0);
+                run.items += items;
+                const requestsBefore = run.requests;
                 // Saved per batch: a step cut short (timeout, crash) resumes after the last batch written.
                 settled();
+                // Points of this batch: its requests (counted by the adapter, shared by the workers) and issues.
+                run.childPoints = (run.childPoints ?? 0) + (run.requests - requestsBefore) + items;
                 await save(run);
               } catch (error) {
                 failure ??= error;
@@ -205,9 +170,83 @@ export function reconcileService(deps: ReconcileDeps) {
         break;
       }
       run.step += 1;
+      settled();
       await save(run);
       await deps.queue.push({ runId: run.runId, step: run.step });
       return 'continued';
+    },
+  };
+
+  return {
+    /** Start a run unless one is going; at most one start wins however many arrive together. */
+    async start(by: string): Promise<ReconcileRun> {
+      const current = await runs.get();
+      if (current && runIsActive(current, clock.now().getTime())) return current;
+      const runNumber = Number((current?.runId ?? 'r0').replace(/^r/, '')) + 1;
+      const runId = `r${runNumber}`;
+      const now = clock.now().toISOString();
+      const run: ReconcileRun = {
+        runId,
+        generation: `${runId}-${clock.now().getTime().toString(36)}`,
+        startedAt: now,
+        updatedAt: now,
+        startedBy: by,
+        phase: 'epics',
+        step: 0,
+        epicChunks: 0,
+        epics: 0,
+        partitions: 0,
+        partitionsDone: [],
+        items: 0,
+        requests: 0,
+      };
+      if (!(await runs.claimStart(current?.runId ?? null, runId))) {
+        // Another start won the same run number a moment ago: that run is this one, perhaps not saved yet.
+        const winner = await runs.get();
+        return winner && winner.runId === runId ? winner : run;
+      }
+      await runs.save(run);
+      await deps.queue.push({ runId, step: 0 });
+      return run;
+    },
+
+    /** The run and the rollup in use, as the admin page shows them. */
+    async status(): Promise<ReconcileStatus> {
+      const [run, head] = await Promise.all([runs.get(), store.head()]);
+      return statusOf(run, head, clock.now().getTime());
+    },
+
+    /**
+     * One step of a run. A message for another run or an old step is a duplicate delivery: it is dropped.
+     * Progress is saved as it goes, so a redelivered step resumes where the failed one stopped.
+     */
+    async step(message: { runId: string; step: number }): Promise<'dropped' | 'continued' | 'done' | 'waiting'> {
+      const run = await runs.get();
+      if (!run || run.runId !== message.runId || run.step !== message.step || run.phase === 'done' || run.phase === 'failed') return 'dropped';
+      // Waiting for Jira's quota: the queue cannot hold a message as long as an hour, so it comes back early.
+      const waitingUntil = run.waitingUntil === undefined ? undefined : Date.parse(run.waitingUntil);
+      if (waitingUntil !== undefined && clock.now().getTime() < waitingUntil) return waitUntil(run, waitingUntil);
+      delete run.waitingUntil;
+      let counted = jira.requests();
+      let workedUntil = clock.now().getTime();
+      const settled = () => {
+        const now = jira.requests();
+        run.requests += now - counted;
+        counted = now;
+        const at = clock.now().getTime();
+        run.workMs = (run.workMs ?? 0) + (at - workedUntil);
+        workedUntil = at;
+        const quota = jira.quota?.();
+        if (quota) run.quota = quota;
+      };
+      try {
+        return await steps.work(run, settled);
+      } catch (error) {
+        if (!(error instanceof RateLimitedError)) throw error;
+        // Jira's quota is spent for now: everything read so far is saved; the run comes back when Jira says.
+        settled();
+        return waitUntil(run, error.retryAt);
+      }
     },
 
     /** The consumer gave up on a step: the run stops and the previous rollup stays in use. */
@@ -251,10 +290,31 @@ export function statusOf(run: ReconcileRun | undefined, head: RollupHead | undef
           items: run.items,
           progress,
           active: runIsActive(run, nowMs),
+          ...(run.waitingUntil && Date.parse(run.waitingUntil) > nowMs ? { waitingUntil: run.waitingUntil } : {}),
+          ...finishEstimate(run, nowMs),
           ...(run.finishedAt ? { finishedAt: run.finishedAt } : {}),
           ...(run.error ? { error: run.error } : {}),
         }
       : null,
     current: head ? { reconciledAt: head.builtFrom, finishedAt: head.finishedAt, epics: head.epics, items: head.items } : null,
   };
+}
+
+/** The estimate of a going run's end, from its pace and Jira's quota (none before the first batch). */
+function finishEstimate(run: ReconcileRun, nowMs: number): { estimatedFinishAt?: string } {
+  if (!runIsActive(run, nowMs)) return {};
+  const at = estimateFinish(
+    {
+      phase: run.phase,
+      partitions: run.partitions,
+      partitionsDone: run.partitionsDone,
+      childPoints: run.childPoints ?? 0,
+      points: runPoints(run),
+      workMs: run.workMs ?? 0,
+      ...(run.waitingUntil ? { waitingUntil: Date.parse(run.waitingUntil) } : {}),
+      ...(run.quota ? { quota: run.quota } : {}),
+    },
+    nowMs,
+  );
+  return at === undefined ? {} : { estimatedFinishAt: new Date(at).toISOString() };
 }

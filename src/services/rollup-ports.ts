@@ -7,6 +7,7 @@
  * same time all converge on the newest read of Jira.
  */
 import type { ChildFacts, EpicEntry, Forecast, OrphanEntry, RollupDelta } from '../domain/types';
+import type { JiraQuota } from './ports';
 
 export type { ChildFacts, EpicEntry, OrphanEntry, RollupDelta };
 
@@ -74,6 +75,13 @@ export interface ReconcileRun {
   partitionsDone: number[];
   items: number;
   requests: number;
+  /** Points the children batches done so far cost, time spent working (waits left out), and Jira's quota as
+   *  last seen: what the estimate of the end goes by. Absent on runs saved before they existed. */
+  childPoints?: number;
+  workMs?: number;
+  quota?: JiraQuota;
+  /** Set while the run waits for Jira's quota: the time it resumes. */
+  waitingUntil?: string;
   error?: string;
 }
 
@@ -142,7 +150,9 @@ export interface RunStore {
 
 /** Hands a reconcile step to the background queue. */
 export interface StepQueue {
-  push(message: { runId: string; step: number }): Promise<void>;
+  /** `delaySeconds`: deliver no sooner than this; the queue may deliver sooner than asked (its longest delay
+   *  is shorter than an hour), so a step that comes early waits again. */
+  push(message: { runId: string; step: number }, delaySeconds?: number): Promise<void>;
 }
 
 /** One issue re-read as the app after an event. */

@@ -23,6 +23,13 @@ export function formatDate(iso: string | null | undefined): string {
   return new Intl.DateTimeFormat(currentLocale, { dateStyle: 'medium', timeZone: 'UTC' }).format(d);
 }
 
+/** An instant (`2026-12-01T14:05:00Z`) as the reader's local date and time, for times to come. */
+export function formatInstant(isoInstant: string): string {
+  const d = new Date(isoInstant);
+  if (Number.isNaN(d.getTime())) return isoInstant;
+  return new Intl.DateTimeFormat(currentLocale, { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+}
+
 /** A backend sentence with ISO dates (`2027-02-02`) shown with dates in the reader's locale. */
 export function localiseDates(text: string): string {
   return text.replace(/\b\d{4}-\d{2}-\d{2}\b/g, (iso) => formatDate(iso));

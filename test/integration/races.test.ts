@@ -195,7 +195,9 @@ describe('delete racing a change of destination', () => {
   afterEach(() => app?.close());
 
   it('never leaves an epic pointing at a deleted destination, whatever the timing', async () => {
-    const a = (app = await startTestApp(smallSite()));
+    // 90 writes to one epic in a few seconds: Jira's per-issue write limit would refuse most of them, and this
+    // test is about the race, not that limit (local/jira/emulator/quota.test.ts covers it).
+    const a = (app = await startTestApp({ ...smallSite(), quota: { issueWrites: [{ count: 1000, seconds: 1 }] } }));
     await reconcileToEnd(a);
     let round = { searchMs: 0, writeBeforeMs: 0, writeAfterMs: 0 };
     a.jira.delayWhen((req) => {

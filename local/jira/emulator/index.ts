@@ -12,11 +12,13 @@ import { issueRoutes } from './issues';
 import { AppJqlFunctions } from './jql-functions';
 import { metaRoutes } from './meta';
 import { permissionRoutes } from './permissions';
+import { pointsFor, type PointsSpent } from './quota';
 import { searchRoutes } from './search';
 import { SiteState, type EmulatorOptions } from './state';
 import { userRoutes } from './users';
 
 export type { EmulatorOptions } from './state';
+export { GlobalQuotaPool, type PointsSpent } from './quota';
 
 /** Members beyond the shared interface, for tests and the shell. */
 export interface JiraSiteEmulator extends JiraEmulator {
@@ -31,6 +33,8 @@ export interface JiraSiteEmulator extends JiraEmulator {
    * answering (a write that lands at once but whose answer is slow). Returns a function that removes it.
    */
   delayWhen(choose: (req: { method: string; path: string; body: unknown }) => RequestDelay | undefined): () => void;
+  /** Jira points charged since the start or the last `resetRequestLog`, in all and per endpoint (`METHOD /template`). */
+  pointsSpent(): PointsSpent;
 }
 
 /** Latency for one request, on either side of Jira applying it. */
@@ -102,12 +106,38 @@ export function createJiraEmulator(site: Site, options: EmulatorOptions): JiraSi
     const { match, template } = router.find(method, path);
     const logKey = `${method} ${template ?? path}`;
     s.log[logKey] = (s.log[logKey] ?? 0) + 1;
+    const now = s.now();
+    const refused = s.quota.admit({ endpoint: logKey, writesIssues: writtenIssues(method, template, match?.params ?? [], req.body) }, now);
+    if (refused) return refused;
+    const response = await routed(req, method, path, url, match, template);
+    s.quota.charge(logKey, pointsFor(logKey, response), now);
+    return { ...response, headers: { ...response.headers, ...s.quota.headers(now) } };
+  }
+
+  /** Ids of the existing issues a request writes, for the per-issue write limit. */
+  function writtenIssues(method: string, template: string | undefined, params: string[], rawBody: string | undefined): string[] {
+    if (template === '/rest/api/3/issue/{issueIdOrKey}' && (method === 'PUT' || method === 'DELETE')) {
+      const rec = s.findIssue(params[0] ?? '');
+      return rec ? [rec.id] : [];
+    }
+    if (template === '/rest/api/3/app/field/{fieldIdOrKey}/value' && method === 'PUT') {
+      try {
+        const body = JSON.parse(rawBody ?? '') as { updates?: Array<{ issueIds?: unknown[] }> };
+        return [...new Set((body.updates ?? []).flatMap((u) => (u.issueIds ?? []).map(String)))];
+      } catch {
+        return [];
+      }
+    }
+    return [];
+  }
+
+  async function routed(req: ProductRequest, method: string, path: string, url: URL, match: ReturnType<Router['find']>['match'], template: string | undefined): Promise<ProductResponse> {
 
     const fault = s.dice.roll(s.faults);
     if (fault.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
     switch (fault.kind) {
       case '429':
-        return json(429, { errorMessages: ['Rate limit exceeded.'], errors: {} }, { 'retry-after': String(fault.retryAfterSeconds), 'x-ratelimit-reason': 'jira-burst-based' });
+        return json(429, { errorMessages: ['Rate limit exceeded.'], errors: {} }, { 'retry-after': String(fault.retryAfterSeconds), 'ratelimit-reason': 'jira-burst-based', 'x-ratelimit-reason': 'jira-burst-based' });
       case '5xx':
         return json(fault.status, { errorMessages: ['Internal server error (injected fault).'], errors: {} });
       case 'garbage':
@@ -166,7 +196,9 @@ export function createJiraEmulator(site: Site, options: EmulatorOptions): JiraSi
     requestLog: () => ({ ...s.log }),
     resetRequestLog: () => {
       s.log = {};
+      s.quota.resetSpent();
     },
+    pointsSpent: () => s.quota.spent(),
     faults: s.faults,
     onIssueEvent(listener) {
       s.listeners.add(listener);

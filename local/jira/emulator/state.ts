@@ -7,9 +7,10 @@ import type { FaultKnobs, IssueEvent, SiteIssueInput } from '../../types';
 import { FaultDice, defaultFaults } from '../faults';
 import { JqlError } from '../jql/parse';
 import { bindJql, type BoundQuery, type CategoryKey, type JqlIssue, type JqlSchema } from '../jql/evaluate';
-import type { Site, SiteUser } from '../site';
+import { quotaOf, type Site, type SiteUser } from '../site';
 import { BASE_URL, CATEGORIES, Catalogue, avatarUrls, clone, initialRecords, jiraDateTime, jqlView, parseSiteInstant, type IssueRecord } from '../store';
 import { HttpError, isObject, type Caller } from './http';
+import { QuotaLimiter, type GlobalQuotaPool } from './quota';
 
 export interface EmulatorOptions {
   /** The app id, bare (`0000...`) or as the manifest's ARI (`ari:cloud:ecosystem::app/0000...`). */
@@ -25,6 +26,11 @@ export interface EmulatorOptions {
    * the message Jira answers with. Not applied to the app field value API, as in Jira.
    */
   validateAppField?: AppFieldValidation;
+  /** The emulator's clock for the rate limits, epoch ms; defaults to `Date.now()` (the site clock once
+   *  installed). Tests pass their own to move past an hour without waiting for it. */
+  now?: () => number;
+  /** The app's tier-1 pool, shared by the emulators of several sites (`quota.tier: "global"`). */
+  globalPool?: GlobalQuotaPool;
 }
 
 /** The variables Jira gives an `edit.validation` expression. */
@@ -68,12 +74,16 @@ export class SiteState {
   readonly faults: FaultKnobs = defaultFaults();
   readonly dice = new FaultDice(this.faults.seed);
   readonly resultCache = new Map<string, IssueRecord[]>();
+  readonly quota: QuotaLimiter;
+  readonly now: () => number;
 
   constructor(
     readonly site: Site,
     options: EmulatorOptions,
   ) {
     this.cat = new Catalogue(site);
+    this.quota = new QuotaLimiter(quotaOf(site), options.globalPool);
+    this.now = options.now ?? (() => Date.now());
     const appUuid = options.appId.replace(/^ari:cloud:ecosystem::app\//, '');
     this.appFieldId = options.fieldId ?? 'customfield_10100';
     this.validateAppField = options.validateAppField;

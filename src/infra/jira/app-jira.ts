@@ -122,6 +122,7 @@ export function createAppJira({ policy, clock, metaCache }: AppJiraOptions): App
       return (await loadMeta()).meta;
     },
     requests: () => sent,
+    quota: () => client.quota(),
     projects: () => listProjects(client),
     async projectsClosedToApp() {
       const projects = await listProjects(client);
@@ -163,8 +164,11 @@ export function createAppJira({ policy, clock, metaCache }: AppJiraOptions): App
     },
     async childrenOf(_meta, epicKeys, estimate, reconcileIssueIds = []) {
       if (epicKeys.length === 0) return [];
-      // 400: one of the keys names an issue that no longer exists (an epic deleted meanwhile).
-      const issues = await searchAll(client, childrenJql(epicKeys), childFields(estimate), { ...counted, reconcileIssues: reconcileIssueIds, accept: [400] });
+      const issues = await searchAll(client, childrenJql(epicKeys), childFields(estimate), { ...counted, reconcileIssues: reconcileIssueIds, accept: [400], onRefused: (json) => {
+        // Only "this key does not exist" means an epic was deleted meanwhile; any other 400 is the app's own
+        // mistake (bad JQL, an unknown field) and must fail loudly rather than read as "no children".
+        if (!namesMissingParents(json, epicKeys)) throw new AppError('INTERNAL', 'Jira refused the search for the children of some epics. The recalculation stopped; the figures in use are kept.');
+      } });
       return issues === null ? null : issues.map((issue) => childOf(issue, estimate));
     },
     async inFlightOrphans(meta, projectKeys, estimate) {
@@ -201,6 +205,20 @@ export function createAppJira({ policy, clock, metaCache }: AppJiraOptions): App
       return names;
     },
   };
+}
+
+/** Jira's answer to `parent in (...)` naming a key that does not exist (or that the app may not see). */
+const MISSING_PARENT = /^The value '([^']+)' does not exist for the field 'parent'\.$/;
+
+/** True when every message of Jira's 400 says that one of `keys` does not exist as a parent. */
+export function namesMissingParents(json: unknown, keys: string[]): boolean {
+  const messages = (json as { errorMessages?: unknown } | null)?.errorMessages;
+  if (!Array.isArray(messages) || messages.length === 0) return false;
+  const asked = new Set(keys);
+  return messages.every((m) => {
+    const key = typeof m === 'string' ? MISSING_PARENT.exec(m)?.[1] : undefined;
+    return key !== undefined && asked.has(key);
+  });
 }
 
 function epicEntryOf(issue: IssueDto, meta: SiteMeta, at: number): EpicEntry {

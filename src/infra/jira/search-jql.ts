@@ -18,13 +18,18 @@ export interface SearchOptions {
   accept?: number[];
   /** Told of every request sent (for request counts). */
   onRequest?: () => void;
+  /** Sees the body of an answer with one of the `accept` statuses before the search answers `null` (may throw). */
+  onRefused?: (json: unknown) => void;
 }
 
 /** One page; `null` when Jira answered one of `accept`. */
 export async function searchPage(client: JiraClient, body: Record<string, unknown>, options: SearchOptions = {}) {
   options.onRequest?.();
   const answer = await client.request('app', route`/rest/api/3/search/jql`, { method: 'POST', body, accept: options.accept ?? [] });
-  if (answer.status !== 200) return null;
+  if (answer.status !== 200) {
+    options.onRefused?.(answer.json);
+    return null;
+  }
   return parseJira(searchPageSchema, answer.json, 'search results');
 }
 

@@ -8,7 +8,7 @@ import { token } from '@atlaskit/tokens';
 import type { ReconcileStatus } from '../../../src/contract';
 import { call, toFailure, type ApiFailure } from '../../common/api';
 import { subtle } from '../../common/components';
-import { formatAge, formatNumber, formatPercent } from '../../common/format';
+import { formatAge, formatInstant, formatNumber, formatPercent } from '../../common/format';
 
 // Whether the run is going is the server's call (`runIsActive` on its clock): the browser's clock may differ.
 const running = (s: ReconcileStatus | null): boolean => s?.run?.active === true;
@@ -77,6 +77,8 @@ export function Recalculation() {
           <p style={subtle}>
             Running ({run.phase}): {formatPercent(run.progress)} done, {formatNumber(run.epics, 0)} epics and{' '}
             {formatNumber(run.items, 0)} issues so far, started {formatAge(run.startedAt)}.
+            {run.waitingUntil && ` Waiting for Jira's hourly request quota until ${formatInstant(run.waitingUntil)}.`}
+            {run.estimatedFinishAt && ` Expected to finish around ${formatInstant(run.estimatedFinishAt)}.`}
           </p>
         </div>
       )}
