@@ -17,6 +17,7 @@ import { createViewerCache } from '../infra/storage/viewer-cache';
 import { accessService } from '../services/access-service';
 import { destinationsService } from '../services/destinations-service';
 import { epicService } from '../services/epic-service';
+import { carryMembers } from '../services/carry-members';
 import { freshnessService } from '../services/freshness-service';
 import { portfolioService, type AssemblyMemo } from '../services/portfolio-service';
 import type { Clock } from '../services/ports';
@@ -46,8 +47,9 @@ export function createContainer(options: ContainerOptions = {}) {
     return {
       rollups,
       runs,
-      reconcile: reconcileService({ jira: appJira(BACKGROUND_RETRY), store: rollups, runs, queue: createReconcileQueue(), settings, clock }),
-      freshness: freshnessService({ jira: appJira(EVENT_RETRY), store: rollups, runs, settings, clock }),
+      // The rebuild's per-child marks reach the published epics, so events never re-read an epic's siblings.
+      reconcile: reconcileService({ jira: appJira(BACKGROUND_RETRY), store: carryMembers(rollups), runs, queue: createReconcileQueue(), settings, clock }),
+      freshness: freshnessService({ jira: appJira(EVENT_RETRY), store: rollups, reader: rollups, runs, settings, clock }),
     };
   }
 
