@@ -24,7 +24,6 @@ const WATCHED_SYSTEM = new Set([
   'project',
   'key',
   'summary',
-  'timeoriginalestimate',
   'parent',
   'issueparentassociation',
   'parent link',
@@ -35,8 +34,12 @@ const WATCHED_SYSTEM = new Set([
 /** Field ids of the site's fields the rollups read; undefined while they are not known yet. */
 export interface WatchedFields {
   appFieldId: string;
+  /** The story points field, `timeoriginalestimate` when the estimate is the original estimate, or null. */
   estimateFieldId: string | null;
 }
+
+/** Fields that matter only when the site's settings say so (the estimate measure). */
+const DEPENDS_ON_SETTINGS = new Set(['timeoriginalestimate']);
 
 /**
  * `'no'` when no item matters, `'yes'` when one does, `'custom'` when the answer depends on which custom
@@ -50,7 +53,7 @@ export function changeMatters(items: readonly ChangeItem[] | undefined, watched?
     const id = (item.fieldId ?? '').toLowerCase();
     const name = (item.field ?? '').toLowerCase();
     if (WATCHED_SYSTEM.has(id) || WATCHED_SYSTEM.has(name)) return 'yes';
-    if (id.startsWith('customfield_')) {
+    if (id.startsWith('customfield_') || DEPENDS_ON_SETTINGS.has(id)) {
       if (watched === undefined) custom = true;
       else if (item.fieldId === watched.appFieldId || item.fieldId === watched.estimateFieldId) return 'yes';
     } else if (id === '' && name !== '') {

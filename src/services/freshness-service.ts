@@ -13,7 +13,7 @@ import { figuresOfMembers, leftMark, liveMembers, markOf, projectOfKey, type Chi
 import { changedPlace, changeMatters, previousKey, previousParents } from '../domain/rollup-changes';
 import { effectiveEstimate } from '../domain/estimate';
 import { runIsActive } from '../domain/reconcile-run';
-import type { AppJira, Clock, SettingsStore } from './ports';
+import type { AppJira, Clock, EffectiveEstimate, SettingsStore } from './ports';
 import type { RollupDelta, RollupDeltaLog, RollupReader, RunStore } from './rollup-ports';
 
 export interface IssueEvent {
@@ -52,7 +52,7 @@ export function freshnessService(deps: FreshnessDeps) {
       if (verdict === 'no') return { deltas: 0 };
       const [settings, meta] = await Promise.all([deps.settings.get(), jira.siteMeta()]);
       const estimate = effectiveEstimate(settings.estimateField, meta);
-      if (verdict === 'custom' && changeMatters(items, { appFieldId: meta.appFieldId, estimateFieldId: estimate.kind === 'points' ? estimate.fieldId : null }) === 'no') {
+      if (verdict === 'custom' && changeMatters(items, { appFieldId: meta.appFieldId, estimateFieldId: estimateFieldIdOf(estimate) }) === 'no') {
         return { deltas: 0 };
       }
       const at = store.readTime();
@@ -198,6 +198,11 @@ export function freshnessService(deps: FreshnessDeps) {
 }
 
 export type FreshnessService = ReturnType<typeof freshnessService>;
+
+/** The changelog field id of the estimate the figures use. */
+function estimateFieldIdOf(estimate: EffectiveEstimate): string | null {
+  return estimate.kind === 'points' ? estimate.fieldId : estimate.kind === 'originalEstimate' ? 'timeoriginalestimate' : null;
+}
 
 /** A child of a deleted epic: off-route now if it is in flight (Jira left it without a parent). */
 function orphanedChild(deltas: RollupDelta[], id: string, mark: ChildMark, at: number): void {
