@@ -1,0 +1,90 @@
+/**
+ * Jira charges points for every issue a request returns; events are free. After the first build, the stored
+ * rollups follow from events: one read of the changed issue at most, never its siblings, nothing at all for a
+ * change the figures do not use. The search index is stale here, as Jira's is (the emulator's default), so
+ * a handler that leaned on a fresh search would count the wrong children.
+ */
+import { smallSite } from '../../local/jira/testing/small-site';
+import { liveFigures, reconcileToEnd, storedFigures } from '../faults/rollup-harness';
+import { startTestApp, type TestApp } from '../helpers/local-app';
+
+describe('rollups that follow events', () => {
+  let app: TestApp;
+  beforeEach(async () => {
+    app = await startTestApp(smallSite());
+    await reconcileToEnd(app);
+    app.jira.resetRequestLog();
+  });
+  afterEach(() => app.close());
+
+  const requests = () => Object.values(app.jira.requestLog()).reduce((a, b) => a + b, 0);
+  const searches = () => app.jira.requestLog()['POST /rest/api/3/search/jql'] ?? 0;
+  const d1 = async () => (await app.data('portfolio', 'portfolio/get', {}, 'u-leader')).destinations[0];
+
+  it('runs against a stale search index, as Jira serves one', () => {
+    expect(app.jira.faults.staleIndex).toBe(true);
+  });
+
+  it('updates an epic from its changed child with one Jira read and no sibling read', async () => {
+    app.jira.updateIssue('PAY-3', { status: 'Done' }, 'u-dev');
+    await app.platform.settle();
+    expect(requests()).toBeLessThanOrEqual(1);
+    expect(searches()).toBe(0);
+    expect((await d1())?.progress.count).toEqual({ new: 1, indeterminate: 0, done: 3, total: 4 });
+    expect(await storedFigures(app)).toEqual(await liveFigures(app));
+  });
+
+  it('asks Jira nothing for a change the figures do not use', async () => {
+    // The site measures story points: an original estimate change touches no figure.
+    app.jira.updateIssue('PAY-3', { originalEstimate: 3600 }, 'u-dev');
+    await app.platform.settle();
+    expect(app.platform.errors).toEqual([]);
+    expect(requests()).toBe(0);
+  });
+
+  it('follows a child moved to another epic without reading either epic\'s children', async () => {
+    app.jira.updateIssue('PAY-4', { parent: 'PAY-6' }, 'u-dev');
+    await app.platform.settle();
+    expect(requests()).toBeLessThanOrEqual(1);
+    expect(searches()).toBe(0);
+    expect(await storedFigures(app)).toEqual(await liveFigures(app));
+  });
+
+  it('follows type changes: an orphan made an epic, and a childless epic made a story', async () => {
+    app.jira.updateIssue('PAY-7', { type: 'Epic' }, 'u-dev');
+    app.jira.updateIssue('PAY-6', { type: 'Story' }, 'u-dev');
+    await app.platform.settle();
+    expect(searches()).toBe(0);
+    expect(requests()).toBeLessThanOrEqual(2);
+    expect(await storedFigures(app)).toEqual(await liveFigures(app));
+  });
+
+  it('counts an epic moved to another project once, under its new key, with its children', async () => {
+    const { key } = app.jira.moveIssue('PAY-1', 'SEC', 'u-admin');
+    await app.platform.settle();
+    expect(requests()).toBeLessThanOrEqual(1);
+    expect(searches()).toBe(0);
+    const stored = await storedFigures(app);
+    expect(stored.destinations.find((d) => d.id === 'D-1')?.epics).toEqual(['SEC-1', key]);
+    expect(stored).toEqual(await liveFigures(app));
+  });
+
+  it('follows a child moved to another project (a new key, the same epic)', async () => {
+    app.jira.moveIssue('PAY-3', 'SEC', 'u-admin');
+    await app.platform.settle();
+    expect(searches()).toBe(0);
+    expect(await storedFigures(app)).toEqual(await liveFigures(app));
+  });
+
+  it('turns a deleted epic\'s in-flight children into off-route work, though Jira sends no event for them', async () => {
+    const before = (await app.data('portfolio', 'portfolio/get', {}, 'u-leader')).offRoute;
+    app.jira.resetRequestLog();
+    app.jira.deleteIssue('PAY-1', 'u-admin');
+    await app.platform.settle();
+    expect(requests()).toBeLessThanOrEqual(1);
+    expect(searches()).toBe(0);
+    const after = (await app.data('portfolio', 'portfolio/get', {}, 'u-leader')).offRoute;
+    expect(after.count.offRoute).toBe(before.count.offRoute + 1);
+    expect(await storedFigures(app)).toEqual(await liveFigures(app));
+  });
+});
