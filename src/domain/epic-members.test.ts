@@ -7,7 +7,7 @@ const child = (id: string, key: string, statusCategory: ChildFacts['statusCatego
 function stored(children: ChildFacts[], pAt = 100): Map<string, EpicEntry> {
   const f = figuresOf(['PAY-1'], children, '2026-11-25').get('PAY-1');
   if (!f) throw new Error('no figures');
-  return new Map([['PAY-1', { id: '1', key: 'PAY-1', summary: 'E', projectKey: 'PAY', statusCategory: 'new', destinationId: null, fAt: pAt, pAt, ...f }]]);
+  return new Map([['PAY-1', { ...f, id: '1', summary: 'E', projectKey: 'PAY', statusCategory: 'new', destinationId: null, fAt: pAt, pAt }]]);
 }
 
 describe('per-child marks', () => {

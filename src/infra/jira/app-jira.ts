@@ -21,7 +21,7 @@ import {
 } from './jira-dto';
 import { childFields, epicOf, estimateFields, workItemOf } from './issue-mapping';
 import { PAGE_WITH_FIELDS, searchAll, searchPage, type SearchOptions } from './search-jql';
-import { childrenJql, epicsJql, epicsOfDestinationJql, inFlightOrphansJql } from './jql';
+import { changedSinceJql, childrenJql, epicsJql, epicsOfDestinationJql, inFlightOrphansJql } from './jql';
 
 /** `parent in (...)` batch: keeps JQL short and pages full. */
 const PARENT_BATCH = 50;
@@ -147,15 +147,20 @@ export function createAppJira({ policy, clock, metaCache }: AppJiraOptions): App
       return issues.map((issue) => workItemOf(issue, estimate));
     },
     async issue(meta, issueId, estimate) {
-      const fields = ['summary', 'status', 'project', 'issuetype', 'parent', 'resolutiondate', meta.appFieldId, ...estimateFields(estimate)].join(',');
+      const fields = factFields(meta, estimate).join(',');
       sent += 1;
       const answer = await client.request('app', route`/rest/api/3/issue/${issueId}?fields=${fields}`, { accept: [404] });
       if (answer.status === 404) return null;
-      const issue = parseJira(issueSchema, answer.json, 'an issue');
-      const level = issue.fields?.issuetype?.hierarchyLevel ?? 0;
-      if (level === 1) return { level: 1, epic: epicOf(issue, meta) } satisfies IssueFacts;
-      if (level === 0) return { level: 0, child: childOf(issue, estimate) };
-      return { level: -1 };
+      return factsOf(parseJira(issueSchema, answer.json, 'an issue'), meta, estimate);
+    },
+    async changedSince(meta, hours, estimate, token) {
+      const types = [...meta.epicTypeIds, ...meta.standardTypeIds];
+      if (types.length === 0) return { issues: [], next: undefined };
+      const body: Record<string, unknown> = { jql: changedSinceJql(types, hours), fields: factFields(meta, estimate), maxResults: PAGE_WITH_FIELDS };
+      if (token !== undefined) body.nextPageToken = token;
+      const page = await searchPage(client, body, counted);
+      const issues = (page?.issues ?? []).map((issue) => ({ id: issue.id, key: issue.key, facts: factsOf(issue, meta, estimate) }));
+      return { issues, next: page?.isLast === true || !page?.nextPageToken ? undefined : page.nextPageToken };
     },
     async writeDestinationField(meta, issueId, value) {
       await client.request('app', route`/rest/api/3/app/field/${meta.appFieldId}/value`, {
@@ -177,6 +182,18 @@ export function createAppJira({ policy, clock, metaCache }: AppJiraOptions): App
       return names;
     },
   };
+}
+
+/** The fields one issue's facts need (an event's re-read and the daily catch-up read the same). */
+function factFields(meta: SiteMeta, estimate: EffectiveEstimate): string[] {
+  return ['summary', 'status', 'project', 'issuetype', 'parent', 'resolutiondate', meta.appFieldId, ...estimateFields(estimate)];
+}
+
+function factsOf(issue: IssueDto, meta: SiteMeta, estimate: EffectiveEstimate): IssueFacts {
+  const level = issue.fields?.issuetype?.hierarchyLevel ?? 0;
+  if (level === 1) return { level: 1, epic: epicOf(issue, meta) };
+  if (level === 0) return { level: 0, child: childOf(issue, estimate) };
+  return { level: -1 };
 }
 
 function epicEntryOf(issue: IssueDto, meta: SiteMeta, at: number): EpicEntry {
