@@ -18,6 +18,7 @@ import { accessService } from '../services/access-service';
 import { destinationsService } from '../services/destinations-service';
 import { epicService } from '../services/epic-service';
 import { carryMembers } from '../services/carry-members';
+import { catchUpService } from '../services/catch-up-service';
 import { freshnessService } from '../services/freshness-service';
 import { portfolioService, type AssemblyMemo } from '../services/portfolio-service';
 import type { Clock } from '../services/ports';
@@ -44,13 +45,11 @@ export function createContainer(options: ContainerOptions = {}) {
     const rollups = createRollupStore({ clock, shardCache, readTime });
     const runs = createRunStore();
     const settings = createSettingsStore();
-    return {
-      rollups,
-      runs,
-      // The rebuild's per-child marks reach the published epics, so events never re-read an epic's siblings.
-      reconcile: reconcileService({ jira: appJira(BACKGROUND_RETRY), store: carryMembers(rollups), runs, queue: createReconcileQueue(), settings, clock }),
-      freshness: freshnessService({ jira: appJira(EVENT_RETRY), store: rollups, reader: rollups, runs, settings, clock }),
-    };
+    // The rebuild's per-child marks reach the published epics, so events never re-read an epic's siblings.
+    const reconcile = reconcileService({ jira: appJira(BACKGROUND_RETRY), store: carryMembers(rollups), runs, queue: createReconcileQueue(), settings, clock });
+    const freshness = freshnessService({ jira: appJira(EVENT_RETRY), store: rollups, reader: rollups, runs, settings, clock });
+    const catchUp = catchUpService({ jira: appJira(BACKGROUND_RETRY), freshness, reader: rollups, store: rollups, reconcile, runs, clock });
+    return { rollups, runs, reconcile, freshness, catchUp };
   }
 
   /** Services as a resolver uses them: built per invocation (adapters count their own requests), over the container's caches. */

@@ -34,8 +34,12 @@ export async function reconcileConsumer(event: StepEvent): Promise<InvocationErr
   }
 }
 
-/** Daily: rebuild everything, catching whatever events missed. May run twice; a second start joins the first. */
+/**
+ * Daily: catch up with what events missed over the last day (reading only what changed), or rebuild everything
+ * when the stored rollup cannot be trusted (see `catch-up-service.ts`). May run twice: catching up twice
+ * applies the same facts, and a second rebuild start joins the first.
+ */
 export async function dailyReconcile(): Promise<{ ok: true; runId: string }> {
-  const run = await appContainer().background().reconcile.start('schedule');
-  return { ok: true, runId: run.runId };
+  const outcome = await appContainer().background().catchUp.daily();
+  return { ok: true, runId: outcome.runId };
 }

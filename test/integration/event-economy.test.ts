@@ -5,6 +5,7 @@
  * a handler that leaned on a fresh search would count the wrong children.
  */
 import { smallSite } from '../../local/jira/testing/small-site';
+import { generateSite } from '../../local/sites/generate-demo';
 import { liveFigures, reconcileToEnd, storedFigures } from '../faults/rollup-harness';
 import { startTestApp, type TestApp } from '../helpers/local-app';
 
@@ -86,5 +87,66 @@ describe('rollups that follow events', () => {
     const after = (await app.data('portfolio', 'portfolio/get', {}, 'u-leader')).offRoute;
     expect(after.count.offRoute).toBe(before.count.offRoute + 1);
     expect(await storedFigures(app)).toEqual(await liveFigures(app));
+  });
+});
+
+describe('the daily run', () => {
+  let app: TestApp;
+  afterEach(() => app.close());
+
+  const requests = () => Object.values(app.jira.requestLog()).reduce((a, b) => a + b, 0);
+
+  /** Standard issues under the first epic of a generated site (keys are `P<n>-<m>`). */
+  function childrenOfFirstEpic(): string[] {
+    const epic = app.jira.epics()[0];
+    if (!epic) throw new Error('no epic');
+    const keys: string[] = [];
+    for (let n = 1; n < 400 && keys.length < 3; n++) {
+      const issue = app.jira.issue(`${epic.projectKey}-${n}`);
+      if (issue?.parentKey === epic.key && issue.type !== 'Sub-task') keys.push(issue.key);
+    }
+    return keys;
+  }
+
+  it('catches up with changes whose events were missed, reading far less than a full rebuild', async () => {
+    app = await startTestApp(generateSite({ seed: 3, epics: 40, issuesPerEpic: 10, destinations: 4 }));
+    const first = await reconcileToEnd(app);
+    const rebuildItems = first.run?.items ?? 0;
+    expect(rebuildItems).toBeGreaterThan(300);
+    const [a, b] = childrenOfFirstEpic();
+    if (!a || !b) throw new Error('the generated epic has too few children');
+    // Changes made as the app itself: the trigger filters them out (`ignoreSelf`), so no event reaches the
+    // rollups, as with an event Forge gave up delivering.
+    app.jira.updateIssue(a, { status: 'Done' }, 'app');
+    app.jira.updateIssue(b, { parent: null }, 'app');
+    await app.platform.settle();
+    expect(await storedFigures(app)).not.toEqual(await liveFigures(app));
+    // A day later the index has caught up (Jira's lag is seconds to minutes).
+    app.jira.syncIndex();
+    app.jira.resetRequestLog();
+    const answer = await app.platform.runScheduledTrigger('daily-reconcile');
+    await app.platform.settle();
+    const status = await app.data('admin', 'reconcile/status', {}, 'u-admin');
+    expect(status.run?.runId).toBe(first.run?.runId);
+    expect(answer).toEqual({ ok: true, runId: first.run?.runId });
+    // One search page for the day's changes: points = requests + issues returned, against every issue read.
+    expect(requests()).toBeLessThanOrEqual(2);
+    expect(requests() + 2).toBeLessThan(rebuildItems / 20);
+    expect(await storedFigures(app)).toEqual(await liveFigures(app));
+  }, 60_000);
+
+  it('rebuilds when the stored rollup was built with another estimate measure', async () => {
+    app = await startTestApp(smallSite());
+    const first = await reconcileToEnd(app);
+    await app.platform.runAsApp(async () => {
+      const { kvs } = await import('@forge/kvs');
+      const head = await kvs.get<{ estimateKey: string }>('rollup-head');
+      if (head) await kvs.set('rollup-head', { ...head, estimateKey: 'originalEstimate' });
+    });
+    await app.platform.runScheduledTrigger('daily-reconcile');
+    await app.platform.settle();
+    const status = await app.data('admin', 'reconcile/status', {}, 'u-admin');
+    expect(status.run).toMatchObject({ phase: 'done', startedBy: 'schedule' });
+    expect(status.run?.runId).not.toBe(first.run?.runId);
   });
 });
