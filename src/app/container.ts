@@ -11,13 +11,13 @@ import { BACKGROUND_RETRY, RESOLVER_RETRY, type RetryPolicy } from '../infra/jir
 import { createUserJira } from '../infra/jira/user-jira';
 import { createReconcileQueue } from '../infra/queue/reconcile-queue';
 import { createDestinationStore } from '../infra/storage/destination-store';
+import { withMemberMarks } from '../infra/storage/member-marks';
 import { createRollupStore, createRunStore, type ShardCache } from '../infra/storage/rollup-store';
 import { createSettingsStore } from '../infra/storage/settings-store';
 import { createViewerCache } from '../infra/storage/viewer-cache';
 import { accessService } from '../services/access-service';
 import { destinationsService } from '../services/destinations-service';
 import { epicService } from '../services/epic-service';
-import { carryMembers } from '../services/carry-members';
 import { catchUpService } from '../services/catch-up-service';
 import { freshnessService } from '../services/freshness-service';
 import { portfolioService, type AssemblyMemo } from '../services/portfolio-service';
@@ -46,7 +46,7 @@ export function createContainer(options: ContainerOptions = {}) {
     const runs = createRunStore();
     const settings = createSettingsStore();
     // The rebuild's per-child marks reach the published epics, so events never re-read an epic's siblings.
-    const reconcile = reconcileService({ jira: appJira(BACKGROUND_RETRY), store: carryMembers(rollups), runs, queue: createReconcileQueue(), settings, clock });
+    const reconcile = reconcileService({ jira: appJira(BACKGROUND_RETRY), store: withMemberMarks(rollups), runs, queue: createReconcileQueue(), settings, clock });
     const freshness = freshnessService({ jira: appJira(EVENT_RETRY), store: rollups, reader: rollups, runs, settings, clock });
     const catchUp = catchUpService({ jira: appJira(BACKGROUND_RETRY), freshness, reader: rollups, store: rollups, reconcile, runs, clock });
     return { rollups, runs, reconcile, freshness, catchUp };
