@@ -150,3 +150,19 @@ describe('the daily run', () => {
     expect(status.run?.runId).not.toBe(first.run?.runId);
   });
 });
+
+describe('viewer caches', () => {
+  it('expire in storage: each per-viewer answer is written with a TTL of its lifetime', async () => {
+    const app = await startTestApp(smallSite());
+    try {
+      await app.data('portfolio', 'portfolio/get', {}, 'u-leader');
+      const items = app.platform.kvs.snapshot().plain;
+      const viewer = items['viewer:u-leader'];
+      expect(viewer?.expiresAt).toBeDefined();
+      expect((viewer?.expiresAt ?? 0) - (viewer?.updatedAt ?? 0)).toBe(60_000);
+      for (const [key, item] of Object.entries(items)) if (key.startsWith('viewer:') || key === 'user-names') expect(item.expiresAt).toBeDefined();
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 /**
  * A short-lived cache of per-viewer Jira answers in KVS. Project browse permission is kept for a minute, so a
  * permission removed in Jira shows in the portfolio within a minute; names for an hour (they only label).
+ * Each value is written with a KVS TTL of its lifetime, so a viewer seen once does not keep a key forever.
  */
 import { kvs } from '@forge/kvs';
 import type { Clock } from '../../services/ports';
@@ -26,8 +27,8 @@ export function createViewerCache(clock: Clock): ViewerCache {
     }
   }
 
-  async function write<T>(key: string, value: T): Promise<void> {
-    await kvs.set<Cached<T>>(key, { at: clock.now().getTime(), value }).catch(() => undefined);
+  async function write<T>(key: string, value: T, ttlMs: number): Promise<void> {
+    await kvs.set<Cached<T>>(key, { at: clock.now().getTime(), value }, { ttl: { value: Math.ceil(ttlMs / 1000), unit: 'SECONDS' } }).catch(() => undefined);
   }
 
   return {
@@ -36,7 +37,7 @@ export function createViewerCache(clock: Clock): ViewerCache {
       const cached = await read<string[]>(key, VISIBLE_TTL_MS);
       if (cached) return new Set(cached);
       const fresh = await load();
-      await write(key, [...fresh]);
+      await write(key, [...fresh], VISIBLE_TTL_MS);
       return fresh;
     },
     async userNames(accountIds, load) {
@@ -46,7 +47,7 @@ export function createViewerCache(clock: Clock): ViewerCache {
       const fresh = await load(missing);
       const merged = { ...cached, ...Object.fromEntries(fresh) };
       // Bounded: a site's destination owners and leads are a few hundred people at most.
-      if (Object.keys(merged).length <= 2000) await write(KEY.userNames, merged);
+      if (Object.keys(merged).length <= 2000) await write(KEY.userNames, merged, NAMES_TTL_MS);
       return new Map(Object.entries(merged));
     },
   };
