@@ -14,6 +14,7 @@ import { createDestinationStore } from '../infra/storage/destination-store';
 import { withMemberMarks } from '../infra/storage/member-marks';
 import { createRollupStore, createRunStore, type ShardCache } from '../infra/storage/rollup-store';
 import { createSettingsStore } from '../infra/storage/settings-store';
+import { createSiteFactsStore } from '../infra/storage/site-facts-store';
 import { createViewerCache } from '../infra/storage/viewer-cache';
 import { accessService } from '../services/access-service';
 import { destinationsService } from '../services/destinations-service';
@@ -38,7 +39,8 @@ export function createContainer(options: ContainerOptions = {}) {
   const shardCache: ShardCache = {};
   const memo: AssemblyMemo = {};
   const readTime = readTimer(clock);
-  const appJira = (policy: RetryPolicy) => createAppJira({ policy, clock, metaCache });
+  const siteFacts = createSiteFactsStore();
+  const appJira = (policy: RetryPolicy) => createAppJira({ policy, clock, metaCache, siteFacts });
 
   /** The stored rollups and what keeps them fresh: shared by resolvers, the trigger, the consumer and the schedule. */
   function background() {

@@ -6,6 +6,7 @@
  */
 import { smallSite } from '../../local/jira/testing/small-site';
 import { generateSite } from '../../local/sites/generate-demo';
+import { createContainer } from '../../src/app/container';
 import { liveFigures, reconcileToEnd, storedFigures } from '../faults/rollup-harness';
 import { startTestApp, type TestApp } from '../helpers/local-app';
 
@@ -161,6 +162,24 @@ describe('viewer caches', () => {
       expect(viewer?.expiresAt).toBeDefined();
       expect((viewer?.expiresAt ?? 0) - (viewer?.updatedAt ?? 0)).toBe(60_000);
       for (const [key, item] of Object.entries(items)) if (key.startsWith('viewer:') || key === 'user-names') expect(item.expiresAt).toBeDefined();
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('site facts', () => {
+  it('are read from Jira once per site, not once per container: a cold container finds them in storage', async () => {
+    const app = await startTestApp(smallSite());
+    try {
+      await reconcileToEnd(app);
+      app.jira.resetRequestLog();
+      // A cold Forge container: a new composition root, holding nothing read before.
+      const cold = createContainer();
+      await app.platform.runAsUser('u-leader', () => cold.services().epic.alignment('u-leader', 'PAY-1'));
+      expect(app.jira.requestLog()['GET /rest/api/3/field'] ?? 0).toBe(0);
+      expect(app.jira.requestLog()['GET /rest/api/3/issuetype'] ?? 0).toBe(0);
+      expect(app.platform.kvs.snapshot().plain['site-facts']?.expiresAt).toBeDefined();
     } finally {
       await app.close();
     }

@@ -27,6 +27,8 @@ import { changedSinceJql, childrenJql, epicsJql, epicsOfDestinationJql, inFlight
 const PARENT_BATCH = 50;
 const STORY_POINTS_TYPES = ['com.pyxis.greenhopper.jira:jsw-story-points', 'com.atlassian.jira.plugin.system.customfieldtypes:float'];
 const META_TTL_MS = 10 * 60 * 1000;
+/** The stored copy's own age limit (as well as its KVS TTL, which a clock skew could outlast). */
+const SHARED_META_TTL_MS = 60 * 60 * 1000;
 
 interface MetaEntry {
   meta: SiteMeta;
@@ -39,10 +41,21 @@ export interface SiteMetaCache {
   entry?: MetaEntry;
 }
 
+/** Site facts as stored site-wide (`at`: when they were read from Jira, ms). */
+export type StoredSiteFacts = MetaEntry;
+
+/** Where site facts are shared between containers (storage, with its own expiry). */
+export interface SiteFactsStore {
+  get(): Promise<StoredSiteFacts | undefined>;
+  set(facts: StoredSiteFacts): Promise<void>;
+}
+
 export interface AppJiraOptions {
   policy: RetryPolicy;
   clock: Clock;
   metaCache: SiteMetaCache;
+  /** Site-wide copy of the facts; without it each container reads them from Jira. */
+  siteFacts?: SiteFactsStore;
 }
 
 /** Every project of the site, as the app. */
@@ -58,7 +71,7 @@ export async function listProjects(client: JiraClient): Promise<ProjectRef[]> {
   return out;
 }
 
-export function createAppJira({ policy, clock, metaCache }: AppJiraOptions): AppJira {
+export function createAppJira({ policy, clock, metaCache, siteFacts }: AppJiraOptions): AppJira {
   const client = createJiraClient(policy, clock);
   let sent = 0;
   const counted: SearchOptions = { onRequest: () => { sent += 1; } };
@@ -66,6 +79,12 @@ export function createAppJira({ policy, clock, metaCache }: AppJiraOptions): App
   async function loadMeta(): Promise<MetaEntry> {
     const cached = metaCache.entry;
     if (cached && clock.now().getTime() - cached.at < META_TTL_MS) return cached;
+    // Another container read them lately: the stored copy expires by itself (see site-facts-store.ts).
+    const shared = await siteFacts?.get();
+    if (shared && clock.now().getTime() - shared.at < SHARED_META_TTL_MS) {
+      metaCache.entry = shared;
+      return metaCache.entry;
+    }
     const [fields, types] = await Promise.all([
       client.request('app', route`/rest/api/3/field`),
       client.request('app', route`/rest/api/3/issuetype`),
@@ -90,6 +109,7 @@ export function createAppJira({ policy, clock, metaCache }: AppJiraOptions): App
       pointsFields,
     };
     metaCache.entry = { meta, fieldName: appField.name, at: clock.now().getTime() };
+    await siteFacts?.set(metaCache.entry);
     return metaCache.entry;
   }
 

@@ -38,4 +38,6 @@ export const KEY = {
   /** Short-lived per-viewer Jira answers (viewer-cache.ts). */
   viewerPrefix: 'viewer:',
   userNames: 'user-names',
+  /** Site facts (field id, issue types, story points fields), shared by every container (site-facts-store.ts). */
+  siteFacts: 'site-facts',
 } as const;
