@@ -9,9 +9,14 @@
 import { estimateKeyOf } from '../domain/estimate';
 import { runIsActive } from '../domain/reconcile-run';
 import { rebuildReason, type RebuildReason } from '../domain/rollup-compat';
-import type { FreshnessService } from './freshness-service';
-import type { AppJira, Clock } from './ports';
-import type { IssueFacts, ReconcileRun, RollupDeltaLog, RollupReader, RunStore } from './rollup-ports';
+import type { AppJira, Clock, EffectiveEstimate, SiteMeta } from './ports';
+import type { IssueFacts, ReconcileRun, RollupDeltaLog, RollupReader, RunStore, StoredSite } from './rollup-ports';
+
+/** Applies issues' current facts as their events would (the freshness service does). */
+export interface ChangeApplier {
+  siteFacts(): Promise<{ meta: SiteMeta; estimate: EffectiveEstimate }>;
+  applyChanged(meta: SiteMeta, estimate: EffectiveEstimate, issues: Array<{ id: string; key: string; facts: IssueFacts }>, at: number, stored?: StoredSite): Promise<number>;
+}
 
 /** Hours the catch-up looks back: a day and an hour, so a schedule that fires late still overlaps. */
 export const CATCH_UP_HOURS = 25;
@@ -20,7 +25,7 @@ export const MAX_CATCH_UP_PAGES = 50;
 
 export interface CatchUpDeps {
   jira: AppJira;
-  freshness: Pick<FreshnessService, 'applyChanged' | 'siteFacts'>;
+  freshness: ChangeApplier;
   reader: Pick<RollupReader, 'load'>;
   store: Pick<RollupDeltaLog, 'readTime'>;
   reconcile: { start(by: string): Promise<ReconcileRun> };
