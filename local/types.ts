@@ -55,9 +55,12 @@ export interface FaultKnobs {
   rate5xx: number;
   /** Share of requests answered 200 with a body that is not JSON. */
   rateGarbage: number;
-  /** When true, writes stay invisible to `/search/jql` until the index is synced, unless the request
-   *  names the changed issue ids in `reconcileIssues` (Jira's eventual consistency). */
+  /** When true (the default, as in Jira), writes stay invisible to `/search/jql` until the index catches up
+   *  (`indexLagMs` later on the emulator's write clock, or `syncIndex()`), unless the request names the
+   *  changed issue ids in `reconcileIssues` (Jira's eventual consistency). */
   staleIndex: boolean;
+  /** Lag of the search index on the emulator's write clock (ms; each write moves the clock 1 s). Default 60 s. */
+  indexLagMs?: number;
   seed: number;
 }
 

@@ -1,6 +1,7 @@
 import type { IssueEvent } from '../types';
 import { generateSite } from '../sites/generate-demo';
 import { asApp, asUser, harness } from './testing/harness';
+import { defaultFaults } from './faults';
 
 interface SearchPage {
   issues: Array<{ id: string; key: string; fields: Record<string, unknown> }>;
@@ -291,17 +292,39 @@ describe('writes and events', () => {
     expect(wrongParent.status).toBe(400);
   });
 
-  it('deletes an issue with its sub-tasks only when asked, and fires deleted events', async () => {
+  it('deletes an issue with its sub-tasks only when asked, and fires one deleted event (no cascade)', async () => {
     const h = harness();
     const events: IssueEvent[] = [];
     h.emulator.onIssueEvent((e) => events.push(e));
     expect((await h.call('DELETE', '/rest/api/3/issue/PAY-3')).status).toBe(400);
     expect((await h.call('DELETE', '/rest/api/3/issue/PAY-3?deleteSubtasks=true')).status).toBe(204);
-    expect(events.map((e) => [e.eventType, e.issue.key])).toEqual([
-      ['avi:jira:deleted:issue', 'PAY-5'],
-      ['avi:jira:deleted:issue', 'PAY-3'],
-    ]);
+    expect(events.map((e) => [e.eventType, e.issue.key])).toEqual([['avi:jira:deleted:issue', 'PAY-3']]);
     expect((await h.call('GET', '/rest/api/3/issue/PAY-5')).status).toBe(404);
+  });
+
+  it('leaves a deleted epic\'s children without a parent and sends them no event', () => {
+    const h = harness();
+    const events: IssueEvent[] = [];
+    h.emulator.onIssueEvent((e) => events.push(e));
+    const updatedBefore = h.emulator.issue('PAY-2')?.updated;
+    h.emulator.deleteIssue('PAY-1', 'u-admin');
+    expect(events.map((e) => [e.eventType, e.issue.key])).toEqual([['avi:jira:deleted:issue', 'PAY-1']]);
+    expect(h.emulator.issue('PAY-2')).toMatchObject({ parentKey: null, updated: updatedBefore });
+    expect(h.emulator.issue('PAY-4')?.parentKey).toBeNull();
+  });
+
+  it('moves an issue to another project: new key, same id, one event naming the old key', async () => {
+    const h = harness();
+    const events: IssueEvent[] = [];
+    h.emulator.onIssueEvent((e) => events.push(e));
+    const id = h.emulator.issue('PAY-1')?.id;
+    const { key } = h.emulator.moveIssue('PAY-1', 'SEC', 'u-admin');
+    expect(key).toBe('SEC-3');
+    expect(h.emulator.issue(key)?.id).toBe(id);
+    expect(h.emulator.issue('PAY-2')?.parentKey).toBe('SEC-3');
+    expect(events).toHaveLength(1);
+    expect(events[0]?.changelog?.items).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'Key', fromString: 'PAY-1', toString: 'SEC-3' }), expect.objectContaining({ field: 'project', fromString: 'Payments' })]));
+    expect(await h.keys('parent = SEC-3')).toEqual(['PAY-4', 'PAY-3', 'PAY-2']);
   });
 
   it('fires events for the direct methods, as made by the actor', () => {
@@ -337,6 +360,23 @@ describe('writes and events', () => {
 });
 
 describe('stale index', () => {
+  it('is stale by default and catches up a documented lag later on the write clock', async () => {
+    const h = harness();
+    h.emulator.faults.staleIndex = true;
+    h.emulator.faults.indexLagMs = 3000;
+    h.emulator.updateIssue('PAY-7', { parent: 'PAY-6' }, 'u-dev');
+    expect(await h.keys('parent = PAY-6')).toEqual([]);
+    h.emulator.updateIssue('PAY-2', { summary: 'one' }, 'u-dev');
+    h.emulator.updateIssue('PAY-2', { summary: 'two' }, 'u-dev');
+    expect(await h.keys('parent = PAY-6')).toEqual([]);
+    h.emulator.updateIssue('PAY-2', { summary: 'three' }, 'u-dev');
+    expect(await h.keys('parent = PAY-6')).toEqual(['PAY-7']);
+  });
+
+  it('starts stale in a fresh emulator', () => {
+    expect(defaultFaults().staleIndex).toBe(true);
+  });
+
   it('serves searches from the index before the last writes unless the ids are reconciled', async () => {
     const h = harness();
     h.emulator.faults.staleIndex = true;

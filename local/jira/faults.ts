@@ -12,8 +12,16 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
+/**
+ * How long a write stays invisible to `/search/jql` (unless reconciled), on the emulator's write clock (every
+ * write moves it one second). Jira documents "from a few seconds to minutes" (Search and reconcile page), so by
+ * default the index is stale and catches up a minute of writes later: code that searches right after a change
+ * must pass `reconcileIssues`, and code that searches later must not depend on the exact moment.
+ */
+export const INDEX_LAG_MS = 60_000;
+
 export function defaultFaults(): FaultKnobs {
-  return { latencyMs: 0, spikeRate: 0, spikeMs: 0, rate429: 0, retryAfterSeconds: 1, rate5xx: 0, rateGarbage: 0, staleIndex: false, seed: 1 };
+  return { latencyMs: 0, spikeRate: 0, spikeMs: 0, rate429: 0, retryAfterSeconds: 1, rate5xx: 0, rateGarbage: 0, staleIndex: true, indexLagMs: INDEX_LAG_MS, seed: 1 };
 }
 
 export type FaultDecision =

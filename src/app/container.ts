@@ -14,13 +14,16 @@ import { createFieldSyncQueue } from '../infra/queue/field-sync-queue';
 import { createCompactionQueue } from '../infra/queue/compaction-queue';
 import { createReconcileQueue } from '../infra/queue/reconcile-queue';
 import { createDestinationStore } from '../infra/storage/destination-store';
+import { withMemberMarks } from '../infra/storage/member-marks';
 import { createRollupStore, createRunStore, type ShardCache } from '../infra/storage/rollup-store';
 import { createSettingsStore } from '../infra/storage/settings-store';
+import { createSiteFactsStore } from '../infra/storage/site-facts-store';
 import { createViewerCache } from '../infra/storage/viewer-cache';
 import { accessService } from '../services/access-service';
 import { compactionService } from '../services/compaction-service';
 import { destinationsService } from '../services/destinations-service';
 import { epicService } from '../services/epic-service';
+import { catchUpService } from '../services/catch-up-service';
 import { fieldSyncService } from '../services/field-sync-service';
 import { freshnessService } from '../services/freshness-service';
 import { portfolioService, type AssemblyMemo } from '../services/portfolio-service';
@@ -42,7 +45,8 @@ export function createContainer(options: ContainerOptions = {}) {
   const shardCache: ShardCache = {};
   const memo: AssemblyMemo = {};
   const readTime = readTimer(clock);
-  const appJira = (policy: RetryPolicy) => createAppJira({ policy, clock, metaCache });
+  const siteFacts = createSiteFactsStore();
+  const appJira = (policy: RetryPolicy) => createAppJira({ policy, clock, metaCache, siteFacts });
 
   /** The stored rollups and what keeps them fresh: shared by resolvers, the trigger, the consumer and the schedule. */
   function background() {
@@ -53,15 +57,12 @@ export function createContainer(options: ContainerOptions = {}) {
     // The `destinationWork` JQL function follows the rollups: refreshed when a rebuild publishes or epics change.
     const rollups = withPrecomputationRefresh(stored, () => destinationWork.refresh());
     const compaction = compactionService({ store: rollups, runs, clock, queue: createCompactionQueue() });
-    return {
-      destinationWork,
-      rollups,
-      runs,
-      compaction,
-      reconcile: reconcileService({ jira: appJira(BACKGROUND_RETRY), store: rollups, runs, queue: createReconcileQueue(), settings, clock }),
-      fieldSync: fieldSyncService({ jira: appJira(BACKGROUND_RETRY), destinations: createDestinationStore(clock), rollups, queue: createFieldSyncQueue() }),
-      freshness: freshnessService({ jira: appJira(EVENT_RETRY), store: rollups, runs, settings, clock, requestCompaction: () => compaction.request() }),
-    };
+    // The rebuild's per-child marks reach the published epics, so events never re-read an epic's siblings.
+    const reconcile = reconcileService({ jira: appJira(BACKGROUND_RETRY), store: withMemberMarks(rollups), runs, queue: createReconcileQueue(), settings, clock });
+    const freshness = freshnessService({ jira: appJira(EVENT_RETRY), store: rollups, reader: rollups, runs, settings, clock, requestCompaction: () => compaction.request() });
+    const catchUp = catchUpService({ jira: appJira(BACKGROUND_RETRY), freshness, reader: rollups, store: rollups, reconcile, runs, clock });
+    const fieldSync = fieldSyncService({ jira: appJira(BACKGROUND_RETRY), destinations: createDestinationStore(clock), rollups, queue: createFieldSyncQueue() });
+    return { destinationWork, rollups, runs, compaction, reconcile, freshness, catchUp, fieldSync };
   }
 
   /** Services as a resolver uses them: built per invocation (adapters count their own requests), over the container's caches. */

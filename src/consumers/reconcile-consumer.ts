@@ -35,11 +35,12 @@ export async function reconcileConsumer(event: StepEvent): Promise<InvocationErr
 }
 
 /**
- * Daily: rebuild everything, catching whatever events missed. May run twice; a second start joins the first.
- * Forge counts a scheduled trigger as successful only when it answers `{statusCode: 204}` (any other reply is
- * recorded as a failure, 424 when the shape is wrong).
+ * Daily: catch up with what events missed over the last day (reading only what changed), or rebuild everything
+ * when the stored rollup cannot be trusted (see `catch-up-service.ts`). May run twice: catching up twice
+ * applies the same facts, and a second rebuild start joins the first. Forge counts a scheduled trigger as
+ * successful only when it answers `{statusCode: 204}` (any other reply is recorded as a failure).
  */
 export async function dailyReconcile(): Promise<{ statusCode: 204 }> {
-  await appContainer().background().reconcile.start('schedule');
+  await appContainer().background().catchUp.daily();
   return { statusCode: 204 };
 }

@@ -5,6 +5,7 @@
 import { dateOf } from './dates';
 import { addItem, emptyProgress, sizedEstimate } from './progress';
 import { DONE_HISTORY_WEEKS, weekOf } from './throughput-weeks';
+import { markOf, withMember, type Members } from './epic-members';
 import type { ChildFacts, EpicEntry, IsoDate, OrphanEntry, RollupDelta } from './types';
 
 const DAY_MS = 86_400_000;
@@ -17,18 +18,24 @@ export function dayNumber(date: IsoDate): number {
 
 export type EpicFigures = Pick<EpicEntry, 'key' | 'progress' | 'doneWeeks' | 'unestimatedKeys'>;
 
+/** Figures with the per-child marks they were made from (stamped 0: as new as the read that carries them). */
+export type EpicFiguresWithMembers = EpicFigures & { members: Members };
+
 /**
  * Each epic's figures from its direct children; every key in `epicKeys` gets an entry, even childless.
- * `keysPerEpic` bounds the unestimated keys kept per epic (a stored epic keeps a few).
+ * `keysPerEpic` bounds the unestimated keys kept per epic (a stored epic keeps a few); `withMembers: false`
+ * skips the per-child marks (a live view that stores nothing).
  */
-export function figuresOf(epicKeys: readonly string[], children: readonly ChildFacts[], today: IsoDate, keysPerEpic = UNESTIMATED_KEYS_PER_EPIC): Map<string, EpicFigures> {
-  const out = new Map<string, EpicFigures>(epicKeys.map((key) => [key, { key, progress: emptyProgress(), doneWeeks: {}, unestimatedKeys: [] }]));
+export function figuresOf(epicKeys: readonly string[], children: readonly ChildFacts[], today: IsoDate, keysPerEpic = UNESTIMATED_KEYS_PER_EPIC, withMembers = true): Map<string, EpicFiguresWithMembers> {
+  const out = new Map<string, EpicFiguresWithMembers>(epicKeys.map((key) => [key, { key, progress: emptyProgress(), doneWeeks: {}, unestimatedKeys: [], members: {} }]));
   const oldest = weekOf(today) - DONE_HISTORY_WEEKS;
   for (const child of children) {
     if (child.parentKey === null) continue;
     const figures = out.get(child.parentKey);
     if (!figures) continue;
     addItem(figures.progress, { ...child, epicKey: child.parentKey });
+    // The stored epic keeps each child's mark, so an event can update it without re-reading the siblings.
+    if (withMembers) figures.members[child.id] = markOf(child, 0);
     if (sizedEstimate(child.estimate) === null && figures.unestimatedKeys.length < keysPerEpic) figures.unestimatedKeys.push(child.key);
     if (child.statusCategory === 'done' && child.resolved !== null) {
       const date = dateOf(child.resolved);
@@ -67,7 +74,17 @@ export function applyDelta(epics: Map<string, EpicEntry>, orphans: Map<string, O
       // Progress of an epic the app has not seen yet waits until its fields arrive (a stub keeps it).
       if (current && current.pAt > delta.at) return false;
       const base: EpicEntry = current ?? { key: delta.key, id: '', summary: '', projectKey: delta.key.split('-')[0] ?? '', statusCategory: 'new', destinationId: null, fAt: 0, progress: emptyProgress(), doneWeeks: {}, unestimatedKeys: [], pAt: 0 };
-      epics.set(delta.key, { ...base, progress: delta.progress, doneWeeks: delta.doneWeeks, unestimatedKeys: delta.unestimatedKeys, pAt: delta.at });
+      const next: EpicEntry = { ...base, progress: delta.progress, doneWeeks: delta.doneWeeks, unestimatedKeys: delta.unestimatedKeys, pAt: delta.at };
+      if (delta.members) next.members = delta.members;
+      else delete next.members;
+      epics.set(delta.key, next);
+      return true;
+    }
+    case 'member': {
+      const current = epics.get(delta.key);
+      const next = current && withMember(current, delta.id, delta.mark);
+      if (!next) return false;
+      epics.set(delta.key, next);
       return true;
     }
     case 'deleted': {

@@ -35,7 +35,7 @@ function figuresFromItems(epics: readonly Epic[], items: readonly WorkItem[], to
     else unknownParent.push(item);
   }
   // A live view lists every unestimated key it may show, not the few a stored epic keeps.
-  const figures = figuresOf([...epicKeys], children, today, MAX_REFS);
+  const figures = figuresOf([...epicKeys], children, today, MAX_REFS, false);
   const withFigures: LiveEpic[] = epics.map((e) => ({ ...e, ...(figures.get(e.key) as NonNullable<ReturnType<typeof figures.get>>) }));
   return { epics: withFigures, orphans, unknownParent };
 }

@@ -15,7 +15,11 @@ export const DONE_HISTORY_WEEKS = 54;
 
 /** The number of the calendar week (Monday first, UTC) that holds `date`. */
 export function weekOf(date: IsoDate): number {
-  const day = Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
+  return weekOfDay(Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY_MS));
+}
+
+/** The week of a day given as days since 1970-01-01 (how a stored child mark keeps its done day). */
+export function weekOfDay(day: number): number {
   // 1970-01-01 was a Thursday: three days after the Monday that starts week 0.
   return Math.floor((day + 3) / 7);
 }

@@ -2,6 +2,8 @@
  * The domain's vocabulary. Pure data: no Forge, no I/O. Every other layer speaks in these types.
  */
 
+import type { ChildMark, Members } from './epic-members';
+
 /** ISO calendar date, `YYYY-MM-DD`. */
 export type IsoDate = string;
 /** ISO instant, `YYYY-MM-DDTHH:mm:ss.sssZ`. */
@@ -116,6 +118,8 @@ export interface EpicEntry extends Epic {
   pAt: number;
   /** Set when the epic was deleted in Jira (kept as a tombstone so an older fact cannot bring it back). */
   deleted?: true;
+  /** Each child's contribution by issue id (see `epic-members.ts`); absent on entries built without them. */
+  members?: Members;
 }
 
 /** An issue with no epic that is in flight: it counts as off-route. `projectKey: null` is a tombstone. */
@@ -129,7 +133,9 @@ export interface OrphanEntry {
 /** A fact read from Jira, stamped with the time (ms) it was read: the newest read wins. */
 export type RollupDelta =
   | { t: 'fields'; at: number; key: string; id: string; summary: string; projectKey: string; statusCategory: StatusCategory; destinationId: FieldDestination }
-  | { t: 'progress'; at: number; key: string; progress: Progress; doneWeeks: Record<string, number>; unestimatedKeys: string[] }
+  | { t: 'progress'; at: number; key: string; progress: Progress; doneWeeks: Record<string, number>; unestimatedKeys: string[]; members?: Members }
+  /** One child's contribution to the epic `key` (category -1: it left), applied without re-reading siblings. */
+  | { t: 'member'; at: number; key: string; id: string; mark: ChildMark }
   | { t: 'deleted'; at: number; key: string }
   | { t: 'orphan'; at: number; id: string; key: string; projectKey: string | null; estimate: number | null };
 

@@ -1,16 +1,20 @@
 /**
  * Freshness from events: an issue created, updated or deleted in Jira updates only what it touches (its
- * epic, the epic it left, its own off-route contribution, or the epic's own fields), in two or three Jira
- * requests. The issue is re-read as the app, never taken from the payload; epics are recomputed from their
- * children as Jira has them now. Each fact is stamped with the time it was read, and the newest read wins,
- * so late, duplicated and reordered events converge on Jira's state.
+ * epic, the epic it left, its own off-route contribution, or the epic's own fields). Jira charges points for
+ * every issue a request returns, and events are free, so the issue is re-read once (as the app, never taken from
+ * the payload, which can be minutes old) and its epic's figures follow from the per-child marks stored with the
+ * epic: no sibling is read again. An epic with no stored marks (new to the app) has its children read once.
+ * An update whose changelog touches nothing the rollups use costs no Jira request. Each fact is stamped with the
+ * time it was read, and the newest read wins, so late, duplicated and reordered events converge on Jira's state.
  */
-import { ISSUE_KEY } from '../domain/types';
-import { figuresOf, orphanOf } from '../domain/epic-figures';
+import { applyDelta, figuresOf } from '../domain/epic-figures';
+import { changeMatters } from '../domain/rollup-changes';
 import { effectiveEstimate } from '../domain/estimate';
 import { runIsActive } from '../domain/reconcile-run';
-import type { AppJira, Clock, SettingsStore } from './ports';
-import type { RollupDelta, RollupDeltaLog, RunStore } from './rollup-ports';
+import type { EpicEntry, OrphanEntry } from '../domain/types';
+import { placeIssue, type StoredPlaces } from './issue-placement';
+import type { AppJira, Clock, EffectiveEstimate, SettingsStore, SiteMeta } from './ports';
+import type { IssueFacts, RollupDelta, RollupDeltaLog, RollupReader, RunStore } from './rollup-ports';
 
 export interface IssueEvent {
   eventType?: string;
@@ -21,15 +25,14 @@ export interface IssueEvent {
 export interface FreshnessDeps {
   jira: AppJira;
   store: RollupDeltaLog;
+  /** The stored rollups (shards cached per container): where the issue is counted now, and its epic's marks. */
+  reader: Pick<RollupReader, 'load'>;
   runs: RunStore;
   settings: SettingsStore;
   clock: Clock;
   /** Enqueue a debounced compaction (compaction-service.ts); without it, events compact in place. */
   requestCompaction?: () => Promise<void>;
 }
-
-/** Changelog names Jira uses for a change of parent. */
-const PARENT_FIELDS = new Set(['IssueParentAssociation', 'parent', 'Parent', 'Parent Link']);
 
 export function freshnessService(deps: FreshnessDeps) {
   const { jira, store } = deps;
@@ -41,69 +44,85 @@ export function freshnessService(deps: FreshnessDeps) {
     await store.compact(building);
   }
 
+  /** Progress (with marks) of epics the app keeps no marks for: one search for all of them. */
+  async function readEpics(meta: SiteMeta, estimate: EffectiveEstimate, keys: string[], reconcile: string[]): Promise<RollupDelta[]> {
+    if (keys.length === 0) return [];
+    const readAt = store.readTime();
+    // `reconcileIssues` makes search see the change being applied (the index may be stale).
+    let children = await jira.childrenOf(meta, keys, estimate, reconcile);
+    let present = keys;
+    if (children === null) {
+      // One of them was deleted: its own event says so. Read those that still exist.
+      present = [];
+      children = [];
+      for (const key of keys) {
+        const one = await jira.childrenOf(meta, [key], estimate, reconcile);
+        if (one !== null) {
+          present.push(key);
+          children.push(...one);
+        }
+      }
+    }
+    return [...figuresOf(present, children, deps.clock.today()).values()].map((figures) => ({ t: 'progress', at: readAt, ...figures }));
+  }
+
+  async function siteFacts(): Promise<{ meta: SiteMeta; estimate: EffectiveEstimate }> {
+    const [settings, meta] = await Promise.all([deps.settings.get(), jira.siteMeta()]);
+    return { meta, estimate: effectiveEstimate(settings.estimateField, meta) };
+  }
+
   return {
     async handle(event: IssueEvent): Promise<{ deltas: number }> {
       const issueId = event.issue?.id;
       if (issueId === undefined || !/^\d+$/.test(issueId)) return { deltas: 0 };
-      const [settings, meta] = await Promise.all([deps.settings.get(), jira.siteMeta()]);
-      const estimate = effectiveEstimate(settings.estimateField, meta);
+      const items = event.changelog?.items;
+      const verdict = event.eventType === 'avi:jira:updated:issue' ? changeMatters(items) : 'yes';
+      if (verdict === 'no') return { deltas: 0 };
+      const { meta, estimate } = await siteFacts();
+      if (verdict === 'custom' && changeMatters(items, { appFieldId: meta.appFieldId, estimateFieldId: estimateFieldIdOf(estimate) }) === 'no') {
+        return { deltas: 0 };
+      }
       const at = store.readTime();
-      const issue = await jira.issue(meta, issueId, estimate);
-      const deltas: RollupDelta[] = [];
-      const recompute = new Set<string>();
-
-      if (issue === null) {
-        const key = event.issue?.key ?? '';
-        // Gone from Jira: whatever it was, it contributes nothing now.
-        if (key !== '') deltas.push({ t: 'deleted', at, key });
-        // Whatever it was when this event was sent (an orphan, maybe), it is nothing now.
-        deltas.push({ t: 'orphan', at, id: issueId, key, projectKey: null, estimate: null });
-        const parent = parentKeyOf(event.issue?.fields);
-        if (parent) recompute.add(parent);
-      } else if (issue.level === 1) {
-        deltas.push({ t: 'fields', at, ...issue.epic });
-      }
-      const parentChanges = (event.changelog?.items ?? []).filter((item) => PARENT_FIELDS.has(item.field ?? '') || item.fieldId === 'parent');
-      for (const item of parentChanges) {
-        if (item.fromString && ISSUE_KEY.test(item.fromString)) recompute.add(item.fromString);
-      }
-      if (issue !== null && issue.level === 0) {
-        const orphan = orphanOf(issue.child, at);
-        // An issue with an epic that did not just change epic was no orphan before either: nothing to undo.
-        if (orphan.projectKey !== null || parentChanges.length > 0) {
-          deltas.push({ t: 'orphan', at, id: issueId, key: orphan.key, projectKey: orphan.projectKey, estimate: orphan.estimate });
-        }
-        if (issue.child.parentKey) recompute.add(issue.child.parentKey);
-      }
-
-      if (recompute.size > 0) {
-        const keys = [...recompute];
-        const readAt = store.readTime();
-        // One search for the old and the new epic; `reconcileIssues` makes search see this very change.
-        let children = await jira.childrenOf(meta, keys, estimate, [issueId]);
-        let present = keys;
-        if (children === null) {
-          // One of them was deleted: its own event says so. Recompute those that still exist.
-          present = [];
-          children = [];
-          for (const key of keys) {
-            const one = await jira.childrenOf(meta, [key], estimate, [issueId]);
-            if (one !== null) {
-              present.push(key);
-              children.push(...one);
-            }
-          }
-        }
-        for (const figures of figuresOf(present, children, deps.clock.today()).values()) {
-          deltas.push({ t: 'progress', at: readAt, ...figures });
-        }
-      }
+      const [facts, site] = await Promise.all([jira.issue(meta, issueId, estimate), deps.reader.load()]);
+      const placed = placeIssue(site, { issueId, key: event.issue?.key ?? '', facts, items, payloadFields: event.issue?.fields, created: event.eventType === 'avi:jira:created:issue', at });
+      const deltas = [...placed.deltas, ...(await readEpics(meta, estimate, [...placed.readChildren], [issueId]))];
       await store.writeDeltas(deltas);
-      await store.clearPending(issueId);
+      if (placed.lostChildren) {
+        // An epic whose children the app never stored: they cannot be found now (Jira keeps no link, and
+        // sends no event for them). The figures say they wait for a recalculation, which the daily run starts.
+        await store.markPending(issueId, deps.clock.now().toISOString());
+      } else {
+        await store.clearPending(issueId);
+      }
       // Folding is housekeeping: a failure leaves the deltas to the next event.
       await (deps.requestCompaction ?? compact)().catch(() => undefined);
       return { deltas: deltas.length };
     },
+
+    /**
+     * Apply issues' current facts as their events would have (the daily catch-up, after events were missed):
+     * one load of the stored rollups, each issue placed against what the ones before it changed, one search
+     * for epics the app keeps no marks for. Returns the number of facts written.
+     */
+    async applyChanged(meta: SiteMeta, estimate: EffectiveEstimate, issues: Array<{ id: string; key: string; facts: IssueFacts }>, at: number, stored?: StoredPlaces): Promise<number> {
+      const site = stored ?? (await deps.reader.load());
+      const epics = new Map<string, EpicEntry>(site?.epics ?? []);
+      const orphans = new Map<string, OrphanEntry>(site?.orphans ?? []);
+      const deltas: RollupDelta[] = [];
+      const unknown = new Set<string>();
+      for (const issue of issues) {
+        const placed = placeIssue({ epics, orphans }, { issueId: issue.id, key: issue.key, facts: issue.facts, created: false, at });
+        for (const delta of placed.deltas) applyDelta(epics, orphans, delta);
+        deltas.push(...placed.deltas);
+        for (const key of placed.readChildren) unknown.add(key);
+      }
+      deltas.push(...(await readEpics(meta, estimate, [...unknown], [])));
+      await store.writeDeltas(deltas);
+      await compact().catch(() => undefined);
+      return deltas.length;
+    },
+
+    siteFacts,
 
     /**
      * The app changed an epic's destination itself (its own writes raise no event it listens to). The field
@@ -130,11 +149,7 @@ export function freshnessService(deps: FreshnessDeps) {
 
 export type FreshnessService = ReturnType<typeof freshnessService>;
 
-function parentKeyOf(fields: Record<string, unknown> | undefined): string | null {
-  const parent = fields?.parent;
-  if (typeof parent === 'object' && parent !== null && 'key' in parent) {
-    const key = (parent as { key: unknown }).key;
-    return typeof key === 'string' && ISSUE_KEY.test(key) ? key : null;
-  }
-  return null;
+/** The changelog field id of the estimate the figures use. */
+function estimateFieldIdOf(estimate: EffectiveEstimate): string | null {
+  return estimate.kind === 'points' ? estimate.fieldId : estimate.kind === 'originalEstimate' ? 'timeoriginalestimate' : null;
 }

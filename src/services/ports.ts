@@ -84,6 +84,11 @@ export interface AppJira {
   inFlightOrphans(meta: SiteMeta, projectKeys: string[], estimate: EffectiveEstimate): Promise<WorkItem[]>;
   /** One issue by id; `null` when it no longer exists. */
   issue(meta: SiteMeta, issueId: string, estimate: EffectiveEstimate): Promise<IssueFacts | null>;
+  /**
+   * One page (oldest change first) of the epics and standard issues changed in the last `hours`, with the
+   * facts an event would read (the daily catch-up); `next` pages on.
+   */
+  changedSince(meta: SiteMeta, hours: number, estimate: EffectiveEstimate, token: string | undefined): Promise<{ issues: Array<{ id: string; key: string; facts: IssueFacts }>; next: string | undefined }>;
   /** Write the app's field. `null` clears it. */
   writeDestinationField(meta: SiteMeta, issueId: string, value: { id: string; name: string } | null): Promise<void>;
   /** Write one value to the app's field on many issues in one request (at most `FIELD_WRITE_BATCH` ids, domain/field-sync). */

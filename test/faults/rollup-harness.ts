@@ -27,7 +27,9 @@ export function figures(site: SiteRollup) {
   };
 }
 
+/** The truth to compare with: computed live from Jira once its search index has caught up with every write. */
 export async function liveFigures(app: TestApp) {
+  app.jira.syncIndex();
   return figures(await app.platform.runAsApp(() => appContainer().services().portfolio.compute()));
 }
 

@@ -81,6 +81,7 @@ export function inMemoryAppJira(site: JiraSite = {}): AppJira & { calls: string[
       const child = site.children?.find((c) => c.id === issueId);
       return child ? { level: 0, child } : null;
     },
+    changedSince: async () => (asked('changedSince'), { issues: [], next: undefined }),
     writeDestinationField: async (_meta, issueId, value) => void (asked('writeDestinationField'), writes.push([issueId, value])),
     writeDestinationFields: async (_meta, issueIds, value) => void (asked('writeDestinationFields'), issueIds.forEach((id) => writes.push([id, value]))),
     async userNames(ids) {

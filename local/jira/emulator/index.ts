@@ -26,6 +26,8 @@ export interface JiraSiteEmulator extends JiraEmulator {
   readonly appAccountId: string;
   /** Let the search index catch up with every write (only matters while `faults.staleIndex` is on). */
   syncIndex(): void;
+  /** Move an issue to another project (new key, same id), firing one update event as Jira does. */
+  moveIssue(key: string, projectKey: string, actor: string): { key: string };
   /** A copy of an issue's current state with its REST fields (as `GET issue` with `*all`), or undefined. */
   issue(keyOrId: string): IssueSnapshot | undefined;
   /**
@@ -256,8 +258,15 @@ export function createJiraEmulator(site: Site, options: EmulatorOptions): JiraSi
     },
     connectJqlFunctions: (host) => jqlFunctions.connect(host),
     syncIndex() {
-      s.stale.clear();
-      s.resultCache.clear();
+      s.catchUpIndex(true);
+    },
+    moveIssue(key, projectKey, actor) {
+      return unwrap(() => {
+        const rec = s.findIssue(key);
+        if (!rec) throw new HttpError(404, [`Issue ${key} not found.`]);
+        s.moveIssue(rec, projectKey, actorCaller(actor));
+        return { key: rec.key };
+      });
     },
     issue(keyOrId) {
       const rec = s.findIssue(keyOrId);

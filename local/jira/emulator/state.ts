@@ -4,7 +4,7 @@
  * route shares. Routes live beside it, one file per group.
  */
 import type { FaultKnobs, IssueEvent, SiteIssueInput } from '../../types';
-import { FaultDice, defaultFaults } from '../faults';
+import { FaultDice, INDEX_LAG_MS, defaultFaults } from '../faults';
 import { JqlError } from '../jql/parse';
 import { bindJql, type BoundQuery, type CategoryKey, type JqlIssue, type JqlSchema } from '../jql/evaluate';
 import { quotaOf, type Site, type SiteUser } from '../site';
@@ -67,6 +67,8 @@ export class SiteState {
   writes = 0;
   /** Pre-change copies (null = did not exist) of issues written while the index is stale. */
   readonly stale = new Map<string, IssueRecord | null>();
+  /** When each stale entry was written (emulator write clock, ms): the index catches up `indexLagMs` later. */
+  readonly staleAt = new Map<string, number>();
   readonly views = new Map<string, JqlIssue>();
   readonly listeners = new Set<(event: IssueEvent) => void>();
   /** Requests by method and route template. */
@@ -260,7 +262,23 @@ export class SiteState {
   readonly beforeWrite = (rec: IssueRecord | undefined, id: string): void => {
     this.resultCache.clear();
     this.views.delete(id);
-    if (this.faults.staleIndex && !this.stale.has(id)) this.stale.set(id, rec ? clone(rec) : null);
+    if (this.faults.staleIndex && !this.stale.has(id)) {
+      this.stale.set(id, rec ? clone(rec) : null);
+      this.staleAt.set(id, this.cat.now + (this.writes + 1) * 1000);
+    }
+  };
+
+  /** Let the index catch up with writes older than the lag (on the write clock), or with all of them. */
+  readonly catchUpIndex = (all = false): void => {
+    const now = this.cat.now + this.writes * 1000;
+    const lag = this.faults.indexLagMs ?? INDEX_LAG_MS;
+    for (const id of [...this.stale.keys()]) {
+      if (all || !this.faults.staleIndex || (this.staleAt.get(id) ?? 0) + lag <= now) {
+        this.stale.delete(id);
+        this.staleAt.delete(id);
+        this.resultCache.clear();
+      }
+    }
   };
 
   readonly emit = (event: IssueEvent): void => {
@@ -389,9 +407,14 @@ export class SiteState {
     if (subtasks.length > 0 && !deleteSubtasks) {
       throw new HttpError(400, ['The issue has subtasks. Use the deleteSubtasks parameter to delete the issue and its subtasks.']);
     }
-    for (const s of subtasks) this.removeIssue(s, caller, true);
-    // Deleting an epic leaves its children without a parent, as Jira does.
-    for (const c of children.filter((c) => !subtasks.includes(c))) this.applyUpdate(c, { parentKey: null }, caller);
+    // Jira emits a delete event for the top-level entity only ("Handling cascading events in Jira"): sub-tasks
+    // go with their parent silently, and an epic's children lose their parent without an event of their own
+    // (nor a new `updated`: nothing tells an app that searches by `updated` that they changed).
+    for (const s of subtasks) this.dropSilently(s);
+    for (const c of children.filter((c) => !subtasks.includes(c))) {
+      this.beforeWrite(c, c.id);
+      c.parentKey = null;
+    }
     this.beforeWrite(rec, rec.id);
     const fields = this.eventFields(rec);
     this.records.delete(rec.id);
@@ -399,6 +422,46 @@ export class SiteState {
     this.emit({ eventType: 'avi:jira:deleted:issue', issue: { id: rec.id, key: rec.key, fields }, ...this.actorOf(caller) });
   };
 
+
+  private readonly dropSilently = (rec: IssueRecord): void => {
+    for (const child of [...this.records.values()].filter((r) => r.parentKey === rec.key)) this.dropSilently(child);
+    this.beforeWrite(rec, rec.id);
+    this.records.delete(rec.id);
+    this.byKey.delete(rec.key);
+  };
+
+  /**
+   * Move an issue to another project, as Jira's move does: a new key in the target project, the same id, one
+   * `avi:jira:updated:issue` whose changelog names the old key and project. Children keep pointing at it (Jira
+   * links parents by id) and get no event.
+   */
+  readonly moveIssue = (rec: IssueRecord, projectKey: string, caller: Caller): void => {
+    const project = this.cat.project(projectKey);
+    if (!project) throw new HttpError(400, [], { project: 'Specify a valid project ID or key' });
+    if (project.key === rec.projectKey) return;
+    const n = this.nextNumber.get(project.key) ?? 1;
+    this.nextNumber.set(project.key, n + 1);
+    const oldKey = rec.key;
+    const oldProject = this.cat.project(rec.projectKey);
+    const newKey = `${project.key}-${n}`;
+    for (const child of this.records.values()) {
+      if (child.parentKey === oldKey) {
+        this.beforeWrite(child, child.id);
+        child.parentKey = newKey;
+      }
+    }
+    this.beforeWrite(rec, rec.id);
+    this.byKey.delete(oldKey);
+    rec.key = newKey;
+    rec.projectKey = project.key;
+    rec.updated = this.clock();
+    this.byKey.set(newKey, rec);
+    const items: ChangeItem[] = [
+      { field: 'project', fieldId: 'project', from: oldProject?.id ?? null, fromString: oldProject?.name ?? null, to: project.id, toString: project.name },
+      { field: 'Key', from: null, fromString: oldKey, to: null, toString: newKey },
+    ];
+    this.emit({ eventType: 'avi:jira:updated:issue', issue: { id: rec.id, key: rec.key, fields: this.eventFields(rec) }, changelog: { items }, ...this.actorOf(caller) });
+  };
 
   readonly appValueFrom = (value: unknown, field: string): unknown => {
     if (value === null) return null;
@@ -453,7 +516,7 @@ export class SiteState {
 
 
   readonly indexedRecords = (reconcile: Set<string>): IssueRecord[] => {
-    if (!this.faults.staleIndex) this.stale.clear();
+    this.catchUpIndex();
     if (this.stale.size === 0) return [...this.records.values()];
     const out: IssueRecord[] = [];
     for (const rec of this.records.values()) {
@@ -479,10 +542,7 @@ export class SiteState {
   };
 
   readonly matching = (caller: Caller, jql: string, reconcile: Set<string>): IssueRecord[] => {
-    if (!this.faults.staleIndex && this.stale.size > 0) {
-      this.stale.clear();
-      this.resultCache.clear();
-    }
+    this.catchUpIndex();
     const cacheKey = `${caller.kind === 'app' ? 'app' : caller.user.accountId}\u0000${[...reconcile].sort().join(',')}\u0000${jql}`;
     const hit = this.resultCache.get(cacheKey);
     if (hit) return hit;

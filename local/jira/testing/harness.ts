@@ -24,8 +24,13 @@ export interface Harness {
 export const asApp: Principal = { kind: 'app' };
 export const asUser = (accountId: string): Principal => ({ kind: 'user', accountId });
 
+/**
+ * These tests check routes and JQL evaluation, not consistency, so the index is fresh here (`staleIndex` off);
+ * the stale-index tests turn it back on. The emulator itself is stale by default, as Jira is.
+ */
 export function harness(site: SiteInput = smallSite()): Harness {
   const emulator = bootJira(site, APP).jira;
+  emulator.faults.staleIndex = false;
   const call = async (method: string, path: string, body?: unknown, as: Principal = asApp): Promise<Answer> => {
     const raw = await emulator.handle({ method, path, headers: {}, body: body === undefined ? undefined : JSON.stringify(body), as });
     let json: unknown = null;

@@ -23,12 +23,14 @@ import {
 } from './jira-dto';
 import { childFields, epicOf, estimateFields, workItemOf } from './issue-mapping';
 import { PAGE_WITH_FIELDS, searchAll, searchPage, type SearchOptions } from './search-jql';
-import { childrenJql, epicsJql, inFlightOrphansJql } from './jql';
+import { changedSinceJql, childrenJql, epicsJql, inFlightOrphansJql } from './jql';
 
 /** `parent in (...)` batch: keeps JQL short and pages full. */
 const PARENT_BATCH = 50;
 const STORY_POINTS_TYPES = ['com.pyxis.greenhopper.jira:jsw-story-points', 'com.atlassian.jira.plugin.system.customfieldtypes:float'];
 const META_TTL_MS = 10 * 60 * 1000;
+/** The stored copy's own age limit (as well as its KVS TTL, which a clock skew could outlast). */
+const SHARED_META_TTL_MS = 60 * 60 * 1000;
 
 interface MetaEntry {
   meta: SiteMeta;
@@ -41,10 +43,21 @@ export interface SiteMetaCache {
   entry?: MetaEntry;
 }
 
+/** Site facts as stored site-wide (`at`: when they were read from Jira, ms). */
+export type StoredSiteFacts = MetaEntry;
+
+/** Where site facts are shared between containers (storage, with its own expiry). */
+export interface SiteFactsStore {
+  get(): Promise<StoredSiteFacts | undefined>;
+  set(facts: StoredSiteFacts): Promise<void>;
+}
+
 export interface AppJiraOptions {
   policy: RetryPolicy;
   clock: Clock;
   metaCache: SiteMetaCache;
+  /** Site-wide copy of the facts; without it each container reads them from Jira. */
+  siteFacts?: SiteFactsStore;
 }
 
 /** Every project of the site, as the app. */
@@ -60,7 +73,7 @@ export async function listProjects(client: JiraClient): Promise<ProjectRef[]> {
   return out;
 }
 
-export function createAppJira({ policy, clock, metaCache }: AppJiraOptions): AppJira {
+export function createAppJira({ policy, clock, metaCache, siteFacts }: AppJiraOptions): AppJira {
   const client = createJiraClient(policy, clock);
   let sent = 0;
   const counted: SearchOptions = { onRequest: () => { sent += 1; } };
@@ -68,6 +81,12 @@ export function createAppJira({ policy, clock, metaCache }: AppJiraOptions): App
   async function loadMeta(): Promise<MetaEntry> {
     const cached = metaCache.entry;
     if (cached && clock.now().getTime() - cached.at < META_TTL_MS) return cached;
+    // Another container read them lately: the stored copy expires by itself (see site-facts-store.ts).
+    const shared = await siteFacts?.get();
+    if (shared && clock.now().getTime() - shared.at < SHARED_META_TTL_MS) {
+      metaCache.entry = shared;
+      return metaCache.entry;
+    }
     const [fields, types] = await Promise.all([
       client.request('app', route`/rest/api/3/field`),
       client.request('app', route`/rest/api/3/issuetype`),
@@ -92,6 +111,7 @@ export function createAppJira({ policy, clock, metaCache }: AppJiraOptions): App
       pointsFields,
     };
     metaCache.entry = { meta, fieldName: appField.name, at: clock.now().getTime() };
+    await siteFacts?.set(metaCache.entry);
     return metaCache.entry;
   }
 
@@ -177,15 +197,20 @@ export function createAppJira({ policy, clock, metaCache }: AppJiraOptions): App
       return issues.map((issue) => workItemOf(issue, estimate));
     },
     async issue(meta, issueId, estimate) {
-      const fields = ['summary', 'status', 'project', 'issuetype', 'parent', 'resolutiondate', meta.appFieldId, ...estimateFields(estimate)].join(',');
+      const fields = factFields(meta, estimate).join(',');
       sent += 1;
       const answer = await client.request('app', route`/rest/api/3/issue/${issueId}?fields=${fields}`, { accept: [404] });
       if (answer.status === 404) return null;
-      const issue = parseJira(issueSchema, answer.json, 'an issue');
-      const level = issue.fields?.issuetype?.hierarchyLevel ?? 0;
-      if (level === 1) return { level: 1, epic: epicOf(issue, meta) } satisfies IssueFacts;
-      if (level === 0) return { level: 0, child: childOf(issue, estimate) };
-      return { level: -1 };
+      return factsOf(parseJira(issueSchema, answer.json, 'an issue'), meta, estimate);
+    },
+    async changedSince(meta, hours, estimate, token) {
+      const types = [...meta.epicTypeIds, ...meta.standardTypeIds];
+      if (types.length === 0) return { issues: [], next: undefined };
+      const body: Record<string, unknown> = { jql: changedSinceJql(types, hours), fields: factFields(meta, estimate), maxResults: PAGE_WITH_FIELDS };
+      if (token !== undefined) body.nextPageToken = token;
+      const page = await searchPage(client, body, counted);
+      const issues = (page?.issues ?? []).map((issue) => ({ id: issue.id, key: issue.key, facts: factsOf(issue, meta, estimate) }));
+      return { issues, next: page?.isLast === true || !page?.nextPageToken ? undefined : page.nextPageToken };
     },
     async writeDestinationField(meta, issueId, value) {
       await writeDestinationFields(meta, [issueId], value);
@@ -219,6 +244,18 @@ export function namesMissingParents(json: unknown, keys: string[]): boolean {
     const key = typeof m === 'string' ? MISSING_PARENT.exec(m)?.[1] : undefined;
     return key !== undefined && asked.has(key);
   });
+}
+
+/** The fields one issue's facts need (an event's re-read and the daily catch-up read the same). */
+function factFields(meta: SiteMeta, estimate: EffectiveEstimate): string[] {
+  return ['summary', 'status', 'project', 'issuetype', 'parent', 'resolutiondate', meta.appFieldId, ...estimateFields(estimate)];
+}
+
+function factsOf(issue: IssueDto, meta: SiteMeta, estimate: EffectiveEstimate): IssueFacts {
+  const level = issue.fields?.issuetype?.hierarchyLevel ?? 0;
+  if (level === 1) return { level: 1, epic: epicOf(issue, meta) };
+  if (level === 0) return { level: 0, child: childOf(issue, estimate) };
+  return { level: -1 };
 }
 
 function epicEntryOf(issue: IssueDto, meta: SiteMeta, at: number): EpicEntry {

@@ -25,3 +25,8 @@ export function childrenJql(epicKeys: readonly string[]): string {
 export function inFlightOrphansJql(standardTypeIds: readonly string[], projectKeys: readonly string[]): string {
   return `issuetype in ${jqlList(standardTypeIds)} AND parent is EMPTY AND statusCategory = ${IN_PROGRESS_CATEGORY_ID}${projectClause(projectKeys)} ORDER BY key ASC`;
 }
+
+/** Epics and standard issues changed in the last `hours` (relative dates are documented JQL), oldest first. */
+export function changedSinceJql(typeIds: readonly string[], hours: number): string {
+  return `issuetype in ${jqlList(typeIds)} AND updated >= -${Math.max(1, Math.ceil(hours))}h ORDER BY updated ASC, key ASC`;
+}

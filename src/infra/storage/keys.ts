@@ -43,4 +43,6 @@ export const KEY = {
   /** Projects whose issues the app itself may not browse (an app access rule), kept a minute. */
   appClosedProjects: 'app-closed-projects',
   userNames: 'user-names',
+  /** Site facts (field id, issue types, story points fields), shared by every container (site-facts-store.ts). */
+  siteFacts: 'site-facts',
 } as const;

@@ -1,6 +1,7 @@
 /**
  * A short-lived cache of per-viewer Jira answers in KVS. Project browse permission is kept for a minute, so a
  * permission removed in Jira shows in the portfolio within a minute; names for an hour (they only label).
+ * Each value is written with a KVS TTL of its lifetime, so a viewer seen once does not keep a key forever.
  */
 import { kvs } from './kvs-retry';
 import type { Clock } from '../../services/ports';
@@ -30,8 +31,8 @@ export function createViewerCache(clock: Clock): ViewerCache {
     }
   }
 
-  async function write<T>(key: string, value: T): Promise<void> {
-    await kvs.set<Cached<T>>(key, { at: clock.now().getTime(), value }).catch(() => undefined);
+  async function write<T>(key: string, value: T, ttlMs: number): Promise<void> {
+    await kvs.set<Cached<T>>(key, { at: clock.now().getTime(), value }, { ttl: { value: Math.ceil(ttlMs / 1000), unit: 'SECONDS' } }).catch(() => undefined);
   }
 
   return {
@@ -40,7 +41,7 @@ export function createViewerCache(clock: Clock): ViewerCache {
       const cached = await read<string[]>(key, VISIBLE_TTL_MS);
       if (cached) return new Set(cached);
       const fresh = await load();
-      await write(key, [...fresh]);
+      await write(key, [...fresh], VISIBLE_TTL_MS);
       return fresh;
     },
     async browsableIssues(accountId, kind, issueIds, load) {
@@ -52,14 +53,14 @@ export function createViewerCache(clock: Clock): ViewerCache {
       const cached = await read<Record<string, 0 | 1>>(key, ISSUES_TTL_MS);
       if (cached && wanted.every((id) => id in cached)) return new Set(wanted.filter((id) => cached[id] === 1));
       const allowed = await load(wanted);
-      if (wanted.length <= ISSUES_MAX_CACHED) await write(key, Object.fromEntries(wanted.map((id) => [id, allowed.has(id) ? 1 : 0] as const)));
+      if (wanted.length <= ISSUES_MAX_CACHED) await write(key, Object.fromEntries(wanted.map((id) => [id, allowed.has(id) ? 1 : 0] as const)), ISSUES_TTL_MS);
       return new Set(wanted.filter((id) => allowed.has(id)));
     },
     async projectsClosedToApp(load) {
       const cached = await read<string[]>(KEY.appClosedProjects, VISIBLE_TTL_MS);
       if (cached) return cached;
       const fresh = await load();
-      await write(KEY.appClosedProjects, fresh);
+      await write(KEY.appClosedProjects, fresh, VISIBLE_TTL_MS);
       return fresh;
     },
     async userNames(accountIds, load) {
@@ -69,7 +70,7 @@ export function createViewerCache(clock: Clock): ViewerCache {
       const fresh = await load(missing);
       const merged = { ...cached, ...Object.fromEntries(fresh) };
       // Bounded: a site's destination owners and leads are a few hundred people at most.
-      if (Object.keys(merged).length <= 2000) await write(KEY.userNames, merged);
+      if (Object.keys(merged).length <= 2000) await write(KEY.userNames, merged, NAMES_TTL_MS);
       return new Map(Object.entries(merged));
     },
   };
