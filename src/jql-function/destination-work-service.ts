@@ -3,11 +3,13 @@
  * destination D-1 (its epics and their children), `issue in destinationWork()` (or `"none"`) the off-route
  * work. Jira asks the app once per (arguments, operator) and keeps the answer as a precomputation; the app
  * keeps those current through the precomputation API whenever the stored rollups change what they mean
- * (a rebuild publishes, an epic changes destination).
+ * (a rebuild publishes; a compaction folds an epic's change of destination, project or existence).
  */
 import type { PrecomputationApi, PrecomputationUpdate } from '../infra/jira/precomputation-api';
 import type { DestinationStore, SettingsStore } from '../services/ports';
-import type { RollupDelta, RollupReader, RollupStore } from '../services/rollup-ports';
+import type { FoldObserver, RollupReader, RollupStore } from '../services/rollup-ports';
+import type { EpicEntry } from '../domain/types';
+import { isLive } from '../domain/epic-figures';
 import { FUNCTION_NAME, destinationWorkJql, type DestinationWorkFacts, type FragmentResult } from './destination-work-jql';
 
 export interface DestinationWorkDeps {
@@ -75,17 +77,23 @@ export function destinationWorkService(deps: DestinationWorkDeps) {
 
 export type DestinationWorkService = ReturnType<typeof destinationWorkService>;
 
-/** Deltas that can change what the function means: an epic's fields (its destination) or its deletion. */
-function touchesEpics(deltas: readonly RollupDelta[]): boolean {
-  return deltas.some((d) => d.t === 'fields' || d.t === 'deleted');
+/**
+ * Whether folding facts into the shards changed what the function stands for: an epic's id, destination or
+ * project, or whether it counts at all (new, deleted, made a story). Progress and summaries change nothing.
+ */
+export function alignmentChanged(before: ReadonlyMap<string, EpicEntry>, after: ReadonlyMap<string, EpicEntry>): boolean {
+  const shape = (e: EpicEntry | undefined) => (e && isLive(e) ? `${e.id}|${e.projectKey}|${e.destinationId === null ? '' : typeof e.destinationId === 'string' ? e.destinationId : JSON.stringify(e.destinationId)}` : '');
+  for (const key of new Set([...before.keys(), ...after.keys()])) if (shape(before.get(key)) !== shape(after.get(key))) return true;
+  return false;
 }
 
 /**
- * The rollup store, with the function's precomputations refreshed after a rebuild publishes and after epic
- * facts are written (events, the app's own destination changes). A failed refresh never fails the write: the
- * next change or the daily rebuild refreshes again.
+ * The rollup store, with the function's precomputations refreshed after a rebuild publishes and after a
+ * compaction folds facts that change an epic's alignment (events and the app's own destination changes reach
+ * the shards there, debounced: a burst of events costs one refresh, and a change of progress costs none).
+ * A failed refresh never fails the write: the next change or rebuild refreshes again.
  */
-export function withPrecomputationRefresh<T extends Pick<RollupStore, 'publish' | 'writeDeltas'>>(store: T, refresh: () => Promise<unknown>, log: (message: string) => void = console.warn): T {
+export function withPrecomputationRefresh<T extends Pick<RollupStore, 'publish' | 'compact'>>(store: T, refresh: () => Promise<unknown>, log: (message: string) => void = console.warn): T {
   const quietly = async () => {
     try {
       await refresh();
@@ -99,9 +107,14 @@ export function withPrecomputationRefresh<T extends Pick<RollupStore, 'publish' 
       await store.publish(...args);
       await quietly();
     },
-    async writeDeltas(deltas: RollupDelta[]) {
-      await store.writeDeltas(deltas);
-      if (touchesEpics(deltas)) await quietly();
+    async compact(keepNewerThan?: number, onFolded?: FoldObserver) {
+      let changed = false;
+      const folded = await store.compact(keepNewerThan, (before, after) => {
+        changed = alignmentChanged(before, after);
+        onFolded?.(before, after);
+      });
+      if (changed) await quietly();
+      return folded;
     },
   };
 }

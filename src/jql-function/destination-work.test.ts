@@ -4,7 +4,7 @@ import { destination, epicEntry, inMemoryDestinationStore, inMemoryRollupReader,
 import type { RollupHead, RollupStore } from '../services/rollup-ports';
 import { DEFAULT_SETTINGS } from '../domain/types';
 import { MATCHES_NOTHING, MAX_RIGHT_HAND_VALUES, destinationWorkJql } from './destination-work-jql';
-import { destinationWorkService, withPrecomputationRefresh } from './destination-work-service';
+import { alignmentChanged, destinationWorkService, withPrecomputationRefresh } from './destination-work-service';
 
 const HEAD: RollupHead = {
   generation: 'g1', shards: 1, builtFrom: '2026-03-02T09:00:00.000Z', finishedAt: '2026-03-02T09:00:00.000Z', estimateKey: 'count',
@@ -84,21 +84,41 @@ describe('destinationWorkService', () => {
     expect(await destinationWorkService(deps([epic('PAY-1', '101', 'D-1')], fakeApi([{ id: 'a', functionName: 'destinationWork', operator: 'in', arguments: ['D-1'], value: current }]))).refresh()).toEqual({ updated: 0 });
   });
 
-  it('refreshes after a publish and after epic facts, never failing the write itself', async () => {
+  it('refreshes after a publish and after a compaction that changes an alignment, never failing the write itself', async () => {
     const calls: string[] = [];
     const logs: string[] = [];
-    const store: Pick<RollupStore, 'publish' | 'writeDeltas'> = {
+    let fold: [Map<string, EpicEntry>, Map<string, EpicEntry>] = [new Map(), new Map()];
+    const store: Pick<RollupStore, 'publish' | 'compact'> = {
       publish: async () => void calls.push('publish'),
-      writeDeltas: async () => void calls.push('write'),
+      compact: async (_keep, onFolded) => {
+        calls.push('compact');
+        onFolded?.(...fold);
+        return 1;
+      },
     };
     const wrapped = withPrecomputationRefresh(store, async () => {
       calls.push('refresh');
       throw new Error('Jira is limiting requests right now.');
     }, (m) => logs.push(m));
     await wrapped.publish(HEAD, []);
-    await wrapped.writeDeltas([{ t: 'orphan', at: 1, id: '1', key: 'PAY-7', projectKey: 'PAY', estimate: null }]);
-    await wrapped.writeDeltas([{ t: 'deleted', at: 2, key: 'PAY-1' }]);
-    expect(calls).toEqual(['publish', 'refresh', 'write', 'write', 'refresh']);
-    expect(logs).toHaveLength(2);
+    const before = epic('PAY-1', '101', 'D-1');
+    // Progress only: the function means the same.
+    fold = [new Map([['PAY-1', before]]), new Map([['PAY-1', { ...before, progress: { ...before.progress }, pAt: 9 }]])];
+    await wrapped.compact();
+    // A new destination: refreshed.
+    fold = [new Map([['PAY-1', before]]), new Map([['PAY-1', { ...before, destinationId: 'D-2' }]])];
+    await wrapped.compact();
+    // Deleted: refreshed.
+    fold = [new Map([['PAY-1', before]]), new Map([['PAY-1', { ...before, deleted: true }]])];
+    await wrapped.compact();
+    expect(calls).toEqual(['publish', 'refresh', 'compact', 'compact', 'refresh', 'compact', 'refresh']);
+    expect(logs).toHaveLength(3);
+  });
+
+  it('alignmentChanged: a move to another project or a new epic changes it; a summary does not', () => {
+    const e = epic('PAY-1', '101', 'D-1');
+    expect(alignmentChanged(new Map([['PAY-1', e]]), new Map([['PAY-1', { ...e, summary: 'Renamed' }]]))).toBe(false);
+    expect(alignmentChanged(new Map([['PAY-1', e]]), new Map([['PAY-1', { ...e, projectKey: 'SEC' }]]))).toBe(true);
+    expect(alignmentChanged(new Map(), new Map([['PAY-1', e]]))).toBe(true);
   });
 });

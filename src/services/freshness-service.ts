@@ -135,6 +135,8 @@ export function freshnessService(deps: FreshnessDeps) {
         const at = store.readTime();
         const issue = await jira.issue(meta, issueId, effectiveEstimate(settings.estimateField, meta));
         if (issue?.level === 1) await store.writeDeltas([{ t: 'fields', at, ...issue.epic }]);
+        // Folded soon, like an event's facts: the destinationWork function follows the new alignment there.
+        await (deps.requestCompaction ?? compact)().catch(() => undefined);
       } catch {
         // The change is in Jira; the figures say they are waiting until the next recalculation reads it.
         await store.markPending(issueId, deps.clock.now().toISOString()).catch(() => undefined);

@@ -106,6 +106,9 @@ export interface RollupReader {
   saveForecasts(forecasts: StoredSite['forecasts']): Promise<void>;
 }
 
+/** Told the epics a compaction read (before) and wrote (after), by key: what followers of the rollups compare. */
+export type FoldObserver = (before: ReadonlyMap<string, EpicEntry>, after: ReadonlyMap<string, EpicEntry>) => void;
+
 /** Facts written between two reconciles, and the marks of changes not applied yet. */
 export interface RollupDeltaLog {
   /** The time a fact is read from Jira, taken before the read: strictly increasing (one timer per container). */
@@ -113,7 +116,7 @@ export interface RollupDeltaLog {
   /** Record facts read from Jira (one storage call for up to 25). */
   writeDeltas(deltas: RollupDelta[]): Promise<void>;
   /** Fold deltas into the head generation's shards under the lease; the number folded, or 'busy' when another holds it. */
-  compact(keepNewerThan?: number): Promise<number | 'busy'>;
+  compact(keepNewerThan?: number, onFolded?: FoldObserver): Promise<number | 'busy'>;
   /** Record a request for a compaction; true when no other is pending (the caller then enqueues it). */
   requestCompaction(): Promise<boolean>;
   /** The consumer takes the pending request before compacting, so events from then on make a new one. */

@@ -391,7 +391,7 @@ export function createRollupStore({ clock, shardCache, readTime }: { clock: Cloc
       await batchSet(deltas.map((value) => ({ key: `${KEY.rollupDeltaPrefix}${String(value.at).padStart(15, '0')}:${randomUUID().slice(0, 8)}`, value })));
     }),
 
-    compact: (keepNewerThan) => guarded(async () => {
+    compact: (keepNewerThan, onFolded) => guarded(async () => {
       const now = Math.floor(clock.now().getTime() / 1000);
       const lease = await readCounter(KEY.rollupCompactionLease);
       if (lease !== undefined && lease > now) return 'busy';
@@ -439,6 +439,7 @@ export function createRollupStore({ clock, shardCache, readTime }: { clock: Cloc
         await kvs.set<ShardIndex>(indexKey(head.generation), next);
         await batchDelete(dropped).catch(() => undefined);
         await updateGroups(head.generation, before, epics);
+        onFolded?.(before, epics);
         // While a reconcile builds the next generation, facts newer than its start must survive the switch.
         const folded = deltas.filter(({ value }) => keepNewerThan === undefined || value.at < keepNewerThan).map((d) => d.key);
         await batchDelete(folded);
