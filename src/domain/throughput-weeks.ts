@@ -1,7 +1,7 @@
 /**
  * Throughput history kept in weekly buckets: done children per calendar week (Monday to Sunday, UTC), keyed by
  * the week's number since Monday 1969-12-29. A year of history is then at most 54 small numbers per epic, where
- * per-day counts took up to 371 (stored values are limited in bytes; see docs/decisions/0012-storage-within-limits.md).
+ * per-day counts took up to 371 (stored values are limited in bytes; see docs/decisions/0013-storage-within-limits.md).
  *
  * The forecast window is the `weeks` calendar weeks ending with the current one, which is counted though only
  * partly gone (so work done today counts at once). Before, the window was the 7-day spans ending today; the
