@@ -223,7 +223,11 @@ export function portfolioService(deps: PortfolioDeps) {
         console.warn('could not check which projects are closed to the app', e instanceof Error ? e.message : e);
         return [] as string[];
       });
-      const [{ site, freshness }, visibleSet] = await Promise.all([current(projectKey !== undefined ? [projectKey] : undefined), visibleProjects]);
+      // A view that fails waits for the check too: no Jira call may outlive the invocation that made it.
+      const [{ site, freshness }, visibleSet] = await Promise.all([current(projectKey !== undefined ? [projectKey] : undefined), visibleProjects]).catch(async (error: unknown) => {
+        await closedPromise;
+        throw error;
+      });
       const epicsByKey = new Map(site.epics.map((e) => [e.key, e]));
       // Issue security: every epic the answer could name is checked as the viewer, not only its project.
       const named = new Set([...site.rollup.destinations.flatMap((d) => d.perEpic.map((p) => p.epicKey)), ...site.rollup.offRoute.epicKeys]);
