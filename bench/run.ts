@@ -6,6 +6,7 @@
  *   npm run bench                                  # 10k, 50k, 250k issues, plus 50k with large epics and CJK
  *   npm run bench -- --sizes 10000 --large none    # a quick run
  *   npm run bench -- --sizes 10000,250000,1000000  # 1M on request (about 25 minutes more, see README)
+ *   npm run bench -- --print                       # the tables of bench/results.json again
  *   npm run bench -- --latency 100 --storage-latency 20 --views 30 --churn 0.02 --naive-max 50000
  *
  * Per size: the first build (as installing the app starts it) paced by the quota, with the clock moved to the
@@ -13,7 +14,7 @@
  * update API, each firing its event, spread over 24 hours) and the daily run; portfolio and panel views, cold
  * (fresh container) and warm; the largest stored value; the naive baseline (quota off). Writes bench/results.json.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootLocalApp, type LocalApp } from '../local/app/boot';
 import { advanceClock } from '../local/platform';
@@ -23,6 +24,8 @@ import { MODULE_KEYS, type Envelope } from '../src/contract';
 import { appContainer, dropAppContainer } from '../src/app/container';
 
 interface Args {
+  /** Print the tables of bench/results.json again without running anything. */
+  printOnly: boolean;
   sizes: number[];
   /** Sizes also run with large epics (300 children) and CJK summaries. */
   large: number[];
@@ -38,7 +41,7 @@ interface Args {
 const list = (value: string): number[] => (value === 'none' ? [] : value.split(',').map(Number));
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { sizes: [10_000, 50_000, 250_000], large: [50_000], latencyMs: 100, storageLatencyMs: 20, views: 30, coldViews: 10, churn: 0.02, naiveMax: Number.POSITIVE_INFINITY, seed: 20261125 };
+  const args: Args = { printOnly: argv.includes('--print'), sizes: [10_000, 50_000, 250_000], large: [50_000], latencyMs: 100, storageLatencyMs: 20, views: 30, coldViews: 10, churn: 0.02, naiveMax: Number.POSITIVE_INFINITY, seed: 20261125 };
   for (let i = 0; i < argv.length; i++) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (value === undefined) continue;
@@ -352,6 +355,7 @@ function printTables(results: Result[], args: Args): void {
       'event pts': r.day.eventPoints,
       'daily run pts': r.day.dailyPoints,
       'day pts': r.day.points,
+      'daily run': r.day.dailyRebuilt ? 'REBUILD' : 'catch-up',
       'rebuild/day': r.day.fullRebuildOverDay,
       'day wall s': r.day.wallS,
     })),
@@ -393,6 +397,10 @@ function printTables(results: Result[], args: Args): void {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.printOnly) {
+    printTables(JSON.parse(readFileSync(join(__dirname, 'results.json'), 'utf8')) as Result[], args);
+    return;
+  }
   let peak = 0;
   const sampler = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss);
