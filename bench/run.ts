@@ -203,6 +203,8 @@ async function benchSize(issues: number, large: boolean, args: Args) {
     const built = storedRun(app);
     if (built?.phase !== 'done') throw new Error(`first build ended in ${built?.phase}: ${logs.slice(-3).join(' | ')}`);
     const buildPoints = app.jira.pointsSpent();
+    // Progress on stderr, so a size too long to finish still tells how far it got.
+    console.error(`  ${issues}: first build ${round(buildWallMs / 1000)} s real, ${round(buildSiteMs / HOUR_MS, 2)} h paced, ${buildPoints.total} points`);
     const buildRequests = totalRequests(app);
     const buildStorage = app.platform.kvs.stats();
     kvsTotals();
@@ -218,6 +220,7 @@ async function benchSize(issues: number, large: boolean, args: Args) {
     const slots = Math.max(1, Math.ceil(changes.length / EVENTS_PER_SLOT));
     const slotMs = Math.floor(DAY_MS / slots);
     for (let s = 0; s < slots; s++) {
+      if (s > 0 && s % 100 === 0) console.error(`  ${issues}: day slot ${s}/${slots}, ${round((performance.now() - dayWall) / 1000)} s`);
       // The slot's first event alone, then the rest together: events a few minutes apart find the site facts
       // the first one read (fired all at once, each would miss the hourly cache and read them again).
       const slot = changes.slice(s * EVENTS_PER_SLOT, (s + 1) * EVENTS_PER_SLOT);
@@ -246,6 +249,7 @@ async function benchSize(issues: number, large: boolean, args: Args) {
     const dayWallMs = performance.now() - dayWall;
     const dayPoints = eventPoints + dailyPoints;
     const errorsAfterDay = app.platform.errors.length;
+    console.error(`  ${issues}: day ${round(dayWallMs / 1000)} s real, ${dayPoints} points, daily run ${storedRun(app)?.runId !== runBefore ? 'rebuilt' : 'caught up'}`);
 
     // --- views: the portfolio as a leader who browses every project; the panel of epics spread over the site.
     const epicKeys = app.jira.epics().map((e) => e.key);
