@@ -104,7 +104,14 @@ export interface GenerateOptions {
   orphansPerProject?: number;
   /** Share of epics without a destination (default 0.2). */
   offRouteEpicShare?: number;
+  /** Summaries in Japanese (3 UTF-8 bytes a character), long as Jira allows, to measure stored sizes in bytes. */
+  cjkSummaries?: boolean;
   today?: string;
+}
+
+/** A CJK summary of 120 characters (360 bytes), numbered so summaries differ. */
+function cjkSummary(what: string, n: number): string {
+  return `${what}${n}：${'業務目標に向けた作業項目の詳細な説明文'.repeat(6)}`.slice(0, 120);
 }
 
 /**
@@ -138,12 +145,12 @@ export function generateSite(options: GenerateOptions): Site {
     const p = e % projectCount;
     const epicKey = nextKey(p);
     const profile = { done: r.next() * 0.8, inProgress: 0.1 + r.next() * 0.3 };
-    const epic: SiteIssue = { key: epicKey, type: 'Epic', summary: `Epic ${e + 1}`, status: profile.done > 0.7 ? 'Done' : 'In Progress', created: ago(250) };
+    const epic: SiteIssue = { key: epicKey, type: 'Epic', summary: options.cjkSummaries ? cjkSummary('エピック', e + 1) : `Epic ${e + 1}`, status: profile.done > 0.7 ? 'Done' : 'In Progress', created: ago(250) };
     if (epic.status === 'Done') epic.resolved = ago(r.int(0, 30));
     if (options.destinations > 0 && r.next() >= offRoute) epic.destination = `D-${1 + (e % options.destinations)}`;
     issues.push(epic);
     const o: ChildOptions = { r, ago, profile, unestimated: 0.1, withOriginalEstimate: 0.2, resolvedWithinDays: 112 };
-    for (let c = 0; c < options.issuesPerEpic; c++) issues.push(child(nextKey(p), epicKey, `Work item ${c + 1} of epic ${e + 1}`, o));
+    for (let c = 0; c < options.issuesPerEpic; c++) issues.push(child(nextKey(p), epicKey, options.cjkSummaries ? cjkSummary('作業', c + 1) : `Work item ${c + 1} of epic ${e + 1}`, o));
   }
   const orphanProfile = { done: 0.3, inProgress: 0.4 };
   for (let p = 0; p < projectCount; p++) {

@@ -104,3 +104,11 @@ export function appContainer(): Container {
   if (current?.installation !== installation) current = { installation, container: createContainer() };
   return current.container;
 }
+
+/**
+ * Forget the warm container, as Forge does when it recycles one: the next invocation starts cold (no site
+ * facts, shards or assembled portfolio in memory). For the benchmark's cold views and for tests.
+ */
+export function dropAppContainer(): void {
+  current = undefined;
+}

@@ -37,6 +37,8 @@ export interface JiraSiteEmulator extends JiraEmulator {
   delayWhen(choose: (req: { method: string; path: string; body: unknown }) => RequestDelay | undefined): () => void;
   /** Jira points charged since the start or the last `resetRequestLog`, in all and per endpoint (`METHOD /template`). */
   pointsSpent(): PointsSpent;
+  /** Switch every quota limit and header on or off at run time (the site file's `quota.enabled`), e.g. to measure a baseline that could not run within the quota. */
+  setQuotaEnabled(enabled: boolean): void;
 }
 
 /** Latency for one request, on either side of Jira applying it. */
@@ -201,6 +203,9 @@ export function createJiraEmulator(site: Site, options: EmulatorOptions): JiraSi
       s.quota.resetSpent();
     },
     pointsSpent: () => s.quota.spent(),
+    setQuotaEnabled(enabled) {
+      s.quota.settings.enabled = enabled;
+    },
     faults: s.faults,
     onIssueEvent(listener) {
       s.listeners.add(listener);
