@@ -1,4 +1,4 @@
-import { BACKGROUND_QUOTA_RESERVE, estimateFinish, runIsActive, STALLED_RUN_MS, type RunPace } from './reconcile-run';
+import { BACKGROUND_QUOTA_RESERVE, batchRange, estimateFinish, runIsActive, splitPendingBatches, STALLED_RUN_MS, type RunPace } from './reconcile-run';
 
 const NOW = Date.UTC(2026, 10, 25, 10, 30);
 const HOUR = 3_600_000;
@@ -46,5 +46,26 @@ describe('estimateFinish', () => {
     const waitingUntil = NOW + 30 * 60_000;
     const quota = { limit: 100_000, windowSeconds: 3600, remaining: 0, resetAt: waitingUntil };
     expect(estimateFinish({ ...pace, waitingUntil, quota }, NOW)).toBe(waitingUntil + 60_000);
+  });
+});
+
+describe('children batches split after an hour that finished none', () => {
+  it('reads fixed slices of the partition size until split', () => {
+    expect(batchRange({ epics: 450 }, 2, 200)).toEqual([400, 450]);
+  });
+
+  it('halves every batch not done, keeps done ones where they are, and gives the halves new indices', () => {
+    const run = { epics: 450, partitions: 3, partitionsDone: [0] };
+    const ranges = splitPendingBatches(run, 200);
+    expect(ranges).toEqual([[0, 200], [200, 300], [400, 425], [300, 400], [425, 450]]);
+  });
+
+  it('splits again from the split ranges, down to one epic a batch and no further', () => {
+    let run = { epics: 3, partitions: 1, partitionsDone: [] as number[], ranges: undefined as Array<[number, number]> | undefined };
+    for (let i = 0; i < 4; i++) {
+      const ranges = splitPendingBatches(run, 200);
+      run = { ...run, ranges, partitions: ranges.length };
+    }
+    expect(run.ranges).toEqual([[0, 1], [2, 3], [1, 2]]);
   });
 });

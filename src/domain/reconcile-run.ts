@@ -80,3 +80,30 @@ export function estimateFinish(pace: RunPace, nowMs: number): number | undefined
   }
   return Math.round(at + need / perMs);
 }
+
+/** An epic range `[from, to)` of the run's epic list: what one children batch reads. */
+export type EpicRange = [number, number];
+
+/** The epics batch `index` reads: its own range once batches were split, else a slice of `partitionSize`. */
+export function batchRange(run: { epics: number; ranges?: readonly EpicRange[] }, index: number, partitionSize: number): EpicRange {
+  return run.ranges?.[index] ?? [index * partitionSize, Math.min((index + 1) * partitionSize, run.epics)];
+}
+
+/**
+ * Batches after an hour of Jira's quota ended with none of them finished. A batch is saved only when all of
+ * its children are read, so a batch dearer than what an hour leaves would start over every hour and the run
+ * would never end: every batch not done is halved (the new halves take indices after the last), down to one
+ * epic. Done batches keep their index and range, so what they wrote stays valid.
+ */
+export function splitPendingBatches(run: { epics: number; partitions: number; partitionsDone: readonly number[]; ranges?: readonly EpicRange[] }, partitionSize: number): EpicRange[] {
+  const done = new Set(run.partitionsDone);
+  const ranges = Array.from({ length: run.partitions }, (_, i) => batchRange(run, i, partitionSize));
+  for (let i = 0, n = ranges.length; i < n; i++) {
+    const [from, to] = ranges[i] as EpicRange;
+    if (done.has(i) || to - from < 2) continue;
+    const mid = from + Math.ceil((to - from) / 2);
+    ranges[i] = [from, mid];
+    ranges.push([mid, to]);
+  }
+  return ranges;
+}

@@ -10,7 +10,7 @@ import type { ReconcileStatus } from '../contract';
 import type { EpicEntry, GenerationBuilder, ReconcileRun, RollupDeltaLog, RollupHead, RollupReader, RunStore, StepQueue } from './rollup-ports';
 import { figuresOf, type EpicFigures } from '../domain/epic-figures';
 import { effectiveEstimate, estimateKeyOf } from '../domain/estimate';
-import { estimateFinish, runIsActive, runPoints, runProgress } from '../domain/reconcile-run';
+import { batchRange, estimateFinish, runIsActive, runPoints, runProgress, splitPendingBatches } from '../domain/reconcile-run';
 import { RateLimitedError } from '../domain/errors';
 
 export interface ReconcileOptions {
@@ -99,6 +99,7 @@ export function reconcileService(deps: ReconcileDeps) {
           const done = new Set(run.partitionsDone);
           const todo = Array.from({ length: run.partitions }, (_, i) => i).filter((i) => !done.has(i));
           let next = 0;
+          let finished = 0;
           // The first failure stops every worker before the step reports it, so no worker of a failed
           // delivery is still writing when Forge delivers the step again.
           let failure: unknown;
@@ -107,10 +108,11 @@ export function reconcileService(deps: ReconcileDeps) {
               const index = todo[next++] as number;
               partitionsThisStep += 1;
               try {
-                const batch = keys.slice(index * partitionSize, (index + 1) * partitionSize);
+                const batch = keys.slice(...batchRange(run, index, partitionSize));
                 const figures = await figuresOfBatch(batch, today, meta, estimate);
                 await store.writePartition(run.generation, index, [...figures.values()]);
                 run.partitionsDone.push(index);
+                finished += 1;
                 const items = [...figures.values()].reduce((n, f) => n + f.progress.count.total, 0);
                 run.items += items;
                 const requestsBefore = run.requests;
@@ -124,8 +126,14 @@ export function reconcileService(deps: ReconcileDeps) {
               }
             }
           };
-          await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker));
+          await Promise.all(Array.from({ length: Math.min(run.serial ? 1 : concurrency, todo.length) }, worker));
           settled();
+          if (failure instanceof RateLimitedError && finished === 0) {
+            // An hour's quota finished no batch: smaller batches, one at a time, so the next hour keeps some.
+            run.ranges = splitPendingBatches(run, partitionSize);
+            run.partitions = run.ranges.length;
+            run.serial = true;
+          }
           if (failure !== undefined) throw failure;
           await save(run);
           if (run.partitionsDone.length < run.partitions) break;

@@ -6,6 +6,7 @@
  * that time, never by arrival order, so late, duplicated or reordered events and a reconcile running at the
  * same time all converge on the newest read of Jira.
  */
+import type { EpicRange } from '../domain/reconcile-run';
 import type { ChildFacts, EpicEntry, Forecast, OrphanEntry, RollupDelta } from '../domain/types';
 import type { JiraQuota } from './ports';
 
@@ -73,6 +74,10 @@ export interface ReconcileRun {
   /** `children` phase: partitions of epic keys, and which are done. */
   partitions: number;
   partitionsDone: number[];
+  /** Each batch's epic range, once batches were split because an hour of the quota finished none (absent:
+   *  fixed slices of the partition size); then batches are read one at a time (`serial`). */
+  ranges?: EpicRange[];
+  serial?: boolean;
   items: number;
   requests: number;
   /** Points the children batches done so far cost, time spent working (waits left out), and Jira's quota as
