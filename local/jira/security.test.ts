@@ -5,6 +5,7 @@
 import type { IssueEvent } from '../types';
 import { loadSite, type SiteInput } from './site';
 import { asApp, asUser, harness } from './testing/harness';
+import { securedBase } from './testing/secured-site';
 
 interface SearchPage {
   issues: Array<{ id: string; key: string; fields: Record<string, unknown> }>;
@@ -13,28 +14,11 @@ interface SearchPage {
 }
 
 function securedSite(extra: Partial<SiteInput> = {}): SiteInput {
+  const { pay, ...base } = securedBase();
   return {
-    today: '2026-11-25',
-    users: [
-      { accountId: 'u-admin', displayName: 'Ada Admin', admin: true },
-      { accountId: 'u-board', displayName: 'Bea Board' },
-      { accountId: 'u-dev', displayName: 'Dev Patel' },
-    ],
-    statuses: [
-      { name: 'To Do', category: 'new' },
-      { name: 'In Progress', category: 'indeterminate' },
-      { name: 'Done', category: 'done' },
-      { name: 'Parked', category: 'undefined' },
-    ],
+    ...base,
     projects: [
-      {
-        key: 'PAY',
-        name: 'Payments',
-        securityLevels: [
-          { name: 'Board only', users: ['u-board'], app: true },
-          { name: 'Humans only', users: ['u-board', 'u-dev'] },
-        ],
-      },
+      pay,
       { key: 'FIN', name: 'Finance' },
     ],
     issues: [

@@ -4,30 +4,14 @@
  */
 import type { SiteInput } from '../../local/jira/site';
 import { startTestApp, type TestApp } from '../helpers/local-app';
+import { securedBase } from '../../local/jira/testing/secured-site';
 
 function site(extra: Partial<SiteInput> = {}): SiteInput {
+  const { pay, ...base } = securedBase();
   return {
-    today: '2026-11-25',
-    users: [
-      { accountId: 'u-admin', displayName: 'Ada Admin', admin: true },
-      { accountId: 'u-board', displayName: 'Bea Board' },
-      { accountId: 'u-dev', displayName: 'Dev Patel' },
-    ],
-    statuses: [
-      { name: 'To Do', category: 'new' },
-      { name: 'In Progress', category: 'indeterminate' },
-      { name: 'Done', category: 'done' },
-      { name: 'Parked', category: 'undefined' },
-    ],
+    ...base,
     projects: [
-      {
-        key: 'PAY',
-        name: 'Payments',
-        securityLevels: [
-          { name: 'Board only', users: ['u-board'], app: true },
-          { name: 'Humans only', users: ['u-board', 'u-dev'] },
-        ],
-      },
+      pay,
       { key: 'OPS', name: 'Operations' },
       { key: 'FIN', name: 'Finance', browse: ['u-admin', 'u-board'] },
     ],
