@@ -3,12 +3,10 @@
  * delivered again (the writes are idempotent); after Forge's last retry it gives up with a warning, and the
  * epics keep the old name until the destination is renamed again.
  */
-import { InvocationError, InvocationErrorCode } from '@forge/events';
+import type { InvocationError } from '@forge/events';
 import { appContainer } from '../app/container';
-import { AppError } from '../domain/errors';
+import { retryOrGiveUp } from './retries';
 
-/** Forge retries a consumer event at most 4 times. */
-const LAST_RETRY = 4;
 const RETRY_AFTER_SECONDS = 60;
 
 interface FieldSyncEvent {
@@ -24,12 +22,10 @@ export async function fieldSyncConsumer(event: FieldSyncEvent): Promise<Invocati
     const outcome = await appContainer().background().fieldSync.step(after === undefined ? { destinationId } : { destinationId, after });
     return { ok: true, outcome };
   } catch (error) {
-    const message = error instanceof AppError ? error.message : error instanceof Error ? error.message : 'unexpected failure';
-    if ((event.retryContext?.retryCount ?? 0) >= LAST_RETRY) {
-      console.warn(`field rewrite for ${destinationId} gave up: ${message}`);
-      return { ok: true, outcome: 'failed' };
-    }
-    console.warn(`field rewrite for ${destinationId} failed, will retry: ${message}`);
-    return new InvocationError({ retryAfter: RETRY_AFTER_SECONDS, retryReason: InvocationErrorCode.FUNCTION_RETRY_REQUEST });
+    return retryOrGiveUp(event, error, {
+      what: `field rewrite for ${destinationId}`,
+      retryAfterSeconds: RETRY_AFTER_SECONDS,
+      giveUp: async (message) => console.warn(`field rewrite for ${destinationId} gave up: ${message}`),
+    });
   }
 }

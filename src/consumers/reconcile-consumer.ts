@@ -3,12 +3,10 @@
  * before). A failed step is delivered again and resumes from the saved progress; after Forge's last retry the
  * run is marked failed and the previous complete rollup stays in use.
  */
-import { InvocationError, InvocationErrorCode } from '@forge/events';
-import { AppError } from '../domain/errors';
+import type { InvocationError } from '@forge/events';
 import { appContainer } from '../app/container';
+import { retryOrGiveUp } from './retries';
 
-/** Forge retries a consumer event at most 4 times. */
-const LAST_RETRY = 4;
 const RETRY_AFTER_SECONDS = 60;
 
 interface StepEvent {
@@ -24,13 +22,11 @@ export async function reconcileConsumer(event: StepEvent): Promise<InvocationErr
   try {
     return { ok: true, outcome: await reconcile.step({ runId, step }) };
   } catch (error) {
-    const message = error instanceof AppError ? error.message : error instanceof Error ? error.message : 'unexpected failure';
-    if ((event.retryContext?.retryCount ?? 0) >= LAST_RETRY) {
-      await reconcile.fail({ runId }, message).catch(() => undefined);
-      return { ok: true, outcome: 'failed' };
-    }
-    console.warn(`recalculation ${runId} step ${step} failed, will retry: ${message}`);
-    return new InvocationError({ retryAfter: RETRY_AFTER_SECONDS, retryReason: InvocationErrorCode.FUNCTION_RETRY_REQUEST });
+    return retryOrGiveUp(event, error, {
+      what: `recalculation ${runId} step ${step}`,
+      retryAfterSeconds: RETRY_AFTER_SECONDS,
+      giveUp: (message) => reconcile.fail({ runId }, message),
+    });
   }
 }
 

@@ -5,7 +5,7 @@
  * asks Forge to deliver the event again and marks the figures as waiting, so the screen says they are stale.
  */
 import { InvocationError, InvocationErrorCode } from '@forge/events';
-import { AppError } from '../domain/errors';
+import { failureMessage } from '../consumers/retries';
 import type { IssueEvent } from '../services/freshness-service';
 import { appContainer } from '../app/container';
 
@@ -18,7 +18,7 @@ export async function handleIssueEvent(event: IssueEvent & { retryContext?: { re
     const { deltas } = await freshness.handle(event);
     return { ok: true, deltas };
   } catch (error) {
-    const message = error instanceof AppError ? error.message : error instanceof Error ? error.message : 'unexpected failure';
+    const message = failureMessage(error);
     console.warn(`issue event ${event.issue?.key ?? '?'} not applied yet: ${message}`);
     if (event.issue?.id) await freshness.markPending(event.issue.id).catch(() => undefined);
     return new InvocationError({ retryAfter: RETRY_AFTER_SECONDS, retryReason: InvocationErrorCode.FUNCTION_RETRY_REQUEST });
