@@ -30,7 +30,7 @@ import { portfolioService, type AssemblyMemo } from '../services/portfolio-servi
 import type { Clock } from '../services/ports';
 import { reconcileService } from '../services/reconcile-service';
 import { settingsService } from '../services/settings-service';
-import { destinationWorkService, withPrecomputationRefresh } from '../jql-function/destination-work-service';
+import { destinationWorkService, refreshQuietly, withPrecomputationRefresh } from '../jql-function/destination-work-service';
 
 /** An event handler retries briefly and then hands the event back to Forge, which redelivers it later. */
 const EVENT_RETRY: RetryPolicy = { maxRetries: 2, baseDelayMs: 200, budgetMs: 5_000, maxWaitMs: 5_000, reserveShare: BACKGROUND_RETRY.reserveShare };
@@ -71,7 +71,9 @@ export function createContainer(options: ContainerOptions = {}) {
     const userJira = createUserJira({ policy: RESOLVER_RETRY, clock });
     const destinations = createDestinationStore(clock);
     const settings = createSettingsStore();
-    const { rollups, runs, reconcile, freshness, fieldSync } = background();
+    const { rollups, runs, reconcile, freshness, fieldSync, destinationWork } = background();
+    // Admins' changes of destinations or scope change what the `destinationWork` JQL function answers.
+    const refreshDestinationWork = refreshQuietly(() => destinationWork.refresh());
     const currentRun = () => runs.get();
     const startReconcile = async () => {
       await reconcile.start('app');
@@ -79,8 +81,8 @@ export function createContainer(options: ContainerOptions = {}) {
     const viewers = createViewerCache(clock);
     return {
       access: accessService({ userJira, jira }),
-      destinations: destinationsService({ store: destinations, jira, clock, rollups, onRenamed: (id) => fieldSync.renamed(id) }),
-      settings: settingsService({ store: settings, jira, onEstimateChanged: startReconcile }),
+      destinations: destinationsService({ store: destinations, jira, clock, rollups, onRenamed: (id) => fieldSync.renamed(id), onAlignmentChanged: refreshDestinationWork }),
+      settings: settingsService({ store: settings, jira, onEstimateChanged: startReconcile, onScopeChanged: refreshDestinationWork }),
       portfolio: portfolioService({ jira, userJira, destinations, settings, rollups, clock, currentRun, startReconcile, viewers, memo }),
       epic: epicService({ jira, userJira, destinations, settings, clock, rollups, currentRun, startReconcile, viewers, onEpicChanged: (issueId) => freshness.epicChanged(issueId) }),
       reconcile,

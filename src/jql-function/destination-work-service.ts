@@ -2,8 +2,9 @@
  * The `destinationWork` JQL function (`jira:jqlFunction`): `issue in destinationWork("D-1")` is the work of
  * destination D-1 (its epics and their children), `issue in destinationWork()` (or `"none"`) the off-route
  * work. Jira asks the app once per (arguments, operator) and keeps the answer as a precomputation; the app
- * keeps those current through the precomputation API whenever the stored rollups change what they mean
- * (a rebuild publishes; a compaction folds an epic's change of destination, project or existence).
+ * keeps those current through the precomputation API whenever what they mean changes: a rebuild publishes; a
+ * compaction folds an epic's change of destination, project or existence; an admin creates, archives,
+ * restores or deletes a destination, or changes the projects in scope (the off-route fragment follows both).
  */
 import type { PrecomputationApi, PrecomputationUpdate } from '../infra/jira/precomputation-api';
 import type { DestinationStore, SettingsStore } from '../services/ports';
@@ -88,19 +89,27 @@ export function alignmentChanged(before: ReadonlyMap<string, EpicEntry>, after: 
 }
 
 /**
- * The rollup store, with the function's precomputations refreshed after a rebuild publishes and after a
- * compaction folds facts that change an epic's alignment (events and the app's own destination changes reach
- * the shards there, debounced: a burst of events costs one refresh, and a change of progress costs none).
- * A failed refresh never fails the write: the next change or rebuild refreshes again.
+ * A refresh that never fails what caused it (a rebuild, a compaction, an admin's change of destinations or
+ * scope): the failure is logged, and the next change or rebuild refreshes again.
  */
-export function withPrecomputationRefresh<T extends Pick<RollupStore, 'publish' | 'compact'>>(store: T, refresh: () => Promise<unknown>, log: (message: string) => void = console.warn): T {
-  const quietly = async () => {
+export function refreshQuietly(refresh: () => Promise<unknown>, log: (message: string) => void = console.warn): () => Promise<void> {
+  return async () => {
     try {
       await refresh();
     } catch (error) {
       log(`destinationWork precomputations not refreshed: ${error instanceof Error ? error.message : 'unexpected failure'}`);
     }
   };
+}
+
+/**
+ * The rollup store, with the function's precomputations refreshed after a rebuild publishes and after a
+ * compaction folds facts that change an epic's alignment (events and the app's own destination changes reach
+ * the shards there, debounced: a burst of events costs one refresh, and a change of progress costs none).
+ * A failed refresh never fails the write: the next change or rebuild refreshes again.
+ */
+export function withPrecomputationRefresh<T extends Pick<RollupStore, 'publish' | 'compact'>>(store: T, refresh: () => Promise<unknown>, log: (message: string) => void = console.warn): T {
+  const quietly = refreshQuietly(refresh, log);
   return {
     ...store,
     async publish(...args: Parameters<RollupStore['publish']>) {

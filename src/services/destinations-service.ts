@@ -30,11 +30,16 @@ export interface DestinationsDeps {
   rollups: RollupReader;
   /** A destination's name changed: its epics' fields hold the old one until rewritten (in the background). */
   onRenamed?: (destinationId: string) => Promise<void>;
+  /**
+   * Which destinations exist or are live changed (created, archived, restored, deleted): what the
+   * `destinationWork` JQL function answers for them, and for off-route work, changes with it.
+   */
+  onAlignmentChanged?: () => Promise<void>;
 }
 
 const notFound = (id: string) => fail<never>('NOT_FOUND', `Destination ${id} does not exist (it may have been deleted). Reload the list.`);
 
-export function destinationsService({ store, jira, clock, rollups, onRenamed }: DestinationsDeps) {
+export function destinationsService({ store, jira, clock, rollups, onRenamed, onAlignmentChanged }: DestinationsDeps) {
   const audit = (by: string): Audit => ({ now: clock.now().toISOString(), by });
   const today = () => clock.today();
 
@@ -84,6 +89,7 @@ export function destinationsService({ store, jira, clock, rollups, onRenamed }: 
         return ok({ primary: [destination], ranked, value: { destination, warnings: valid.value.warnings } });
       }, tidy(by));
       if (!changed.ok) return changed;
+      await onAlignmentChanged?.();
       return ok({ destination: await one(changed.value.destination), warnings: changed.value.warnings });
     },
 
@@ -129,6 +135,7 @@ export function destinationsService({ store, jira, clock, rollups, onRenamed }: 
         return ok({ primary: [destination], ranked, value: destination });
       }, tidy(by));
       if (!changed.ok) return changed;
+      await onAlignmentChanged?.();
       return ok(await one(changed.value));
     },
 
@@ -144,6 +151,7 @@ export function destinationsService({ store, jira, clock, rollups, onRenamed }: 
         return ok({ primary: [destination], ranked, value: { destination, warnings: restored.value.warnings } });
       }, tidy(by));
       if (!changed.ok) return changed;
+      await onAlignmentChanged?.();
       return ok({ destination: await one(changed.value.destination), warnings: changed.value.warnings });
     },
 
@@ -176,6 +184,7 @@ export function destinationsService({ store, jira, clock, rollups, onRenamed }: 
           if (!still.ok) return still;
           return ok({ primary: [], remove: stored, ranked: rankDestinations(all.filter((d) => d.id !== id), audit(by)), value: { id } });
         }, tidy(by));
+        if (removed.ok) await onAlignmentChanged?.();
         return removed;
       } finally {
         if (!removed?.ok) await store.releaseDeletion(id, mark.value);

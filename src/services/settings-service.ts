@@ -15,9 +15,11 @@ export interface SettingsDeps {
   jira: AppJira;
   /** Stored estimate figures are in the old measure after the estimate setting changes: rebuild them. */
   onEstimateChanged?: () => Promise<void>;
+  /** The projects in scope changed: so did the off-route work the `destinationWork` JQL function answers. */
+  onScopeChanged?: () => Promise<void>;
 }
 
-export function settingsService({ store, jira, onEstimateChanged }: SettingsDeps) {
+export function settingsService({ store, jira, onEstimateChanged, onScopeChanged }: SettingsDeps) {
   async function view(settings: Settings): Promise<SettingsView> {
     const [meta, projects] = await Promise.all([jira.siteMeta(), jira.projects()]);
     return {
@@ -52,6 +54,7 @@ export function settingsService({ store, jira, onEstimateChanged }: SettingsDeps
       const saved = await store.save({ ...valid.value, version }, version);
       if (!saved.ok) return saved;
       if (JSON.stringify(previous.estimateField) !== JSON.stringify(saved.value.estimateField)) await onEstimateChanged?.();
+      if (JSON.stringify(previous.projectKeys) !== JSON.stringify(saved.value.projectKeys)) await onScopeChanged?.();
       return ok(await view(saved.value));
     },
   };

@@ -81,6 +81,27 @@ describe('issue in destinationWork(...)', () => {
     expect(after[0]?.value).toContain('"10006"');
   });
 
+  it("follows an admin's archive and restore of a destination, and a change of the projects in scope, without calling the function again", async () => {
+    const before = await search(app, 'issue in destinationWork()');
+    expect(before).toEqual(['PAY-7']);
+    const ids = (await precomputations(app)).map((p) => p.id);
+
+    // Archived: D-1's epics are no longer aligned, so their in-flight work is off-route.
+    await app.data('admin', 'destinations/archive', { id: 'D-1', version: 1 }, 'u-admin');
+    expect(await search(app, 'issue in destinationWork()')).toEqual(['PAY-3', 'PAY-7']);
+
+    await app.data('admin', 'destinations/restore', { id: 'D-1', version: 2 }, 'u-admin');
+    expect(await search(app, 'issue in destinationWork()')).toEqual(before);
+
+    // Out of scope: PAY's off-route work is not the app's to count.
+    const { version, ...current } = (await app.data('admin', 'settings/get', {}, 'u-admin')).settings;
+    await app.data('admin', 'settings/save', { settings: { ...current, projectKeys: ['SEC'] }, version }, 'u-admin');
+    expect(await search(app, 'issue in destinationWork()')).toEqual([]);
+
+    // One precomputation throughout, updated in place by the app.
+    expect((await precomputations(app)).map((p) => p.id)).toEqual(ids);
+  });
+
   it('answers 400 with Jira\'s error shape for an unknown destination and an unknown function', async () => {
     const unknown = await request(app, 'POST', '/rest/api/3/search/jql', { jql: 'issue in destinationWork("D-99")' }, leader);
     expect(unknown).toEqual({ status: 400, json: { errorMessages: [expect.stringContaining('There is no business destination "D-99"')], errors: {} } });
