@@ -1,0 +1,81 @@
+import { checkInDue, disagreementOf, latestCheckIns, recordCheckIn, roleOf, CHECK_IN_HISTORY_WEEKS, MAX_CHECK_IN_NOTE, type CheckIn } from './check-ins';
+import { addDays } from './dates';
+import type { Destination } from './types';
+
+const destination: Destination = {
+  id: 'D-1',
+  name: 'Instant payouts',
+  description: '',
+  businessOwner: 'u-owner',
+  deliveryLead: 'u-lead',
+  targetDate: '2027-03-01',
+  priority: 1,
+  status: 'active',
+  version: 1,
+  createdAt: '2026-09-01T00:00:00.000Z',
+  createdBy: 'u-admin',
+  updatedAt: '2026-09-01T00:00:00.000Z',
+  updatedBy: 'u-admin',
+};
+const thresholds = { onTrackChance: 70, atRiskChance: 30 };
+
+function recorded(history: CheckIn[], by: string, status: CheckIn['status'], at: string, note = 'fine'): CheckIn[] {
+  const result = recordCheckIn(history, destination, by, { status, note }, at);
+  if (!result.ok) throw new Error(result.error.message);
+  return result.value;
+}
+
+describe('check-ins', () => {
+  it('lets only the business owner and the delivery lead check in', () => {
+    expect(roleOf(destination, 'u-owner')).toBe('owner');
+    expect(roleOf(destination, 'u-lead')).toBe('lead');
+    expect(roleOf(destination, 'u-dev')).toBeNull();
+    const refused = recordCheckIn([], destination, 'u-dev', { status: 'on track', note: '' }, '2026-12-01T10:00:00.000Z');
+    expect(refused).toEqual({ ok: false, error: expect.objectContaining({ code: 'FORBIDDEN' }) });
+  });
+
+  it('keeps one check-in per person per week, and the history of earlier weeks', () => {
+    let history = recorded([], 'u-owner', 'on track', '2026-11-24T09:00:00.000Z');
+    history = recorded(history, 'u-owner', 'at risk', '2026-12-01T09:00:00.000Z'); // Tuesday of the next week
+    history = recorded(history, 'u-lead', 'on track', '2026-12-01T10:00:00.000Z');
+    history = recorded(history, 'u-owner', 'off track', '2026-12-03T09:00:00.000Z', 'vendor slipped'); // same week: replaces
+    expect(history.map((c) => [c.by, c.week, c.status])).toEqual([
+      ['u-owner', '2026-11-23', 'on track'],
+      ['u-lead', '2026-11-30', 'on track'],
+      ['u-owner', '2026-11-30', 'off track'],
+    ]);
+    expect(latestCheckIns(history).owner?.note).toBe('vendor slipped');
+  });
+
+  it('refuses a long note, control characters and an archived destination, and keeps the history unchanged', () => {
+    const at = '2026-12-01T09:00:00.000Z';
+    expect(recordCheckIn([], destination, 'u-owner', { status: 'on track', note: 'x'.repeat(MAX_CHECK_IN_NOTE + 1) }, at)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'note' } });
+    expect(recordCheckIn([], destination, 'u-owner', { status: 'on track', note: 'a\u0007b' }, at)).toMatchObject({ ok: false, error: { field: 'note' } });
+    expect(recordCheckIn([], { ...destination, status: 'archived' }, 'u-owner', { status: 'on track', note: '' }, at)).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+  });
+
+  it('drops weeks older than the history keeps', () => {
+    const first = recorded([], 'u-owner', 'on track', '2025-01-06T09:00:00.000Z');
+    const later = recorded(first, 'u-lead', 'on track', `${addDays('2025-01-06', 7 * CHECK_IN_HISTORY_WEEKS)}T09:00:00.000Z`);
+    expect(later.map((c) => c.by)).toEqual(['u-lead']);
+  });
+
+  it('is due when nobody has checked in, or the newest check-in is older than the cadence', () => {
+    expect(checkInDue([], '2026-12-01', 2)).toEqual({ due: true, lastDay: null });
+    const history = recorded([], 'u-lead', 'on track', '2026-11-17T09:00:00.000Z');
+    expect(checkInDue(history, '2026-12-01', 2)).toEqual({ due: false, lastDay: '2026-11-17' });
+    expect(checkInDue(history, '2026-12-02', 2)).toEqual({ due: true, lastDay: '2026-11-17' });
+  });
+
+  it('flags "on track" against a chance below the at-risk line, and "off track" against an on-track chance', () => {
+    const onTrack = recorded([], 'u-owner', 'on track', '2026-12-01T09:00:00.000Z');
+    expect(disagreementOf(onTrack, 12, thresholds)).toMatchObject({ says: 'on track', role: 'owner', chance: 12, reason: expect.stringContaining('12% chance') });
+    expect(disagreementOf(onTrack, 30, thresholds)).toBeNull();
+    const offTrack = recorded(onTrack, 'u-lead', 'off track', '2026-12-01T11:00:00.000Z');
+    // The newest check-in speaks: the lead's.
+    expect(disagreementOf(offTrack, 70, thresholds)).toMatchObject({ says: 'off track', role: 'lead' });
+    expect(disagreementOf(offTrack, 69, thresholds)).toBeNull();
+    expect(disagreementOf(offTrack, null, thresholds)).toBeNull();
+    expect(disagreementOf([], 5, thresholds)).toBeNull();
+  });
+});
