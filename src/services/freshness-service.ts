@@ -108,7 +108,7 @@ export function freshnessService(deps: FreshnessDeps) {
       const at = store.readTime();
       const [facts, loaded] = await Promise.all([jira.issue(meta, issueId, estimate), site ?? deps.reader.load()]);
       site = loaded;
-      const placed = placeIssue(site, { issueId, key: event.issue?.key ?? '', facts, items, payloadFields: event.issue?.fields, created: event.eventType === 'avi:jira:created:issue', at });
+      const placed = placeIssue(site, { issueId, key: event.issue?.key ?? '', facts, items, payloadFields: event.issue?.fields, epicTypeIds: meta.epicTypeIds, created: event.eventType === 'avi:jira:created:issue', at });
       const deltas = [...placed.deltas, ...(await readEpics(meta, estimate, [...placed.readChildren], [issueId]))];
       await store.writeDeltas(deltas);
       if (placed.lostChildren) {
