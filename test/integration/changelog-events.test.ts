@@ -12,6 +12,8 @@ import { liveFigures, reconcileToEnd, storedFigures } from '../faults/rollup-har
 import { startTestApp, type TestApp } from '../helpers/local-app';
 
 describe('events applied from their changelog', () => {
+  // A recalculation before each test: slow on a loaded machine, never a timed assertion.
+  jest.setTimeout(30_000);
   let app: TestApp;
   beforeEach(async () => {
     app = await startTestApp(smallSite());
