@@ -34,7 +34,7 @@ export interface ProductResponse {
 export interface IssueEvent {
   eventType: 'avi:jira:created:issue' | 'avi:jira:updated:issue' | 'avi:jira:deleted:issue';
   issue: { id: string; key: string; fields: Record<string, unknown> };
-  changelog?: { items: Array<{ field: string; fieldId?: string; from: string | null; fromString: string | null; to: string | null; toString: string | null }> };
+  changelog?: { items: Array<{ field: string; fieldtype?: string; fieldId?: string; from: string | null; fromString: string | null; to: string | null; toString: string | null }> };
   /** Account id of the user who made the change; for changes made by the app, `appAccountId`. */
   atlassianId?: string;
   /** True when the change was made by the app itself (a trigger with `ignoreSelf` skips these). */

@@ -1,11 +1,21 @@
 /**
  * Freshness from events: an issue created, updated or deleted in Jira updates only what it touches (its
  * epic, the epic it left, its own off-route contribution, or the epic's own fields). Jira charges points for
- * every issue a request returns, and events are free, so the issue is re-read once (as the app, never taken from
- * the payload, which can be minutes old) and its epic's figures follow from the per-child marks stored with the
- * epic: no sibling is read again. An epic with no stored marks (new to the app) has its children read once.
- * An update whose changelog touches nothing the rollups use costs no Jira request. Each fact is stamped with the
- * time it was read, and the newest read wins, so late, duplicated and reordered events converge on Jira's state.
+ * every issue a request returns, and events are free, so:
+ * - an update whose changelog touches nothing the rollups use costs nothing (`changeMatters`, first);
+ * - an update whose changelog says everything the stored facts need (a status by id, mapped to its category by
+ *   the site facts; a resolution set or cleared, dated by the payload's `fields.updated`; an estimate; an
+ *   epic's summary or destination; a child moved between epics the app keeps marks for) is applied from the
+ *   event with no Jira request, on top of the issue's stored mark (`changelog-placement.ts`), stamped with
+ *   `fields.updated`;
+ * - anything else is re-read once, as the app: a created issue, a changelog the rule cannot read, an issue the
+ *   app keeps no mark for, or an event not newer than the stored fact (a late or reordered event never
+ *   overwrites a newer fact: it is checked against Jira instead). Its epic's figures follow from the per-child
+ *   marks stored with the epic: no sibling is read again. An epic with no stored marks has its children read
+ *   once.
+ * Every fact carries a time (read time, or the change's time for one applied from an event) and the newest
+ * wins, so late, duplicated and reordered events converge on Jira's state; the daily catch-up re-reads every
+ * issue changed in the last day, which also repairs what a lost event left behind.
  */
 import { applyDelta, figuresOf } from '../domain/epic-figures';
 import { changeMatters } from '../domain/rollup-changes';
@@ -13,13 +23,14 @@ import { effectiveEstimate } from '../domain/estimate';
 import { runIsActive } from '../domain/reconcile-run';
 import type { EpicEntry, OrphanEntry } from '../domain/types';
 import { placeIssue, type StoredPlaces } from './issue-placement';
+import { placeFromChangelog } from './changelog-placement';
 import type { AppJira, Clock, EffectiveEstimate, SettingsStore, SiteMeta } from './ports';
 import type { IssueFacts, RollupDelta, RollupDeltaLog, RollupReader, RunStore } from './rollup-ports';
 
 export interface IssueEvent {
   eventType?: string;
   issue?: { id?: string; key?: string; fields?: Record<string, unknown> };
-  changelog?: { items?: Array<{ field?: string; fieldId?: string; from?: string | null; fromString?: string | null }> };
+  changelog?: { items?: Array<{ field?: string; fieldId?: string; from?: string | null; fromString?: string | null; to?: string | null; toString?: unknown }> };
 }
 
 export interface FreshnessDeps {
@@ -82,9 +93,22 @@ export function freshnessService(deps: FreshnessDeps) {
       if (verdict === 'custom' && changeMatters(items, { appFieldId: meta.appFieldId, estimateFieldId: estimateFieldIdOf(estimate) }) === 'no') {
         return { deltas: 0 };
       }
+      let site: StoredPlaces | undefined;
+      if (event.eventType === 'avi:jira:updated:issue' && meta.statusCategories !== undefined) {
+        site = await deps.reader.load();
+        const vocab = { statusCategories: meta.statusCategories, estimate, appFieldId: meta.appFieldId };
+        const applied = placeFromChangelog(site, { issueId, key: event.issue?.key ?? '', items, payloadFields: event.issue?.fields }, vocab);
+        if (applied !== null) {
+          await store.writeDeltas(applied);
+          await store.clearPending(issueId);
+          await (deps.requestCompaction ?? compact)().catch(() => undefined);
+          return { deltas: applied.length };
+        }
+      }
       const at = store.readTime();
-      const [facts, site] = await Promise.all([jira.issue(meta, issueId, estimate), deps.reader.load()]);
-      const placed = placeIssue(site, { issueId, key: event.issue?.key ?? '', facts, items, payloadFields: event.issue?.fields, created: event.eventType === 'avi:jira:created:issue', at });
+      const [facts, loaded] = await Promise.all([jira.issue(meta, issueId, estimate), site ?? deps.reader.load()]);
+      site = loaded;
+      const placed = placeIssue(site, { issueId, key: event.issue?.key ?? '', facts, items, payloadFields: event.issue?.fields, epicTypeIds: meta.epicTypeIds, created: event.eventType === 'avi:jira:created:issue', at });
       const deltas = [...placed.deltas, ...(await readEpics(meta, estimate, [...placed.readChildren], [issueId]))];
       await store.writeDeltas(deltas);
       if (placed.lostChildren) {

@@ -25,8 +25,10 @@ export interface PlacementInput {
   /** Facts read now; `null` when Jira says the issue no longer exists. */
   facts: IssueFacts | null;
   items?: readonly ChangeItem[] | undefined;
-  /** The event payload's fields (a deleted issue's parent and type, as they were). */
+  /** The event payload's fields (a deleted issue's type, as it was; its parent where Jira sends it). */
   payloadFields?: Record<string, unknown> | undefined;
+  /** The site's epic-level issue type ids: Forge documents no `hierarchyLevel` on the payload's issue type. */
+  epicTypeIds?: readonly string[];
   created: boolean;
   at: number;
 }
@@ -72,7 +74,7 @@ export function placeIssue(stored: StoredPlaces | undefined, input: PlacementInp
     for (const e of gone) for (const [id, mark] of liveMembers(e)) orphanedChild(deltas, id, mark, at);
     const parent = parentKeyOf(input.payloadFields);
     if (parent && asChildOf.length === 0 && !known(parent)) readChildren.add(parent);
-    lostChildren = isEpicPayload(input.payloadFields) && !gone.some((e) => e.members !== undefined);
+    lostChildren = isEpicPayload(input.payloadFields, input.epicTypeIds ?? []) && !gone.some((e) => e.members !== undefined);
   } else if (facts.level === 1) {
     const key = facts.epic.key;
     const current = epics.get(key);
@@ -142,10 +144,12 @@ function sameFields(entry: EpicEntry, epic: Extract<IssueFacts, { level: 1 }>['e
   return entry.id === epic.id && entry.summary === epic.summary && entry.projectKey === epic.projectKey && entry.statusCategory === epic.statusCategory && JSON.stringify(entry.destinationId) === JSON.stringify(epic.destinationId);
 }
 
-/** Whether an event's (possibly late) payload shows an epic-level issue. */
-function isEpicPayload(fields: Record<string, unknown> | undefined): boolean {
+/** Whether an event's (possibly late) payload shows an epic-level issue: by type id, or a level if one is sent. */
+function isEpicPayload(fields: Record<string, unknown> | undefined, epicTypeIds: readonly string[]): boolean {
   const type = fields?.issuetype;
-  return typeof type === 'object' && type !== null && (type as { hierarchyLevel?: unknown }).hierarchyLevel === 1;
+  if (typeof type !== 'object' || type === null) return false;
+  const { id, hierarchyLevel } = type as { id?: unknown; hierarchyLevel?: unknown };
+  return hierarchyLevel === 1 || (typeof id === 'string' && epicTypeIds.includes(id));
 }
 
 function parentKeyOf(fields: Record<string, unknown> | undefined): string | null {

@@ -15,6 +15,11 @@ export interface SiteMeta {
   standardTypeIds: string[];
   /** Story points fields found on the site, best candidate first. */
   pointsFields: Array<{ id: string; name: string }>;
+  /**
+   * Each status's category by status id, so an event's changelog (which names the new status by id) can be
+   * applied without reading the issue. Absent on facts stored before it existed: events then read the issue.
+   */
+  statusCategories?: Record<string, StatusCategory>;
 }
 
 export type { EffectiveEstimate };

@@ -1,7 +1,8 @@
 /**
  * Issue created / updated / deleted: bring the stored rollups up to date with what the change touched.
- * Events can arrive late, twice or out of order; the service re-reads Jira and stamps each fact with the
- * time it was read, so any delivery order ends in the same figures. A transient failure (Jira or storage)
+ * Events can arrive late, twice or out of order; the service applies an update from its changelog when the
+ * event is newer than the stored fact (stamped with the change's time) and re-reads Jira otherwise (stamped
+ * with the time it was read), so any delivery order ends in the same figures. A transient failure (Jira or storage)
  * asks Forge to deliver the event again and marks the figures as waiting, so the screen says they are stale.
  */
 import { InvocationError, InvocationErrorCode } from '@forge/events';

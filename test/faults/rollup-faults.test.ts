@@ -106,7 +106,8 @@ describe('events delivered twice and out of order', () => {
     app = await startTestApp(smallSite());
     await reconcileToEnd(app);
     app.jira.faults.rate5xx = 1;
-    app.jira.updateIssue('PAY-3', { status: 'Done' }, 'u-dev');
+    // A new issue must be read from Jira (a status change would be applied from its changelog, asking Jira nothing).
+    app.jira.createIssue({ project: 'PAY', type: 'Story', summary: 'Settlement report', status: 'Done', parent: 'PAY-1' }, 'u-dev');
     // Wait until a delivery has failed and said so; Forge's retries come 30 s later (30 ms here).
     for (let i = 0; i < 1500 && !app.platform.kvs.keys().some((k) => k.startsWith('rollup-pending:')); i++) {
       await new Promise((resolve) => setTimeout(resolve, 2));

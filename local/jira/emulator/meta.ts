@@ -1,4 +1,4 @@
-/** Site metadata: the fields (with the app's field as Jira builds it) and the issue types. */
+/** Site metadata: the fields (with the app's field as Jira builds it), the statuses and the issue types. */
 import { json, type AddRoute } from './http';
 import type { SiteState } from './state';
 
@@ -30,6 +30,9 @@ export function metaRoutes(s: SiteState, route: AddRoute): void {
       },
     ]);
   });
+
+  // "Get all statuses": every status with its category, as a list (each status one object for the points quota).
+  route('GET', '/rest/api/3/status', () => json(200, s.cat.statuses.map((st) => s.cat.statusBean(st.name))));
 
   route('GET', '/rest/api/3/issuetype', () => json(200, s.cat.issueTypes.map((t) => s.cat.issueTypeBean(t.name))));
 }

@@ -105,7 +105,19 @@ export class SiteState {
     }
   }
 
-  readonly clock = (): number => this.cat.now + ++this.writes * 1000;
+  /** The last write's time (ms): `updated` and resolution dates strictly increase. */
+  private lastWriteAt = 0;
+  /**
+   * The time the next write gets, on the site clock the app also reads (`now`), as Jira stamps `updated` with
+   * its own wall clock: an event's `fields.updated` is comparable with the times the app read facts at.
+   */
+  readonly nextWriteAt = (): number => Math.max(Math.floor(this.now()), this.lastWriteAt + 1);
+  /** Take a write's time; `writes` also moves the index lag's write clock. */
+  readonly clock = (at = this.nextWriteAt()): number => {
+    this.writes += 1;
+    this.lastWriteAt = Math.max(at, this.lastWriteAt + 1);
+    return this.lastWriteAt;
+  };
 
   readonly findIssue = (idOrKey: string): IssueRecord | undefined => this.records.get(idOrKey) ?? this.byKey.get(idOrKey.toUpperCase());
   readonly parentIdOf = (key: string): string | null => this.byKey.get(key)?.id ?? null;
@@ -295,7 +307,17 @@ export class SiteState {
     }
   };
 
-  readonly eventFields = (rec: IssueRecord): Record<string, unknown> => this.renderFields(rec, new Set(this.ALL_FIELDS));
+  /**
+   * An issue event's `fields`: only what Forge's type reference documents (`summary`, `issuetype`, `creator`,
+   * `created`, `project`, `reporter`, `assignee`, `updated`, `status`; the site file has no people), and the
+   * issue type as the reference's example shows it (no `hierarchyLevel`). No parent, resolution, estimate or
+   * custom field: an app that needs them reads the issue or takes them from the changelog.
+   */
+  readonly eventFields = (rec: IssueRecord): Record<string, unknown> => {
+    const fields = this.renderFields(rec, new Set(['summary', 'issuetype', 'created', 'project', 'updated', 'status']));
+    const { hierarchyLevel: _level, ...issuetype } = fields.issuetype as Record<string, unknown>;
+    return { ...fields, issuetype };
+  };
 
   readonly actorOf = (caller: Caller): { atlassianId: string; selfGenerated: boolean } => caller.kind === 'app' ? { atlassianId: this.appAccountId, selfGenerated: true } : { atlassianId: caller.user.accountId, selfGenerated: false };
 
@@ -303,7 +325,7 @@ export class SiteState {
   readonly changelogItems = (before: IssueRecord, after: IssueRecord): ChangeItem[] => {
     const items: ChangeItem[] = [];
     const push = (field: string, fieldId: string | undefined, from: string | null, fromString: string | null, to: string | null, toString: string | null): void => {
-      items.push({ field, ...(fieldId ? { fieldId } : {}), from, fromString, to, toString });
+      items.push({ field, fieldtype: fieldId?.startsWith('customfield_') ? 'custom' : 'jira', ...(fieldId ? { fieldId } : {}), from, fromString, to, toString });
     };
     if (before.summary !== after.summary) push('summary', 'summary', null, before.summary, null, after.summary);
     if (before.type !== after.type) push('issuetype', 'issuetype', this.cat.issueType(before.type)?.id ?? null, before.type, this.cat.issueType(after.type)?.id ?? null, after.type);
@@ -334,7 +356,7 @@ export class SiteState {
   readonly applyUpdate = (rec: IssueRecord, change: Partial<IssueRecord>, caller: Caller): void => {
     const before = clone(rec);
     const next: IssueRecord = { ...rec, ...change };
-    const stamp = this.cat.now + (this.writes + 1) * 1000;
+    const stamp = this.nextWriteAt();
     const wasDone = this.cat.status(before.status)?.category === 'done';
     const isDone = this.cat.status(next.status)?.category === 'done';
     if (!isDone) next.resolved = null;
@@ -342,7 +364,7 @@ export class SiteState {
     const items = this.changelogItems(before, next);
     if (items.length === 0) return;
     this.beforeWrite(rec, rec.id);
-    next.updated = this.clock();
+    next.updated = this.clock(stamp);
     Object.assign(rec, next);
     this.emit({ eventType: 'avi:jira:updated:issue', issue: { id: rec.id, key: rec.key, fields: this.eventFields(rec) }, changelog: { items }, ...this.actorOf(caller) });
   };
@@ -457,8 +479,8 @@ export class SiteState {
     rec.updated = this.clock();
     this.byKey.set(newKey, rec);
     const items: ChangeItem[] = [
-      { field: 'project', fieldId: 'project', from: oldProject?.id ?? null, fromString: oldProject?.name ?? null, to: project.id, toString: project.name },
-      { field: 'Key', from: null, fromString: oldKey, to: null, toString: newKey },
+      { field: 'project', fieldtype: 'jira', fieldId: 'project', from: oldProject?.id ?? null, fromString: oldProject?.name ?? null, to: project.id, toString: project.name },
+      { field: 'Key', fieldtype: 'jira', from: null, fromString: oldKey, to: null, toString: newKey },
     ];
     this.emit({ eventType: 'avi:jira:updated:issue', issue: { id: rec.id, key: rec.key, fields: this.eventFields(rec) }, changelog: { items }, ...this.actorOf(caller) });
   };

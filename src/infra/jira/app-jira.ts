@@ -10,15 +10,18 @@ import { MODULE_KEYS } from '../../contract';
 import { FIELD_WRITE_BATCH } from '../../domain/field-sync';
 import type { AppJira, Clock, EffectiveEstimate, ProjectRef, SiteMeta } from '../../services/ports';
 import type { ChildFacts, EpicEntry, IssueFacts } from '../../services/rollup-ports';
+import type { StatusCategory } from '../../domain/types';
 import { createJiraClient, type JiraClient, type RetryPolicy } from './jira-client';
 import {
   fieldListSchema,
   issueSchema,
   issueTypeListSchema,
+  isStatusCategory,
   type IssueDto,
   parseJira,
   permissionCheckSchema,
   projectPageSchema,
+  statusListSchema,
   userPageSchema,
 } from './jira-dto';
 import { childFields, epicOf, estimateFields, workItemOf } from './issue-mapping';
@@ -87,9 +90,10 @@ export function createAppJira({ policy, clock, metaCache, siteFacts }: AppJiraOp
       metaCache.entry = shared;
       return metaCache.entry;
     }
-    const [fields, types] = await Promise.all([
+    const [fields, types, statuses] = await Promise.all([
       client.request('app', route`/rest/api/3/field`),
       client.request('app', route`/rest/api/3/issuetype`),
+      client.request('app', route`/rest/api/3/status`),
     ]);
     const fieldList = parseJira(fieldListSchema, fields.json, 'a field list');
     const typeList = parseJira(issueTypeListSchema, types.json, 'an issue type list');
@@ -109,6 +113,7 @@ export function createAppJira({ policy, clock, metaCache, siteFacts }: AppJiraOp
       epicTypeIds: typeList.filter((t) => t.hierarchyLevel === 1).map((t) => t.id),
       standardTypeIds: typeList.filter((t) => t.hierarchyLevel === 0).map((t) => t.id),
       pointsFields,
+      statusCategories: statusCategoriesOf(parseJira(statusListSchema, statuses.json, 'a status list')),
     };
     metaCache.entry = { meta, fieldName: appField.name, at: clock.now().getTime() };
     await siteFacts?.set(metaCache.entry);
@@ -230,6 +235,19 @@ export function createAppJira({ policy, clock, metaCache, siteFacts }: AppJiraOp
       return names;
     },
   };
+}
+
+/**
+ * Status id -> category, as a read of an issue in that status counts it: "No Category" (or a key Jira adds
+ * later) as To Do, like `statusCategoryOf`.
+ */
+function statusCategoriesOf(statuses: Array<{ id: string; statusCategory?: { key: string } | undefined }>): Record<string, StatusCategory> {
+  const out: Record<string, StatusCategory> = {};
+  for (const status of statuses) {
+    const key = status.statusCategory?.key;
+    out[status.id] = key !== undefined && isStatusCategory(key) ? key : 'new';
+  }
+  return out;
 }
 
 /** Jira's answer to `parent in (...)` naming a key that does not exist (or that the app may not see). */

@@ -29,6 +29,10 @@ export const projectPageSchema = z.object({
 // Any key is read (Jira also has "No Category", key `undefined`); `statusCategoryOf` maps the ones the app does not know.
 const statusCategoryKey = z.string();
 
+/** "Get all statuses" (`GET /rest/api/3/status`): each status with its category. */
+export const statusListSchema = z.array(z.object({ id: z.string(), statusCategory: z.object({ key: statusCategoryKey }).passthrough().optional() }).passthrough());
+
+
 export const issueFieldsSchema = z.object({
   summary: z.string().optional(),
   status: z.object({ statusCategory: z.object({ key: statusCategoryKey }).passthrough() }).passthrough().optional(),
@@ -86,6 +90,6 @@ export function statusCategoryOf(issue: IssueDto): StatusCategory {
   return 'new';
 }
 
-function isStatusCategory(key: string): key is StatusCategory {
+export function isStatusCategory(key: string): key is StatusCategory {
   return key === 'new' || key === 'indeterminate' || key === 'done';
 }
