@@ -12,9 +12,9 @@ import { changeMatters } from '../domain/rollup-changes';
 import { effectiveEstimate } from '../domain/estimate';
 import { runIsActive } from '../domain/reconcile-run';
 import type { EpicEntry, OrphanEntry } from '../domain/types';
-import { placeIssue, type StoredPlaces } from './issue-placement';
+import { keysToRead, placeIssue, type StoredPlaces } from './issue-placement';
 import type { AppJira, Clock, EffectiveEstimate, SettingsStore, SiteMeta } from './ports';
-import type { IssueFacts, RollupDelta, RollupDeltaLog, RollupReader, RunStore } from './rollup-ports';
+import type { IssueFacts, MarkReader, RollupDelta, RollupDeltaLog, RunStore } from './rollup-ports';
 
 export interface IssueEvent {
   eventType?: string;
@@ -25,8 +25,8 @@ export interface IssueEvent {
 export interface FreshnessDeps {
   jira: AppJira;
   store: RollupDeltaLog;
-  /** The stored rollups (shards cached per container): where the issue is counted now, and its epic's marks. */
-  reader: Pick<RollupReader, 'load'>;
+  /** The stored rollups with marks: where the issue is counted now, and its epics' marks (never a view's read). */
+  reader: MarkReader;
   runs: RunStore;
   settings: SettingsStore;
   clock: Clock;
@@ -83,8 +83,11 @@ export function freshnessService(deps: FreshnessDeps) {
         return { deltas: 0 };
       }
       const at = store.readTime();
-      const [facts, site] = await Promise.all([jira.issue(meta, issueId, estimate), deps.reader.load()]);
-      const placed = placeIssue(site, { issueId, key: event.issue?.key ?? '', facts, items, payloadFields: event.issue?.fields, created: event.eventType === 'avi:jira:created:issue', at });
+      // Only the issue's own places (through the id index) and the epics its facts name are read, with marks.
+      const [facts, places] = await Promise.all([jira.issue(meta, issueId, estimate), deps.reader.placesOf(issueId)]);
+      const input = { issueId, key: event.issue?.key ?? '', facts, items, payloadFields: event.issue?.fields, created: event.eventType === 'avi:jira:created:issue', at };
+      const site = await places?.with(keysToRead(input));
+      const placed = placeIssue(site, input);
       const deltas = [...placed.deltas, ...(await readEpics(meta, estimate, [...placed.readChildren], [issueId]))];
       await store.writeDeltas(deltas);
       if (placed.lostChildren) {
@@ -105,7 +108,7 @@ export function freshnessService(deps: FreshnessDeps) {
      * for epics the app keeps no marks for. Returns the number of facts written.
      */
     async applyChanged(meta: SiteMeta, estimate: EffectiveEstimate, issues: Array<{ id: string; key: string; facts: IssueFacts }>, at: number, stored?: StoredPlaces): Promise<number> {
-      const site = stored ?? (await deps.reader.load());
+      const site = stored ?? (await deps.reader.loadWithMarks());
       const epics = new Map<string, EpicEntry>(site?.epics ?? []);
       const orphans = new Map<string, OrphanEntry>(site?.orphans ?? []);
       const deltas: RollupDelta[] = [];

@@ -128,6 +128,23 @@ export function placeIssue(stored: StoredPlaces | undefined, input: PlacementInp
   return { deltas, readChildren, lostChildren };
 }
 
+/**
+ * The epic keys `placeIssue` looks up for this input besides the issue's own places (the epics holding it as
+ * a child or being it, found by issue id): a reader of part of the site reads these. Keep it in step with
+ * every `epics.get` above.
+ */
+export function keysToRead(input: Omit<PlacementInput, 'at' | 'created' | 'issueId'>): string[] {
+  const { facts, items } = input;
+  const keys = [input.key, ...previousParents(items)];
+  const oldKey = previousKey(items);
+  if (oldKey !== null) keys.push(oldKey);
+  const parent = parentKeyOf(input.payloadFields);
+  if (parent !== null) keys.push(parent);
+  if (facts?.level === 1) keys.push(facts.epic.key);
+  if (facts?.level === 0 && facts.child.parentKey !== null) keys.push(facts.child.parentKey);
+  return [...new Set(keys.filter((k) => ISSUE_KEY.test(k)))];
+}
+
 /** A child of a deleted epic: off-route now if it is in flight (Jira left it without a parent). */
 function orphanedChild(deltas: RollupDelta[], id: string, mark: ChildMark, at: number): void {
   const [key, category, estimate] = mark;
