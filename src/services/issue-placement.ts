@@ -135,13 +135,10 @@ export function placeIssue(stored: StoredPlaces | undefined, input: PlacementInp
  */
 export function keysToRead(input: Omit<PlacementInput, 'at' | 'created' | 'issueId'>): string[] {
   const { facts, items } = input;
-  const keys = [input.key, ...previousParents(items)];
-  const oldKey = previousKey(items);
-  if (oldKey !== null) keys.push(oldKey);
-  const parent = parentKeyOf(input.payloadFields);
-  if (parent !== null) keys.push(parent);
-  if (facts?.level === 1) keys.push(facts.epic.key);
-  if (facts?.level === 0 && facts.child.parentKey !== null) keys.push(facts.child.parentKey);
+  const keys: string[] = [];
+  if (facts === null) keys.push(input.key, parentKeyOf(input.payloadFields) ?? '');
+  else if (facts.level === 1) keys.push(facts.epic.key, previousKey(items) ?? '');
+  else if (facts.level === 0) keys.push(facts.child.parentKey ?? '', ...previousParents(items));
   return [...new Set(keys.filter((k) => ISSUE_KEY.test(k)))];
 }
 

@@ -105,6 +105,32 @@ interface CachedShard {
 export interface ShardCache {
   generation?: string;
   shards?: Map<number, CachedShard>;
+  /** Marks by shard and id buckets by number, with their versions: what a warm container's events re-use. */
+  marks?: Map<number, Versioned<Map<string, Members>>>;
+  ids?: Map<number, Versioned<Map<string, Set<number>>>>;
+}
+
+interface Versioned<T> {
+  v: number;
+  value: T;
+}
+
+/** Values from `cache` whose version is still `versionOf(i)`; the others read by `read` and kept. */
+async function cached<T>(cache: Map<number, Versioned<T>> | undefined, wanted: number[], versionOf: (i: number) => number, read: (stale: number[]) => Promise<Map<number, Versioned<T>>>): Promise<Map<number, T>> {
+  const out = new Map<number, T>();
+  const stale: number[] = [];
+  for (const i of wanted) {
+    const hit = cache?.get(i);
+    if (hit && hit.v === versionOf(i)) out.set(i, hit.value);
+    else stale.push(i);
+  }
+  if (stale.length > 0) {
+    for (const [i, fresh] of await read(stale)) {
+      cache?.set(i, fresh);
+      out.set(i, fresh.value);
+    }
+  }
+  return out;
 }
 
 /** Counts the storage calls of one read, for the view's figures. */
@@ -324,20 +350,23 @@ async function readShards(g: string, wanted: number[], index: ShardIndex, tally:
   return out;
 }
 
-/** The marks of the wanted shards' epics, by epic key. */
-async function readMarks(g: string, wanted: number[], index: Required<ShardIndex>, tally: Tally): Promise<Map<string, Members>> {
-  const read = await readVersioned<MarkPart>((i) => marksKey(g, i), wanted.map((i) => ({ i, parts: index.k[i] ?? 1 })), tally);
+/** The marks of the wanted shards' epics, by epic key (kept in `cache` with the shard's version). */
+async function readMarks(g: string, wanted: number[], index: Required<ShardIndex>, tally: Tally, cache?: Map<number, Versioned<Map<string, Members>>>): Promise<Map<string, Members>> {
+  const byShard = await cached(cache, wanted, (i) => index.v[i] ?? 0, async (stale) => {
+    const read = await readVersioned<MarkPart>((i) => marksKey(g, i), stale.map((i) => ({ i, parts: index.k[i] ?? 1 })), tally);
+    return new Map([...read].map(([i, { v, parts }]) => [i, { v, value: new Map(parts.flatMap((part) => part.marks)) }]));
+  });
   const out = new Map<string, Members>();
-  for (const { parts } of read.values()) for (const part of parts) for (const [key, members] of part.marks) out.set(key, members);
+  for (const marks of byShard.values()) for (const [key, members] of marks) out.set(key, members);
   return out;
 }
 
-/** Id buckets, each as issue id → shards. */
-async function readIds(g: string, buckets: number[], index: Required<ShardIndex>, tally: Tally): Promise<Map<number, Map<string, Set<number>>>> {
-  const read = await readVersioned<IdPart>((b) => idsKey(g, b), buckets.map((b) => ({ i: b, parts: index.xp[b] ?? 1 })), tally);
-  const out = new Map<number, Map<string, Set<number>>>();
-  for (const [b, { parts }] of read) out.set(b, new Map(parts.flatMap((part) => part.ids).map(([id, shards]) => [id, new Set(shards)])));
-  return out;
+/** Id buckets, each as issue id → shards (kept in `cache` with the bucket's version). */
+async function readIds(g: string, buckets: number[], index: Required<ShardIndex>, tally: Tally, cache?: Map<number, Versioned<Map<string, Set<number>>>>): Promise<Map<number, Map<string, Set<number>>>> {
+  return cached(cache, buckets, (b) => index.xv[b] ?? 0, async (stale) => {
+    const read = await readVersioned<IdPart>((b) => idsKey(g, b), stale.map((b) => ({ i: b, parts: index.xp[b] ?? 1 })), tally);
+    return new Map([...read].map(([b, { v, parts }]) => [b, { v, value: new Map(parts.flatMap((part) => part.ids).map(([id, shards]) => [id, new Set(shards)])) }]));
+  });
 }
 
 /**
@@ -345,9 +374,9 @@ async function readIds(g: string, buckets: number[], index: Required<ShardIndex>
  * marks first: a reader that catches them at two versions also reads the deltas that made the difference
  * (a compaction deletes its deltas last), and facts apply newest-first, so the overlay brings both level.
  */
-async function readMarked(g: string, wanted: number[], index: ShardIndex, tally: Tally, entries: (wanted: number[]) => Promise<Map<number, CachedShard>> = (w) => readShards(g, w, index, tally)): Promise<Map<number, CachedShard>> {
+async function readMarked(g: string, wanted: number[], index: ShardIndex, tally: Tally, cache?: ShardCache, entries: (wanted: number[]) => Promise<Map<number, CachedShard>> = (w) => readShards(g, w, index, tally)): Promise<Map<number, CachedShard>> {
   if (!isSplit(index)) return readShards(g, wanted, index, tally, true);
-  const [shards, marks] = await Promise.all([entries(wanted), readMarks(g, wanted, index, tally)]);
+  const [shards, marks] = await Promise.all([entries(wanted), readMarks(g, wanted, index, tally, cache?.marks)]);
   const out = new Map<number, CachedShard>();
   for (const [i, shard] of shards) {
     // New objects: the cached entries are shared and stay without marks.
@@ -432,13 +461,20 @@ export function createRollupStore({ clock, shardCache, readTime }: { clock: Cloc
     return { head, index: index ?? defaultIndex(head.shards) };
   }
 
-  /** The wanted shards, from the cache where their version is unchanged; the cache keeps what was read. */
-  async function shardsOf(head: RollupHead, index: ShardIndex, wanted: number[], tally: Tally): Promise<Map<number, CachedShard>> {
-    if (shardCache.generation !== head.generation || !shardCache.shards) {
+  /** The container's cache, emptied when the head moved to another generation. */
+  function cacheOf(head: RollupHead): Required<ShardCache> {
+    if (shardCache.generation !== head.generation || !shardCache.shards || !shardCache.marks || !shardCache.ids) {
       shardCache.generation = head.generation;
       shardCache.shards = new Map();
+      shardCache.marks = new Map();
+      shardCache.ids = new Map();
     }
-    const cache = shardCache.shards;
+    return shardCache as Required<ShardCache>;
+  }
+
+  /** The wanted shards, from the cache where their version is unchanged; the cache keeps what was read. */
+  async function shardsOf(head: RollupHead, index: ShardIndex, wanted: number[], tally: Tally): Promise<Map<number, CachedShard>> {
+    const cache = cacheOf(head).shards;
     const out = new Map<number, CachedShard>();
     const stale: number[] = [];
     for (const i of wanted) {
@@ -457,7 +493,8 @@ export function createRollupStore({ clock, shardCache, readTime }: { clock: Cloc
 
   /** Shards with marks; entries come through the container's cache (they are the same values views read). */
   function marked(head: RollupHead, index: ShardIndex, wanted: number[], tally: Tally): Promise<Map<number, CachedShard>> {
-    return readMarked(head.generation, wanted, index, tally, (w) => shardsOf(head, index, w, tally));
+    cacheOf(head);
+    return readMarked(head.generation, wanted, index, tally, shardCache, (w) => shardsOf(head, index, w, tally));
   }
 
   /**
@@ -531,21 +568,23 @@ export function createRollupStore({ clock, shardCache, readTime }: { clock: Cloc
       const { head, index } = found;
       const g = head.generation;
       const [holders, o] = await Promise.all([
-        isSplit(index) ? readIds(g, [shardOf(issueId, head.shards)], index, tally).then((b) => [...(b.values().next().value?.get(issueId) ?? [])]) : Promise.resolve(undefined),
+        isSplit(index) ? readIds(g, [shardOf(issueId, head.shards)], index, tally, cacheOf(head).ids).then((b) => [...(b.values().next().value?.get(issueId) ?? [])]) : Promise.resolve(undefined),
         overlay(tally),
       ]);
       return {
         with: (epicKeys) => guarded(async () => {
           // A generation without an id index (stored before it existed) is read whole, as before.
           const wanted = new Set<number>(holders === undefined ? range(head.shards) : holders);
-          wanted.add(shardOf(issueId, head.shards));
           for (const key of epicKeys) wanted.add(shardOf(key, head.shards));
           // Facts not folded yet that count the issue somewhere: the id index learns them at the next compaction.
           for (const d of o.deltas) if (mentions(d, issueId)) wanted.add(shardOf(d.key, head.shards));
-          const shards = await marked(head, index, [...wanted], tally);
+          // The issue's own orphan entry is in the shard of its id: its entries, not its marks, are needed.
+          const own = shardOf(issueId, head.shards);
+          const [shards, ownShard] = await Promise.all([marked(head, index, [...wanted], tally), wanted.has(own) ? undefined : shardsOf(head, index, [own], tally)]);
           const { epics, orphans } = entriesOf(shards.values());
-          // Only facts on the shards read: one on an epic not read would make a stub of it without its marks.
-          const deltas = o.deltas.filter((d) => wanted.has(shardOf(d.t === 'orphan' ? d.id : d.key, head.shards)));
+          for (const { id, ...rest } of ownShard?.get(own)?.orphans ?? []) orphans.set(id, rest);
+          // Only facts on what was read: one on an epic not read would make a stub of it without its marks.
+          const deltas = o.deltas.filter((d) => (d.t === 'orphan' ? d.id === issueId || wanted.has(shardOf(d.id, head.shards)) : wanted.has(shardOf(d.key, head.shards))));
           return siteOf(head, index, epics, orphans, { ...o, deltas }, tally);
         }),
       };
