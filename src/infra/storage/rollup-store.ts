@@ -441,7 +441,8 @@ function mentions(delta: RollupDelta, issueId: string): delta is Exclude<RollupD
       return delta.members?.[issueId] !== undefined;
     case 'fields':
       return delta.id === issueId;
-    default:
+    case 'deleted':
+    case 'orphan':
       return false;
   }
 }
