@@ -31,7 +31,7 @@ describe('the daily run', () => {
         siteFacts: async () => ({ meta: { appFieldId: 'f', epicTypeIds: ['1'], standardTypeIds: ['2'], pointsFields: [] }, estimate: { kind: 'count' } as never }),
         applyChanged: async (_m, _e, issues) => (applied.push(issues.length), issues.length),
       },
-      reader: { load: async () => site },
+      reader: { loadWithMarks: async () => site },
       store: { readTime: () => now },
       reconcile: { start: async (by) => (started.push(by), { runId: 'r9' } as never) },
       runs: { get: async () => undefined, save: async () => undefined, claimStart: async () => true },

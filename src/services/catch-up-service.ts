@@ -10,7 +10,7 @@ import { estimateKeyOf } from '../domain/estimate';
 import { runIsActive } from '../domain/reconcile-run';
 import { rebuildReason, type RebuildReason } from '../domain/rollup-compat';
 import type { AppJira, Clock, EffectiveEstimate, SiteMeta } from './ports';
-import type { IssueFacts, ReconcileRun, RollupDeltaLog, RollupReader, RunStore, StoredSite } from './rollup-ports';
+import type { IssueFacts, ReconcileRun, RollupDeltaLog, MarkReader, RunStore, StoredSite } from './rollup-ports';
 
 /** Applies issues' current facts as their events would (the freshness service does). */
 export interface ChangeApplier {
@@ -36,7 +36,8 @@ export const CATCH_UP_READ_BUDGET_MS = 30_000;
 export interface CatchUpDeps {
   jira: AppJira;
   freshness: ChangeApplier;
-  reader: Pick<RollupReader, 'load'>;
+  /** Every epic with its marks: where each changed issue is counted, and whether the stored rollup can be trusted. */
+  reader: Pick<MarkReader, 'loadWithMarks'>;
   store: Pick<RollupDeltaLog, 'readTime'>;
   reconcile: { start(by: string): Promise<ReconcileRun> };
   runs: RunStore;
@@ -51,7 +52,7 @@ export function catchUpService(deps: CatchUpDeps) {
   return {
     async daily(): Promise<DailyOutcome> {
       const now = deps.clock.now().getTime();
-      const [site, run, { meta, estimate }] = await Promise.all([deps.reader.load(), deps.runs.get(), deps.freshness.siteFacts()]);
+      const [site, run, { meta, estimate }] = await Promise.all([deps.reader.loadWithMarks(), deps.runs.get(), deps.freshness.siteFacts()]);
       const rebuild = async (reason: RebuildReason | 'running' | 'churn'): Promise<DailyOutcome> => ({ kind: 'rebuild', runId: (await deps.reconcile.start('schedule')).runId, reason });
       // A run going (the first build, an admin's request): join it rather than read the same issues twice.
       if (runIsActive(run, now)) return rebuild('running');

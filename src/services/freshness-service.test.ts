@@ -18,7 +18,7 @@ const child = (id: string, key: string, parentKey: string | null, statusCategory
 function setup(children: ChildFacts[], run?: ReconcileRun) {
   const jira = inMemoryAppJira({ epics: [epicEntry('ALPHA-1', 'D-1'), epicEntry('ALPHA-3', null)], children });
   const store = inMemoryDeltaLog();
-  const service = freshnessService({ jira, store, reader: { load: async () => undefined }, runs: inMemoryRunStore(run), settings: inMemorySettingsStore(DEFAULT_SETTINGS), clock: fixedClock(NOW) });
+  const service = freshnessService({ jira, store, reader: { loadWithMarks: async () => undefined, placesOf: async () => undefined }, runs: inMemoryRunStore(run), settings: inMemorySettingsStore(DEFAULT_SETTINGS), clock: fixedClock(NOW) });
   return { jira, store, service };
 }
 

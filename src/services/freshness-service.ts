@@ -22,10 +22,11 @@ import { changeMatters } from '../domain/rollup-changes';
 import { effectiveEstimate } from '../domain/estimate';
 import { runIsActive } from '../domain/reconcile-run';
 import type { EpicEntry, OrphanEntry } from '../domain/types';
-import { placeIssue, type StoredPlaces } from './issue-placement';
+import { keysToRead, placeIssue, type StoredPlaces } from './issue-placement';
 import { placeFromChangelog } from './changelog-placement';
+import { readChangelog } from '../domain/changelog-facts';
 import type { AppJira, Clock, EffectiveEstimate, SettingsStore, SiteMeta } from './ports';
-import type { IssueFacts, RollupDelta, RollupDeltaLog, RollupReader, RunStore } from './rollup-ports';
+import type { IssueFacts, MarkReader, RollupDelta, RollupDeltaLog, RunStore } from './rollup-ports';
 
 export interface IssueEvent {
   eventType?: string;
@@ -36,8 +37,8 @@ export interface IssueEvent {
 export interface FreshnessDeps {
   jira: AppJira;
   store: RollupDeltaLog;
-  /** The stored rollups (shards cached per container): where the issue is counted now, and its epic's marks. */
-  reader: Pick<RollupReader, 'load'>;
+  /** The stored rollups with marks: where the issue is counted now, and its epics' marks (never a view's read). */
+  reader: MarkReader;
   runs: RunStore;
   settings: SettingsStore;
   clock: Clock;
@@ -93,11 +94,13 @@ export function freshnessService(deps: FreshnessDeps) {
       if (verdict === 'custom' && changeMatters(items, { appFieldId: meta.appFieldId, estimateFieldId: estimateFieldIdOf(estimate) }) === 'no') {
         return { deltas: 0 };
       }
-      let site: StoredPlaces | undefined;
+      // Only the issue's own places (through the id index) and the epics named are read, with marks.
+      const places = deps.reader.placesOf(issueId);
       if (event.eventType === 'avi:jira:updated:issue' && meta.statusCategories !== undefined) {
-        site = await deps.reader.load();
         const vocab = { statusCategories: meta.statusCategories, estimate, appFieldId: meta.appFieldId };
-        const applied = placeFromChangelog(site, { issueId, key: event.issue?.key ?? '', items, payloadFields: event.issue?.fields }, vocab);
+        const parentKey = readChangelog(items, vocab)?.parentKey;
+        const stored = await (await places)?.with(typeof parentKey === 'string' ? [parentKey] : []);
+        const applied = placeFromChangelog(stored, { issueId, key: event.issue?.key ?? '', items, payloadFields: event.issue?.fields }, vocab);
         if (applied !== null) {
           await store.writeDeltas(applied);
           await store.clearPending(issueId);
@@ -106,9 +109,10 @@ export function freshnessService(deps: FreshnessDeps) {
         }
       }
       const at = store.readTime();
-      const [facts, loaded] = await Promise.all([jira.issue(meta, issueId, estimate), site ?? deps.reader.load()]);
-      site = loaded;
-      const placed = placeIssue(site, { issueId, key: event.issue?.key ?? '', facts, items, payloadFields: event.issue?.fields, epicTypeIds: meta.epicTypeIds, created: event.eventType === 'avi:jira:created:issue', at });
+      const [facts, stored] = await Promise.all([jira.issue(meta, issueId, estimate), places]);
+      const input = { issueId, key: event.issue?.key ?? '', facts, items, payloadFields: event.issue?.fields, epicTypeIds: meta.epicTypeIds, created: event.eventType === 'avi:jira:created:issue', at };
+      const site = await stored?.with(keysToRead(input));
+      const placed = placeIssue(site, input);
       const deltas = [...placed.deltas, ...(await readEpics(meta, estimate, [...placed.readChildren], [issueId]))];
       await store.writeDeltas(deltas);
       if (placed.lostChildren) {
@@ -129,7 +133,7 @@ export function freshnessService(deps: FreshnessDeps) {
      * for epics the app keeps no marks for. Returns the number of facts written.
      */
     async applyChanged(meta: SiteMeta, estimate: EffectiveEstimate, issues: Array<{ id: string; key: string; facts: IssueFacts }>, at: number, stored?: StoredPlaces): Promise<number> {
-      const site = stored ?? (await deps.reader.load());
+      const site = stored ?? (await deps.reader.loadWithMarks());
       const epics = new Map<string, EpicEntry>(site?.epics ?? []);
       const orphans = new Map<string, OrphanEntry>(site?.orphans ?? []);
       const deltas: RollupDelta[] = [];

@@ -130,6 +130,20 @@ export function placeIssue(stored: StoredPlaces | undefined, input: PlacementInp
   return { deltas, readChildren, lostChildren };
 }
 
+/**
+ * The epic keys `placeIssue` looks up for this input besides the issue's own places (the epics holding it as
+ * a child or being it, found by issue id): a reader of part of the site reads these. Keep it in step with
+ * every `epics.get` above.
+ */
+export function keysToRead(input: Omit<PlacementInput, 'at' | 'created' | 'issueId'>): string[] {
+  const { facts, items } = input;
+  const keys: string[] = [];
+  if (facts === null) keys.push(input.key, parentKeyOf(input.payloadFields) ?? '');
+  else if (facts.level === 1) keys.push(facts.epic.key, previousKey(items) ?? '');
+  else if (facts.level === 0) keys.push(facts.child.parentKey ?? '', ...previousParents(items));
+  return [...new Set(keys.filter((k) => ISSUE_KEY.test(k)))];
+}
+
 /** A child of a deleted epic: off-route now if it is in flight (Jira left it without a parent). */
 function orphanedChild(deltas: RollupDelta[], id: string, mark: ChildMark, at: number): void {
   const [key, category, estimate] = mark;

@@ -111,6 +111,24 @@ export interface RollupReader {
   saveForecasts(forecasts: StoredSite['forecasts']): Promise<void>;
 }
 
+/** Where one issue is counted, before its facts are known: `with` reads the places and the named epics. */
+export interface IssuePlaces {
+  /** The epics that hold the issue (as a child, or are it), its orphan entry, and the epics named (with their
+   *  marks, deltas applied): what `placeIssue` looks up. Nothing else of the site is read. */
+  with(epicKeys: readonly string[]): Promise<StoredSite>;
+}
+
+/**
+ * The stored epics with their per-child marks: for event handling, the daily catch-up and compaction, never
+ * for views (the marks are most of the stored bytes, and views show none of them).
+ */
+export interface MarkReader {
+  /** Every epic with its marks (the daily catch-up places many issues at once); undefined before the first reconcile. */
+  loadWithMarks(): Promise<StoredSite | undefined>;
+  /** One issue's places through the id index, in storage calls that do not grow with the site. */
+  placesOf(issueId: string): Promise<IssuePlaces | undefined>;
+}
+
 /** Told the epics a compaction read (before) and wrote (after), by key: what followers of the rollups compare. */
 export type FoldObserver = (before: ReadonlyMap<string, EpicEntry>, after: ReadonlyMap<string, EpicEntry>) => void;
 
@@ -147,7 +165,7 @@ export interface GenerationBuilder {
 }
 
 /** The stored rollups as one adapter implements them. */
-export type RollupStore = RollupReader & RollupDeltaLog & GenerationBuilder;
+export type RollupStore = RollupReader & MarkReader & RollupDeltaLog & GenerationBuilder;
 
 export interface RunStore {
   get(): Promise<ReconcileRun | undefined>;

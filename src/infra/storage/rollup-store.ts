@@ -2,7 +2,12 @@
  * Stored rollups in `@forge/kvs`. Layout (prefixes in keys.ts; `<g>` is a generation):
  *  - `rollup-head` → the complete generation readers use;
  *  - `rollup-gen:<g>:v` → each shard's version and number of parts (the shard index);
- *  - `rollup-gen:<g>:s:<i>` (+ `:s:<i>:<part>`) → shard i: epic entries and in-flight orphans, by a key hash;
+ *  - `rollup-gen:<g>:s:<i>` (+ `:s:<i>:<part>`) → shard i: epic entries (without per-child marks) and in-flight
+ *    orphans, by a key hash: all a view reads;
+ *  - `rollup-gen:<g>:k:<i>` (+ parts) → the per-child marks of shard i's epics, read only by event handling, the
+ *    daily catch-up and compaction (decisions/0013, "Marks out of what views read");
+ *  - `rollup-gen:<g>:x:<b>` (+ parts) → the id index: for issue ids hashing to b, the shards whose epics hold
+ *    the issue as a live child or are the issue, so an event reads only those;
  *  - `rollup-gen:<g>:g:<destination>` (+ parts) → the entries of the epics on one destination (the panel's read);
  *  - `rollup-gen:<g>:e:<n>` / `:p:<n>` / `:o` (+ parts) → a build's epic chunks, partition figures and orphans;
  *  - `rollup-delta:<at>:<rand>` → facts written by events since, folded into the shards by `compact`.
@@ -14,9 +19,10 @@
 import { randomUUID } from 'node:crypto';
 import { Filter, FilterConditions, WhereConditions } from '@forge/kvs';
 import { kvs } from './kvs-retry';
-import type { EpicEntry, EpicReading, OrphanEntry, RollupDelta, RollupHead, RollupStore, RunStore, ReconcileRun, StoredSite } from '../../services/rollup-ports';
+import type { EpicEntry, EpicReading, IssuePlaces, OrphanEntry, RollupDelta, RollupHead, RollupStore, RunStore, ReconcileRun, StoredSite } from '../../services/rollup-ports';
 import type { Clock } from '../../services/ports';
 import { applyDelta, isLive } from '../../domain/epic-figures';
+import type { Members } from '../../domain/epic-members';
 import { isConditionFailure } from './destination-store';
 import { ENTITY, KEY } from './keys';
 import { shardOf } from './shards';
@@ -26,6 +32,10 @@ import { BATCH_OPERATIONS, batchesByBytes, bytesOf, splitByBytes, VALUE_TARGET_B
 /** A shard's target size: small, so a compaction that changes one makes a warm view re-read little. */
 const SHARD_TARGET_BYTES = 64 * 1024;
 const MAX_SHARDS = 2000;
+/** Marks per shard at a build: a shard's marks are what an event reads for one epic, so they stay one value. */
+const MARKS_TARGET_BYTES = 128 * 1024;
+/** The id index per bucket at a build (there are as many buckets as shards). */
+const IDS_TARGET_BYTES = 96 * 1024;
 const LEASE_SECONDS = 60;
 const TOMBSTONE_MS = 15 * 60_000;
 /** A compaction request older than this is taken for lost (its queue push failed) and may be made again. */
@@ -41,17 +51,41 @@ interface ShardPart {
   orphans: IdOrphan[];
 }
 
+/** One stored part of a shard's marks (`k:<i>`), stamped like the shard's parts. */
+interface MarkPart {
+  v: number;
+  n: number;
+  marks: Array<[string, Members]>;
+}
+
+/** One stored part of an id index bucket (`x:<b>`): issue id → shards holding it. */
+interface IdPart {
+  v: number;
+  n: number;
+  ids: Array<[string, number[]]>;
+}
+
 /** One stored part of a list split by bytes; part 0 carries the number of parts and is written last. */
 interface ListPart<T> {
   n?: number;
   items: T[];
 }
 
-/** Each shard's version and number of parts, for one generation. Only the lease holder rewrites it. */
+/**
+ * Each shard's version and number of parts, for one generation. Only the lease holder rewrites it. `k` (the
+ * number of mark parts per shard) and `xv`/`xp` (each id bucket's version and parts) are absent in a generation
+ * stored before marks left the shards: its marks ride on the entries, and its first compaction migrates it.
+ */
 interface ShardIndex {
   v: number[];
   p: number[];
+  k?: number[];
+  xv?: number[];
+  xp?: number[];
 }
+
+/** A generation stored with marks under their own keys and an id index. */
+const isSplit = (index: ShardIndex): index is Required<ShardIndex> => index.k !== undefined && index.xv !== undefined && index.xp !== undefined;
 
 interface Sequence {
   value: number;
@@ -71,6 +105,32 @@ interface CachedShard {
 export interface ShardCache {
   generation?: string;
   shards?: Map<number, CachedShard>;
+  /** Marks by shard and id buckets by number, with their versions: what a warm container's events re-use. */
+  marks?: Map<number, Versioned<Map<string, Members>>>;
+  ids?: Map<number, Versioned<Map<string, Set<number>>>>;
+}
+
+interface Versioned<T> {
+  v: number;
+  value: T;
+}
+
+/** Values from `cache` whose version is still `versionOf(i)`; the others read by `read` and kept. */
+async function cached<T>(cache: Map<number, Versioned<T>> | undefined, wanted: number[], versionOf: (i: number) => number, read: (stale: number[]) => Promise<Map<number, Versioned<T>>>): Promise<Map<number, T>> {
+  const out = new Map<number, T>();
+  const stale: number[] = [];
+  for (const i of wanted) {
+    const hit = cache?.get(i);
+    if (hit && hit.v === versionOf(i)) out.set(i, hit.value);
+    else stale.push(i);
+  }
+  if (stale.length > 0) {
+    for (const [i, fresh] of await read(stale)) {
+      cache?.set(i, fresh);
+      out.set(i, fresh.value);
+    }
+  }
+  return out;
 }
 
 /** Counts the storage calls of one read, for the view's figures. */
@@ -81,6 +141,8 @@ interface Tally {
 const gen = (g: string) => `${KEY.rollupGenerationPrefix}${g}:`;
 const partKey = (base: string, part: number) => (part === 0 ? base : `${base}:${part}`);
 const shardKey = (g: string, i: number) => `${gen(g)}s:${i}`;
+const marksKey = (g: string, i: number) => `${gen(g)}k:${i}`;
+const idsKey = (g: string, b: number) => `${gen(g)}x:${b}`;
 const indexKey = (g: string) => `${gen(g)}v`;
 const epicChunkKey = (g: string, i: number) => `${gen(g)}e:${i}`;
 const partitionKey = (g: string, i: number) => `${gen(g)}p:${i}`;
@@ -121,9 +183,11 @@ async function keysWithPrefix<T>(prefix: string, maxPages = 10_000, tally?: Tall
 
 async function batchGet<T>(keys: string[], tally?: Tally): Promise<Map<string, T>> {
   const out = new Map<string, T>();
-  for (const group of chunks(keys, BATCH_OPERATIONS)) {
-    if (tally) tally.n += 1;
-    const result = await kvs.batchGet<T>(group.map((key) => ({ key })));
+  const groups = chunks(keys, BATCH_OPERATIONS);
+  if (tally) tally.n += groups.length;
+  // In parallel: a cold view reads every shard, and calls one after another would add up their latency.
+  const results = await Promise.all(groups.map((group) => kvs.batchGet<T>(group.map((key) => ({ key })))));
+  for (const result of results) {
     // A missing key is an answer (absent); any other failure is not, and must not read as "nothing stored".
     const failed = result.failedKeys.filter((f) => f.error.code !== 'KEY_NOT_FOUND');
     if (failed.length > 0) throw new Error(`batch get failed for ${failed.length} keys`);
@@ -191,9 +255,16 @@ async function readLists<T>(bases: string[], tally?: Tally): Promise<Map<string,
   return out;
 }
 
-/** A shard's entries cut into parts by bytes, each stamped with the shard's version and part count. */
+/** An entry as views read it: without the per-child marks, which only event handling needs. */
+function withoutMarks(entry: EpicEntry): EpicEntry {
+  if (entry.members === undefined) return entry;
+  const { members: _members, ...rest } = entry;
+  return rest;
+}
+
+/** A shard's entries (without marks) cut into parts by bytes, each stamped with the shard's version and part count. */
 function shardWrites(g: string, i: number, v: number, epics: readonly EpicEntry[], orphans: readonly IdOrphan[]): Array<{ key: string; value: ShardPart }> {
-  const tagged: Array<{ e: EpicEntry } | { o: IdOrphan }> = [...epics.map((e) => ({ e })), ...orphans.map((o) => ({ o }))];
+  const tagged: Array<{ e: EpicEntry } | { o: IdOrphan }> = [...epics.map((e) => ({ e: withoutMarks(e) })), ...orphans.map((o) => ({ o }))];
   const parts = splitByBytes(tagged, VALUE_TARGET_BYTES);
   return parts.map((part, p) => ({
     key: partKey(shardKey(g, i), p),
@@ -206,31 +277,111 @@ function shardWrites(g: string, i: number, v: number, epics: readonly EpicEntry[
   }));
 }
 
+/** The marks of a shard's epics (those that keep marks), in parts stamped like the shard's. */
+function markWrites(g: string, i: number, v: number, epics: readonly EpicEntry[]): Array<{ key: string; value: MarkPart }> {
+  const marks = epics.flatMap((e): Array<[string, Members]> => (e.members === undefined ? [] : [[e.key, e.members]]));
+  const parts = splitByBytes(marks, VALUE_TARGET_BYTES);
+  return parts.map((part, p) => ({ key: partKey(marksKey(g, i), p), value: { v, n: parts.length, marks: part } }));
+}
+
+/** One id bucket, in parts stamped with its version. */
+function idWrites(g: string, b: number, v: number, ids: ReadonlyMap<string, ReadonlySet<number>>): Array<{ key: string; value: IdPart }> {
+  const parts = splitByBytes([...ids].map(([id, shards]): [string, number[]] => [id, [...shards].sort((x, y) => x - y)]), VALUE_TARGET_BYTES);
+  return parts.map((part, p) => ({ key: partKey(idsKey(g, b), p), value: { v, n: parts.length, ids: part } }));
+}
+
+/** The issue ids an epic entry holds: its own id and its live children (what `placeIssue` looks for). */
+function heldIds(entry: EpicEntry): string[] {
+  if (entry.deleted === true) return [];
+  const out = entry.id === '' ? [] : [entry.id];
+  for (const [id, mark] of Object.entries(entry.members ?? {})) if (mark[1] !== -1) out.push(id);
+  return out;
+}
+
+/** Issue ids held in each shard, by shard. */
+function holdersByShard(epics: Iterable<EpicEntry>, shards: number): Map<number, Set<string>> {
+  const out = new Map<number, Set<string>>();
+  for (const e of epics) {
+    const i = shardOf(e.key, shards);
+    const set = out.get(i) ?? new Set<string>();
+    for (const id of heldIds(e)) set.add(id);
+    out.set(i, set);
+  }
+  return out;
+}
+
 /**
- * Shards by index, read in as few batch calls as their parts allow. A shard caught half rewritten by a
- * compaction (parts of two versions, or a part count that changed) is read again, so a reader never mixes them.
+ * Values stored in versioned parts (shards, marks, id buckets), by index, read in as few batch calls as their
+ * parts allow. A value caught half rewritten by a compaction (parts of two versions, or a part count that
+ * changed) is read again, so a reader never mixes them.
  */
-async function readShards(g: string, wanted: number[], index: ShardIndex, tally: Tally): Promise<Map<number, CachedShard>> {
-  const out = new Map<number, CachedShard>();
-  let todo = wanted.map((i) => ({ i, parts: index.p[i] ?? 1 }));
+async function readVersioned<P extends { v?: number; n?: number }>(keyOf: (i: number) => string, wanted: Array<{ i: number; parts: number }>, tally: Tally): Promise<Map<number, { v: number; parts: P[] }>> {
+  const out = new Map<number, { v: number; parts: P[] }>();
+  let todo = wanted;
   for (let attempt = 0; attempt < 4 && todo.length > 0; attempt++) {
-    const found = await batchGet<ShardPart>(todo.flatMap(({ i, parts }) => Array.from({ length: parts }, (_, p) => partKey(shardKey(g, i), p))), tally);
+    const found = await batchGet<P>(todo.flatMap(({ i, parts }) => Array.from({ length: parts }, (_, p) => partKey(keyOf(i), p))), tally);
     const again: typeof todo = [];
     for (const { i, parts } of todo) {
-      const read = Array.from({ length: parts }, (_, p) => found.get(partKey(shardKey(g, i), p)));
+      const read = Array.from({ length: parts }, (_, p) => found.get(partKey(keyOf(i), p)));
       const first = read[0];
-      if (first === undefined) throw new Error(`generation ${g} is missing shard ${i}`);
+      if (first === undefined) throw new Error(`${keyOf(i)} is missing`);
       const v = first.v ?? 0;
       const n = first.n ?? 1;
       if (n !== parts || read.some((part) => part === undefined || (part.v ?? 0) !== v)) {
         again.push({ i, parts: n });
         continue;
       }
-      out.set(i, { v, epics: read.flatMap((part) => part?.epics ?? []), orphans: read.flatMap((part) => part?.orphans ?? []) });
+      out.set(i, { v, parts: read as P[] });
     }
     todo = again;
   }
-  if (todo.length > 0) throw new Error(`shards of ${g} kept changing while read`);
+  if (todo.length > 0) throw new Error(`${keyOf(todo[0]?.i ?? 0)} kept changing while read`);
+  return out;
+}
+
+/** Shards by index; `keepMarks` only for a generation stored before marks had their own keys. */
+async function readShards(g: string, wanted: number[], index: ShardIndex, tally: Tally, keepMarks = false): Promise<Map<number, CachedShard>> {
+  const read = await readVersioned<ShardPart>((i) => shardKey(g, i), wanted.map((i) => ({ i, parts: index.p[i] ?? 1 })), tally);
+  const out = new Map<number, CachedShard>();
+  for (const [i, { v, parts }] of read) {
+    const epics = parts.flatMap((part) => part.epics);
+    out.set(i, { v, epics: keepMarks ? epics : epics.map(withoutMarks), orphans: parts.flatMap((part) => part.orphans) });
+  }
+  return out;
+}
+
+/** The marks of the wanted shards' epics, by epic key (kept in `cache` with the shard's version). */
+async function readMarks(g: string, wanted: number[], index: Required<ShardIndex>, tally: Tally, cache?: Map<number, Versioned<Map<string, Members>>>): Promise<Map<string, Members>> {
+  const byShard = await cached(cache, wanted, (i) => index.v[i] ?? 0, async (stale) => {
+    const read = await readVersioned<MarkPart>((i) => marksKey(g, i), stale.map((i) => ({ i, parts: index.k[i] ?? 1 })), tally);
+    return new Map([...read].map(([i, { v, parts }]) => [i, { v, value: new Map(parts.flatMap((part) => part.marks)) }]));
+  });
+  const out = new Map<string, Members>();
+  for (const marks of byShard.values()) for (const [key, members] of marks) out.set(key, members);
+  return out;
+}
+
+/** Id buckets, each as issue id → shards (kept in `cache` with the bucket's version). */
+async function readIds(g: string, buckets: number[], index: Required<ShardIndex>, tally: Tally, cache?: Map<number, Versioned<Map<string, Set<number>>>>): Promise<Map<number, Map<string, Set<number>>>> {
+  return cached(cache, buckets, (b) => index.xv[b] ?? 0, async (stale) => {
+    const read = await readVersioned<IdPart>((b) => idsKey(g, b), stale.map((b) => ({ i: b, parts: index.xp[b] ?? 1 })), tally);
+    return new Map([...read].map(([b, { v, parts }]) => [b, { v, value: new Map(parts.flatMap((part) => part.ids).map(([id, shards]) => [id, new Set(shards)])) }]));
+  });
+}
+
+/**
+ * Shards with their epics' marks put back on the entries. Entries and marks are separate values, written
+ * marks first: a reader that catches them at two versions also reads the deltas that made the difference
+ * (a compaction deletes its deltas last), and facts apply newest-first, so the overlay brings both level.
+ */
+async function readMarked(g: string, wanted: number[], index: ShardIndex, tally: Tally, cache?: ShardCache, entries: (wanted: number[]) => Promise<Map<number, CachedShard>> = (w) => readShards(g, w, index, tally)): Promise<Map<number, CachedShard>> {
+  if (!isSplit(index)) return readShards(g, wanted, index, tally, true);
+  const [shards, marks] = await Promise.all([entries(wanted), readMarks(g, wanted, index, tally, cache?.marks)]);
+  const out = new Map<number, CachedShard>();
+  for (const [i, shard] of shards) {
+    // New objects: the cached entries are shared and stay without marks.
+    out.set(i, { ...shard, epics: shard.epics.map((e) => (marks.has(e.key) ? { ...e, members: marks.get(e.key) as Members } : e)) });
+  }
   return out;
 }
 
@@ -262,6 +413,40 @@ function groupOf(entry: EpicEntry | undefined): string | undefined {
   return entry !== undefined && isLive(entry) && typeof entry.destinationId === 'string' ? entry.destinationId : undefined;
 }
 
+/** A site as views get it: no entry carries marks (a delta's progress fact brings some). */
+function viewOf(site: StoredSite): StoredSite {
+  for (const [key, e] of site.epics) if (e.members !== undefined) site.epics.set(key, withoutMarks(e));
+  return site;
+}
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+function entriesOf(shards: Iterable<CachedShard>): { epics: Map<string, EpicEntry>; orphans: Map<string, OrphanEntry> } {
+  const epics = new Map<string, EpicEntry>();
+  const orphans = new Map<string, OrphanEntry>();
+  // Entries are never changed in place (applyDelta replaces them), so the cached ones can be shared.
+  for (const shard of shards) {
+    for (const e of shard.epics) epics.set(e.key, e);
+    for (const { id, ...rest } of shard.orphans) orphans.set(id, rest);
+  }
+  return { epics, orphans };
+}
+
+/** Whether a fact not yet folded counts `issueId` on an epic (as a child, or as the epic itself). */
+function mentions(delta: RollupDelta, issueId: string): delta is Exclude<RollupDelta, { t: 'orphan' }> {
+  switch (delta.t) {
+    case 'member':
+      return delta.id === issueId;
+    case 'progress':
+      return delta.members?.[issueId] !== undefined;
+    case 'fields':
+      return delta.id === issueId;
+    case 'deleted':
+    case 'orphan':
+      return false;
+  }
+}
+
 export function createRollupStore({ clock, shardCache, readTime }: { clock: Clock; shardCache: ShardCache; readTime: () => number }): RollupStore {
   /** The head and the shard index of its generation: one call when the cache knows the generation, else two. */
   async function headAndIndex(tally: Tally): Promise<{ head: RollupHead; index: ShardIndex } | undefined> {
@@ -277,13 +462,20 @@ export function createRollupStore({ clock, shardCache, readTime }: { clock: Cloc
     return { head, index: index ?? defaultIndex(head.shards) };
   }
 
-  /** The wanted shards, from the cache where their version is unchanged; the cache keeps what was read. */
-  async function shardsOf(head: RollupHead, index: ShardIndex, wanted: number[], tally: Tally): Promise<Map<number, CachedShard>> {
-    if (shardCache.generation !== head.generation || !shardCache.shards) {
+  /** The container's cache, emptied when the head moved to another generation. */
+  function cacheOf(head: RollupHead): Required<ShardCache> {
+    if (shardCache.generation !== head.generation || !shardCache.shards || !shardCache.marks || !shardCache.ids) {
       shardCache.generation = head.generation;
       shardCache.shards = new Map();
+      shardCache.marks = new Map();
+      shardCache.ids = new Map();
     }
-    const cache = shardCache.shards;
+    return shardCache as Required<ShardCache>;
+  }
+
+  /** The wanted shards, from the cache where their version is unchanged; the cache keeps what was read. */
+  async function shardsOf(head: RollupHead, index: ShardIndex, wanted: number[], tally: Tally): Promise<Map<number, CachedShard>> {
+    const cache = cacheOf(head).shards;
     const out = new Map<number, CachedShard>();
     const stale: number[] = [];
     for (const i of wanted) {
@@ -298,6 +490,24 @@ export function createRollupStore({ clock, shardCache, readTime }: { clock: Cloc
       }
     }
     return out;
+  }
+
+  /** Shards with marks; entries come through the container's cache (they are the same values views read). */
+  function marked(head: RollupHead, index: ShardIndex, wanted: number[], tally: Tally): Promise<Map<number, CachedShard>> {
+    cacheOf(head);
+    return readMarked(head.generation, wanted, index, tally, shardCache, (w) => shardsOf(head, index, w, tally));
+  }
+
+  /**
+   * A view reads no marks, except those of the epics a fact not folded yet changes one child of: that fact
+   * needs the epic's other children to give its figures. Only their shards' marks are read, and only between
+   * an event and the compaction that folds it.
+   */
+  async function marksForDeltas(head: RollupHead, index: ShardIndex, epics: Map<string, EpicEntry>, deltas: readonly RollupDelta[], tally: Tally): Promise<void> {
+    const keys = new Set(deltas.flatMap((d) => (d.t === 'member' && epics.has(d.key) ? [d.key] : [])));
+    if (keys.size === 0) return;
+    const shards = await marked(head, index, [...new Set([...keys].map((k) => shardOf(k, head.shards)))], tally);
+    for (const shard of shards.values()) for (const e of shard.epics) if (keys.has(e.key) && e.members !== undefined) epics.set(e.key, e);
   }
 
   /** Deltas on top of the generation, pending marks and forecasts: read alongside the shards. */
@@ -333,17 +543,52 @@ export function createRollupStore({ clock, shardCache, readTime }: { clock: Cloc
       const found = await headAndIndex(tally);
       if (!found) return undefined;
       const { head, index } = found;
-      const [shards, o] = await Promise.all([shardsOf(head, index, Array.from({ length: head.shards }, (_, i) => i), tally), overlay(tally)]);
+      const [shards, o] = await Promise.all([shardsOf(head, index, range(head.shards), tally), overlay(tally)]);
       // A missing shard would read as missing epics: a wrong number. Report storage as unavailable instead.
       if (shards.size !== head.shards) throw new Error(`generation ${head.generation} is missing shards`);
-      const epics = new Map<string, EpicEntry>();
-      const orphans = new Map<string, OrphanEntry>();
-      // Entries are never changed in place (applyDelta replaces them), so the cached ones can be shared.
-      for (const shard of shards.values()) {
-        for (const e of shard.epics) epics.set(e.key, e);
-        for (const { id, ...rest } of shard.orphans) orphans.set(id, rest);
-      }
+      const { epics, orphans } = entriesOf(shards.values());
+      await marksForDeltas(head, index, epics, o.deltas, tally);
+      return viewOf(siteOf(head, index, epics, orphans, o, tally));
+    }),
+
+    loadWithMarks: () => guarded(async () => {
+      const tally: Tally = { n: 0 };
+      const found = await headAndIndex(tally);
+      if (!found) return undefined;
+      const { head, index } = found;
+      const [shards, o] = await Promise.all([marked(head, index, range(head.shards), tally), overlay(tally)]);
+      if (shards.size !== head.shards) throw new Error(`generation ${head.generation} is missing shards`);
+      const { epics, orphans } = entriesOf(shards.values());
       return siteOf(head, index, epics, orphans, o, tally);
+    }),
+
+    placesOf: (issueId) => guarded(async (): Promise<IssuePlaces | undefined> => {
+      const tally: Tally = { n: 0 };
+      const found = await headAndIndex(tally);
+      if (!found) return undefined;
+      const { head, index } = found;
+      const g = head.generation;
+      const [holders, o] = await Promise.all([
+        isSplit(index) ? readIds(g, [shardOf(issueId, head.shards)], index, tally, cacheOf(head).ids).then((b) => [...(b.values().next().value?.get(issueId) ?? [])]) : Promise.resolve(undefined),
+        overlay(tally),
+      ]);
+      return {
+        with: (epicKeys) => guarded(async () => {
+          // A generation without an id index (stored before it existed) is read whole, as before.
+          const wanted = new Set<number>(holders === undefined ? range(head.shards) : holders);
+          for (const key of epicKeys) wanted.add(shardOf(key, head.shards));
+          // Facts not folded yet that count the issue somewhere: the id index learns them at the next compaction.
+          for (const d of o.deltas) if (mentions(d, issueId)) wanted.add(shardOf(d.key, head.shards));
+          // The issue's own orphan entry is in the shard of its id: its entries, not its marks, are needed.
+          const own = shardOf(issueId, head.shards);
+          const [shards, ownShard] = await Promise.all([marked(head, index, [...wanted], tally), wanted.has(own) ? undefined : shardsOf(head, index, [own], tally)]);
+          const { epics, orphans } = entriesOf(shards.values());
+          for (const { id, ...rest } of ownShard?.get(own)?.orphans ?? []) orphans.set(id, rest);
+          // Only facts on what was read: one on an epic not read would make a stub of it without its marks.
+          const deltas = o.deltas.filter((d) => (d.t === 'orphan' ? d.id === issueId || wanted.has(shardOf(d.id, head.shards)) : wanted.has(shardOf(d.key, head.shards))));
+          return siteOf(head, index, epics, orphans, { ...o, deltas }, tally);
+        }),
+      };
     }),
 
     loadEpic: (epicKey) => guarded(async (): Promise<EpicReading | undefined> => {
@@ -358,7 +603,9 @@ export function createRollupStore({ clock, shardCache, readTime }: { clock: Cloc
         const entry = map.get(epicKey);
         return new Map(entry ? [[epicKey, entry]] : []);
       };
-      const site = siteOf(head, index, epicOnly(ownEntries), new Map(), o, tally);
+      const ownOnly = epicOnly(ownEntries);
+      await marksForDeltas(head, index, ownOnly, o.deltas, tally);
+      const site = viewOf(siteOf(head, index, ownOnly, new Map(), o, tally));
       site.epics = epicOnly(site.epics);
       return {
         site,
@@ -366,7 +613,7 @@ export function createRollupStore({ clock, shardCache, readTime }: { clock: Cloc
           const base = new Map<string, EpicEntry>();
           if (typeof destinationId === 'string') {
             const group = (await readLists<EpicEntry>([groupKey(head.generation, destinationId)], tally)).values().next().value ?? [];
-            for (const e of group) base.set(e.key, e);
+            for (const e of group) base.set(e.key, withoutMarks(e));
             // An epic moved onto the destination since the last compaction is in no group yet: its entry is in its shard.
             const movedIn = new Set<string>();
             for (const d of o.deltas) if (d.t === 'fields' && d.destinationId === destinationId && !base.has(d.key) && !ownEntries.has(d.key)) movedIn.add(d.key);
@@ -377,7 +624,8 @@ export function createRollupStore({ clock, shardCache, readTime }: { clock: Cloc
           }
           const own = ownEntries.get(epicKey);
           if (own) base.set(epicKey, own);
-          const epics = siteOf(head, index, base, new Map(), o, tally).epics;
+          await marksForDeltas(head, index, base, o.deltas, tally);
+          const epics = viewOf(siteOf(head, index, base, new Map(), o, tally)).epics;
           // Only the epic and its destination's members are read: anything else a delta touched is left out.
           for (const [key, entry] of epics) if (key !== epicKey && entry.destinationId !== destinationId) epics.delete(key);
           return { ...site, epics, storageCalls: tally.n };
@@ -402,16 +650,15 @@ export function createRollupStore({ clock, shardCache, readTime }: { clock: Cloc
         if (!head) return 0;
         const deltas = await keysWithPrefix<RollupDelta>(KEY.rollupDeltaPrefix, 20);
         if (deltas.length === 0) return 0;
-        const index = (await kvs.get<ShardIndex>(indexKey(head.generation))) ?? defaultIndex(head.shards);
-        const touched = new Set<number>();
+        const g = head.generation;
+        const index = (await kvs.get<ShardIndex>(indexKey(g))) ?? defaultIndex(head.shards);
+        // A generation stored with marks inside its shards is migrated whole by its first compaction: no Jira
+        // read, one rewrite of what a rebuild would write.
+        const migrate = !isSplit(index);
+        const touched = new Set<number>(migrate ? range(head.shards) : []);
         for (const { value } of deltas) touched.add(shardOf(value.t === 'orphan' ? value.id : value.key, head.shards));
-        const shards = await readShards(head.generation, [...touched], index, { n: 0 });
-        const epics = new Map<string, EpicEntry>();
-        const orphans = new Map<string, OrphanEntry>();
-        for (const shard of shards.values()) {
-          for (const e of shard.epics) epics.set(e.key, e);
-          for (const { id, ...o } of shard.orphans) orphans.set(id, o);
-        }
+        const shards = await readMarked(g, [...touched], index, { n: 0 });
+        const { epics, orphans } = entriesOf(shards.values());
         const before = new Map(epics);
         for (const { value } of deltas) applyDelta(epics, orphans, value);
         const rebuilt = new Map<number, { epics: EpicEntry[]; orphans: IdOrphan[] }>([...touched].map((i) => [i, { epics: [], orphans: [] }]));
@@ -423,22 +670,68 @@ export function createRollupStore({ clock, shardCache, readTime }: { clock: Cloc
           if (o.projectKey === null && o.at < tombstoneHorizon) continue;
           rebuilt.get(shardOf(id, head.shards))?.orphans.push({ id, ...o });
         }
-        const next: ShardIndex = { v: [...index.v], p: [...index.p] };
+        const next: Required<ShardIndex> = {
+          v: [...index.v],
+          p: [...index.p],
+          k: [...(index.k ?? new Array<number>(head.shards).fill(1))],
+          xv: [...(index.xv ?? new Array<number>(head.shards).fill(0))],
+          xp: [...(index.xp ?? new Array<number>(head.shards).fill(1))],
+        };
+        const first: Array<{ key: string; value: unknown }> = [];
         const writes: Array<{ key: string; value: ShardPart }> = [];
         const dropped: string[] = [];
         for (const [i, shard] of rebuilt) {
           const v = (index.v[i] ?? 0) + 1;
-          const parts = shardWrites(head.generation, i, v, shard.epics, shard.orphans);
+          const parts = shardWrites(g, i, v, shard.epics, shard.orphans);
+          const marks = markWrites(g, i, v, shard.epics);
           writes.push(...parts);
-          for (let p = parts.length; p < (index.p[i] ?? 1); p++) dropped.push(partKey(shardKey(head.generation, i), p));
+          first.push(...marks);
+          for (let p = parts.length; p < (index.p[i] ?? 1); p++) dropped.push(partKey(shardKey(g, i), p));
+          for (let p = marks.length; p < (index.k?.[i] ?? 1); p++) dropped.push(partKey(marksKey(g, i), p));
           next.v[i] = v;
           next.p[i] = parts.length;
+          next.k[i] = marks.length;
         }
+        // The id index follows the issues the rewritten shards hold: an issue that joined a shard's epics is
+        // added there, one that left them is removed (only the buckets of those issues are rewritten).
+        const buckets = migrate ? new Map(range(head.shards).map((b) => [b, new Map<string, Set<number>>()])) : new Map<number, Map<string, Set<number>>>();
+        const was = migrate ? new Map<number, Set<string>>() : holdersByShard(before.values(), head.shards);
+        const holding = holdersByShard(epics.values(), head.shards);
+        const changes: Array<{ id: string; shard: number; held: boolean }> = [];
+        for (const i of touched) {
+          const after = holding.get(i) ?? new Set<string>();
+          const prior = was.get(i) ?? new Set<string>();
+          for (const id of after) if (!prior.has(id)) changes.push({ id, shard: i, held: true });
+          for (const id of prior) if (!after.has(id)) changes.push({ id, shard: i, held: false });
+        }
+        if (!migrate) {
+          const wanted = [...new Set(changes.map((c) => shardOf(c.id, head.shards)))];
+          if (wanted.length > 0) for (const [b, ids] of await readIds(g, wanted, next, { n: 0 })) buckets.set(b, ids);
+        }
+        for (const { id, shard, held } of changes) {
+          const ids = buckets.get(shardOf(id, head.shards));
+          const set = ids?.get(id) ?? new Set<number>();
+          if (held) set.add(shard);
+          else set.delete(shard);
+          if (set.size > 0) ids?.set(id, set);
+          else ids?.delete(id);
+        }
+        for (const [b, ids] of buckets) {
+          const v = (next.xv[b] ?? 0) + 1;
+          const parts = idWrites(g, b, v, ids);
+          first.push(...parts);
+          for (let p = parts.length; p < (next.xp[b] ?? 1); p++) dropped.push(partKey(idsKey(g, b), p));
+          next.xv[b] = v;
+          next.xp[b] = parts.length;
+        }
+        // Marks and the id index before the shards, the shard index after them, the deltas last: a compaction
+        // that stops midway leaves every value whole, and its deltas (applied newest-first) still on top.
+        await batchSet(first);
         await batchSet(writes);
         // Readers compare each shard's version with the one they hold, and re-read only those that moved.
-        await kvs.set<ShardIndex>(indexKey(head.generation), next);
+        await kvs.set<ShardIndex>(indexKey(g), next);
         await batchDelete(dropped).catch(() => undefined);
-        await updateGroups(head.generation, before, epics);
+        await updateGroups(g, before, epics, migrate);
         onFolded?.(before, epics);
         // While a reconcile builds the next generation, facts newer than its start must survive the switch.
         const folded = deltas.filter(({ value }) => keepNewerThan === undefined || value.at < keepNewerThan).map((d) => d.key);
@@ -493,21 +786,39 @@ export function createRollupStore({ clock, shardCache, readTime }: { clock: Cloc
     writeOrphans: (generation, orphans) => guarded(() => writeLists([{ base: orphansKey(generation), items: orphans }])),
 
     publish: (head, epics) => guarded(async () => {
-      const orphans = (await readLists<IdOrphan>([orphansKey(head.generation)])).get(orphansKey(head.generation)) ?? [];
-      const size = epics.reduce((n, e) => n + bytesOf(e) + 1, 0) + orphans.reduce((n, o) => n + bytesOf(o) + 1, 0);
-      const shards = Math.min(MAX_SHARDS, Math.max(1, Math.ceil(size / SHARD_TARGET_BYTES)));
+      const g = head.generation;
+      const orphans = (await readLists<IdOrphan>([orphansKey(g)])).get(orphansKey(g)) ?? [];
+      // Shards sized by what each of their values holds: entries and orphans (what views read), marks, and
+      // the id index (about 16 bytes an issue).
+      const entryBytes = epics.reduce((n, e) => n + bytesOf(withoutMarks(e)) + 1, 0) + orphans.reduce((n, o) => n + bytesOf(o) + 1, 0);
+      const markBytes = epics.reduce((n, e) => n + (e.members === undefined ? 0 : bytesOf(e.members) + e.key.length + 6), 0);
+      const idBytes = epics.reduce((n, e) => n + heldIds(e).length * 16, 0);
+      const wantedShards = Math.max(entryBytes / SHARD_TARGET_BYTES, markBytes / MARKS_TARGET_BYTES, idBytes / IDS_TARGET_BYTES);
+      const shards = Math.min(MAX_SHARDS, Math.max(1, Math.ceil(wantedShards)));
       const built = Array.from({ length: shards }, () => ({ epics: [] as EpicEntry[], orphans: [] as IdOrphan[] }));
       for (const e of epics) built[shardOf(e.key, shards)]?.epics.push(e);
       for (const o of orphans) built[shardOf(o.id, shards)]?.orphans.push(o);
-      const writes = built.map((s, i) => shardWrites(head.generation, i, 1, s.epics, s.orphans));
-      await batchSet(writes.flat());
-      const groups = new Map<string, EpicEntry[]>();
+      const writes = built.map((s, i) => shardWrites(g, i, 1, s.epics, s.orphans));
+      const marks = built.map((s, i) => markWrites(g, i, 1, s.epics));
+      const buckets = range(shards).map(() => new Map<string, Set<number>>());
       for (const e of epics) {
-        const d = groupOf(e);
-        if (d !== undefined) groups.set(d, [...(groups.get(d) ?? []), e]);
+        const i = shardOf(e.key, shards);
+        for (const id of heldIds(e)) {
+          const ids = buckets[shardOf(id, shards)];
+          ids?.set(id, (ids.get(id) ?? new Set<number>()).add(i));
+        }
       }
-      await writeLists([...groups].map(([d, items]) => ({ base: groupKey(head.generation, d), items })));
-      await kvs.set<ShardIndex>(indexKey(head.generation), { v: new Array<number>(shards).fill(1), p: writes.map((w) => w.length) });
+      const idParts = buckets.map((ids, b) => idWrites(g, b, 1, ids));
+      await batchSet([...marks.flat(), ...idParts.flat(), ...writes.flat()]);
+      await writeLists([...groupsOf(epics)].map(([d, items]) => ({ base: groupKey(g, d), items })));
+      const index: Required<ShardIndex> = {
+        v: new Array<number>(shards).fill(1),
+        p: writes.map((w) => w.length),
+        k: marks.map((m) => m.length),
+        xv: new Array<number>(shards).fill(1),
+        xp: idParts.map((x) => x.length),
+      };
+      await kvs.set<ShardIndex>(indexKey(g), index);
       const previous = await kvs.get<RollupHead>(KEY.rollupHead);
       // The switch: one write. Until it lands readers use the previous generation, complete. That one is kept
       // until the next switch, so a reader that read the old head a moment ago still finds its shards.
@@ -526,9 +837,14 @@ export function createRollupStore({ clock, shardCache, readTime }: { clock: Cloc
 
 /**
  * Rewrite the destination groups a compaction changed: an epic that left a destination leaves its group, one
- * that joined (or changed) is written in. Groups are read whole (a destination's epics, split by bytes).
+ * that joined (or changed) is written in. Groups are read whole (a destination's epics, split by bytes), and
+ * hold entries without marks. `all`: every group is written again from `after` (a migrated generation).
  */
-async function updateGroups(g: string, before: Map<string, EpicEntry>, after: Map<string, EpicEntry>): Promise<void> {
+async function updateGroups(g: string, before: Map<string, EpicEntry>, after: Map<string, EpicEntry>, all = false): Promise<void> {
+  if (all) {
+    await writeLists([...groupsOf(after.values())].map(([d, items]) => ({ base: groupKey(g, d), items })));
+    return;
+  }
   const changed = [...after].filter(([key, entry]) => before.get(key) !== entry).map(([key]) => key);
   const affected = new Set<string>();
   for (const key of changed) {
@@ -538,10 +854,10 @@ async function updateGroups(g: string, before: Map<string, EpicEntry>, after: Ma
   const ids = [...affected];
   const stored = await readLists<EpicEntry>(ids.map((d) => groupKey(g, d)));
   const lists = ids.map((d) => {
-    const members = new Map((stored.get(groupKey(g, d)) ?? []).map((e) => [e.key, e]));
+    const members = new Map((stored.get(groupKey(g, d)) ?? []).map((e) => [e.key, withoutMarks(e)]));
     for (const key of changed) {
       const entry = after.get(key);
-      if (groupOf(entry) === d && entry) members.set(key, entry);
+      if (groupOf(entry) === d && entry) members.set(key, withoutMarks(entry));
       else members.delete(key);
     }
     return { base: groupKey(g, d), items: [...members.values()] };
@@ -549,14 +865,27 @@ async function updateGroups(g: string, before: Map<string, EpicEntry>, after: Ma
   await writeLists(lists);
 }
 
+/** The entries (without marks) of the epics on each destination. */
+function groupsOf(epics: Iterable<EpicEntry>): Map<string, EpicEntry[]> {
+  const groups = new Map<string, EpicEntry[]>();
+  for (const e of epics) {
+    const d = groupOf(e);
+    if (d === undefined) continue;
+    const list = groups.get(d) ?? [];
+    list.push(withoutMarks(e));
+    groups.set(d, list);
+  }
+  return groups;
+}
+
 async function dropGeneration(generation: string): Promise<void> {
   const keys = await keysWithPrefix<unknown>(gen(generation));
   await batchDelete(keys.map((k) => k.key));
 }
 
-/** A published generation keeps its shards, their index and the destination groups; the build's chunks are garbage. */
+/** A published generation keeps its shards, marks, id index, their index and the destination groups; the build's chunks are garbage. */
 async function dropBuildKeys(generation: string): Promise<void> {
-  const kept = [`${gen(generation)}s:`, `${gen(generation)}g:`];
+  const kept = ['s:', 'g:', 'k:', 'x:'].map((family) => `${gen(generation)}${family}`);
   const keys = (await keysWithPrefix<unknown>(gen(generation))).map((k) => k.key).filter((k) => k !== indexKey(generation) && !kept.some((p) => k.startsWith(p)));
   await batchDelete(keys);
 }
