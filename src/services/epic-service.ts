@@ -56,14 +56,14 @@ export function epicService(deps: EpicDeps) {
    * issue (kept a minute per viewer and issue; the rest it asks goes through the viewer cache too). `guessedId`
    * (the stored epic's id; ids never change) lets the edit check run alongside the read.
    */
-  async function readAccess(accountId: string, issueKey: string, guessedId: string | undefined): Promise<IssueAccess> {
+  async function readAccess(accountId: string, issueKey: string, guessedId: Promise<string | undefined>): Promise<IssueAccess> {
     const readAt = deps.clock.now().getTime();
-    const guessed = guessedId ? userJira.canEditIssue(accountId, guessedId) : undefined;
-    guessed?.catch(() => undefined);
+    const guessed = guessedId.then(async (id) => (id ? { id, canEdit: await userJira.canEditIssue(accountId, id) } : undefined));
+    guessed.catch(() => undefined);
     const issue = await visibleIssue(issueKey);
     if (issue.hierarchyLevel !== 1) return { issue, canEdit: false, readAt };
-    const canEdit = guessed && guessedId === issue.id ? await guessed : await userJira.canEditIssue(accountId, issue.id);
-    return { issue, canEdit, readAt };
+    const edit = await guessed.catch(() => undefined);
+    return { issue, canEdit: edit?.id === issue.id ? edit.canEdit : await userJira.canEditIssue(accountId, issue.id), readAt };
   }
 
   async function describe(accountId: string, issue: IssueSummary, canEdit: boolean, prefetched?: Prefetched): Promise<EpicAlignment> {
@@ -188,19 +188,24 @@ export function epicService(deps: EpicDeps) {
       visible.catch(() => undefined);
       // Only this epic's shard now; its destination's epics once the fields say which destination it is.
       const reading = deps.rollups.loadEpic(issueKey);
-      const [stored, remembered] = await Promise.all([
-        reading,
-        lookups.issueAccess(accountId, issueKey, async () => readAccess(accountId, issueKey, liveEntry(await reading, issueKey)?.id)),
-      ]);
-      let access = remembered;
+      const storedId = reading.then((r) => liveEntry(r, issueKey)?.id).catch(() => undefined);
+      // Jira is asked only when the viewer's answers are not kept, and then without waiting for the store.
+      const asked = lookups.issueAccess(accountId, issueKey)
+        .then(async (kept) => kept ? { access: kept, read: false } : { access: await readAccess(accountId, issueKey, storedId), read: true });
+      const [stored, first] = await Promise.all([reading, asked]);
+      let { access, read } = first;
       let issue = newestFields(access, stored?.site.epics.get(issueKey));
       if (!issue) {
         // The store read the epic after the viewer did and it moved project or went: ask Jira again, as them.
-        access = await readAccess(accountId, issueKey, liveEntry(stored, issueKey)?.id);
-        await lookups.rememberIssueAccess(accountId, issueKey, access);
+        access = await readAccess(accountId, issueKey, storedId);
+        read = true;
         issue = access.issue;
       }
-      return describe(accountId, issue, access.canEdit, { stored, visible });
+      const [answer] = await Promise.all([
+        describe(accountId, issue, access.canEdit, { stored, visible }),
+        read ? lookups.rememberIssueAccess(accountId, issueKey, access) : undefined,
+      ]);
+      return answer;
     },
 
     async setDestination(accountId: string, issueKey: string, destinationId: string | null): Promise<Result<EpicAlignment>> {

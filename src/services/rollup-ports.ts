@@ -180,9 +180,13 @@ export interface ViewerCache {
   /** The projects closed to the app itself (site-wide, not per viewer), kept as briefly as browse answers. */
   projectsClosedToApp(load: () => Promise<string[]>): Promise<string[]>;
   userNames(accountIds: string[], load: (missing: string[]) => Promise<Map<string, string>>): Promise<Map<string, string>>;
-  /** What one viewer's panel of one issue learnt from Jira (see `IssueAccess`), by issue key; `load` asks Jira. */
-  issueAccess(accountId: string, issueKey: string, load: () => Promise<IssueAccess>): Promise<IssueAccess>;
-  /** Replace it with what the viewer has just learnt (a re-read, or the destination they have just set). */
+  /**
+   * What one viewer's panel of one issue learnt from Jira (see `IssueAccess`), by issue key; `undefined` when
+   * not kept or older than its lifetime. Read and written apart, so a view's Jira read and its write of the
+   * answer each run alongside its other storage calls.
+   */
+  issueAccess(accountId: string, issueKey: string): Promise<IssueAccess | undefined>;
+  /** Keep what the viewer has just learnt (a read as them, or the destination they have just set). */
   rememberIssueAccess(accountId: string, issueKey: string, access: IssueAccess): Promise<void>;
 }
 

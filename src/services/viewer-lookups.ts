@@ -40,9 +40,8 @@ export function viewerLookups(userJira: UserJira, jira: AppJira, viewers: Viewer
       const hidden = [...candidates.filter((i) => !allowed.has(i.id)).map((i) => i.key), ...candidateKeys.filter((key) => !allowedKeys.has(key))];
       return { projects: shownProjects, hiddenKeys: new Set(hidden) };
     },
-    /** What a panel view asks Jira as the viewer about its own issue (see `IssueAccess`); `load` asks Jira. */
-    issueAccess: (accountId: string, issueKey: string, load: () => Promise<IssueAccess>) =>
-      (viewers ? viewers.issueAccess(accountId, issueKey, load) : load()),
+    /** What a panel view asked Jira as the viewer about its own issue (see `IssueAccess`), if still kept. */
+    issueAccess: async (accountId: string, issueKey: string) => viewers?.issueAccess(accountId, issueKey),
     rememberIssueAccess: async (accountId: string, issueKey: string, access: IssueAccess) => {
       await viewers?.rememberIssueAccess(accountId, issueKey, access);
     },

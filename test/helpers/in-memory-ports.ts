@@ -266,13 +266,7 @@ export function inMemoryViewerCache(): ViewerCache {
   const access = new Map<string, IssueAccess>();
   let closed: string[] | undefined;
   return {
-    async issueAccess(accountId, issueKey, load) {
-      const hit = access.get(`${accountId}:${issueKey}`);
-      if (hit) return hit;
-      const loaded = await load();
-      access.set(`${accountId}:${issueKey}`, loaded);
-      return loaded;
-    },
+    issueAccess: async (accountId, issueKey) => access.get(`${accountId}:${issueKey}`),
     async rememberIssueAccess(accountId, issueKey, value) {
       access.set(`${accountId}:${issueKey}`, value);
     },

@@ -71,14 +71,8 @@ export function createViewerCache(clock: Clock): ViewerCache {
       await write(KEY.appClosedProjects, fresh, VISIBLE_TTL_MS);
       return fresh;
     },
-    async issueAccess(accountId, issueKey, load) {
-      // Per viewer: one person's right to browse an issue says nothing about another's.
-      const cached = await read<IssueAccess>(accessKey(accountId, issueKey), ISSUE_ACCESS_TTL_MS);
-      if (cached) return cached;
-      const fresh = await load();
-      await rememberAccess(accountId, issueKey, fresh);
-      return fresh;
-    },
+    // Per viewer: one person's right to browse an issue says nothing about another's.
+    issueAccess: (accountId, issueKey) => read<IssueAccess>(accessKey(accountId, issueKey), ISSUE_ACCESS_TTL_MS),
     rememberIssueAccess: rememberAccess,
     async userNames(accountIds, load) {
       const cached = (await read<Record<string, string>>(KEY.userNames, NAMES_TTL_MS)) ?? {};
