@@ -1,7 +1,7 @@
-import { DEFAULT_SETTINGS, type Destination } from '../domain/types';
+import { DEFAULT_SETTINGS, type Destination, type EpicEntry } from '../domain/types';
 import { epicService } from './epic-service';
 import type { IssueSummary } from './ports';
-import { destination, epicEntry, fixedClock, inMemoryAppJira, inMemoryDestinationStore, inMemoryRollupReader, inMemorySettingsStore, inMemoryUserJira } from '../../test/helpers/in-memory-ports';
+import { destination, epicEntry, fixedClock, inMemoryAppJira, inMemoryDestinationStore, inMemoryRollupReader, inMemorySettingsStore, inMemoryUserJira, inMemoryViewerCache } from '../../test/helpers/in-memory-ports';
 import type { RollupHead } from './rollup-ports';
 
 const NOW = '2026-03-02T09:00:00.000Z';
@@ -126,5 +126,45 @@ describe('epicService.alignment', () => {
     const { service } = setup();
     const seen = await service.alignment('editor-1', 'ALPHA-5');
     expect(seen).toMatchObject({ epic: { key: 'ALPHA-5', isEpic: false }, destination: null, share: null, siblings: [], canEdit: false });
+  });
+});
+
+describe('epicService.alignment from what the viewer was told a minute ago', () => {
+  const kept = issue('ALPHA-1', 1, { id: 'D-1', name: 'Destination D-1' });
+
+  /** The viewer read ALPHA-1 at time 1; the store read it at time 5 as `stored` says; Jira now says `now`. */
+  async function viewAfter(stored: EpicEntry, now: IssueSummary[]) {
+    const viewers = inMemoryViewerCache();
+    await viewers.rememberIssueAccess('editor-1', 'ALPHA-1', { issue: kept, canEdit: true, readAt: 1 });
+    const reads: string[] = [];
+    const base = inMemoryUserJira({ editors: ['editor-1'], visible: { 'editor-1': ['ALPHA'] }, issues: now });
+    const service = epicService({
+      jira: inMemoryAppJira({ epics: [stored] }),
+      userJira: { ...base, issueAsUser: async (meta, key) => (reads.push(key), base.issueAsUser(meta, key)) },
+      destinations: inMemoryDestinationStore([destination('D-1', 1)]),
+      rollups: inMemoryRollupReader([stored], STORED_HEAD),
+      settings: inMemorySettingsStore(),
+      clock: fixedClock(NOW),
+      viewers,
+    });
+    return { answer: service.alignment('editor-1', 'ALPHA-1'), reads };
+  }
+
+  it('shows the stored fields the app read after the viewer, without asking Jira', async () => {
+    const { answer, reads } = await viewAfter({ ...epicEntry('ALPHA-1', 'D-1', 5), summary: 'Renamed since' }, []);
+    expect((await answer).epic.summary).toBe('Renamed since');
+    expect(reads).toEqual([]);
+  });
+
+  it('asks Jira again, as the viewer, when the store read the epic after them in another project', async () => {
+    const { answer, reads } = await viewAfter({ ...epicEntry('ALPHA-1', 'D-1', 5), projectKey: 'SEC' }, []);
+    await expect(answer).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(reads).toEqual(['ALPHA-1']);
+  });
+
+  it('keeps the viewer\'s own read when the store read the epic before them', async () => {
+    const { answer, reads } = await viewAfter({ ...epicEntry('ALPHA-1', 'D-1', 0.5), summary: 'Older name' }, []);
+    expect((await answer).epic.summary).toBe('Issue ALPHA-1');
+    expect(reads).toEqual([]);
   });
 });

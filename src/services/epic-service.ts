@@ -1,8 +1,10 @@
 /**
  * One epic seen from its destination (the issue panel), and changing the destination it serves. Progress,
  * share and forecast come from the stored rollups (a bounded number of storage calls, whatever the size of
- * the destination); the epic's own fields come from Jira as the caller sees it, so the panel is never behind
- * on the epic itself. Before the first rollup exists they are empty, with the first recalculation's progress.
+ * the destination). The epic itself is read from Jira as the caller (which is what proves they may browse it)
+ * and kept a minute per viewer and issue with their edit right (`IssueAccess`), so a repeated view asks Jira
+ * nothing; its fields are that read or the stored entry, whichever was read later. Before the first rollup
+ * exists the figures are empty, with the first recalculation's progress.
  */
 import type { DestinationView, EpicAlignment, EpicRef, Freshness } from '../contract';
 import { destinationIdOf } from '../domain/alignment';
@@ -14,9 +16,9 @@ import { calculatingFreshness, freshnessOf } from '../domain/freshness';
 import { epicRollupOf } from '../domain/portfolio';
 import { emptyProgress } from '../domain/progress';
 import { runIsActive, runProgress } from '../domain/reconcile-run';
-import type { Destination, Epic, EpicRollup } from '../domain/types';
+import type { Destination, Epic, EpicEntry, EpicRollup } from '../domain/types';
 import type { AppJira, Clock, DestinationStore, IssueSummary, SettingsStore, UserJira } from './ports';
-import type { EpicReading, ReconcileRun, RollupReader, ViewerCache } from './rollup-ports';
+import type { EpicReading, IssueAccess, ReconcileRun, RollupReader, ViewerCache } from './rollup-ports';
 import { mayView, viewerLookups } from './viewer-lookups';
 
 export interface EpicDeps {
@@ -43,26 +45,28 @@ export function epicService(deps: EpicDeps) {
   const { jira, userJira } = deps;
   const lookups = viewerLookups(userJira, jira, deps.viewers);
 
-  /** Read ahead of the issue itself, so the Jira calls of a view go out together. */
+  /** What a view reads besides the issue: the stored epic, and the viewer's projects (both started early). */
   interface Prefetched {
     stored: EpicReading | undefined;
-    canEdit?: { issueId: string; value: Promise<boolean> };
     visible: Promise<Set<string>>;
   }
 
-  async function prefetch(accountId: string, issueKey: string): Promise<Prefetched> {
-    // Only this epic's shard now; its destination's epics once the issue says which destination it is.
-    const stored = await deps.rollups.loadEpic(issueKey);
-    const guessedId = stored?.site.epics.get(issueKey)?.id;
-    const prefetched: Prefetched = { stored, visible: lookups.visible(accountId) };
-    // Ids never change, so the stored id lets the edit check run alongside the issue read.
-    if (guessedId) prefetched.canEdit = { issueId: guessedId, value: userJira.canEditIssue(accountId, guessedId) };
-    prefetched.visible.catch(() => undefined);
-    prefetched.canEdit?.value.catch(() => undefined);
-    return prefetched;
+  /**
+   * The issue as the viewer reads it, and whether they may edit it: what a panel view asks Jira of its own
+   * issue (kept a minute per viewer and issue; the rest it asks goes through the viewer cache too). `guessedId`
+   * (the stored epic's id; ids never change) lets the edit check run alongside the read.
+   */
+  async function readAccess(accountId: string, issueKey: string, guessedId: Promise<string | undefined>): Promise<IssueAccess> {
+    const readAt = deps.clock.now().getTime();
+    const guessed = guessedId.then(async (id) => (id ? { id, canEdit: await userJira.canEditIssue(accountId, id) } : undefined));
+    guessed.catch(() => undefined);
+    const issue = await visibleIssue(issueKey);
+    if (issue.hierarchyLevel !== 1) return { issue, canEdit: false, readAt };
+    const edit = await guessed.catch(() => undefined);
+    return { issue, canEdit: edit?.id === issue.id ? edit.canEdit : await userJira.canEditIssue(accountId, issue.id), readAt };
   }
 
-  async function describe(accountId: string, issue: IssueSummary, prefetched?: Prefetched): Promise<EpicAlignment> {
+  async function describe(accountId: string, issue: IssueSummary, canEdit: boolean, prefetched?: Prefetched): Promise<EpicAlignment> {
     const base = { key: issue.key, summary: issue.summary, projectKey: issue.projectKey, isEpic: issue.hierarchyLevel === 1 };
     if (!base.isEpic) {
       return {
@@ -73,8 +77,7 @@ export function epicService(deps: EpicDeps) {
     const { rollup, epics, known, freshness } = await fromStore(issue, prefetched);
     const epic = { key: issue.key };
 
-    const [canEdit, visible, names] = await Promise.all([
-      prefetched?.canEdit?.issueId === issue.id ? prefetched.canEdit.value : userJira.canEditIssue(accountId, issue.id),
+    const [visible, names] = await Promise.all([
       prefetched?.visible ?? lookups.visible(accountId),
       known ? lookups.names(known.deliveryLead ? [known.businessOwner, known.deliveryLead] : [known.businessOwner]) : Promise.resolve(new Map<string, string>()),
     ]);
@@ -181,8 +184,28 @@ export function epicService(deps: EpicDeps) {
 
   return {
     async alignment(accountId: string, issueKey: string): Promise<EpicAlignment> {
-      const [issue, prefetched] = await Promise.all([visibleIssue(issueKey), prefetch(accountId, issueKey)]);
-      return describe(accountId, issue, prefetched);
+      const visible = lookups.visible(accountId);
+      visible.catch(() => undefined);
+      // Only this epic's shard now; its destination's epics once the fields say which destination it is.
+      const reading = deps.rollups.loadEpic(issueKey);
+      const storedId = reading.then((r) => liveEntry(r, issueKey)?.id).catch(() => undefined);
+      // Jira is asked only when the viewer's answers are not kept, and then without waiting for the store.
+      const asked = lookups.issueAccess(accountId, issueKey)
+        .then(async (kept) => kept ? { access: kept, read: false } : { access: await readAccess(accountId, issueKey, storedId), read: true });
+      const [stored, first] = await Promise.all([reading, asked]);
+      let { access, read } = first;
+      let issue = newestFields(access, stored?.site.epics.get(issueKey));
+      if (!issue) {
+        // The store read the epic after the viewer did and it moved project or went: ask Jira again, as them.
+        access = await readAccess(accountId, issueKey, storedId);
+        read = true;
+        issue = access.issue;
+      }
+      const [answer] = await Promise.all([
+        describe(accountId, issue, access.canEdit, { stored, visible }),
+        read ? lookups.rememberIssueAccess(accountId, issueKey, access) : undefined,
+      ]);
+      return answer;
     },
 
     async setDestination(accountId: string, issueKey: string, destinationId: string | null): Promise<Result<EpicAlignment>> {
@@ -208,6 +231,7 @@ export function epicService(deps: EpicDeps) {
         value = { id: destination.id, name: destination.name };
       }
       const meta = await jira.siteMeta();
+      const writtenAt = deps.clock.now().getTime();
       await jira.writeDestinationField(meta, issue.id, value);
       await deps.onEpicChanged?.(issue.id);
       if (value !== null && ((await deps.destinations.get(value.id)) === undefined || (await beingDeleted(value.id)))) {
@@ -216,12 +240,34 @@ export function epicService(deps: EpicDeps) {
         await deps.onEpicChanged?.(issue.id);
         return deletedMeanwhile(value.name, issueKey, true);
       }
-      return ok(await describe(accountId, { ...issue, destinationValue: value }));
+      const moved = { ...issue, destinationValue: value };
+      // The viewer's next panel view shows what they have just set, whether or not the store has it yet.
+      await lookups.rememberIssueAccess(accountId, issueKey, { issue: moved, canEdit: true, readAt: writtenAt });
+      return ok(await describe(accountId, moved, true));
     },
   };
 }
 
 export type EpicService = ReturnType<typeof epicService>;
+
+/** The stored epic under `key`, unless deleted or never read; its id is the issue's (ids never change). */
+function liveEntry(reading: EpicReading | undefined, key: string): EpicEntry | undefined {
+  const entry = reading?.site.epics.get(key);
+  return entry && isLive(entry) ? entry : undefined;
+}
+
+/**
+ * The epic's fields to show: the viewer's own read, or the stored entry when the app read it later (an event
+ * since), newest read wins. `undefined` when the later read says the issue went or moved to another project:
+ * the viewer's right to browse it was learnt of the issue where it was, so it must be asked again (likewise an
+ * issue they read as not an epic: they were never asked about editing it).
+ */
+function newestFields(access: IssueAccess, stored: EpicEntry | undefined): IssueSummary | undefined {
+  if (!stored || stored.fAt <= access.readAt) return access.issue;
+  const { issue } = access;
+  if (!isLive(stored) || stored.id !== issue.id || stored.projectKey !== issue.projectKey || issue.hierarchyLevel !== 1) return undefined;
+  return { ...issue, summary: stored.summary, statusCategory: stored.statusCategory, destinationValue: stored.destinationId };
+}
 
 /** The destination the epic's field names, archived or not; `undefined` when empty, unknown or unreadable. */
 function destinationOf(epic: Pick<Epic, 'destinationId'>, destinations: readonly Destination[]): Destination | undefined {

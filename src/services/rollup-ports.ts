@@ -8,7 +8,7 @@
  */
 import type { EpicRange } from '../domain/reconcile-run';
 import type { ChildFacts, EpicEntry, Forecast, OrphanEntry, RollupDelta } from '../domain/types';
-import type { JiraQuota } from './ports';
+import type { IssueSummary, JiraQuota } from './ports';
 
 export type { ChildFacts, EpicEntry, OrphanEntry, RollupDelta };
 
@@ -198,4 +198,24 @@ export interface ViewerCache {
   /** The projects closed to the app itself (site-wide, not per viewer), kept as briefly as browse answers. */
   projectsClosedToApp(load: () => Promise<string[]>): Promise<string[]>;
   userNames(accountIds: string[], load: (missing: string[]) => Promise<Map<string, string>>): Promise<Map<string, string>>;
+  /**
+   * What one viewer's panel of one issue learnt from Jira (see `IssueAccess`), by issue key; `undefined` when
+   * not kept or older than its lifetime. Read and written apart, so a view's Jira read and its write of the
+   * answer each run alongside its other storage calls.
+   */
+  issueAccess(accountId: string, issueKey: string): Promise<IssueAccess | undefined>;
+  /** Keep what the viewer has just learnt (a read as them, or the destination they have just set). */
+  rememberIssueAccess(accountId: string, issueKey: string, access: IssueAccess): Promise<void>;
+}
+
+/**
+ * What a panel view asks Jira as the viewer, kept per viewer and issue so a repeated view asks nothing: that
+ * they may browse the issue (they could read it), whether they may edit it, and the issue as they read it.
+ */
+export interface IssueAccess {
+  issue: IssueSummary;
+  /** EDIT_ISSUES as the viewer; `false` for an issue that is not an epic (never asked: nothing to edit). */
+  canEdit: boolean;
+  /** When the read started (ms): the fields compete with the stored rollups' by this time, newest read wins. */
+  readAt: number;
 }

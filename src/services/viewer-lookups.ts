@@ -1,10 +1,10 @@
 /**
- * What a person may browse (projects, and issues under issue security), and people's names: through the
- * viewer cache when there is one. Browse answers are asked of Jira as the viewer (see UserJira).
+ * What a person may browse (projects, issues under issue security, a panel's own issue), and people's names:
+ * through the viewer cache when there is one. Browse answers are asked of Jira as the viewer (see UserJira).
  */
 import { projectOfKey } from '../domain/portfolio';
 import type { AppJira, UserJira } from './ports';
-import type { ViewerCache } from './rollup-ports';
+import type { IssueAccess, ViewerCache } from './rollup-ports';
 
 /** What a viewer may see of issues the app stored: their project must be browsable and the issue itself. */
 export interface IssueVisibility {
@@ -39,6 +39,11 @@ export function viewerLookups(userJira: UserJira, jira: AppJira, viewers: Viewer
       const [allowed, allowedKeys] = await Promise.all([browsable(accountId, candidates.map((i) => i.id)), browsableKeys(accountId, candidateKeys)]);
       const hidden = [...candidates.filter((i) => !allowed.has(i.id)).map((i) => i.key), ...candidateKeys.filter((key) => !allowedKeys.has(key))];
       return { projects: shownProjects, hiddenKeys: new Set(hidden) };
+    },
+    /** What a panel view asked Jira as the viewer about its own issue (see `IssueAccess`), if still kept. */
+    issueAccess: async (accountId: string, issueKey: string) => viewers?.issueAccess(accountId, issueKey),
+    rememberIssueAccess: async (accountId: string, issueKey: string, access: IssueAccess) => {
+      await viewers?.rememberIssueAccess(accountId, issueKey, access);
     },
     names: (ids: string[]) => (viewers ? viewers.userNames(ids, (missing) => jira.userNames(missing)) : jira.userNames(ids)),
   };

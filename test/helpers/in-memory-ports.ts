@@ -9,7 +9,7 @@ import { destination as domainDestination } from '../../src/domain/test-fixtures
 import { emptyProgress } from '../../src/domain/progress';
 import { DEFAULT_SETTINGS, type ChildFacts, type Destination, type EpicEntry, type OrphanEntry, type Settings, type WorkItem } from '../../src/domain/types';
 import type { AppJira, Clock, DestinationStore, IssueSummary, ProjectRef, SettingsStore, SiteMeta, UserJira } from '../../src/services/ports';
-import type { GenerationBuilder, ReconcileRun, RollupDelta, RollupDeltaLog, RollupHead, RollupReader, RunStore, StepQueue, ViewerCache } from '../../src/services/rollup-ports';
+import type { GenerationBuilder, IssueAccess, ReconcileRun, RollupDelta, RollupDeltaLog, RollupHead, RollupReader, RunStore, StepQueue, ViewerCache } from '../../src/services/rollup-ports';
 
 export const SITE_META: SiteMeta = {
   appFieldId: 'customfield_10100',
@@ -263,8 +263,13 @@ export function inMemoryViewerCache(): ViewerCache {
   const visible = new Map<string, Set<string>>();
   const names = new Map<string, string>();
   const issues = new Map<string, Map<string, boolean>>();
+  const access = new Map<string, IssueAccess>();
   let closed: string[] | undefined;
   return {
+    issueAccess: async (accountId, issueKey) => access.get(`${accountId}:${issueKey}`),
+    async rememberIssueAccess(accountId, issueKey, value) {
+      access.set(`${accountId}:${issueKey}`, value);
+    },
     async projectsClosedToApp(load) {
       closed = closed ?? (await load());
       return closed;

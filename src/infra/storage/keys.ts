@@ -40,6 +40,8 @@ export const KEY = {
   viewerPrefix: 'viewer:',
   /** Per viewer: which issues (epics under issue security) they may browse. */
   viewerIssuesPrefix: 'viewer-issues:',
+  /** Per viewer and issue (`<accountId>:<issueKey>`): what their panel of that issue asked Jira, kept a minute. */
+  viewerPanelPrefix: 'viewer-panel:',
   /** Projects whose issues the app itself may not browse (an app access rule), kept a minute. */
   appClosedProjects: 'app-closed-projects',
   userNames: 'user-names',

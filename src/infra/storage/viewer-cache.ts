@@ -1,17 +1,21 @@
 /**
- * A short-lived cache of per-viewer Jira answers in KVS. Project browse permission is kept for a minute, so a
- * permission removed in Jira shows in the portfolio within a minute; names for an hour (they only label).
- * Each value is written with a KVS TTL of its lifetime, so a viewer seen once does not keep a key forever.
+ * A short-lived cache of per-viewer Jira answers in KVS. Browse answers (projects, issues, a panel's own
+ * issue) are kept for a minute, so a permission removed in Jira shows in every view within a minute; names for
+ * an hour (they only label). Each value is written with a KVS TTL of its lifetime, so a viewer seen once does
+ * not keep a key forever. An app cannot learn of a revocation (Jira sends no event for permission changes),
+ * so the minute is the whole window in which a viewer can still see what they have just lost.
  */
 import { kvs } from './kvs-retry';
 import type { Clock } from '../../services/ports';
-import type { ViewerCache } from '../../services/rollup-ports';
+import type { IssueAccess, ViewerCache } from '../../services/rollup-ports';
 import { KEY } from './keys';
 
 const VISIBLE_TTL_MS = 60_000;
 const NAMES_TTL_MS = 60 * 60_000;
 /** Issue browse answers (issue security) change as rarely as project ones: the same minute. */
 const ISSUES_TTL_MS = VISIBLE_TTL_MS;
+/** A panel view's own answers (may browse the issue, may edit it): the same minute as every browse answer. */
+const ISSUE_ACCESS_TTL_MS = VISIBLE_TTL_MS;
 /** Above this many remembered ids (about 100 KB) the answer is not stored: a value must stay far under 240 KiB. */
 const ISSUES_MAX_CACHED = 10_000;
 
@@ -31,9 +35,13 @@ export function createViewerCache(clock: Clock): ViewerCache {
     }
   }
 
-  async function write<T>(key: string, value: T, ttlMs: number): Promise<void> {
-    await kvs.set<Cached<T>>(key, { at: clock.now().getTime(), value }, { ttl: { value: Math.ceil(ttlMs / 1000), unit: 'SECONDS' } }).catch(() => undefined);
+  /** `at`: when Jira gave the answer (default now); the lifetime counts from it, not from the write. */
+  async function write<T>(key: string, value: T, ttlMs: number, at = clock.now().getTime()): Promise<void> {
+    await kvs.set<Cached<T>>(key, { at, value }, { ttl: { value: Math.ceil(ttlMs / 1000), unit: 'SECONDS' } }).catch(() => undefined);
   }
+
+  const accessKey = (accountId: string, issueKey: string) => `${KEY.viewerPanelPrefix}${accountId}:${issueKey}`;
+  const rememberAccess = (accountId: string, issueKey: string, access: IssueAccess) => write(accessKey(accountId, issueKey), access, ISSUE_ACCESS_TTL_MS, access.readAt);
 
   return {
     async visibleProjects(accountId, load) {
@@ -63,6 +71,9 @@ export function createViewerCache(clock: Clock): ViewerCache {
       await write(KEY.appClosedProjects, fresh, VISIBLE_TTL_MS);
       return fresh;
     },
+    // Per viewer: one person's right to browse an issue says nothing about another's.
+    issueAccess: (accountId, issueKey) => read<IssueAccess>(accessKey(accountId, issueKey), ISSUE_ACCESS_TTL_MS),
+    rememberIssueAccess: rememberAccess,
     async userNames(accountIds, load) {
       const cached = (await read<Record<string, string>>(KEY.userNames, NAMES_TTL_MS)) ?? {};
       const missing = [...new Set(accountIds)].filter((id) => !(id in cached));
