@@ -22,6 +22,12 @@ export default defineConfig(({ mode }) => {
     // Forge serves each resource from its own path: assets must be referenced relatively.
     base: './',
     plugins: [react()],
+    resolve: {
+      alias: [
+        // The Statsig client behind Atlaskit's feature flags never answers here (see common/feature-gates-off.ts).
+        { find: /^@atlaskit\/feature-gate-js-client\/feature-gates$/, replacement: resolve(import.meta.dirname, 'common/feature-gates-off.ts') },
+      ],
+    },
     // Atlaskit reads process.env.NODE_ENV in a few places.
     define: { 'process.env.NODE_ENV': JSON.stringify('production') },
     build: {
