@@ -57,6 +57,24 @@ export function allScripts(buildDir: string): string[] {
   return found.sort();
 }
 
+/**
+ * Asset references that are not relative. Forge serves each resource from a path of its own (and the local
+ * server under /static/<resource>/), so `/assets/x.js` would miss; the build's `base: './'` must hold.
+ * Also what keeps this check honest: it follows only relative imports.
+ */
+export function absoluteAssetRefs(buildDir: string): string[] {
+  const html = readFileSync(path.join(buildDir, 'index.html'), 'utf8');
+  const found = [...html.matchAll(/<(?:script|link)\b[^>]*\b(?:src|href)="([^"]+)"/g)]
+    .map((m) => m[1] as string)
+    .filter((u) => !u.startsWith('./'))
+    .map((u) => `index.html: ${u}`);
+  const importPattern = /(?:^|[^\w$.])(?:import|export)\s*(?:\(\s*|[\w$*{}\s,]*?\bfrom\s*)?["'`]((?:\/|https?:)[^"'`]*)["'`]/g;
+  for (const file of allScripts(buildDir)) {
+    for (const m of readFileSync(path.join(buildDir, file), 'utf8').matchAll(importPattern)) found.push(`${file}: ${m[1]}`);
+  }
+  return found;
+}
+
 export interface Size {
   files: number;
   rawBytes: number;
@@ -94,6 +112,11 @@ function main(): number {
       console.error(`bundle budget: static/${surface}/build is missing; run npm run build:ui first`);
       failed += 1;
       continue;
+    }
+    const absolute = absoluteAssetRefs(dir);
+    if (absolute.length) {
+      console.error(`bundle budget: ${surface} refers to assets by absolute path (keep base: './'): ${absolute.slice(0, 5).join(', ')}`);
+      failed += 1;
     }
     const f = measure(surface, dir);
     const over = f.gzipBytes > BUDGET_BYTES;
