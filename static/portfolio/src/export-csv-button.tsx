@@ -1,9 +1,25 @@
-/** The Export CSV button. The CSV code loads when the button is pressed, not with the page. */
+/**
+ * The Export CSV button. The CSV code is not part of the page's first script: it loads when the pointer or
+ * the keyboard focus reaches the button, so that it is usually there by the click. The click must start
+ * the download while it still counts as a user gesture (Forge's iframe sandbox allows downloads only then).
+ */
 import { useEffect, useRef, useState } from 'react';
 import Button from '@atlaskit/button/new';
 import { token } from '@atlaskit/tokens';
 import type { Portfolio } from '../../../src/contract';
+import type * as CsvModule from './portfolio-csv';
 import { ChunkLoadError, chunkFailureText, loadChunk } from '../../common/lazy';
+
+let csvCode: Promise<typeof CsvModule> | undefined;
+/** The CSV code, loaded once; a failed load is asked for again next time. */
+const loadCsvCode = (): Promise<typeof CsvModule> =>
+  (csvCode ??= loadChunk('the CSV export', () => import('./portfolio-csv')).catch((e: unknown) => {
+    csvCode = undefined;
+    throw e;
+  }));
+const prefetch = (): void => {
+  loadCsvCode().catch(() => undefined); // a failure is shown when the button is pressed
+};
 
 export function ExportCsvButton({ portfolio }: { portfolio: Portfolio }) {
   const [busy, setBusy] = useState(false);
@@ -15,7 +31,7 @@ export function ExportCsvButton({ portfolio }: { portfolio: Portfolio }) {
     setBusy(true);
     setFailure(null);
     try {
-      const { exportCsv } = await loadChunk('the CSV export', () => import('./portfolio-csv'));
+      const { exportCsv } = await loadCsvCode();
       exportCsv(portfolio);
     } catch (e) {
       console.error('CSV export failed', e);
@@ -32,7 +48,7 @@ export function ExportCsvButton({ portfolio }: { portfolio: Portfolio }) {
           {failure}
         </span>
       )}
-      <Button onClick={() => void exportNow()} isLoading={busy} isDisabled={portfolio.destinations.length === 0}>
+      <Button onClick={() => void exportNow()} onMouseEnter={prefetch} onFocus={prefetch} isLoading={busy} isDisabled={portfolio.destinations.length === 0}>
         Export CSV
       </Button>
     </div>
