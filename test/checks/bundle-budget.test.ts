@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { firstPaintFiles, measure, staticImportsOf } from './bundle-budget';
+import { absoluteAssetRefs, allScripts, firstPaintFiles, measure, staticImportsOf } from './bundle-budget';
 
 describe('bundle budget', () => {
   let dir: string;
@@ -45,6 +45,31 @@ describe('bundle budget', () => {
     expect(f.rawBytes).toBeLessThan(300);
     expect(f.gzipBytes).toBe(
       ['assets/deep-e.js', 'assets/index-a.js', 'assets/runtime-b.js', 'assets/side-c.js']
+        .map((n) => gzipSync(readFileSync(path.join(dir, n)), { level: 9 }).length)
+        .reduce((a, b) => a + b, 0),
+    );
+  });
+
+  it('finds asset references that are not relative, which Forge would not serve', () => {
+    expect(absoluteAssetRefs(dir)).toEqual([]);
+    const bad = mkdtempSync(path.join(tmpdir(), 'bundle-budget-abs-'));
+    try {
+      mkdirSync(path.join(bad, 'assets'));
+      writeFileSync(path.join(bad, 'index.html'), '<script type="module" src="/assets/index-a.js"></script>');
+      writeFileSync(path.join(bad, 'assets/index-a.js'), 'import{a}from"/assets/b.js";const l=()=>import(`/assets/c.js`);');
+      expect(absoluteAssetRefs(bad)).toEqual(['index.html: /assets/index-a.js', 'assets/index-a.js: /assets/b.js', 'assets/index-a.js: /assets/c.js']);
+    } finally {
+      rmSync(bad, { recursive: true, force: true });
+    }
+  });
+
+  it('reports the total with lazily loaded chunks apart from the budgeted first paint', () => {
+    expect(allScripts(dir)).toEqual(['assets/deep-e.js', 'assets/index-a.js', 'assets/lazy-d.js', 'assets/runtime-b.js', 'assets/side-c.js']);
+    const f = measure('fixture', dir);
+    expect(f.total.files).toBe(5);
+    expect(f.total.rawBytes).toBeGreaterThan(5000);
+    expect(f.total.gzipBytes).toBe(
+      allScripts(dir)
         .map((n) => gzipSync(readFileSync(path.join(dir, n)), { level: 9 }).length)
         .reduce((a, b) => a + b, 0),
     );

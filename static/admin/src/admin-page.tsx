@@ -1,16 +1,16 @@
 /** The admin page: only Jira administrators; destinations and settings. */
-import { lazy, Suspense } from 'react';
 import Heading from '@atlaskit/heading';
 import SectionMessage from '@atlaskit/section-message';
 import Tabs, { Tab, TabList, TabPanel } from '@atlaskit/tabs';
 import { token } from '@atlaskit/tokens';
 import { ErrorMessage, Loading } from '../../common/components';
+import { LazyPart, lazyPart } from '../../common/lazy';
 import { useResolver } from '../../common/use-resolver';
 import { DestinationsTab } from './destinations-tab';
 
 // The Settings tab is not on screen at first paint: its code loads when it is opened.
-const SettingsTab = lazy(() => import('./settings-tab').then((m) => ({ default: m.SettingsTab })));
-const Recalculation = lazy(() => import('./recalculation').then((m) => ({ default: m.Recalculation })));
+const SettingsTab = lazyPart('the settings', () => import('./settings-tab'), 'SettingsTab');
+const Recalculation = lazyPart('the recalculation', () => import('./recalculation'), 'Recalculation');
 
 export function AdminPage() {
   const { data: me, failure, reload } = useResolver('me/get', {});
@@ -41,12 +41,12 @@ export function AdminPage() {
           </TabPanel>
           <TabPanel>
             <div style={{ width: '100%', paddingTop: token('space.200') }}>
-              <Suspense fallback={<Loading label="Loading settings" />}>
+              <LazyPart fallback={<Loading label="Loading settings" />}>
                 <SettingsTab />
                 <div style={{ marginTop: token('space.400') }}>
                   <Recalculation />
                 </div>
-              </Suspense>
+              </LazyPart>
             </div>
           </TabPanel>
         </Tabs>

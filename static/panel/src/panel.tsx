@@ -4,7 +4,7 @@ import { view } from '@forge/bridge';
 import Button from '@atlaskit/button/new';
 import Heading from '@atlaskit/heading';
 import SectionMessage, { SectionMessageAction } from '@atlaskit/section-message';
-import Select from '@atlaskit/select';
+import { Select } from '../../common/lazy-select';
 import { token } from '@atlaskit/tokens';
 import { unknownDestinationText, type DestinationView, type EpicAlignment } from '../../../src/contract';
 import { call, toFailure, type ApiFailure } from '../../common/api';

@@ -1,5 +1,5 @@
 /** The portfolio's filters: project, owner and status; choices grow with what has been seen. */
-import Select from '@atlaskit/select';
+import { Select } from '../../common/lazy-select';
 import { token } from '@atlaskit/tokens';
 import { LIVE_STATUSES, type DestinationStatus, type PayloadOf } from '../../../src/contract';
 import { STATUS_LABEL } from '../../common/labels';

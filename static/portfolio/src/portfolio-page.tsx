@@ -1,6 +1,5 @@
 /** The portfolio for business leaders: every destination by priority, progress, arrival verdict, off-route work. */
 import { useState } from 'react';
-import Button from '@atlaskit/button/new';
 import Heading from '@atlaskit/heading';
 import SectionMessage from '@atlaskit/section-message';
 import { token } from '@atlaskit/tokens';
@@ -12,7 +11,7 @@ import { DestinationTable } from './destination-table';
 import { FilterBar, type Filters } from './filter-bar';
 import { Headline } from './headline';
 import { OffRouteDrillDown } from './off-route';
-import { exportCsv } from './portfolio-csv';
+import { ExportCsvButton } from './export-csv-button';
 
 export function PortfolioPage() {
   const [filters, setFilters] = useState<Filters>({});
@@ -37,11 +36,7 @@ export function PortfolioPage() {
     <main style={{ padding: token('space.300'), display: 'flex', flexDirection: 'column', gap: token('space.200'), maxWidth: 1400 }}>
       <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: token('space.200'), flexWrap: 'wrap' }}>
         <Heading size="large" as="h1">Business destinations</Heading>
-        {portfolio && (
-          <Button onClick={() => exportCsv(portfolio)} isDisabled={portfolio.destinations.length === 0}>
-            Export CSV
-          </Button>
-        )}
+        {portfolio && <ExportCsvButton portfolio={portfolio} />}
       </div>
       <FilterBar filters={filters} onChange={setFilters} projects={projects} owners={owners} />
       {failure && <ErrorMessage failure={failure} title="The portfolio could not be loaded" onRetry={reload} />}
