@@ -183,10 +183,29 @@ test('a JQL link an app navigates to opens the shell issue navigator, searched a
   await expect(page.getByTestId('search-results')).toContainText('ALPHA-1');
 });
 
-test('the developer is not offered the epic they cannot browse', async ({ page }) => {
+test('the epic picker searches as the user types and never offers the developer the epic they cannot browse', async ({ page }) => {
   await page.goto(`${server.url}/`);
   await page.locator('#user-picker').selectOption(DEV);
-  await expect(page.locator('#epic-picker option')).toHaveText([/ALPHA-1/]);
+  const picker = page.locator('#epic-picker');
+  await picker.focus();
+  await expect(page.locator('#epic-options option')).toHaveText(['ALPHA-1 Checkout rewrite']);
+  await picker.fill('secret');
+  await expect(page.locator('#epic-options option')).toHaveCount(0);
+  await picker.fill('checkout');
+  await expect(page.locator('#epic-options option')).toHaveText(['ALPHA-1 Checkout rewrite']);
+  await picker.fill('alpha-1');
+  await picker.press('Enter');
+  await expect(page).toHaveURL(/#\/issue\/ALPHA-1$/);
+  await expect(page.getByTestId('issue-summary')).toHaveText('Checkout rewrite');
+});
+
+test('the shell frames the page before it asks for anything the page does not need (no epic list)', async ({ page }) => {
+  const asked: string[] = [];
+  page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+  await page.goto(`${server.url}/#/portfolio`);
+  await loadedFrame(page);
+  expect(asked).toContain('/surface/the-page/');
+  expect(asked).not.toContain('/api/site/epics');
 });
 
 test('a theme switch in the shell reaches frames that enabled theming, even ones still loading', async ({ page }) => {
