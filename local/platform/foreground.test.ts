@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { createFakeJira } from './__fixtures__/fake-jira';
-import { createLocalPlatform, currentInvocation, ForegroundGate, type LocalPlatform } from './index';
+import { createLocalPlatform, currentInvocation, ForegroundGate, type JobStats, type LocalPlatform } from './index';
 
 const root = join(__dirname, '__fixtures__', 'app');
 let platform: LocalPlatform;
@@ -36,7 +36,16 @@ describe('a view during a background build', () => {
       const items = Array.from({ length: 50 }, (_, i) => ({ n: 1000 + batch * 50 + i }));
       jobIds.push(((await platform.invoke('fixture-resolver', 'enqueue', { items }, { accountId: 'user-1' })) as { jobId: string }).jobId);
     }
-    const stats = () => jobIds.map((id) => platform.queue.getStats(id)).reduce((a, b) => ({ success: a.success + (b?.success ?? 0), inProgress: a.inProgress + (b?.inProgress ?? 0), failed: a.failed + (b?.failed ?? 0) }), { success: 0, inProgress: 0, failed: 0 });
+    const stats = (): JobStats => {
+      const total: JobStats = { success: 0, inProgress: 0, failed: 0 };
+      for (const id of jobIds) {
+        const job = platform.queue.getStats(id);
+        total.success += job?.success ?? 0;
+        total.inProgress += job?.inProgress ?? 0;
+        total.failed += job?.failed ?? 0;
+      }
+      return total;
+    };
     const order = recordStorageCallers();
     // Wait until the build is under way.
     while (!order.includes('build')) await new Promise((resolve) => setImmediate(resolve));
