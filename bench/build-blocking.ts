@@ -4,7 +4,10 @@
  * for a portfolio view every second; prints the view's time without a build, during it, and the longest
  * stretch the event loop was blocked.
  *
- *   npx tsx bench/build-blocking.ts [epics=5000] [--cpu]
+ *   npx tsx bench/build-blocking.ts [epics=5000] [--blocks]
+ *
+ * `--blocks` lists each stretch over 300 ms (end in µs of the monotonic clock, length in ms): run under
+ * `node --cpu-prof --import tsx` to find in the profile what ran then.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { bootLocalApp } from '../local/app/boot';
@@ -32,6 +35,15 @@ async function main(): Promise<void> {
   };
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
+  // Stretches the event loop was blocked for over 300 ms: [ends at, in µs of the monotonic clock (as in
+  // --cpu-prof profiles), ms blocked], to find what blocked it in a profile.
+  const blocks: Array<[number, number]> = [];
+  let last = performance.now();
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    if (now - last > 300) blocks.push([Math.round(Number(process.hrtime.bigint() / 1000n)), Math.round(now - last)]);
+    last = now;
+  }, 20);
   let building = true;
   const during: number[] = [];
   const built = app.platform.settle().then(() => (building = false));
@@ -43,6 +55,7 @@ async function main(): Promise<void> {
   await built;
   const buildMs = performance.now() - started;
   loop.disable();
+  clearInterval(ticker);
   const after: number[] = [];
   for (let i = 0; i < 5; i++) after.push(await view());
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
@@ -55,6 +68,7 @@ async function main(): Promise<void> {
       viewMsAfterBuild: { median: Math.round(median(after)), max: Math.round(Math.max(...after)) },
       eventLoopBlockedMaxMs: Math.round(loop.max / 1e6),
       eventLoopDelayP99Ms: Math.round(loop.percentile(99) / 1e6),
+      blocksOver300Ms: process.argv.includes('--blocks') ? blocks : blocks.length,
     }),
   );
   await server.close();
