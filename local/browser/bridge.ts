@@ -370,21 +370,40 @@ win.__bridge = {
 postToShell({ source: 'forge-local', type: 'ready', frameId: frame.frameId });
 
 // ---- auto-size, like Jira's iframe resizer --------------------------------------------------------------
+//
+// Cheap by design: a measure reads three numbers the browser already has after layout (the body's height, its
+// margins, the root's scroll height), never the style of every element (that walk cost 50-80 ms per call on
+// the big portfolio). A ResizeObserver on the root and the body sees in-flow content grow and shrink; a
+// MutationObserver sees popups mount, unmount, show and hide; the frame's own resize sees the host move it.
 
 let lastHeight = -1;
 let scheduled = false;
+/** The last report grew the frame for positioned content that stuck out of it (a menu, a popup). */
+let heldForOverflow = false;
+let heldInFlow = -1;
+
+function inFlowHeight(body: HTMLElement): number {
+  const style = getComputedStyle(body);
+  return body.offsetHeight + parseFloat(style.marginTop) + parseFloat(style.marginBottom);
+}
 
 function measure(): number {
   const body = document.body;
   if (!body) return 0;
-  const style = getComputedStyle(body);
-  let height = body.offsetHeight + parseFloat(style.marginTop) + parseFloat(style.marginBottom);
-  // Absolutely positioned content (menus, popups) does not grow the body; count its bottom edge too.
-  for (const el of Array.from(body.querySelectorAll('*'))) {
-    const s = getComputedStyle(el);
-    if (s.position === 'absolute' || s.position === 'fixed') height = Math.max(height, el.getBoundingClientRect().bottom + window.scrollY);
+  const inFlow = inFlowHeight(body);
+  // Absolutely positioned content (menus, popups) does not grow the body, but what sticks out below the frame
+  // shows in the root's scroll height: grow to show it.
+  const overflow = document.documentElement.scrollHeight;
+  if (overflow > window.innerHeight + 1) {
+    heldForOverflow = true;
+    heldInFlow = inFlow;
+    return Math.ceil(Math.max(inFlow, overflow));
   }
-  return Math.ceil(height);
+  // Nothing sticks out, but the frame may be tall only because of such content (then the scroll height cannot
+  // tell whether it is still there): keep the height until the in-flow content changes or nodes go away.
+  if (heldForOverflow && Math.abs(inFlow - heldInFlow) < 1 && lastHeight > 0) return lastHeight;
+  heldForOverflow = false;
+  return Math.ceil(inFlow);
 }
 
 function reportHeight(): void {
@@ -402,8 +421,16 @@ function scheduleReport(): void {
 }
 
 function startResizer(): void {
-  new ResizeObserver(scheduleReport).observe(document.body);
-  new MutationObserver(scheduleReport).observe(document.body, { subtree: true, childList: true, attributes: true });
+  const resize = new ResizeObserver(scheduleReport);
+  resize.observe(document.documentElement);
+  resize.observe(document.body);
+  new MutationObserver((records) => {
+    // A removed node may be the popup the frame was held open for: measure afresh (if it is still there, it
+    // sticks out of the smaller frame and the frame grows back).
+    if (records.some((r) => r.removedNodes.length > 0)) heldForOverflow = false;
+    scheduleReport();
+  }).observe(document.body, { subtree: true, childList: true, attributes: true });
+  window.addEventListener('resize', scheduleReport);
   window.addEventListener('load', scheduleReport);
   scheduleReport();
 }

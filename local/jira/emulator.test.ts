@@ -2,6 +2,7 @@ import type { IssueEvent } from '../types';
 import { generateSite } from '../sites/generate-demo';
 import { asApp, asUser, harness } from './testing/harness';
 import { defaultFaults } from './faults';
+import { SCAN_SLICE } from './emulator/state';
 
 interface SearchPage {
   issues: Array<{ id: string; key: string; fields: Record<string, unknown> }>;
@@ -47,6 +48,22 @@ describe('search paging', () => {
     expect(seen).toHaveLength(total);
     expect(new Set(seen).size).toBe(total);
     expect(pages).toBe(Math.ceil(total / 100));
+  });
+
+  it('lets the event loop run while it scans a big site, and answers as of the last write made meanwhile', async () => {
+    // More issues than one slice of the scan, so the search yields at least once.
+    expect(bigSite.issues.length).toBeGreaterThan(SCAN_SLICE);
+    let turned = false;
+    setImmediate(() => (turned = true));
+    const searching = h.call('POST', '/rest/api/3/search/jql', { jql: 'project in (P1, P2, P3, P4) AND summary ~ "zebra" ORDER BY key', fields: ['summary'] });
+    // While the scan waits for its next slice, an issue it has already passed starts to match.
+    await new Promise((resolve) => setImmediate(resolve));
+    const key = bigSite.issues[0]?.key ?? '';
+    h.emulator.updateIssue(key, { summary: 'zebra crossing' }, 'app');
+    const page = (await searching).json as SearchPage;
+    expect(turned).toBe(true);
+    expect(page.issues.map((i) => i.key)).toEqual([key]);
+    expect(await h.keys('project in (P1, P2, P3, P4) AND summary ~ "zebra"')).toEqual([key]);
   });
 
   it('defaults to 50 issues with only the id when nothing is asked', async () => {

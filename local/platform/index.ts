@@ -12,11 +12,11 @@ import { findModule, modulesOf, readManifest, type Manifest, type ManifestFuncti
 import { MAX_RETRIES, QueueEmulator, retryRequested, type QueueEvent } from './queue';
 import { LocalError } from '../errors';
 import { checkInvokePayload, checkScheduledReply, DEFAULT_STORAGE_LATENCY_MS, functionTimeoutSeconds, MAX_INVOKE_RESPONSE_BYTES, RESOLVER_TIMEOUT_SECONDS } from './invoke-limits';
-import { FunctionTimeoutError, installForgeRuntime, runInvocation, runTimedInvocation } from './runtime';
+import { ForegroundGate, FunctionTimeoutError, installForgeRuntime, runInvocation, runTimedInvocation } from './runtime';
 import { PlatformClock, Scheduler } from './scheduler';
 
 export { KvsEmulator } from '../kvs/kvs-emulator';
-export { installForgeRuntime, runInvocation, currentInvocation, FunctionTimeoutError } from './runtime';
+export { installForgeRuntime, runInvocation, currentInvocation, FunctionTimeoutError, ForegroundGate } from './runtime';
 export { PlatformClock } from './scheduler';
 export { advanceClock, installClock, uninstallClock } from './clock';
 export { readManifest } from './manifest';
@@ -152,7 +152,7 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     deliver: async (event: QueueEvent) => {
       const consumer = consumers.find((c) => c.queue === event.queueName);
       if (!consumer?.function) throw new Error(`No consumer for queue '${event.queueName}'`);
-      return callAsApp(consumer.function, consumer.key, [event, { installContext }]);
+      return callAsApp(consumer.function, consumer.key, [event, { installContext }], true);
     },
     log,
   });
@@ -161,7 +161,9 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
   const uninstallClock = options.clock !== false && today ? installClock(today) : undefined;
   // Each platform is its own installation: invocations it starts reach only its own seams.
   const installationId = randomUUID();
-  const uninstallRuntime = installForgeRuntime({ kvs, jira, stargate: queue, cloudId, appId: manifest.appId?.split('/').pop(), scopes: manifest.scopes, installationId, clock });
+  // Resolvers go first: background invocations wait for them at their next storage or Jira call.
+  const foreground = new ForegroundGate();
+  const uninstallRuntime = installForgeRuntime({ kvs, jira, stargate: queue, cloudId, appId: manifest.appId?.split('/').pop(), scopes: manifest.scopes, installationId, clock, foreground });
 
   // Load every handler now, so a broken export or a manifest typo fails at start-up, not at first click.
   if (options.strictHandlers !== false) {
@@ -174,18 +176,21 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     }
   }
 
-  /** A trigger, consumer or scheduled trigger, as the app, stopped at the function's Forge limit. */
-  async function callAsApp(functionKey: string, moduleKey: string, args: unknown[]): Promise<unknown> {
+  /**
+   * A trigger, consumer, scheduled trigger or JQL function, as the app, stopped at the function's Forge limit.
+   * `background`: nobody waits for it (not a JQL function, which a search waits for), so it gives way to resolvers.
+   */
+  async function callAsApp(functionKey: string, moduleKey: string, args: unknown[], background: boolean): Promise<unknown> {
     const { fn, handler } = handlerFor(functionKey);
     const timeoutSeconds = functionTimeoutSeconds(manifest, fn);
-    return runTimedInvocation({ moduleKey, timeoutSeconds, installationId }, clock, async () => throughJson(await handler(...args)));
+    return runTimedInvocation({ moduleKey, timeoutSeconds, installationId, background }, clock, async () => throughJson(await handler(...args)));
   }
 
   async function deliverTrigger(trigger: ManifestModule, event: Record<string, unknown>, retryCount: number): Promise<void> {
     if (!trigger.function) return;
     let result: unknown;
     try {
-      result = await callAsApp(trigger.function, trigger.key, [event, { installContext }]);
+      result = await callAsApp(trigger.function, trigger.key, [event, { installContext }], true);
     } catch (e) {
       // Forge retries a trigger only when it asks to (InvocationError); a throw is logged and the event is lost.
       log(`trigger '${trigger.key}' threw on ${String(event.eventType)}`, e);
@@ -225,7 +230,7 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     evaluate: async (moduleKey, payload) => {
       const module = jqlFunctionModules.find((m) => m.key === moduleKey);
       if (!module?.function) throw new Error(`jira:jqlFunction '${moduleKey}' has no function in manifest.yml`);
-      return callAsApp(module.function, moduleKey, [payload, { installContext }]);
+      return callAsApp(module.function, moduleKey, [payload, { installContext }], false);
     },
   });
 
@@ -253,6 +258,7 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
       installContext,
     };
     let result: unknown;
+    const done = foreground.enter();
     try {
       // A resolver gets 25 s whatever its function declares: `timeoutSeconds` extends only functions that
       // consumers and scheduled triggers alone reference.
@@ -270,6 +276,8 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
         throw new LocalError(404, 'NOT_FOUND', `Function ${quoted(functionKey)} has no definition for ${quoted(resolverKey)}.`);
       }
       throw e;
+    } finally {
+      done();
     }
     const text = result === undefined ? undefined : JSON.stringify(result);
     if (text !== undefined && Buffer.byteLength(text) > MAX_INVOKE_RESPONSE_BYTES) {
@@ -306,7 +314,7 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
       if (!module?.function) throw new Error(`scheduledTrigger '${key}' is not declared in manifest.yml (or has no function)`);
       let reply: unknown;
       try {
-        reply = await callAsApp(module.function, key, [{ context: { cloudId, moduleKey: key } }, { installContext }]);
+        reply = await callAsApp(module.function, key, [{ context: { cloudId, moduleKey: key } }, { installContext }], true);
       } catch (e) {
         log(`scheduled trigger '${key}' failed`, e);
         throw e;

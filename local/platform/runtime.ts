@@ -21,6 +21,54 @@ export interface InvocationState {
   installationId?: string;
   /** Set when the function ran past its deadline: Forge has stopped it, so nothing it still sends arrives. */
   timedOut?: boolean;
+  /** A trigger, consumer or scheduled trigger: on Forge it runs in its own function instance, never in the way
+   *  of a view, so locally it gives way to resolvers (see `ForegroundGate`). */
+  background?: boolean;
+}
+
+/**
+ * Keeps background work out of a view's way. On Forge a consumer runs in its own function instance; here it
+ * shares one thread with the resolvers, so a 250k-issue build made views wait 9-25 s. While any resolver is in
+ * flight, a background invocation waits at its next storage or Jira call (each is I/O on Forge too), for at
+ * most `maxWaitMs` per call, so a resolver that itself waits for background work cannot starve it for good.
+ * Only the order changes: every call still happens, with the same arguments and answers.
+ */
+export class ForegroundGate {
+  private inFlight = 0;
+  private waiters = new Set<() => void>();
+
+  constructor(readonly maxWaitMs = 1000) {}
+
+  get busy(): boolean {
+    return this.inFlight > 0;
+  }
+
+  /** A resolver starts; the returned function ends it (once). */
+  enter(): () => void {
+    this.inFlight += 1;
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      this.inFlight -= 1;
+      if (this.inFlight === 0) for (const wake of [...this.waiters]) wake();
+    };
+  }
+
+  /** Resolves when no resolver is in flight, or after `maxWaitMs`. */
+  idle(): Promise<void> {
+    if (!this.busy) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.waiters.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, this.maxWaitMs);
+      timer.unref();
+      this.waiters.add(wake);
+    });
+  }
 }
 
 /** The clock deadlines are read on when no platform passes its own (real time). */
@@ -33,10 +81,21 @@ export function currentInvocation(): InvocationState | undefined {
 }
 
 /** Run `fn` as one Forge invocation: `asUser()` inside it acts as `accountId` (or fails when undefined). */
-export function runInvocation<T>(state: { accountId?: string; moduleKey?: string; timeoutSeconds?: number; installationId?: string }, fn: () => T, clock: PlatformClock = realClock): T {
+export function runInvocation<T>(
+  state: { accountId?: string; moduleKey?: string; timeoutSeconds?: number; installationId?: string; background?: boolean },
+  fn: () => T,
+  clock: PlatformClock = realClock,
+): T {
   const timeoutMs = (state.timeoutSeconds ?? 25) * 1000;
   return invocations.run(
-    { accountId: state.accountId, moduleKey: state.moduleKey, invocationId: randomUUID(), deadline: clock.runtimeNow() + timeoutMs, installationId: state.installationId },
+    {
+      accountId: state.accountId,
+      moduleKey: state.moduleKey,
+      invocationId: randomUUID(),
+      deadline: clock.runtimeNow() + timeoutMs,
+      installationId: state.installationId,
+      ...(state.background ? { background: true } : {}),
+    },
     fn,
   );
 }
@@ -58,7 +117,7 @@ export class FunctionTimeoutError extends Error {
  * cannot kill it; Forge would have).
  */
 export async function runTimedInvocation<T>(
-  state: { accountId?: string; moduleKey?: string; timeoutSeconds: number; installationId?: string },
+  state: { accountId?: string; moduleKey?: string; timeoutSeconds: number; installationId?: string; background?: boolean },
   clock: PlatformClock,
   fn: () => T | Promise<T>,
 ): Promise<T> {
@@ -110,6 +169,8 @@ export interface ForgeRuntimeOptions {
   installationId?: string;
   /** The platform's clock: deadlines (`getRemainingTimeInMillis`) are read on it. */
   clock?: PlatformClock;
+  /** Background invocations wait on it before each storage or Jira call while a resolver runs. */
+  foreground?: ForegroundGate;
 }
 
 /** The `target` the SDKs pass as first argument of `__forge_fetch__`. */
@@ -183,13 +244,22 @@ export function installForgeRuntime(options: ForgeRuntimeOptions): () => void {
     if (started !== undefined && started !== installationId) {
       return errorResponse(503, 'INSTALLATION_CLOSED', 'This invocation belongs to a local platform that has been closed.');
     }
-    if (currentInvocation()?.timedOut) {
-      return errorResponse(503, 'FUNCTION_TIMED_OUT', 'This invocation ran past its time limit; Forge has stopped it.');
-    }
+    const timedOut = (): Response | null =>
+      currentInvocation()?.timedOut ? errorResponse(503, 'FUNCTION_TIMED_OUT', 'This invocation ran past its time limit; Forge has stopped it.') : null;
+    const stopped = timedOut();
+    if (stopped) return stopped;
+    /** Background work gives way to resolvers right before it acts, then acts unless its deadline passed meanwhile. */
+    const giveWay = async (): Promise<Response | null> => {
+      if (!options.foreground?.busy || !currentInvocation()?.background) return null;
+      await options.foreground.idle();
+      return timedOut();
+    };
     if (target.type === 'kvs') {
       const body = await bodyText(init);
       const half = options.kvs.latencyMs / 2;
       if (half > 0) await new Promise((resolve) => setTimeout(resolve, half));
+      const late = await giveWay();
+      if (late) return late;
       const answer = options.kvs.handle(path, body);
       if (half > 0) await new Promise((resolve) => setTimeout(resolve, half));
       return toResponse(answer);
@@ -201,11 +271,15 @@ export function installForgeRuntime(options: ForgeRuntimeOptions): () => void {
       // A request to Jira is I/O: it gives the event loop a turn, as in Forge, so timers (a progress bar, a
       // deadline) still fire while a long job reads thousands of issues from the in-process emulator.
       await new Promise<void>((resolve) => setImmediate(resolve));
+      const late = await giveWay();
+      if (late) return late;
       const res = await options.jira.handle({ method: (init?.method ?? 'GET').toUpperCase(), path, headers: headerRecord(init), body: await bodyText(init), as: as.principal });
       return toResponse(res);
     }
     if (target.type === 'fpp' && target.remote === 'stargate' && path.startsWith('/webhook/queue/')) {
       if (!options.stargate) return errorResponse(500, 'NO_QUEUE', 'The local platform has no queue emulator installed.');
+      const late = await giveWay();
+      if (late) return late;
       return toResponse(await options.stargate.handle(path, await bodyText(init)));
     }
     return errorResponse(501, 'UNSUPPORTED_TARGET', `The local Forge platform does not serve ${JSON.stringify(target)} ${path}`);

@@ -295,6 +295,37 @@ describe('site data for the shell', () => {
     expect(adminEpics.map((e) => e.key)).toEqual(['ALPHA-1', 'SECRET-1']);
   });
 
+  it('searches epics as the user types: a few matches by key or summary, an exact key first, never one the user may not browse', async () => {
+    const epics = async (query: string): Promise<{ status: number; body: unknown }> => {
+      const res = await fetch(`${server.url}/api/site/epics?${query}`);
+      return { status: res.status, body: await res.json() };
+    };
+    // Add epics so the limit has something to cut.
+    for (let i = 2; i <= 30; i += 1) jira.issues.set(`ALPHA-${i}`, { id: String(10100 + i), key: `ALPHA-${i}`, summary: i === 7 ? 'Berlin office' : `Epic ${i}`, type: 'Epic', project: 'ALPHA', value: null });
+    try {
+      const keys = (body: unknown): string[] => (body as Array<{ key: string }>).map((e) => e.key);
+      expect(keys((await epics(`user=${ADMIN}&q=berlin`)).body)).toEqual(['ALPHA-7']);
+      expect(await epics(`user=${ADMIN}&q=secret`)).toEqual({ status: 200, body: [{ key: 'SECRET-1', summary: 'Secret epic', projectKey: 'SECRET' }] });
+      expect((await epics(`user=${DEV}&q=secret`)).body).toEqual([]);
+      // No query: the first screenful, not every epic.
+      expect(keys((await epics(`user=${ADMIN}`)).body)).toHaveLength(20);
+      expect(keys((await epics(`user=${DEV}&q=alpha-1&limit=3`)).body)).toEqual(['ALPHA-1', 'ALPHA-10', 'ALPHA-11']);
+      // The exact key comes first even when other matches precede it.
+      expect(keys((await epics(`user=${ADMIN}&q=alpha-30&limit=1`)).body)).toEqual(['ALPHA-30']);
+      for (const bad of ['0', '51', 'x', '2.5']) {
+        const res = await epics(`user=${ADMIN}&limit=${bad}`);
+        expect(res.status).toBe(400);
+        expect(res.body).toMatchObject({ error: { code: 'INVALID_INPUT', message: expect.stringContaining('limit') as unknown } });
+      }
+      // Only as many issue reads as it takes to fill the answer, not one per epic on the site.
+      jira.requests.length = 0;
+      await epics(`user=${ADMIN}&limit=2`);
+      expect(jira.requests).toHaveLength(2);
+    } finally {
+      for (let i = 2; i <= 30; i += 1) jira.issues.delete(`ALPHA-${i}`);
+    }
+  });
+
   it('searches as the user for the shell issue navigator, and passes JQL errors on', async () => {
     const dev = (await (await fetch(`${server.url}/api/site/search?user=${DEV}&jql=${encodeURIComponent('project = ALPHA')}`)).json()) as { issues: Array<{ key: string }> };
     expect(dev.issues.map((i) => i.key)).toEqual(['ALPHA-1']);

@@ -58,6 +58,26 @@ const MAX_INVOKE_BODY = MAX_INVOKE_REQUEST_BYTES + 16 * 1024;
 // The body wraps the payload in one object (two for the bridge's frame): allow for them.
 const MAX_BODY_DEPTH = MAX_PAYLOAD_DEPTH + 2;
 
+interface EpicRow {
+  key: string;
+  summary: string;
+  projectKey: string;
+}
+
+/** How many epics the picker asks for at a time: a screenful, never the site. */
+export const EPIC_SEARCH_DEFAULT_LIMIT = 20;
+export const EPIC_SEARCH_MAX_LIMIT = 50;
+
+function epicLimit(url: URL): number {
+  const raw = url.searchParams.get('limit');
+  if (raw === null) return EPIC_SEARCH_DEFAULT_LIMIT;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > EPIC_SEARCH_MAX_LIMIT) {
+    throw new LocalError(400, 'INVALID_INPUT', `limit must be a whole number from 1 to ${EPIC_SEARCH_MAX_LIMIT}, not "${raw.slice(0, 20)}".`);
+  }
+  return n;
+}
+
 interface SearchRow {
   key: string;
   summary: string;
@@ -305,14 +325,26 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return { saved: true };
   }
 
-  async function epicsFor(accountId: string): Promise<Array<{ key: string; summary: string; projectKey: string }>> {
-    const visible: Array<{ key: string; summary: string; projectKey: string }> = [];
-    for (const epic of jira.epics()) {
+  /**
+   * The shell's epic picker, searched as the user types: at most `limit` epics whose key or summary holds
+   * `query` (an exact key first), each checked through the emulator as the user, so the picker never offers one
+   * they may not browse (as Jira's search would not). A few answers, never the whole site's list.
+   */
+  async function searchEpics(accountId: string, query: string, limit: number): Promise<EpicRow[]> {
+    const q = query.trim().toLowerCase();
+    const all = jira.epics();
+    const exact = all.find((e) => e.key.toLowerCase() === q);
+    const candidates = exact ? [exact, ...all.filter((e) => e !== exact)] : all;
+    const visible: EpicRow[] = [];
+    for (const epic of candidates) {
+      if (visible.length >= limit) break;
+      if (q && !epic.key.toLowerCase().includes(q) && !epic.summary.toLowerCase().includes(q)) continue;
       try {
         await readIssue(jira, accountId, epic.key);
         visible.push(epic);
-      } catch {
-        // Not browsable by this user: the picker does not offer it, as Jira's search would not.
+      } catch (e) {
+        // Not browsable by this user: not offered. Anything else (Jira down) is the caller's answer.
+        if (!(e instanceof LocalError && e.status === 404)) throw e;
       }
     }
     return visible;
@@ -385,7 +417,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // A Forge modal: `/modal/<module>/<resource>/`, framed by the shell over the whole page.
     ['GET', /^\/modal\/([^/]+)\/([^/]+)(\/.*)?$/, framed('modal', true)],
     ['GET', '/api/site/users', (_req, res) => sendJson(res, 200, jira.users())],
-    ['GET', '/api/site/epics', async (_req, res, url) => sendJson(res, 200, await epicsFor(userOf(url)))],
+    ['GET', '/api/site/epics', async (_req, res, url) => sendJson(res, 200, await searchEpics(userOf(url), url.searchParams.get('q') ?? '', epicLimit(url)))],
     ['GET', '/api/site/info', (_req, res) =>
       sendJson(res, 200, {
         siteUrl: site.siteUrl,

@@ -33,8 +33,31 @@ export { isObject };
 
 export const JSON_HEADERS = { 'content-type': 'application/json;charset=UTF-8' };
 
+/** Objects a read returned, for its points: issues of a search page, values of a paged list, items of a list, else one. */
+export function objectsIn(parsed: unknown): number {
+  if (Array.isArray(parsed)) return parsed.length;
+  if (typeof parsed !== 'object' || parsed === null) return 1;
+  const record = parsed as Record<string, unknown>;
+  for (const list of ['issues', 'values', 'projectPermissions', 'queries']) {
+    if (Array.isArray(record[list])) return (record[list] as unknown[]).length;
+  }
+  return 1;
+}
+
+/**
+ * What `objectsIn` found in a `json()` answer's value, kept with the answer: counting it again meant parsing
+ * every answer's JSON a second time (seconds of a big site's build, with the server unable to answer).
+ */
+const counted = new WeakMap<ProductResponse, number>();
+
+export function countedObjects(response: ProductResponse): number | undefined {
+  return counted.get(response);
+}
+
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): ProductResponse {
-  return { status, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
+  const response = { status, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
+  counted.set(response, objectsIn(body));
+  return response;
 }
 
 export function noContent(): ProductResponse {

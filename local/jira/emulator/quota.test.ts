@@ -2,6 +2,8 @@ import type { Principal } from '../../types';
 import { loadSite, type SiteInput } from '../site';
 import { APP, smallSite } from '../testing/small-site';
 import { createJiraEmulator, GlobalQuotaPool, type JiraSiteEmulator } from './index';
+import { json } from './http';
+import { objectsReturned, pointsFor } from './quota';
 
 /** 10:00:00.000 UTC: an hour starts, so the window's end is exactly an hour away. */
 const HOUR_START = Date.UTC(2026, 10, 25, 10, 0, 0);
@@ -157,5 +159,18 @@ describe('burst and per-issue write limits', () => {
     expect((await write('PAY-3')).status).toBe(204);
     clock.t = HOUR_START + 10_000;
     expect((await write('PAY-2')).status).toBe(204);
+  });
+});
+
+describe('points of an answer', () => {
+  it('counts what json() built as parsing its text would, and still parses an answer it did not build', () => {
+    const bodies = [{ issues: [1, 2, 3], isLast: true }, { values: [] }, [1, 2], { key: 'A-1' }, 'text', null];
+    for (const body of bodies) {
+      const response = json(200, body);
+      expect(pointsFor('POST /rest/api/3/search/jql', response)).toBe(1 + objectsReturned(response.body));
+    }
+    const garbage = { status: 200, headers: {}, body: '<html>upstream reset' };
+    expect(pointsFor('GET /rest/api/3/issue/{issueIdOrKey}', garbage)).toBe(1);
+    expect(pointsFor('GET /rest/api/3/issue/{issueIdOrKey}', { status: 200, headers: {}, body: '{"issues":[1,2]}' })).toBe(3);
   });
 });

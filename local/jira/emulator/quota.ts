@@ -10,7 +10,7 @@
  */
 import type { ProductResponse } from '../../types';
 import type { SiteQuota } from '../site';
-import { json } from './http';
+import { countedObjects, json, objectsIn } from './http';
 
 const HOUR_MS = 3_600_000;
 
@@ -179,13 +179,7 @@ export function objectsReturned(body: string | null): number {
   } catch {
     return 0;
   }
-  if (Array.isArray(parsed)) return parsed.length;
-  if (typeof parsed !== 'object' || parsed === null) return 1;
-  const record = parsed as Record<string, unknown>;
-  for (const list of ['issues', 'values', 'projectPermissions', 'queries']) {
-    if (Array.isArray(record[list])) return (record[list] as unknown[]).length;
-  }
-  return 1;
+  return objectsIn(parsed);
 }
 
 /** Points for an answered request: writes cost the base point; reads 1 + objects returned (errors: 1). */
@@ -193,5 +187,6 @@ export function pointsFor(endpoint: string, response: ProductResponse): number {
   const method = endpoint.slice(0, endpoint.indexOf(' '));
   const isRead = method === 'GET' || READ_POSTS.has(endpoint);
   if (!isRead || response.status < 200 || response.status >= 300) return 1;
-  return 1 + objectsReturned(response.body);
+  // An answer `json()` built was counted then; any other (an injected fault's body) is read here.
+  return 1 + (countedObjects(response) ?? objectsReturned(response.body));
 }

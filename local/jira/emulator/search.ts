@@ -49,7 +49,8 @@ export function searchRoutes(s: SiteState, route: AddRoute, resolve: ResolveAppF
     } else if (input.nextPageToken !== undefined && input.nextPageToken !== null && input.nextPageToken !== '') {
       throw new HttpError(400, ['Invalid nextPageToken.']);
     }
-    const all = s.matching(caller, await resolve(jql), reconcile);
+    // Yielding: a search over a big site must not hold the thread (the local server answers views meanwhile).
+    const all = await s.matchingYielding(caller, await resolve(jql), reconcile);
     const page = all.slice(offset, offset + maxResults);
     const isLast = offset + page.length >= all.length;
     const body: Record<string, unknown> = { issues: page.map((r) => ({ id: r.id, key: r.key, self: `${BASE_URL}/rest/api/3/issue/${r.id}`, fields: s.renderFields(r, fields) })), isLast };
@@ -83,7 +84,7 @@ export function searchRoutes(s: SiteState, route: AddRoute, resolve: ResolveAppF
   route('POST', '/rest/api/3/search/approximate-count', async (ctx) => {
     const b = bodyObject(ctx);
     if (typeof b.jql !== 'string') throw new HttpError(400, ['The JQL query is required.']);
-    return json(200, { count: s.matching(ctx.caller, await resolve(b.jql), new Set()).length });
+    return json(200, { count: (await s.matchingYielding(ctx.caller, await resolve(b.jql), new Set())).length });
   });
   const removed: Handler = () =>
     json(410, { errorMessages: ['The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. A full migration guideline is available at https://developer.atlassian.com/changelog/#CHANGE-2046'], errors: {} });

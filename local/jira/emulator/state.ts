@@ -36,6 +36,9 @@ export interface EmulatorOptions {
 /** The variables Jira gives an `edit.validation` expression. */
 export type AppFieldValidation = (vars: { value: unknown; issue: unknown; project: unknown; user: unknown; fieldId: string }) => string | null;
 
+/** Issues a search scans between two turns of the event loop (a few ms of work). */
+export const SCAN_SLICE = 5000;
+
 const ISSUE_NOT_FOUND = 'Issue does not exist or you do not have permission to see it.';
 
 type ChangeItem = NonNullable<IssueEvent['changelog']>['items'][number];
@@ -76,6 +79,8 @@ export class SiteState {
   readonly faults: FaultKnobs = defaultFaults();
   readonly dice = new FaultDice(this.faults.seed);
   readonly resultCache = new Map<string, IssueRecord[]>();
+  /** Moves on every change a search could see (see `clearResults`). */
+  private generation = 0;
   readonly quota: QuotaLimiter;
   readonly now: () => number;
 
@@ -272,7 +277,7 @@ export class SiteState {
 
 
   readonly beforeWrite = (rec: IssueRecord | undefined, id: string): void => {
-    this.resultCache.clear();
+    this.clearResults();
     this.views.delete(id);
     if (this.faults.staleIndex && !this.stale.has(id)) {
       this.stale.set(id, rec ? clone(rec) : null);
@@ -288,7 +293,7 @@ export class SiteState {
       if (all || !this.faults.staleIndex || (this.staleAt.get(id) ?? 0) + lag <= now) {
         this.stale.delete(id);
         this.staleAt.delete(id);
-        this.resultCache.clear();
+        this.clearResults();
       }
     }
   };
@@ -564,19 +569,57 @@ export class SiteState {
   };
 
   readonly matching = (caller: Caller, jql: string, reconcile: Set<string>): IssueRecord[] => {
+    const scan = this.scan(caller, jql, reconcile);
+    let step = scan.next();
+    while (!step.done) step = scan.next();
+    return step.value;
+  };
+
+  /**
+   * `matching` that lets the event loop run between slices of a big scan (a 250k-issue search held the local
+   * server for seconds). The answer is the one `matching` gives: when anything is written while it waits, the
+   * scan is done again in one go, so no answer mixes issues from before and after a write.
+   */
+  readonly matchingYielding = async (caller: Caller, jql: string, reconcile: Set<string>): Promise<IssueRecord[]> => {
+    const generation = this.generation;
+    const scan = this.scan(caller, jql, reconcile);
+    let step = scan.next();
+    while (!step.done) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.generation !== generation) return this.matching(caller, jql, reconcile);
+      step = scan.next();
+    }
+    return step.value;
+  };
+
+  /** Issues the caller may see that match, in the query's order; yields between slices of `SCAN_SLICE` issues. */
+  private *scan(caller: Caller, jql: string, reconcile: Set<string>): Generator<void, IssueRecord[], void> {
     this.catchUpIndex();
     const cacheKey = `${caller.kind === 'app' ? 'app' : caller.user.accountId}\u0000${[...reconcile].sort().join(',')}\u0000${jql}`;
     const hit = this.resultCache.get(cacheKey);
     if (hit) return hit;
     const q = this.bind(caller, jql);
-    const all = this.indexedRecords(reconcile).filter((r) => this.canSeeIssue(caller, r));
-    const withViews = all.map((r) => ({ r, v: r === this.records.get(r.id) ? this.viewOf(r) : jqlView(r, this.cat, this.parentIdOf) })).filter((x) => q.matches(x.v));
+    const records = this.indexedRecords(reconcile);
+    const withViews: Array<{ r: IssueRecord; v: JqlIssue }> = [];
+    for (let i = 0; i < records.length; i += 1) {
+      if (i > 0 && i % SCAN_SLICE === 0) yield;
+      const r = records[i] as IssueRecord;
+      if (!this.canSeeIssue(caller, r)) continue;
+      const v = r === this.records.get(r.id) ? this.viewOf(r) : jqlView(r, this.cat, this.parentIdOf);
+      if (q.matches(v)) withViews.push({ r, v });
+    }
     withViews.sort((a, b) => q.compare(a.v, b.v));
     const result = withViews.map((x) => x.r);
-    if (this.resultCache.size > 20) this.resultCache.clear();
+    if (this.resultCache.size > 20) this.clearResults();
     this.resultCache.set(cacheKey, result);
     return result;
-  };
+  }
+
+  /** Every change that can alter a search's answer goes through here: the cached answers go, the generation moves. */
+  private clearResults(): void {
+    this.resultCache.clear();
+    this.generation += 1;
+  }
 
   readonly findUser = (accountId: string): SiteUser | undefined => this.site.users.find((u) => u.accountId === accountId);
 }

@@ -72,6 +72,7 @@ export const SHELL_HTML = `<!doctype html>
   table.results { border-collapse: collapse; width: 100%; margin-top: 8px; }
   table.results th, table.results td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--ds-border, #091e4224); }
   table.results th { color: var(--ds-text-subtle, #44546f); font-size: 12px; }
+  #epic-picker { font: inherit; padding: 4px 8px; width: 200px; }
   input { color: var(--ds-text, #172b4d); background: var(--ds-background-input, #fff); border: 1px solid var(--ds-border-input, #8590a2); border-radius: 3px; }
   .muted { color: var(--ds-text-subtlest, #626f86); font-size: 12px; }
 </style>
@@ -80,7 +81,8 @@ export const SHELL_HTML = `<!doctype html>
 <header class="topbar">
   <a class="logo" href="#/portfolio"><span class="logo-mark"></span>Jira</a>
   <a class="nav-item" data-nav="issue" href="#/issue">Issues</a>
-  <select id="epic-picker" aria-label="Epic"></select>
+  <input id="epic-picker" type="search" list="epic-options" aria-label="Epic" placeholder="Find an epic" autocomplete="off">
+  <datalist id="epic-options"></datalist>
   <a class="nav-item" data-nav="portfolio" href="#/portfolio">Apps: Business destinations</a>
   <a class="nav-item" data-nav="admin" href="#/admin">Settings: Apps</a>
   <button class="button" id="create" type="button">Create</button>
