@@ -65,8 +65,9 @@ function installProbe(options: { user: string; rowSelector: string }): void {
         if (!(role in shell.frameCreated)) shell.frameCreated[role] = performance.now();
       }
     }).observe(document, { childList: true, subtree: true });
-    return;
   }
+  // A surface, in the shell's frame or opened on its own (`/surface/<module>/`).
+  if (!location.pathname.startsWith('/surface/')) return;
 
   const probe: FrameProbe = { timeOrigin: performance.timeOrigin, firstRow: null, rowChanges: [], content: null };
   w.__benchFrame = probe;

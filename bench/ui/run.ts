@@ -17,7 +17,7 @@ import { MODULE_KEYS, type Envelope, type ReconcileStatus } from '../../src/cont
 import { parseArgs, UsageError } from '../../local/cli/args';
 import { bigSiteFile, BIG_SITE, getJson, invokeAs, startApp, type RunningApp } from './server';
 import { summarise, table, type ViewResult } from './stats';
-import { expandRow, pageSwitch, panelView, portfolioView, ViewError, type Sample, type ViewTarget } from './views';
+import { expandRow, pageSwitch, panelAlone, panelView, portfolioView, ViewError, type Sample, type ViewTarget } from './views';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SITES = ['demo', 'big'] as const;
@@ -25,7 +25,7 @@ type SiteName = (typeof SITES)[number];
 const ADMIN = 'u-admin';
 const LEADER = 'u-leader';
 
-const VIEWS = ['portfolio-admin', 'portfolio-leader', 'page-switch', 'expand', 'panel', 'during-build'] as const;
+const VIEWS = ['portfolio-admin', 'portfolio-leader', 'page-switch', 'expand', 'panel', 'panel-alone', 'during-build'] as const;
 type ViewName = (typeof VIEWS)[number];
 
 const USAGE = 'npm run bench:ui -- [--sites demo,big] [--runs 5] [--views a,b] [--port 4310] [--out FILE] [--url URL]';
@@ -99,6 +99,10 @@ async function ensureBuildRunning(url: string): Promise<void> {
   if (!started.ok) throw new Error(`reconcile/start: ${started.error.message}`);
 }
 
+async function buildFinished(url: string): Promise<void> {
+  while (running(await reconcileStatus(url))) await new Promise((resolve) => setTimeout(resolve, 2000));
+}
+
 type ViewRunner = (browser: Browser) => Promise<Sample>;
 
 const ATTEMPTS = 3;
@@ -130,6 +134,7 @@ function viewRunners(url: string, epicKey: string): Record<ViewName, ViewRunner>
     'page-switch': (b) => portfolioView(b, leader, pageSwitch),
     expand: (b) => portfolioView(b, leader, expandRow),
     panel: (b) => panelView(b, leader, epicKey),
+    'panel-alone': (b) => panelAlone(b, leader, epicKey),
     'during-build': async (b) => {
       await ensureBuildRunning(url);
       const sample = await portfolioView(b, leader);
@@ -141,7 +146,8 @@ function viewRunners(url: string, epicKey: string): Record<ViewName, ViewRunner>
 
 export interface SiteResult {
   description: string;
-  startupMs: number;
+  /** ms from spawning the app to serving (first calculation included); null for `--url`. */
+  startupMs: number | null;
   epicKey: string;
   views: Record<string, ViewResult>;
   /** The portfolio as a leader during a recalculation over the same view without one (medians). */
@@ -159,38 +165,49 @@ async function measureSite(name: SiteName, options: Options, browser: Browser, p
     app = await startApp({ port, siteFile, log, timeoutMs: 60 * 60_000 });
   }
   try {
-    log(`${name}: serving at ${app.url} after ${Math.round(app.startupMs / 1000)} s`);
+    if (!options.url) log(`${name}: serving at ${app.url} after ${Math.round(app.startupMs / 1000)} s`);
     const epicKey = await panelEpic(app.url);
     const runners = viewRunners(app.url, epicKey);
     const views: Record<string, ViewResult> = {};
     for (const view of options.views) {
       log(`${name}: ${view} (1 warm-up + ${options.runs} runs)`);
       const failures: string[] = [];
-      await attempt(() => runners[view](browser), failures);
       const samples: Sample[] = [];
-      for (let i = 0; i < options.runs; i++) samples.push(await attempt(() => runners[view](browser), failures));
+      try {
+        await attempt(() => runners[view](browser), failures);
+        for (let i = 0; i < options.runs; i++) samples.push(await attempt(() => runners[view](browser), failures));
+      } catch (e) {
+        // The view is left out (its failures say why); the other views still run.
+        if (!(e instanceof ViewError)) throw e;
+        failures.push(`given up: ${e.message}`);
+        log(`  given up after ${ATTEMPTS} attempts`);
+      }
       views[view] = { ...summarise(samples), ...(failures.length ? { failures } : {}) };
+      // Views after this one (or a later `--url` run) must not run under the recalculation it started.
+      if (view === 'during-build') await buildFinished(app.url);
     }
-    const result: SiteResult = {
+    return {
       description: name === 'big' ? `generateSite(${JSON.stringify(BIG_SITE)})` : 'the demo site (npm start without --site)',
-      startupMs: app.startupMs,
+      startupMs: Number.isNaN(app.startupMs) ? null : app.startupMs,
       epicKey,
       views,
     };
-    const normal = views['portfolio-leader'];
-    const during = views['during-build'];
-    if (normal && during) {
-      const ratio = (m: string) => {
-        const n = normal.metrics[m]?.median;
-        const d = during.metrics[m]?.median;
-        return n && d ? Math.round((d / n) * 100) / 100 : NaN;
-      };
-      result.duringBuildRatio = { answerMs: ratio('answerMs'), firstRowShell: ratio('firstRowShell'), allRowsShell: ratio('allRowsShell') };
-    }
-    return result;
   } finally {
     await app.stop();
   }
+}
+
+/** The leader's portfolio during a recalculation over the same view without one (medians). */
+function withRatio(site: SiteResult): SiteResult {
+  const normal = site.views['portfolio-leader'];
+  const during = site.views['during-build'];
+  if (!normal || !during) return site;
+  const ratio = (m: string) => {
+    const n = normal.metrics[m]?.median;
+    const d = during.metrics[m]?.median;
+    return n && d ? Math.round((d / n) * 100) / 100 : NaN;
+  };
+  return { ...site, duringBuildRatio: { answerMs: ratio('answerMs'), firstRowShell: ratio('firstRowShell'), allRowsShell: ratio('allRowsShell') } };
 }
 
 function commit(): string {
@@ -213,7 +230,9 @@ async function main(): Promise<void> {
   });
   try {
     for (const [i, name] of options.sites.entries()) {
-      sites[name] = await measureSite(name, options, browser, options.port + i);
+      const measured = await measureSite(name, options, browser, options.port + i);
+      // Views not run this time keep their last figures.
+      sites[name] = withRatio({ ...measured, views: { ...sites[name]?.views, ...measured.views } });
       const results = { commit: commit(), date: new Date().toISOString(), machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 1e9)} GB`, runs: options.runs, sites };
       writeFileSync(options.out, `${JSON.stringify(results, null, 1)}\n`);
       console.log(`\n${name} (${sites[name].description}), ms median / max over ${options.runs} runs; commit ${results.commit}\n`);

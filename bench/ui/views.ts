@@ -231,6 +231,39 @@ async function interactionCost(session: Session, frame: Frame, since: number, ti
   return { interactionKB: session.traffic.bytesSince(since) / 1024, interactionLongTaskMs: longTasksUntil(shell, start + timed.ms, start).ms };
 }
 
+/**
+ * The panel's frame opened on its own (`/surface/destination-panel/?issue=KEY`, no shell): the surface's
+ * own cost, comparable on every site (on the big site the shell's issue view can fail, see run.ts).
+ */
+export async function panelAlone(browser: Browser, target: ViewTarget, epicKey: string): Promise<Sample> {
+  const session = await openSession(browser, target.user);
+  try {
+    const { page, traffic } = session;
+    const query = new URLSearchParams({ user: target.user, issue: epicKey, theme: 'light', frame: 'f1' });
+    await page.goto(`${target.url}/surface/${MODULE_KEYS.panel}/?${query.toString()}`, { waitUntil: 'commit' });
+    const probe = await until('the panel content', async () => {
+      const p = await readFrameProbe(page.mainFrame());
+      return p?.content?.painted ? p : null;
+    });
+    const shell = await until('the long tasks', () => readShellProbe(page));
+    const invoke = await firstInvoke(page.mainFrame());
+    await traffic.settled();
+    const content = probe.content?.painted ?? null;
+    const tasks = longTasksUntil(shell, content ?? 0);
+    return {
+      invokeSentFrame: invoke?.sent ?? null,
+      answerMs: invoke ? invoke.answered - invoke.sent : null,
+      contentFrame: content,
+      answerKB: traffic.bytesSince(0) / 1024,
+      longTasks: tasks.count,
+      longTaskMs: tasks.ms,
+      heapMB: await heapMb(page),
+    };
+  } finally {
+    await session.context.close();
+  }
+}
+
 /** An epic's issue view from a cold start (`/#/issue/KEY`): the panel's first content, not a spinner. */
 export async function panelView(browser: Browser, target: ViewTarget, epicKey: string): Promise<Sample> {
   const session = await openSession(browser, target.user);
