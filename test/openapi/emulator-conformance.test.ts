@@ -63,6 +63,7 @@ const app: Principal = { kind: 'app' };
 const calls: Call[] = [
   { template: '/rest/api/3/field', method: 'get', path: '/rest/api/3/field' },
   { template: '/rest/api/3/issuetype', method: 'get', path: '/rest/api/3/issuetype' },
+  { template: '/rest/api/3/status', method: 'get', path: '/rest/api/3/status' },
   { template: '/rest/api/3/project/search', method: 'get', path: '/rest/api/3/project/search?maxResults=1', as: dev },
   { template: '/rest/api/3/project/search', method: 'get', path: '/rest/api/3/project/search' },
   { template: '/rest/api/3/myself', method: 'get', path: '/rest/api/3/myself', as: admin },

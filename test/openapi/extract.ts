@@ -13,6 +13,7 @@ import { join } from 'node:path';
 export const OPERATIONS: ReadonlyArray<readonly [path: string, method: string]> = [
   ['/rest/api/3/field', 'get'],
   ['/rest/api/3/issuetype', 'get'],
+  ['/rest/api/3/status', 'get'],
   ['/rest/api/3/project/search', 'get'],
   ['/rest/api/3/myself', 'get'],
   ['/rest/api/3/user', 'get'],
