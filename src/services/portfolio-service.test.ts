@@ -43,7 +43,12 @@ describe('portfolioService.get', () => {
   it('counts the epics of projects the viewer may not browse without naming them', async () => {
     const { service } = setup({ stored: STORED });
     const portfolio = await service.get('viewer-1', {});
-    expect(portfolio.destinations.map((d) => [d.id, d.epics, d.epicDetails.map((e) => e.key), d.hiddenEpics])).toEqual([['D-1', 2, ['ALPHA-1'], 1]]);
+    expect(portfolio.destinations.map((d) => [d.id, d.epics, d.visibleEpics, d.hiddenEpics])).toEqual([['D-1', 2, 1, 1]]);
+    expect(await service.epics('viewer-1', { destinationId: 'D-1' })).toEqual({
+      epics: [expect.objectContaining({ key: 'ALPHA-1', projectKey: 'ALPHA' })], total: 1, hiddenEpics: 1, nextOffset: null,
+    });
+    // The answer itself names no epic: the lists are their own calls.
+    expect(JSON.stringify(portfolio)).not.toMatch(/ALPHA-1|BETA-/);
   });
 
   it('answers "calculating" before the first rollup, reads no issues from Jira, and starts the build', async () => {

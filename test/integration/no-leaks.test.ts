@@ -90,6 +90,22 @@ const CALLS: { [K in ResolverKey]: Array<{ surface: Surface; payload: PayloadOf<
     { surface: 'portfolio', payload: { projectKey: 'SEC' }, echoes: { key: 'SEC', stand_in: 'NOPE' } },
     { surface: 'portfolio', payload: { projectKey: 'HTR' }, echoes: { key: 'HTR', stand_in: 'NOPE' } },
   ],
+  'portfolio/epics': [
+    ...['D-1', 'D-2', 'D-3', 'D-8'].map((destinationId) => ({ surface: 'portfolio' as const, payload: { destinationId, limit: 200 } })),
+    { surface: 'portfolio', payload: { destinationId: 'D-1', projectKey: 'PAY' } },
+    { surface: 'portfolio', payload: { destinationId: 'D-1', projectKey: 'SEC' }, echoes: { key: 'SEC', stand_in: 'NOPE' } },
+  ],
+  'portfolio/off-route': [
+    { surface: 'portfolio', payload: { limit: 200 } },
+    { surface: 'portfolio', payload: { projectKey: 'PAY' } },
+    { surface: 'portfolio', payload: { projectKey: 'SEC' }, echoes: { key: 'SEC', stand_in: 'NOPE' } },
+  ],
+  'portfolio/jql': (['on track', 'at risk', 'off track', 'arrived', 'no data'] as const).map((verdict) => ({ surface: 'portfolio' as const, payload: { verdict } })),
+  'portfolio/export': [
+    { surface: 'portfolio', payload: {} },
+    { surface: 'portfolio', payload: { status: ['draft', 'active', 'achieved', 'archived'] } },
+    { surface: 'portfolio', payload: { projectKey: 'SEC' }, echoes: { key: 'SEC', stand_in: 'NOPE' } },
+  ],
   'reconcile/start': [{ surface: 'admin', payload: {} }],
   'reconcile/status': [{ surface: 'admin', payload: {} }],
   'settings/get': [{ surface: 'admin', payload: {} }],

@@ -6,7 +6,7 @@
 import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { alignment, destinations, me, portfolio, settings, users } from './fixtures';
+import { alignment, destinations, epicsOf, me, offRouteEpics, portfolio, portfolioExport, settings, users } from './fixtures';
 
 const ROOT = path.resolve(__dirname, '../../../static');
 const MODULES: Record<string, string> = {
@@ -28,7 +28,14 @@ function answer(key: string, payload: Record<string, unknown>, user: string, siz
     case 'destinations/delete': return { ok: false, error: { code: 'CONFLICT', message: 'Epics point at this destination: archive it instead.' } };
     case 'epic/alignment': return { ok: true, data: alignment(String(payload.issueKey)) };
     case 'epic/set-destination': return { ok: true, data: alignment(payload.destinationId ? 'PAY-1' : 'PAY-10') };
-    case 'portfolio/get': return { ok: true, data: portfolio(size) };
+    case 'portfolio/get': return { ok: true, data: portfolio(size, typeof payload.page === 'number' ? payload.page : 1) };
+    case 'portfolio/epics': {
+      const page = epicsOf(size, String(payload.destinationId), Number(payload.offset ?? 0), Number(payload.limit ?? 50));
+      return page ? { ok: true, data: page } : { ok: false, error: { code: 'NOT_FOUND', message: `Destination ${String(payload.destinationId)} is not in the portfolio.` } };
+    }
+    case 'portfolio/off-route': return { ok: true, data: offRouteEpics };
+    case 'portfolio/jql': return { ok: true, data: { jql: 'issue in destinationWork("D-1")' } };
+    case 'portfolio/export': return { ok: true, data: portfolioExport(size) };
     case 'settings/get': return { ok: true, data: settings };
     default: return { ok: false, error: { code: 'INTERNAL', message: `mock: no answer for ${key}` } };
   }
