@@ -87,6 +87,21 @@ export function portfolio(size = 3, page = 1): Portfolio {
   };
 }
 
+/** What a view answers while the first full calculation runs: no figures, and how far it is. */
+export function calculatingPortfolio(p: Portfolio, progress: number): Portfolio {
+  const none = progress0();
+  return {
+    ...p,
+    destinations: p.destinations.map((d) => ({ ...d, epics: 0, progress: none, visibleEpics: 0, hiddenEpics: 0 })),
+    freshness: {
+      source: 'calculating', reconciledAt: null, updatedAt: new Date().toISOString(), ageSeconds: 0, stale: true, recalculating: true,
+      staleReason: 'The first full calculation is still running.', calculation: { progress, items: Math.round(progress * 5000) },
+    },
+  };
+}
+
+const progress0 = () => progress(0, 0, 0);
+
 export function portfolioExport(size = 3): PortfolioExport {
   return { asOf: '2026-11-25', destinations: allRows(size) };
 }
