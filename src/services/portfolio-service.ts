@@ -282,7 +282,8 @@ export function portfolioService(deps: PortfolioDeps) {
     );
     // Filtered on a project, a destination none of whose epics is in it has nothing to show: it is counted, not listed.
     const entries = projectKey === undefined ? matching : matching.filter((d) => d.epicKeys.length > 0);
-    const names = await lookups.names(entries.map((d) => d.destination.businessOwner));
+    // Every matching row's owner, for the owner filter, not only the rows listed.
+    const names = await lookups.names(matching.map((d) => d.destination.businessOwner));
 
     const rowOfEntry = (entry: (typeof matching)[number]): FullRow => {
       const d = entry.destination;

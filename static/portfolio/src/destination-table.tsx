@@ -59,64 +59,64 @@ export function DestinationTable({ portfolio, page, onPage, loading, projectKey 
     return {
       key: d.id,
       cells: [
-            { key: 'priority', content: d.priority },
-            {
-              key: 'name',
-              content: (
-                <div>
-                  <Button
-                    appearance="subtle"
-                    spacing="compact"
-                    aria-expanded={expanded.has(d.id)}
-                    aria-label={`${expanded.has(d.id) ? 'Hide' : 'Show'} epics of ${d.name}`}
-                    onClick={() => toggle(d.id)}
-                  >
-                    {expanded.has(d.id) ? '▾' : '▸'}
-                  </Button>{' '}
-                  <strong>{d.name}</strong>
-                  {expanded.has(d.id) && <EpicList destination={d} projectKey={projectKey} />}
+        { key: 'priority', content: d.priority },
+        {
+          key: 'name',
+          content: (
+            <div>
+              <Button
+                appearance="subtle"
+                spacing="compact"
+                aria-expanded={expanded.has(d.id)}
+                aria-label={`${expanded.has(d.id) ? 'Hide' : 'Show'} epics of ${d.name}`}
+                onClick={() => toggle(d.id)}
+              >
+                {expanded.has(d.id) ? '▾' : '▸'}
+              </Button>{' '}
+              <strong>{d.name}</strong>
+              {expanded.has(d.id) && <EpicList destination={d} projectKey={projectKey} />}
+            </div>
+          ),
+        },
+        { key: 'owner', content: d.businessOwnerName },
+        { key: 'status', content: <StatusLozenge status={d.status} /> },
+        {
+          key: 'progress',
+          content: (
+            <div style={{ display: 'flex', flexDirection: 'column', gap: token('space.050') }}>
+              <StackedProgress progress={d.progress.count} />
+              <span style={subtle}>
+                <JqlLink jql={doneJql(q)} label={`Done issues of ${d.name}`}>
+                  {formatNumber(d.progress.count.done, 0)}
+                </JqlLink>
+                {' / '}
+                <JqlLink jql={q} label={`All issues of ${d.name}`}>{formatNumber(d.progress.count.total, 0)}</JqlLink> done
+              </span>
+            </div>
+          ),
+        },
+        { key: 'verdict', content: <VerdictLozenge verdict={d.verdict} /> },
+        {
+          key: 'forecast',
+          content: (
+            <div>
+              <div>{d.forecastDate ? formatDate(d.forecastDate) : d.forecast.range ? 'not within ten years' : 'no forecast'}</div>
+              <div style={subtle}>
+                target {formatDate(d.targetDate)}
+                {offset && <> · <span style={{ color: (d.forecast.daysLate ?? 0) > 0 ? token('color.text.danger') : undefined }}>{offset}</span></>}
+              </div>
+              {likely && <div style={subtle}>{likely}</div>}
+              {d.forecast.range && (
+                <div style={subtle}>
+                  {chanceText(d.forecast.range.probabilityByTarget)} by the target date
+                  <ForecastMethodTip range={d.forecast.range} windowWeeks={d.forecast.windowWeeks} />
                 </div>
-              ),
-            },
-            { key: 'owner', content: d.businessOwnerName },
-            { key: 'status', content: <StatusLozenge status={d.status} /> },
-            {
-              key: 'progress',
-              content: (
-                <div style={{ display: 'flex', flexDirection: 'column', gap: token('space.050') }}>
-                  <StackedProgress progress={d.progress.count} />
-                  <span style={subtle}>
-                    <JqlLink jql={doneJql(q)} label={`Done issues of ${d.name}`}>
-                      {formatNumber(d.progress.count.done, 0)}
-                    </JqlLink>
-                    {' / '}
-                    <JqlLink jql={q} label={`All issues of ${d.name}`}>{formatNumber(d.progress.count.total, 0)}</JqlLink> done
-                  </span>
-                </div>
-              ),
-            },
-            { key: 'verdict', content: <VerdictLozenge verdict={d.verdict} /> },
-            {
-              key: 'forecast',
-              content: (
-                <div>
-                  <div>{d.forecastDate ? formatDate(d.forecastDate) : d.forecast.range ? 'not within ten years' : 'no forecast'}</div>
-                  <div style={subtle}>
-                    target {formatDate(d.targetDate)}
-                    {offset && <> · <span style={{ color: (d.forecast.daysLate ?? 0) > 0 ? token('color.text.danger') : undefined }}>{offset}</span></>}
-                  </div>
-                  {likely && <div style={subtle}>{likely}</div>}
-                  {d.forecast.range && (
-                    <div style={subtle}>
-                      {chanceText(d.forecast.range.probabilityByTarget)} by the target date
-                      <ForecastMethodTip range={d.forecast.range} windowWeeks={d.forecast.windowWeeks} />
-                    </div>
-                  )}
-                </div>
-              ),
-            },
-            { key: 'epics', content: <JqlLink jql={q} label={`Work of the ${d.epics} epics of ${d.name}`}>{d.epics}</JqlLink> },
-          ],
+              )}
+            </div>
+          ),
+        },
+        { key: 'epics', content: <JqlLink jql={q} label={`Work of the ${d.epics} epics of ${d.name}`}>{d.epics}</JqlLink> },
+      ],
     };
   });
 
