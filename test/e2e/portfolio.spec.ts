@@ -71,6 +71,14 @@ test('numbers link to the issue navigator with the JQL the backend gave', async 
   await expect
     .poll(async () => (await w.bridgeCalls()).filter((c) => c.name === 'navigate').map((c) => (c.payload as { url?: string }).url))
     .toContainEqual(expect.stringMatching(/^\/issues\/\?jql=.+/));
+
+  // A headline number's query joins its destinations' queries: too long to send with the page, it is asked
+  // for when the link is followed.
+  const navigated = async () => (await w.bridgeCalls()).filter((c) => c.name === 'navigate').map((c) => decodeURIComponent((c.payload as { url?: string }).url ?? ''));
+  const before = (await navigated()).length;
+  await page.getByRole('link', { name: /^Work of the \d+ destinations / }).first().click();
+  await expect.poll(async () => (await navigated()).slice(before)).toEqual([expect.stringMatching(/^\/issues\/\?jql=.*destinationWork\("D-\d+"\)/)]);
+  expect((await w.bridgeCalls()).filter((c) => c.name === 'invoke' && (c.payload as { functionKey?: string }).functionKey === 'portfolio/jql')).toHaveLength(1);
 });
 
 test('stays responsive with 200 destinations and about 5,000 epics', async ({ page }) => {
