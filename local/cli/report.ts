@@ -5,7 +5,7 @@
  * stderr) and asks again, unless `--no-wait`; figures that are still not complete are labelled as such.
  */
 import { resolve } from 'node:path';
-import { MODULE_KEYS, type Envelope, type ForecastRange, type Portfolio } from '../../src/contract';
+import { MODULE_KEYS, type Envelope, type ForecastRange, type Portfolio, type PortfolioExport } from '../../src/contract';
 import { bootLocalApp } from '../app/boot';
 import { SiteError } from '../jira';
 import { parseArgs, UsageError } from './args';
@@ -59,7 +59,7 @@ export function formatPortfolio(p: Portfolio, viewer: string): string {
     '',
     `Off-route work in flight: ${o.count.offRoute} of ${o.count.inFlight} issues (${pct(o.count.share)}), ` +
       `${num(o.estimate.offRoute)} of ${num(o.estimate.inFlight)} estimate (${pct(o.estimate.share)}); ` +
-      `${o.epics.length + o.hiddenEpics} off-route epics, ${o.orphanCount} issues with no epic`,
+      `${o.visibleEpics + o.hiddenEpics} off-route epics, ${o.orphanCount} issues with no epic`,
   ];
   if (p.warnings.length > 0) lines.push('', 'Warnings:', ...p.warnings.map((w) => `- [${w.code}] ${w.message}`));
   return lines.join('\n');
@@ -86,6 +86,15 @@ async function main(): Promise<number> {
     if (!answer.ok) {
       console.error(`report: ${answer.error.code}: ${answer.error.message}`);
       return 1;
+    }
+    // The answer carries one page of rows, as the page shows it; a report lists every row.
+    if (answer.data.totalDestinations > answer.data.destinations.length) {
+      const all = (await app.platform.invokeForModule(MODULE_KEYS.portfolio, 'portfolio/export', {}, { accountId: viewer })) as Envelope<PortfolioExport>;
+      if (!all.ok) {
+        console.error(`report: ${all.error.code}: ${all.error.message}`);
+        return 1;
+      }
+      answer = { ok: true, data: { ...answer.data, destinations: all.data.destinations } };
     }
     if (flags.has('json')) {
       console.log(JSON.stringify(answer.data, null, 2));

@@ -17,6 +17,7 @@ import type {
   Warning,
 } from '../domain/types';
 import type { ErrorCode } from '../domain/errors';
+import type { Verdict } from '../domain/types';
 import type { PAYLOADS } from './schemas';
 
 // The domain's vocabulary, re-exported so the UIs import from the contract alone.
@@ -28,6 +29,8 @@ export { NAME_MAX, DESCRIPTION_MAX } from '../domain/destination-rules';
 export { DESTINATION_STATUSES, FORECAST_METHOD, ISSUE_KEY, LIVE_STATUSES, PROJECT_KEY, SETTINGS_LIMITS, VERDICTS } from '../domain/types';
 /** Calendar-date arithmetic, pure and in UTC: the UIs count days as the forecast does. */
 export { diffDays } from '../domain/dates';
+/** Several destinations' queries as one link: the backend joins a verdict's the same way. */
+export { unionJql } from '../domain/jql';
 export type { ErrorCode };
 
 export interface ApiError {
@@ -71,6 +74,7 @@ export interface EpicRef {
   progress: Progress;
 }
 
+/** One row of the portfolio: a destination's figures. Its epics are read on demand (`portfolio/epics`). */
 export interface DestinationRollup {
   id: string;
   name: string;
@@ -86,11 +90,21 @@ export interface DestinationRollup {
   verdict: Forecast['verdict'];
   forecastDate: IsoDate | null;
   forecast: Forecast;
-  /** Epics the calling user may browse; `hiddenEpics` counts the others. */
-  epicDetails: EpicRef[];
+  /** Epics the calling user may browse (listed by `portfolio/epics`); `hiddenEpics` counts the others. */
+  visibleEpics: number;
   hiddenEpics: number;
 }
 
+/** Rows per page of the portfolio: `portfolio/get` answers one page of rows. */
+export const PORTFOLIO_PAGE_SIZE = 25;
+/** Epics per page of an epic list (`portfolio/epics`, `portfolio/off-route`), unless the caller asks for fewer. */
+export const EPIC_PAGE_SIZE = 50;
+
+/**
+ * What the portfolio's first screen shows, and no more: the site-wide figures and one page of rows. Epic
+ * lists (`portfolio/epics`, `portfolio/off-route`), a verdict's JQL (`portfolio/jql`) and every row at once
+ * (`portfolio/export`) are separate calls, made when a row is expanded, a list or link opened, or a CSV asked for.
+ */
 export interface Portfolio {
   /** The date the figures are computed for. */
   asOf: IsoDate;
@@ -99,16 +113,28 @@ export interface Portfolio {
   /** Aggregates are computed as the app over every project in scope, whoever is looking. */
   computedAs: 'app';
   /**
-   * With a project filter, only destinations with at least one epic in that project; the filter narrows the
-   * settings' scope (a project outside it, or one the caller may not browse, is refused with NOT_FOUND).
+   * The rows of `page`, by priority. With a project filter, only destinations with at least one epic in that
+   * project; the filter narrows the settings' scope (a project outside it, or one the caller may not browse,
+   * is refused with NOT_FOUND).
    */
   destinations: DestinationRollup[];
+  /** 1-based; a page past the end answers the last one. */
+  page: number;
+  pageSize: number;
+  /** Rows matching the filters, on every page. */
+  totalDestinations: number;
   /** Destinations left out because none of their epics is in the filtered project (0 without a project filter). */
   hiddenDestinations: number;
-  /** Figures are aggregates computed as the app; epics are listed only when the caller may browse them. */
+  /** Over every matching row, not only this page's. */
+  summary: { byVerdict: Record<Verdict, number> };
+  /** The business owners of the destinations matching the status filter, for the owner filter. */
+  owners: UserRef[];
+  /** Projects holding an epic the caller may browse among the matching destinations and off-route work, for the project filter. */
+  projects: string[];
+  /** Figures are aggregates computed as the app; the epics are listed by `portfolio/off-route`. */
   offRoute: Pick<OffRoute, 'count' | 'estimate' | 'orphanCount'> & {
     /** Off-route epics the calling user may browse. */
-    epics: Array<Pick<EpicRef, 'key' | 'summary' | 'projectKey'>>;
+    visibleEpics: number;
     hiddenEpics: number;
   };
   /**
@@ -116,10 +142,26 @@ export interface Portfolio {
    * when there are none); a count-only warning keeps the app-level count and lists only browsable issues.
    */
   warnings: Warning[];
-  /** JQL for each figure, so the UI can link every number to the issue navigator. */
+  /** JQL for each figure (the destinations of this page), so the UI can link every number to the issue navigator. */
   jql: PortfolioJql;
   /** How fresh the figures are; absent only from older backends. */
   freshness?: Freshness;
+}
+
+/** A page of an epic list, only epics the caller may browse; `hiddenEpics` counts the others. */
+export interface EpicPage<T> {
+  epics: T[];
+  /** Browsable epics in the whole list. */
+  total: number;
+  hiddenEpics: number;
+  /** Where the next page starts, `null` on the last. */
+  nextOffset: number | null;
+}
+
+/** Every row of the portfolio, for the CSV export. */
+export interface PortfolioExport {
+  asOf: IsoDate;
+  destinations: DestinationRollup[];
 }
 
 /** A background recalculation, as the admin page shows it. */
@@ -209,6 +251,10 @@ interface Responses {
   'epic/alignment': EpicAlignment;
   'epic/set-destination': EpicAlignment;
   'portfolio/get': Portfolio;
+  'portfolio/epics': EpicPage<EpicRef>;
+  'portfolio/off-route': EpicPage<Pick<EpicRef, 'key' | 'summary' | 'projectKey'>> & { orphanCount: number };
+  'portfolio/jql': { jql: string | null };
+  'portfolio/export': PortfolioExport;
   'reconcile/start': ReconcileStatus;
   'reconcile/status': ReconcileStatus;
   'settings/get': SettingsView;

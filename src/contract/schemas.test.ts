@@ -164,3 +164,32 @@ describe('describeInvalid', () => {
     expect(problem('epic/alignment', { issueKey: 'pay-1' })).toEqual({ code: 'INVALID_INPUT', field: 'issueKey', message: 'issueKey must be an issue key such as PAY-12' });
   });
 });
+
+describe('the portfolio calls', () => {
+  it('take a page from 1, and say so plainly for anything else', () => {
+    expect(parsed('portfolio/get', { page: 3, status: ['active'] })).toEqual({ page: 3, status: ['active'] });
+    for (const page of [0, 1.5, '2', -1]) {
+      expect(problem('portfolio/get', { page })).toEqual({ code: 'INVALID_INPUT', field: 'page', message: 'The page must be a whole number from 1.' });
+    }
+  });
+
+  it('list a destination\'s epics only when told which, a page of at most 200 from a whole offset', () => {
+    expect(parsed('portfolio/epics', { destinationId: ' D-4 ', offset: 50, limit: 200 })).toEqual({ destinationId: 'D-4', offset: 50, limit: 200 });
+    expect(problem('portfolio/epics', {})).toMatchObject({ field: 'destinationId' });
+    expect(problem('portfolio/epics', undefined)).toEqual({ code: 'INVALID_INPUT', message: 'Say which destination\'s epics to list.' });
+    expect(problem('portfolio/epics', { destinationId: 'PAY-1' })).toMatchObject({ field: 'destinationId', message: 'destinationId must be a destination id such as D-3' });
+    expect(problem('portfolio/epics', { destinationId: 'D-1', limit: 201 })).toMatchObject({ field: 'limit', message: 'The limit must be a whole number from 1 to 200.' });
+    expect(problem('portfolio/epics', { destinationId: 'D-1', offset: -1 })).toMatchObject({ field: 'offset', message: 'The offset must be a whole number from 0.' });
+    expect(problem('portfolio/off-route', { projectKey: 'pay!' })).toMatchObject({ field: 'projectKey' });
+    expect(problem('portfolio/off-route', { destinationId: 'D-1' }).code).toBe('INVALID_INPUT');
+  });
+
+  it('link a verdict\'s work only for a verdict the app gives, with the page\'s filters', () => {
+    expect(parsed('portfolio/jql', { verdict: 'at risk', owner: 'u-1' })).toEqual({ verdict: 'at risk', owner: 'u-1' });
+    expect(problem('portfolio/jql', { verdict: 'late' })).toEqual({
+      code: 'INVALID_INPUT', field: 'verdict', message: 'The verdict must be one of on track, at risk, off track, arrived, no data.',
+    });
+    expect(problem('portfolio/jql', {})).toMatchObject({ field: 'verdict' });
+    expect(problem('portfolio/export', { page: 2 }).code).toBe('INVALID_INPUT');
+  });
+});

@@ -8,7 +8,7 @@
  * the inferred types from `./index`.
  */
 import { z } from 'zod';
-import type { ApiError, ResolverKey } from '.';
+import { EPIC_PAGE_SIZE, type ApiError, type ResolverKey } from '.';
 import { isIsoDate } from '../domain/dates';
 import { DESCRIPTION_MAX, NAME_MAX, isDestinationId } from '../domain/destination-rules';
 import { isBlank, textProblem, type TextKind } from '../domain/text';
@@ -18,6 +18,7 @@ import {
   LIVE_STATUSES,
   PROJECT_KEY,
   SETTINGS_LIMITS,
+  VERDICTS,
   type DestinationDraft,
   type EstimateFieldSetting,
 } from '../domain/types';
@@ -122,6 +123,20 @@ const settings = z.object({
   atRiskChance: wholeWithin(atRisk, `"At risk" needs a whole-percent chance from ${atRisk.min} to ${atRisk.max}.`).optional(),
 }, { error: 'The settings are missing or not an object.' }).strict();
 
+// The portfolio's filters, shared by every portfolio call, so a list or a link says what its page said.
+const projectKey = z.string().regex(PROJECT_KEY, 'must be a project key').optional();
+const portfolioFilters = {
+  projectKey,
+  owner: accountId.optional(),
+  status: z.array(z.enum(DESTINATION_STATUSES)).max(DESTINATION_STATUSES.length).optional(),
+};
+const page = wholeWithin({ min: 1, max: 100_000 }, 'The page must be a whole number from 1.').optional();
+const LIMIT_MAX = EPIC_PAGE_SIZE * 4;
+const listPage = {
+  offset: wholeWithin({ min: 0, max: 1_000_000 }, 'The offset must be a whole number from 0.').optional(),
+  limit: wholeWithin({ min: 1, max: LIMIT_MAX }, `The limit must be a whole number from 1 to ${LIMIT_MAX}.`).optional(),
+};
+
 export const PAYLOADS = {
   'me/get': empty,
   'users/search': z.object({ query: z.string().trim().max(100).superRefine(textRule('line')) }).strict(),
@@ -135,11 +150,11 @@ export const PAYLOADS = {
   'destinations/delete': z.object({ id, version }).strict(),
   'epic/alignment': z.object({ issueKey }).strict(),
   'epic/set-destination': z.object({ issueKey, destinationId: id.nullable() }).strict(),
-  'portfolio/get': z.object({
-    projectKey: z.string().regex(PROJECT_KEY, 'must be a project key').optional(),
-    owner: accountId.optional(),
-    status: z.array(z.enum(DESTINATION_STATUSES)).max(DESTINATION_STATUSES.length).optional(),
-  }).strict().optional().transform((p) => p ?? {}),
+  'portfolio/get': z.object({ ...portfolioFilters, page }).strict().optional().transform((p) => p ?? {}),
+  'portfolio/epics': z.object({ destinationId: id, projectKey, ...listPage }, { error: 'Say which destination\'s epics to list.' }).strict(),
+  'portfolio/off-route': z.object({ projectKey, ...listPage }).strict().optional().transform((p) => p ?? {}),
+  'portfolio/jql': z.object({ ...portfolioFilters, verdict: z.enum(VERDICTS, { error: `The verdict must be one of ${VERDICTS.join(', ')}.` }) }, { error: 'Say which verdict to link.' }).strict(),
+  'portfolio/export': z.object(portfolioFilters).strict().optional().transform((p) => p ?? {}),
   'reconcile/start': empty,
   'reconcile/status': empty,
   'settings/get': empty,

@@ -22,3 +22,13 @@ export const DONE_CATEGORY_ID = 3;
 
 /** The app's JQL function (manifest `jira:jqlFunction`): `issue in destinationWork("D-1")`, `destinationWork()`. */
 export const DESTINATION_WORK_FUNCTION = 'destinationWork';
+
+/**
+ * Several queries as one: each clause in brackets, joined with OR (their ORDER BY dropped, since JQL allows
+ * one). `undefined` when there is nothing to join.
+ */
+export function unionJql(parts: ReadonlyArray<string | undefined>): string | undefined {
+  const clauses = parts.filter((p): p is string => !!p).map((p) => p.replace(/\s+order\s+by\s+[\s\S]*$/i, '').trim());
+  if (clauses.length === 0) return undefined;
+  return clauses.length === 1 ? clauses[0] : clauses.map((c) => `(${c})`).join(' OR ');
+}

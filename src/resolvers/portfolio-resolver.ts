@@ -9,6 +9,11 @@ defineMe(resolver);
 defineDestinationList(resolver);
 
 // Aggregates are computed as the app; epic keys and summaries are cut to what the caller may browse.
+// The first screen's figures and one page of rows; the rest on demand, with the same viewer filtering.
 define(resolver, 'portfolio/get', async (payload, caller) => appContainer().services().portfolio.get(caller.accountId, payload));
+define(resolver, 'portfolio/epics', async (payload, caller) => appContainer().services().portfolio.epics(caller.accountId, payload));
+define(resolver, 'portfolio/off-route', async (payload, caller) => appContainer().services().portfolio.offRoute(caller.accountId, payload));
+define(resolver, 'portfolio/jql', async (payload, caller) => appContainer().services().portfolio.jql(caller.accountId, payload));
+define(resolver, 'portfolio/export', async (payload, caller) => appContainer().services().portfolio.export(caller.accountId, payload));
 
 export const portfolioResolver = definitions(resolver);

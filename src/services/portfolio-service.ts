@@ -6,16 +6,27 @@
  * at install, or here when none is running). `compute` works the portfolio out from Jira directly: the
  * reference the stored figures are tested against, never called by a view.
  */
-import type { DestinationRollup, EpicRef, Freshness, Portfolio, PortfolioJql } from '../contract';
+import {
+  EPIC_PAGE_SIZE,
+  PORTFOLIO_PAGE_SIZE,
+  type DestinationRollup,
+  type EpicPage,
+  type EpicRef,
+  type Freshness,
+  type Portfolio,
+  type PortfolioExport,
+  type PortfolioJql,
+  type ResponseOf,
+} from '../contract';
 import { compareKeys, isLive } from '../domain/epic-figures';
 import { AppError } from '../domain/errors';
 import { effectiveEstimate, estimateKeyOf } from '../domain/estimate';
 import { calculatingFreshness, freshnessOf } from '../domain/freshness';
-import { DESTINATION_WORK_FUNCTION as FUNCTION_NAME, IN_PROGRESS_CATEGORY_ID, jqlList, jqlString } from '../domain/jql';
+import { DESTINATION_WORK_FUNCTION as FUNCTION_NAME, IN_PROGRESS_CATEGORY_ID, jqlList, jqlString, unionJql } from '../domain/jql';
 import { appRestrictedWarning, assemblePortfolio, scopeOf, warningForViewer } from '../domain/portfolio';
 import { runIsActive, runProgress } from '../domain/reconcile-run';
 import { rollupPortfolio } from '../domain/rollup';
-import { LIVE_STATUSES, type Destination, type DestinationStatus, type PortfolioRollup, type Settings, type StatusCategory } from '../domain/types';
+import { LIVE_STATUSES, VERDICTS, type Destination, type DestinationStatus, type PortfolioRollup, type Settings, type StatusCategory, type Verdict } from '../domain/types';
 import type { AppJira, Clock, DestinationStore, SettingsStore, UserJira } from './ports';
 import type { ReconcileRun, RollupJqlMeta, RollupReader, StoredSite, ViewerCache } from './rollup-ports';
 import { mayView, viewerLookups } from './viewer-lookups';
@@ -49,6 +60,32 @@ export interface PortfolioFilters {
   projectKey?: string;
   owner?: string;
   status?: DestinationStatus[];
+}
+
+/** A row with the epics the viewer may browse: what every portfolio answer is cut from. */
+type FullRow = DestinationRollup & { epicDetails: EpicRef[] };
+
+/**
+ * The whole portfolio as one viewer may see it. Never sent as it is (on a big site the epic lists alone are
+ * megabytes): each call answers its slice (`get`: a page of rows; `epics`, `offRoute`: a page of a list).
+ */
+interface ViewerPortfolio extends Omit<Portfolio, 'destinations' | 'page' | 'pageSize' | 'totalDestinations' | 'summary' | 'owners' | 'projects' | 'offRoute' | 'jql'> {
+  rows: FullRow[];
+  /** Every destination of the rollup (archived ones too, whatever the filters), for `epics`. */
+  epicsOf: (destinationId: string) => { epics: EpicRef[]; hidden: number } | undefined;
+  offRoute: Portfolio['offRoute'] & { epics: Array<Pick<EpicRef, 'key' | 'summary' | 'projectKey'>> };
+  owners: Portfolio['owners'];
+  site: SiteRollup;
+  visibleProjects: Set<string>;
+}
+
+/** Rows without their epic lists: what goes over the wire. */
+const rowOf = ({ epicDetails: _epics, ...row }: FullRow): DestinationRollup => row;
+
+/** `[offset, offset + limit)` of a list, with where the next page starts. */
+function pageOf<T>(list: T[], hidden: number, offset = 0, limit = EPIC_PAGE_SIZE): EpicPage<T> {
+  const end = offset + limit;
+  return { epics: list.slice(offset, end), total: list.length, hiddenEpics: hidden, nextOffset: end < list.length ? end : null };
 }
 
 /**
@@ -209,101 +246,184 @@ export function portfolioService(deps: PortfolioDeps) {
     }
   }
 
-  return {
-    /** The portfolio as `accountId` may see it. */
-    async get(accountId: string, filters: PortfolioFilters): Promise<Portfolio> {
-      const { projectKey } = filters;
-      const visibleProjects = lookups.visible(accountId);
-      // A project the viewer may not browse is refused exactly like one that does not exist.
-      if (projectKey !== undefined && !(await visibleProjects).has(projectKey)) {
-        throw new AppError('NOT_FOUND', `Project ${projectKey} does not exist or you do not have permission to see it.`, 'projectKey');
-      }
-      // Asked alongside the stored rollups; a failed check leaves the warning out rather than the view.
-      const closedPromise = closedToApp().catch((e: unknown) => {
-        console.warn('could not check which projects are closed to the app', e instanceof Error ? e.message : e);
-        return [] as string[];
-      });
-      // A view that fails waits for the check too: no Jira call may outlive the invocation that made it.
-      const [{ site, freshness }, visibleSet] = await Promise.all([current(projectKey !== undefined ? [projectKey] : undefined), visibleProjects]).catch(async (error: unknown) => {
-        await closedPromise;
-        throw error;
-      });
-      const epicsByKey = new Map(site.epics.map((e) => [e.key, e]));
-      // Issue security: every epic the answer could name is checked as the viewer, not only its project.
-      const named = new Set([...site.rollup.destinations.flatMap((d) => d.perEpic.map((p) => p.epicKey)), ...site.rollup.offRoute.epicKeys]);
-      // Count-only warnings list child issues by key: those are checked too, by key.
-      const refKeys = site.rollup.warnings.flatMap((w) => (w.about === undefined ? (w.refs ?? []) : []));
-      const [visibility, closedAll] = await Promise.all([lookups.issues(accountId, site.epics.filter((e) => named.has(e.key)), visibleSet, refKeys), closedPromise]);
-      const mayBrowse = (issue: { key: string; projectKey: string }) => mayView(visibility, issue);
-      // In-scope projects the app itself may not read: their work is missing from every figure, so say so.
-      const scope = site.jql.projectKeys;
-      const closed = closedAll.filter((key) => (projectKey !== undefined ? key === projectKey : scope.length === 0 || scope.includes(key)));
-      const restricted = appRestrictedWarning(closed, (key) => visibleSet.has(key));
+  /** The whole portfolio as `accountId` may see it, before it is cut into the slices the calls answer. */
+  async function view(accountId: string, filters: PortfolioFilters): Promise<ViewerPortfolio> {
+    const { projectKey } = filters;
+    const visibleProjects = lookups.visible(accountId);
+    // A project the viewer may not browse is refused exactly like one that does not exist.
+    if (projectKey !== undefined && !(await visibleProjects).has(projectKey)) {
+      throw new AppError('NOT_FOUND', `Project ${projectKey} does not exist or you do not have permission to see it.`, 'projectKey');
+    }
+    // Asked alongside the stored rollups; a failed check leaves the warning out rather than the view.
+    const closedPromise = closedToApp().catch((e: unknown) => {
+      console.warn('could not check which projects are closed to the app', e instanceof Error ? e.message : e);
+      return [] as string[];
+    });
+    // A view that fails waits for the check too: no Jira call may outlive the invocation that made it.
+    const [{ site, freshness }, visibleSet] = await Promise.all([current(projectKey !== undefined ? [projectKey] : undefined), visibleProjects]).catch(async (error: unknown) => {
+      await closedPromise;
+      throw error;
+    });
+    const epicsByKey = new Map(site.epics.map((e) => [e.key, e]));
+    // Issue security: every epic the answer could name is checked as the viewer, not only its project.
+    const named = new Set([...site.rollup.destinations.flatMap((d) => d.perEpic.map((p) => p.epicKey)), ...site.rollup.offRoute.epicKeys]);
+    // Count-only warnings list child issues by key: those are checked too, by key.
+    const refKeys = site.rollup.warnings.flatMap((w) => (w.about === undefined ? (w.refs ?? []) : []));
+    const [visibility, closedAll] = await Promise.all([lookups.issues(accountId, site.epics.filter((e) => named.has(e.key)), visibleSet, refKeys), closedPromise]);
+    const mayBrowse = (issue: { key: string; projectKey: string }) => mayView(visibility, issue);
+    // In-scope projects the app itself may not read: their work is missing from every figure, so say so.
+    const scope = site.jql.projectKeys;
+    const closed = closedAll.filter((key) => (projectKey !== undefined ? key === projectKey : scope.length === 0 || scope.includes(key)));
+    const restricted = appRestrictedWarning(closed, (key) => visibleSet.has(key));
 
-      const statuses = new Set<DestinationStatus>(filters.status ?? LIVE_STATUSES);
-      const matching = site.rollup.destinations.filter(
-        (d) => statuses.has(d.destination.status) && (filters.owner === undefined || d.destination.businessOwner === filters.owner),
-      );
-      // Filtered on a project, a destination none of whose epics is in it has nothing to show: it is counted, not listed.
-      const entries = projectKey === undefined ? matching : matching.filter((d) => d.epicKeys.length > 0);
-      const names = await lookups.names(entries.map((d) => d.destination.businessOwner));
+    const statuses = new Set<DestinationStatus>(filters.status ?? LIVE_STATUSES);
+    const matching = site.rollup.destinations.filter(
+      (d) => statuses.has(d.destination.status) && (filters.owner === undefined || d.destination.businessOwner === filters.owner),
+    );
+    // Filtered on a project, a destination none of whose epics is in it has nothing to show: it is counted, not listed.
+    const entries = projectKey === undefined ? matching : matching.filter((d) => d.epicKeys.length > 0);
+    // Every matching row's owner, for the owner filter, not only the rows listed.
+    const names = await lookups.names(matching.map((d) => d.destination.businessOwner));
 
-      const destinations: DestinationRollup[] = entries.map((entry) => {
-        const d = entry.destination;
-        const epicDetails: EpicRef[] = [];
-        for (const { epicKey, progress } of entry.perEpic) {
-          const epic = epicsByKey.get(epicKey);
-          if (epic && mayBrowse(epic)) {
-            epicDetails.push({ key: epic.key, summary: epic.summary, projectKey: epic.projectKey, statusCategory: epic.statusCategory, progress });
-          }
-        }
-        return {
-          id: d.id,
-          name: d.name,
-          status: d.status,
-          priority: d.priority,
-          targetDate: d.targetDate,
-          businessOwner: d.businessOwner,
-          businessOwnerName: names.get(d.businessOwner) ?? d.businessOwner,
-          epics: entry.epicKeys.length,
-          progress: entry.progress,
-          verdict: entry.forecast.verdict,
-          forecastDate: entry.forecast.forecastDate,
-          forecast: entry.forecast,
-          epicDetails,
-          hiddenEpics: entry.epicKeys.length - epicDetails.length,
-        };
-      });
-
-      const offRouteEpics = site.rollup.offRoute.epicKeys
-        .map((key) => epicsByKey.get(key))
-        .filter((e): e is NonNullable<typeof e> => e !== undefined);
-      const shownOffRoute = offRouteEpics.filter(mayBrowse);
-
-      const { count, estimate, orphanCount } = site.rollup.offRoute;
-      // Named fields only, never a stored block spread: what the app stores names epics of every project.
+    const rowOfEntry = (entry: (typeof matching)[number]): FullRow => {
+      const d = entry.destination;
+      const epicDetails = epicsOfEntry(entry);
       return {
-        asOf: site.asOf,
-        computedAt: site.computedAt,
-        computedAs: 'app',
-        destinations,
-        hiddenDestinations: matching.length - entries.length,
-        offRoute: {
-          count: { ...count },
-          estimate: { ...estimate },
-          orphanCount,
-          epics: shownOffRoute.map(({ key, summary, projectKey }) => ({ key, summary, projectKey })),
-          hiddenEpics: offRouteEpics.length - shownOffRoute.length,
-        },
-        // Warning sentences name epics and projects: each is restated for what the viewer may browse.
-        warnings: site.rollup.warnings
-          .map((w) => warningForViewer(w, mayBrowse))
-          .concat(restricted === null ? [] : [restricted])
-          .filter((w): w is NonNullable<typeof w> => w !== null),
-        // Links name no epic and only projects the viewer may browse: a key in a URL is as much a leak as one on screen.
-        jql: linksFor(site, destinations.map((d) => d.id), visibleSet),
-        freshness,
+        id: d.id,
+        name: d.name,
+        status: d.status,
+        priority: d.priority,
+        targetDate: d.targetDate,
+        businessOwner: d.businessOwner,
+        businessOwnerName: names.get(d.businessOwner) ?? d.businessOwner,
+        epics: entry.epicKeys.length,
+        progress: entry.progress,
+        verdict: entry.forecast.verdict,
+        forecastDate: entry.forecast.forecastDate,
+        forecast: entry.forecast,
+        visibleEpics: epicDetails.length,
+        hiddenEpics: entry.epicKeys.length - epicDetails.length,
+        epicDetails,
       };
+    };
+    const epicsOfEntry = (entry: (typeof matching)[number]): EpicRef[] => {
+      const epicDetails: EpicRef[] = [];
+      for (const { epicKey, progress } of entry.perEpic) {
+        const epic = epicsByKey.get(epicKey);
+        if (epic && mayBrowse(epic)) {
+          epicDetails.push({ key: epic.key, summary: epic.summary, projectKey: epic.projectKey, statusCategory: epic.statusCategory, progress });
+        }
+      }
+      return epicDetails;
+    };
+    const rows = entries.map(rowOfEntry).sort((a, b) => a.priority - b.priority);
+
+    const offRouteEpics = site.rollup.offRoute.epicKeys
+      .map((key) => epicsByKey.get(key))
+      .filter((e): e is NonNullable<typeof e> => e !== undefined);
+    const shownOffRoute = offRouteEpics.filter(mayBrowse);
+
+    const { count, estimate, orphanCount } = site.rollup.offRoute;
+    // Named fields only, never a stored block spread: what the app stores names epics of every project.
+    return {
+      asOf: site.asOf,
+      computedAt: site.computedAt,
+      computedAs: 'app',
+      rows,
+      epicsOf: (destinationId) => {
+        const entry = site.rollup.destinations.find((d) => d.destination.id === destinationId);
+        if (!entry) return undefined;
+        const epics = epicsOfEntry(entry);
+        return { epics, hidden: entry.epicKeys.length - epics.length };
+      },
+      hiddenDestinations: matching.length - entries.length,
+      owners: [...new Map(matching.map((d) => [d.destination.businessOwner, names.get(d.destination.businessOwner) ?? d.destination.businessOwner]))]
+        .map(([accountId, displayName]) => ({ accountId, displayName })),
+      offRoute: {
+        count: { ...count },
+        estimate: { ...estimate },
+        orphanCount,
+        epics: shownOffRoute.map(({ key, summary, projectKey }) => ({ key, summary, projectKey })),
+        visibleEpics: shownOffRoute.length,
+        hiddenEpics: offRouteEpics.length - shownOffRoute.length,
+      },
+      // Warning sentences name epics and projects: each is restated for what the viewer may browse.
+      warnings: site.rollup.warnings
+        .map((w) => warningForViewer(w, mayBrowse))
+        .concat(restricted === null ? [] : [restricted])
+        .filter((w): w is NonNullable<typeof w> => w !== null),
+      freshness,
+      site,
+      visibleProjects: visibleSet,
+    };
+  }
+
+  /** The destination a call names, refused like one that does not exist when the portfolio has no such row. */
+  function notInPortfolio(destinationId: string): AppError {
+    return new AppError('NOT_FOUND', `Destination ${destinationId} is not in the portfolio.`, 'destinationId');
+  }
+
+  return {
+    /** What the first screen shows: the site-wide figures and one page of rows, as `accountId` may see them. */
+    async get(accountId: string, filters: PortfolioFilters & { page?: number }): Promise<Portfolio> {
+      const { page: asked, ...rest } = filters;
+      const v = await view(accountId, rest);
+      const pages = Math.max(1, Math.ceil(v.rows.length / PORTFOLIO_PAGE_SIZE));
+      const page = Math.min(asked ?? 1, pages);
+      const shown = v.rows.slice((page - 1) * PORTFOLIO_PAGE_SIZE, page * PORTFOLIO_PAGE_SIZE);
+      const byVerdict = Object.fromEntries(VERDICTS.map((verdict) => [verdict, 0])) as Record<Verdict, number>;
+      for (const row of v.rows) byVerdict[row.verdict] += 1;
+      const projects = new Set<string>();
+      for (const row of v.rows) for (const e of row.epicDetails) projects.add(e.projectKey);
+      for (const e of v.offRoute.epics) projects.add(e.projectKey);
+      const { epics: _offRouteEpics, ...offRoute } = v.offRoute;
+      return {
+        asOf: v.asOf,
+        computedAt: v.computedAt,
+        computedAs: 'app',
+        destinations: shown.map(rowOf),
+        page,
+        pageSize: PORTFOLIO_PAGE_SIZE,
+        totalDestinations: v.rows.length,
+        hiddenDestinations: v.hiddenDestinations,
+        summary: { byVerdict },
+        owners: v.owners,
+        projects: [...projects].sort(),
+        offRoute,
+        warnings: v.warnings,
+        // Links name no epic and only projects the viewer may browse: a key in a URL is as much a leak as one on screen.
+        jql: linksFor(v.site, shown.map((d) => d.id), v.visibleProjects),
+        freshness: v.freshness,
+      };
+    },
+
+    /** A page of one destination's epics that `accountId` may browse (the project filter applies). */
+    async epics(accountId: string, query: { destinationId: string; projectKey?: string; offset?: number; limit?: number }): Promise<ResponseOf<'portfolio/epics'>> {
+      const v = await view(accountId, query.projectKey !== undefined ? { projectKey: query.projectKey } : {});
+      const found = v.epicsOf(query.destinationId);
+      if (!found) throw notInPortfolio(query.destinationId);
+      return pageOf(found.epics, found.hidden, query.offset, query.limit);
+    },
+
+    /** A page of the off-route epics that `accountId` may browse. */
+    async offRoute(accountId: string, query: { projectKey?: string; offset?: number; limit?: number }): Promise<ResponseOf<'portfolio/off-route'>> {
+      const v = await view(accountId, query.projectKey !== undefined ? { projectKey: query.projectKey } : {});
+      return { ...pageOf(v.offRoute.epics, v.offRoute.hiddenEpics, query.offset, query.limit), orphanCount: v.offRoute.orphanCount };
+    },
+
+    /** The work of every matching destination with `verdict`, as one link (too long to send with every view). */
+    async jql(accountId: string, query: PortfolioFilters & { verdict: Verdict }): Promise<ResponseOf<'portfolio/jql'>> {
+      const { verdict, ...filters } = query;
+      const v = await view(accountId, filters);
+      const ids = v.rows.filter((d) => d.verdict === verdict).map((d) => d.id);
+      const links = linksFor(v.site, ids, v.visibleProjects);
+      return { jql: unionJql(ids.map((id) => links.byDestination[id])) ?? null };
+    },
+
+    /** Every matching row, for the CSV export. */
+    async export(accountId: string, filters: PortfolioFilters): Promise<PortfolioExport> {
+      const v = await view(accountId, filters);
+      return { asOf: v.asOf, destinations: v.rows.map(rowOf) };
     },
 
     compute,

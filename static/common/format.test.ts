@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { chanceText, formatDate, localiseDates, offsetText, parseTypedDate, sentence, setLocale } from './format';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { chanceText, formatAge, formatDate, formatNumber, formatPercent, localiseDates, offsetText, parseTypedDate, sentence, setLocale } from './format';
 
 afterEach(() => setLocale(undefined));
 
@@ -63,5 +63,46 @@ describe('sentence', () => {
   it('joins the phrases there are into one sentence', () => {
     expect(sentence(['likely on Feb 2', null, '72% chance'])).toBe('Likely on Feb 2; 72% chance.');
     expect(sentence([null])).toBe('');
+  });
+});
+
+describe('formatters', () => {
+  it('are built once per locale and options, so a table of numbers builds none after the first of each', () => {
+    // Locales no other test uses, as formatters outlive a test.
+    setLocale('en_IE');
+    const numbers = jest.spyOn(Intl, 'NumberFormat');
+    try {
+      const shown = [formatNumber(1.25), formatNumber(2.5), formatNumber(3, 0), formatPercent(0.5), formatPercent(0.25), formatNumber(4, 0)];
+      expect(shown).toEqual(['1.3', '2.5', '3', '50%', '25%', '4']);
+      // maximumFractionDigits 1 and percent are new; 0 fraction digits was built by setLocale.
+      expect(numbers).toHaveBeenCalledTimes(2);
+      setLocale('de_AT');
+      numbers.mockClear();
+      expect(formatNumber(1.25)).toBe('1,3');
+      expect(numbers).toHaveBeenCalledTimes(1);
+    } finally {
+      numbers.mockRestore();
+    }
+  });
+
+  it('have the relative-time formatter ready once the locale is set, so the first age shown builds nothing', () => {
+    const Original = Intl.RelativeTimeFormat;
+    let built = 0;
+    const intl = Intl as { RelativeTimeFormat: typeof Intl.RelativeTimeFormat };
+    intl.RelativeTimeFormat = class extends Original {
+      constructor(...args: ConstructorParameters<typeof Original>) {
+        super(...args);
+        built += 1;
+      }
+    };
+    try {
+      setLocale('en_AU');
+      const atStart = built;
+      expect(formatAge('2026-01-01T00:00:00Z', Date.parse('2026-01-01T00:03:00Z'))).toBe('3 minutes ago');
+      expect(formatAge('2026-01-01T00:00:00Z', Date.parse('2026-01-01T05:00:00Z'))).toBe('5 hours ago');
+      expect([atStart, built]).toEqual([1, 1]);
+    } finally {
+      intl.RelativeTimeFormat = Original;
+    }
   });
 });

@@ -1,9 +1,40 @@
-/** Formatting in the user's locale (from the Forge context). */
+/**
+ * Formatting in the user's locale (from the Forge context). Each `Intl` formatter is built once per locale
+ * and options and reused: building one costs far more than using it (the first relative-time formatter of a
+ * page loads its locale data), and a table of 25 rows formats hundreds of values. `setLocale` builds the
+ * common ones at start, while the surface's first data is still on its way, so the first date shown costs
+ * no more than any other.
+ */
 import type { Forecast, ForecastRange } from '../../src/contract';
 
 let currentLocale: string | undefined;
 
-/** Forge gives locales as `en_US`; `Intl` wants `en-US`. */
+const formatters = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat | Intl.RelativeTimeFormat>();
+
+/** The formatter of `kind` with `options` in the current locale, built on first use. */
+function formatter<T extends Intl.DateTimeFormat | Intl.NumberFormat | Intl.RelativeTimeFormat>(
+  kind: 'date' | 'number' | 'relative',
+  options: object,
+  build: (locale: string | undefined) => T,
+): T {
+  const id = `${kind}|${currentLocale ?? ''}|${JSON.stringify(options)}`;
+  let f = formatters.get(id) as T | undefined;
+  if (!f) {
+    f = build(currentLocale);
+    formatters.set(id, f);
+  }
+  return f;
+}
+
+const DATE = { dateStyle: 'medium', timeZone: 'UTC' } as const;
+const INSTANT = { dateStyle: 'medium', timeStyle: 'short' } as const;
+const RELATIVE = { numeric: 'auto' } as const;
+const dateFormat = () => formatter('date', DATE, (l) => new Intl.DateTimeFormat(l, DATE));
+const instantFormat = () => formatter('date', INSTANT, (l) => new Intl.DateTimeFormat(l, INSTANT));
+const relativeFormat = () => formatter('relative', RELATIVE, (l) => new Intl.RelativeTimeFormat(l, RELATIVE));
+const numberFormat = (options: Intl.NumberFormatOptions) => formatter('number', options, (l) => new Intl.NumberFormat(l, options));
+
+/** Forge gives locales as `en_US`; `Intl` wants `en-US`. Builds the formatters every surface uses at once. */
 export function setLocale(locale: string | undefined): void {
   const tag = locale?.replace('_', '-');
   try {
@@ -11,6 +42,10 @@ export function setLocale(locale: string | undefined): void {
   } catch {
     currentLocale = undefined;
   }
+  // Used once here so each has loaded its locale data before the first screen needs it.
+  dateFormat().format(0);
+  relativeFormat().format(-1, 'minute');
+  numberFormat({ maximumFractionDigits: 0 }).format(1);
 }
 
 export const getLocale = (): string | undefined => currentLocale;
@@ -20,14 +55,14 @@ export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '—';
   const d = new Date(`${iso.slice(0, 10)}T00:00:00Z`);
   if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(currentLocale, { dateStyle: 'medium', timeZone: 'UTC' }).format(d);
+  return dateFormat().format(d);
 }
 
 /** An instant (`2026-12-01T14:05:00Z`) as the reader's local date and time, for times to come. */
 export function formatInstant(isoInstant: string): string {
   const d = new Date(isoInstant);
   if (Number.isNaN(d.getTime())) return isoInstant;
-  return new Intl.DateTimeFormat(currentLocale, { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+  return instantFormat().format(d);
 }
 
 /** A backend sentence with ISO dates (`2027-02-02`) shown with dates in the reader's locale. */
@@ -66,13 +101,11 @@ export function sentence(phrases: ReadonlyArray<string | null>): string {
 }
 
 export function formatPercent(share: number, digits = 0): string {
-  return new Intl.NumberFormat(currentLocale, { style: 'percent', maximumFractionDigits: digits }).format(
-    Number.isFinite(share) ? share : 0,
-  );
+  return numberFormat({ style: 'percent', maximumFractionDigits: digits }).format(Number.isFinite(share) ? share : 0);
 }
 
 export function formatNumber(n: number, digits = 1): string {
-  return new Intl.NumberFormat(currentLocale, { maximumFractionDigits: digits }).format(n);
+  return numberFormat({ maximumFractionDigits: digits }).format(n);
 }
 
 /** "3 minutes ago" for an ISO instant, relative to `now`. */
@@ -80,13 +113,15 @@ export function formatAge(isoInstant: string, now: number = Date.now()): string 
   const then = Date.parse(isoInstant);
   if (Number.isNaN(then)) return isoInstant;
   const seconds = Math.round((then - now) / 1000);
-  const rtf = new Intl.RelativeTimeFormat(currentLocale, { numeric: 'auto' });
+  const rtf = relativeFormat();
   const abs = Math.abs(seconds);
   if (abs < 60) return rtf.format(seconds, 'second');
   if (abs < 3600) return rtf.format(Math.round(seconds / 60), 'minute');
   if (abs < 86400) return rtf.format(Math.round(seconds / 3600), 'hour');
   return rtf.format(Math.round(seconds / 86400), 'day');
 }
+
+const NUMERIC_DATE = { year: 'numeric', month: 'numeric', day: 'numeric' } as const;
 
 /**
  * Parse a date a person typed: ISO (`2027-02-15`) or the numeric order of their locale (`2/15/2027` in
@@ -99,7 +134,7 @@ export function parseTypedDate(text: string): Date {
   if (parts.length !== 3) return new Date(Number.NaN);
   let order: string[] = ['year', 'month', 'day'];
   if (!iso) {
-    order = new Intl.DateTimeFormat(currentLocale, { year: 'numeric', month: 'numeric', day: 'numeric' })
+    order = formatter('date', NUMERIC_DATE, (l) => new Intl.DateTimeFormat(l, NUMERIC_DATE))
       .formatToParts(new Date(Date.UTC(2001, 10, 22)))
       .map((p) => p.type)
       .filter((k) => k === 'year' || k === 'month' || k === 'day');

@@ -12,12 +12,17 @@ export function colorModeOf(context: Pick<FullContext, 'theme'> | null): ColorMo
   return mode === 'light' || mode === 'dark' || mode === 'auto' ? mode : 'auto';
 }
 
-export async function applyTheme(context: Pick<FullContext, 'theme'> | null): Promise<void> {
+/** Asks the host to theme the frame; needs no context, so it can start before the context is read. */
+export async function enableHostTheme(): Promise<void> {
   try {
     await view.theme.enable();
   } catch {
-    // Hosts without theming still get tokens below.
+    // Hosts without theming still get tokens from `applyTheme`.
   }
+}
+
+/** Loads the token themes in the context's colour mode (call `enableHostTheme` too, before or alongside). */
+export async function applyTheme(context: Pick<FullContext, 'theme'> | null): Promise<void> {
   const colorMode = colorModeOf(context);
   await setGlobalTheme({ colorMode, light: 'light', dark: 'dark', spacing: 'spacing', typography: 'typography' });
 }

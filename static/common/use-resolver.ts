@@ -3,10 +3,16 @@
  * The call is made again when the payload changes (compared by value) or on `reload()`; an answer that
  * arrives after a newer call was made, or after the component is gone, is dropped, so a slow answer never
  * overwrites a newer one. The last answer stays on screen while the next one loads.
+ *
+ * A surface asks for its first data at module load (`preload`), before the context, the theme and React are
+ * ready; the hook then takes that call's answer instead of making the same call again.
  */
 import { useCallback, useEffect, useRef, useState, type Dispatch, type SetStateAction } from 'react';
 import type { PayloadOf, ResolverKey, ResponseOf } from '../../src/contract';
 import { call, toFailure, type ApiFailure } from './api';
+import type { Preloaded } from './preload';
+
+export type { Preloaded };
 
 export interface Resolved<T> {
   /** The last answer, `null` before the first one. */
@@ -20,12 +26,13 @@ export interface Resolved<T> {
 
 /**
  * Reads `key` with `payload` (`null`: nothing to read yet). `onData` sees every fresh answer, for state the
- * surface derives from it.
+ * surface derives from it. `preloaded`, when it is the same call, answers the first read.
  */
 export function useResolver<K extends ResolverKey>(
   key: K,
   payload: PayloadOf<K> | null,
   onData?: (data: ResponseOf<K>) => void,
+  preloaded?: Preloaded<K>,
 ): Resolved<ResponseOf<K>> {
   const [data, setData] = useState<ResponseOf<K> | null>(null);
   const [failure, setFailure] = useState<ApiFailure | null>(null);
@@ -43,7 +50,12 @@ export function useResolver<K extends ResolverKey>(
     const n = ++latest.current;
     setLoading(true);
     setFailure(null);
-    call(key, JSON.parse(body) as PayloadOf<K>)
+    const early = preloaded && !preloaded.taken && preloaded.key === key && preloaded.body === body ? preloaded : undefined;
+    (early ? early.answer : call(key, JSON.parse(body) as PayloadOf<K>))
+      .finally(() => {
+        // Taken once it reaches the screen (an effect run twice, as React's strict mode does, reuses it).
+        if (early && n === latest.current) early.taken = true;
+      })
       .then((answer) => {
         if (n !== latest.current) return;
         setData(answer);
@@ -51,7 +63,7 @@ export function useResolver<K extends ResolverKey>(
       })
       .catch((e: unknown) => n === latest.current && setFailure(toFailure(e)))
       .finally(() => n === latest.current && setLoading(false));
-  }, [key, body]);
+  }, [key, body, preloaded]);
 
   useEffect(() => {
     reload();

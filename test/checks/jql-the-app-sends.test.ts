@@ -10,6 +10,7 @@ import { smallSite } from '../../local/jira/testing/small-site';
 import { destinationWorkJql, MAX_RIGHT_HAND_VALUES } from '../../src/jql-function/destination-work-jql';
 import { childrenJql, epicsJql, inFlightOrphansJql } from '../../src/infra/jira/jql';
 import { doneJql, unionJql } from '../../static/portfolio/src/portfolio-unions';
+import { VERDICTS } from '../../src/contract';
 import { destination, epicEntry } from '../helpers/in-memory-ports';
 import { startTestApp } from '../helpers/local-app';
 
@@ -104,6 +105,11 @@ describe('JQL sent and shown while the app runs', () => {
         const byDestination = Object.values(portfolio.jql.byDestination);
         links.push(...byDestination, portfolio.jql.offRoute, portfolio.jql.inFlight);
         links.push(...[unionJql(byDestination), ...byDestination.map(doneJql)].filter((q): q is string => q !== undefined));
+        // A headline number's link, asked for when followed.
+        for (const verdict of VERDICTS) {
+          const { jql } = await app.data('portfolio', 'portfolio/jql', { verdict }, user);
+          if (jql !== null) links.push(jql);
+        }
         await app.data('panel', 'epic/alignment', { issueKey: 'PAY-1' }, user);
       }
       // A destination deleted once nothing points at it (the check reads stored rollups, sends no JQL).

@@ -25,6 +25,44 @@ test('filters are sent as the resolver payload', async ({ page }) => {
   expect(w.errors).toEqual([]);
 });
 
+test('asks for its data before the context, and reads a row\'s epics only when the row is expanded', async ({ page }) => {
+  const w = await watch(page);
+  await page.goto(surfaceUrl('portfolio', { user: USERS.leader }));
+  await settled(page);
+  const invoked = async (key: string) =>
+    (await w.bridgeCalls()).filter((c) => c.name === 'invoke' && (c.payload as { functionKey?: string }).functionKey === key)
+      .map((c) => (c.payload as { payload: unknown }).payload);
+  // The data call is the surface's first bridge call: it does not wait for the context or the theme.
+  const names = (await w.bridgeCalls()).map((c) => (c.name === 'invoke' ? `invoke ${(c.payload as { functionKey: string }).functionKey}` : c.name));
+  expect(names.indexOf('invoke portfolio/get')).toBe(0);
+  expect(names.indexOf('getContext')).toBeGreaterThan(0);
+  expect(await invoked('portfolio/get')).toEqual([{}]);
+  expect(await invoked('portfolio/epics')).toEqual([]);
+
+  const row = page.getByRole('row').filter({ hasText: 'Faster checkout' });
+  await expect(row.getByRole('link', { name: /^PAY-\d+$/ })).toHaveCount(0);
+  await row.getByRole('button', { name: 'Show epics of Faster checkout' }).click();
+  await expect(row.getByRole('link', { name: /^PAY-\d+$/ }).first()).toBeVisible();
+  expect(await invoked('portfolio/epics')).toEqual([{ destinationId: 'D-1', offset: 0 }]);
+  // Closing and opening again reads them again (the figures may have moved on), once each time.
+  await row.getByRole('button', { name: 'Hide epics of Faster checkout' }).click();
+  await expect(row.getByRole('link', { name: /^PAY-\d+$/ })).toHaveCount(0);
+  expect(w.errors).toEqual([]);
+});
+
+test('a page that says "calculating" shows the progress and then the figures without a reload', async ({ page }) => {
+  // The canned server answers "calculating" twice (33%, then 67%), then the figures.
+  await page.goto(`http://127.0.0.1:${MOCK_PORT}/surface/destinations-portfolio?user=u-leader&size=30&calculating=2`);
+  const note = page.getByText(/The first full calculation is \d+% done/);
+  await expect(note).toHaveText(/is 33% done \(1,667 issues read\)/);
+  await expect(note).toHaveText(/is 66% done \(3,333 issues read\)/);
+  await expect(note).toHaveCount(0);
+  await expect(page.getByText('Calculating the figures')).toHaveCount(0);
+  await expect(page.getByRole('row').filter({ hasText: 'Destination number 25' })).toContainText('6 / 13 done');
+  const calls = await page.evaluate(() => (window as unknown as { __mock: { calls: Array<{ name: string; payload: { functionKey?: string } }> } }).__mock.calls);
+  expect(calls.filter((c) => c.name === 'invoke' && c.payload.functionKey === 'portfolio/get')).toHaveLength(3);
+});
+
 test('numbers link to the issue navigator with the JQL the backend gave', async ({ page }) => {
   const w = await watch(page);
   await page.goto(surfaceUrl('portfolio', { user: USERS.leader }));
@@ -33,6 +71,14 @@ test('numbers link to the issue navigator with the JQL the backend gave', async 
   await expect
     .poll(async () => (await w.bridgeCalls()).filter((c) => c.name === 'navigate').map((c) => (c.payload as { url?: string }).url))
     .toContainEqual(expect.stringMatching(/^\/issues\/\?jql=.+/));
+
+  // A headline number's query joins its destinations' queries: too long to send with the page, it is asked
+  // for when the link is followed.
+  const navigated = async () => (await w.bridgeCalls()).filter((c) => c.name === 'navigate').map((c) => decodeURIComponent((c.payload as { url?: string }).url ?? ''));
+  const before = (await navigated()).length;
+  await page.getByRole('link', { name: /^Work of the \d+ destinations / }).first().click();
+  await expect.poll(async () => (await navigated()).slice(before)).toEqual([expect.stringMatching(/^\/issues\/\?jql=.*destinationWork\("D-\d+"\)/)]);
+  expect((await w.bridgeCalls()).filter((c) => c.name === 'invoke' && (c.payload as { functionKey?: string }).functionKey === 'portfolio/jql')).toHaveLength(1);
 });
 
 test('stays responsive with 200 destinations and about 5,000 epics', async ({ page }) => {
@@ -54,13 +100,19 @@ test('stays responsive with 200 destinations and about 5,000 epics', async ({ pa
   await page.getByRole('button', { name: 'Show epics of Destination number 26' }).click();
   await expect(page.getByRole('link', { name: /^PAY-\d+$/ }).first()).toBeVisible();
   const expand = Date.now() - t1;
+  // The rows came a page at a time and the epics with the expand, never with the page.
+  const calls = await page.evaluate(() => (window as unknown as { __mock: { calls: Array<{ name: string; payload: { functionKey?: string; payload?: unknown } }> } }).__mock.calls);
+  const invoked = (key: string) => calls.filter((c) => c.name === 'invoke' && c.payload.functionKey === key).map((c) => c.payload.payload);
+  expect(invoked('portfolio/get')).toEqual([{}, { page: 2 }]);
+  expect(invoked('portfolio/epics')).toEqual([{ destinationId: 'D-26', offset: 0 }]);
 
   const timing = `first render ${firstPaint} ms, page switch ${pageSwitch} ms, expand ${expand} ms`;
   test.info().annotations.push({ type: 'timing', description: timing });
   console.log(timing);
   expect(firstPaint).toBeLessThan(8000);
-  expect(pageSwitch).toBeLessThan(1500);
-  expect(expand).toBeLessThan(1500);
+  // Both now include a resolver round trip (the canned server waits 150 ms), as on a real site.
+  expect(pageSwitch).toBeLessThan(2500);
+  expect(expand).toBeLessThan(2500);
 });
 
 test('a project filter leaves out the destinations with no epic in that project, and says how many', async ({ page }) => {

@@ -5,6 +5,7 @@
 import { smallSite } from '../../local/jira/testing/small-site';
 import { appContainer } from '../../src/app/container';
 import { startTestApp } from '../helpers/local-app';
+import { fullPortfolio } from '../helpers/full-portfolio';
 
 describe('the container of an installation', () => {
   it('is reused by every invocation of the same installation (a warm Forge container)', async () => {
@@ -32,7 +33,7 @@ describe('the container of an installation', () => {
     let firstContainer: unknown;
     try {
       // Caches the first site's facts (the epic type is its first issue type).
-      await first.data('portfolio', 'portfolio/get', {}, 'u-leader');
+      await fullPortfolio(first, 'u-leader', {});
       firstContainer = await first.platform.runAsApp(() => appContainer());
     } finally {
       await first.close();
@@ -45,7 +46,7 @@ describe('the container of an installation', () => {
     const second = await startTestApp(other);
     try {
       expect(await second.platform.runAsApp(() => appContainer())).not.toBe(firstContainer);
-      const portfolio = await second.data('portfolio', 'portfolio/get', {}, 'u-leader');
+      const portfolio = await fullPortfolio(second, 'u-leader', {});
       expect(portfolio.destinations.find((d) => d.id === 'D-1')?.epicDetails.map((e) => e.key)).toContain('PAY-1');
     } finally {
       await second.close();

@@ -5,6 +5,7 @@
 import type { SiteInput } from '../../local/jira/site';
 import { startTestApp, type TestApp } from '../helpers/local-app';
 import { securedBase } from '../../local/jira/testing/secured-site';
+import { fullPortfolio } from '../helpers/full-portfolio';
 
 function site(extra: Partial<SiteInput> = {}): SiteInput {
   const { pay, ...base } = securedBase();
@@ -52,7 +53,7 @@ describe('issue security for viewers', () => {
   });
 
   it('never names a restricted epic, its summary or its figures to a viewer outside the level, in the portfolio', async () => {
-    const portfolio = await app.data('portfolio', 'portfolio/get', {}, 'u-dev');
+    const portfolio = await fullPortfolio(app, 'u-dev', {});
     const [d1] = portfolio.destinations;
     expect(d1?.epicDetails.map((e) => e.key).sort()).toEqual(['OPS-1', 'PAY-1']);
     expect(d1?.hiddenEpics).toBe(2); // PAY-3 (security level) and FIN-1 (project)
@@ -60,7 +61,7 @@ describe('issue security for viewers', () => {
   });
 
   it('names it to a member of the level', async () => {
-    const portfolio = await app.data('portfolio', 'portfolio/get', {}, 'u-board');
+    const portfolio = await fullPortfolio(app, 'u-board', {});
     expect(portfolio.destinations[0]?.epicDetails.map((e) => e.key).sort()).toEqual(['FIN-1', 'OPS-1', 'PAY-1', 'PAY-3']);
   });
 
@@ -75,7 +76,7 @@ describe('issue security for viewers', () => {
   });
 
   it('counts what the app may read: a story under a level that leaves the app out is not in any figure', async () => {
-    const [d1] = (await app.data('portfolio', 'portfolio/get', {}, 'u-board')).destinations;
+    const [d1] = (await fullPortfolio(app, 'u-board', {})).destinations;
     // PAY-2 done; PAY-4, OPS-2 in progress; PAY-5 (No Category) and FIN-2 not started; PAY-6 unseen by the app.
     expect(d1?.progress.count).toEqual({ new: 2, indeterminate: 2, done: 1, total: 5 });
   });
@@ -104,7 +105,7 @@ describe('an app closed out of a project by an app access rule', () => {
   });
 
   it('gives the figures of what it may read, and says that a project is left out', async () => {
-    const portfolio = await app.data('portfolio', 'portfolio/get', {}, 'u-board');
+    const portfolio = await fullPortfolio(app, 'u-board', {});
     const [d1] = portfolio.destinations;
     expect(d1?.epics).toBe(3);
     expect(d1?.progress.count).toEqual({ new: 1, indeterminate: 2, done: 1, total: 4 });
@@ -117,7 +118,7 @@ describe('an app closed out of a project by an app access rule', () => {
   });
 
   it('does not name that project to a viewer who may not browse it', async () => {
-    const portfolio = await app.data('portfolio', 'portfolio/get', {}, 'u-dev');
+    const portfolio = await fullPortfolio(app, 'u-dev', {});
     const warning = portfolio.warnings.find((w) => w.code === 'APP_RESTRICTED');
     expect(warning?.message).toBe('The app may not read 1 project in scope, so its work is left out of every figure; issues under a security level that leaves out the app are left out too.');
     expect(warning?.refs).toEqual([]);

@@ -12,6 +12,7 @@ import type { PayloadOf, ResolverKey } from '../../src/contract';
 import { PAYLOADS } from '../../src/contract/schemas';
 import { startTestApp, type Surface, type TestApp } from '../helpers/local-app';
 import { reconcileToEnd } from '../faults/rollup-harness';
+import { fullPortfolio } from '../helpers/full-portfolio';
 
 const VIEWER = RESTRICTED_VIEWER;
 
@@ -90,6 +91,22 @@ const CALLS: { [K in ResolverKey]: Array<{ surface: Surface; payload: PayloadOf<
     { surface: 'portfolio', payload: { projectKey: 'SEC' }, echoes: { key: 'SEC', stand_in: 'NOPE' } },
     { surface: 'portfolio', payload: { projectKey: 'HTR' }, echoes: { key: 'HTR', stand_in: 'NOPE' } },
   ],
+  'portfolio/epics': [
+    ...['D-1', 'D-2', 'D-3', 'D-8'].map((destinationId) => ({ surface: 'portfolio' as const, payload: { destinationId, limit: 200 } })),
+    { surface: 'portfolio', payload: { destinationId: 'D-1', projectKey: 'PAY' } },
+    { surface: 'portfolio', payload: { destinationId: 'D-1', projectKey: 'SEC' }, echoes: { key: 'SEC', stand_in: 'NOPE' } },
+  ],
+  'portfolio/off-route': [
+    { surface: 'portfolio', payload: { limit: 200 } },
+    { surface: 'portfolio', payload: { projectKey: 'PAY' } },
+    { surface: 'portfolio', payload: { projectKey: 'SEC' }, echoes: { key: 'SEC', stand_in: 'NOPE' } },
+  ],
+  'portfolio/jql': (['on track', 'at risk', 'off track', 'arrived', 'no data'] as const).map((verdict) => ({ surface: 'portfolio' as const, payload: { verdict } })),
+  'portfolio/export': [
+    { surface: 'portfolio', payload: {} },
+    { surface: 'portfolio', payload: { status: ['draft', 'active', 'achieved', 'archived'] } },
+    { surface: 'portfolio', payload: { projectKey: 'SEC' }, echoes: { key: 'SEC', stand_in: 'NOPE' } },
+  ],
   'reconcile/start': [{ surface: 'admin', payload: {} }],
   'reconcile/status': [{ surface: 'admin', payload: {} }],
   'settings/get': [{ surface: 'admin', payload: {} }],
@@ -156,7 +173,7 @@ describe('no answer names what the viewer may not browse', () => {
 
   it('still shows the leader, who may browse everything, every restricted epic', async () => {
     await reconcileToEnd(app);
-    const text = JSON.stringify(await app.data('portfolio', 'portfolio/get', {}, 'u-leader'));
+    const text = JSON.stringify(await fullPortfolio(app, 'u-leader'));
     for (const key of ['SEC-1', 'SEC-4', 'SEC-68', 'SEC-70', 'SEC-72']) expect(text).toContain(key);
   });
 

@@ -4,6 +4,7 @@
  */
 import { smallSite } from '../../local/jira/testing/small-site';
 import { startTestApp, type TestApp } from '../helpers/local-app';
+import { fullPortfolio } from '../helpers/full-portfolio';
 
 describe('portfolio and epic alignment on a small site', () => {
   let app: TestApp;
@@ -13,7 +14,7 @@ describe('portfolio and epic alignment on a small site', () => {
   afterEach(() => app.close());
 
   it('rolls up the destination from its epics\' direct children, sub-tasks not counted twice', async () => {
-    const portfolio = await app.data('portfolio', 'portfolio/get', {}, 'u-leader');
+    const portfolio = await fullPortfolio(app, 'u-leader', {});
     expect(portfolio.computedAs).toBe('app');
     expect(portfolio.asOf).toBe('2026-11-25');
     expect(portfolio.destinations).toHaveLength(1);
@@ -26,7 +27,7 @@ describe('portfolio and epic alignment on a small site', () => {
   });
 
   it('forecasts arrival from recent throughput: 2 done in 12 weeks, 2 left, most likely in 10 weeks, so off track', async () => {
-    const [d1] = (await app.data('portfolio', 'portfolio/get', {}, 'u-leader')).destinations;
+    const [d1] = (await fullPortfolio(app, 'u-leader', {})).destinations;
     expect(d1?.verdict).toBe('off track');
     expect(d1?.forecastDate).toBe('2027-02-03');
     expect(d1?.forecast).toMatchObject({ daysEarly: 0, daysLate: 64, range: { likelyFrom: '2026-12-30', likelyTo: '2027-04-14', probabilityByTarget: 0 } });
@@ -38,7 +39,7 @@ describe('portfolio and epic alignment on a small site', () => {
     expect(current).toMatchObject({ onTrackChance: 70, atRiskChance: 30 });
     const saved = await app.data('admin', 'settings/save', { settings: { ...current, atRiskChance: 0 }, version }, 'u-admin');
     expect(saved.settings).toMatchObject({ onTrackChance: 70, atRiskChance: 0 });
-    const [d1] = (await app.data('portfolio', 'portfolio/get', {}, 'u-leader')).destinations;
+    const [d1] = (await fullPortfolio(app, 'u-leader', {})).destinations;
     expect(d1?.forecast.range?.probabilityByTarget).toBe(0);
     expect(d1?.verdict).toBe('at risk');
 
@@ -52,24 +53,24 @@ describe('portfolio and epic alignment on a small site', () => {
   });
 
   it('measures off-route work in flight: the orphan task is off-route, the aligned story is not', async () => {
-    const { offRoute } = await app.data('portfolio', 'portfolio/get', {}, 'u-leader');
+    const { offRoute } = await fullPortfolio(app, 'u-leader', {});
     expect(offRoute.count).toEqual({ inFlight: 2, offRoute: 1, share: 0.5 });
     expect(offRoute.estimate).toEqual({ inFlight: 7, offRoute: 2, share: 2 / 7 });
     expect(offRoute.orphanCount).toBe(1);
   });
 
   it('reports the epic pointing at an unknown destination instead of dropping it', async () => {
-    const { warnings } = await app.data('portfolio', 'portfolio/get', {}, 'u-admin');
+    const { warnings } = await fullPortfolio(app, 'u-admin', {});
     const unknown = warnings.find((w) => w.code === 'UNKNOWN_DESTINATION');
     expect(unknown?.refs).toEqual(['D-404', 'PAY-8']);
   });
 
   it('never names an epic the viewer may not browse, but counts it in the aggregate', async () => {
-    const asDev = (await app.data('portfolio', 'portfolio/get', {}, 'u-dev')).destinations[0];
+    const asDev = (await fullPortfolio(app, 'u-dev', {})).destinations[0];
     expect(asDev?.epicDetails.map((e) => e.key)).toEqual(['PAY-1']);
     expect(asDev?.hiddenEpics).toBe(1);
     expect(asDev?.progress.count.total).toBe(4);
-    const asLeader = (await app.data('portfolio', 'portfolio/get', {}, 'u-leader')).destinations[0];
+    const asLeader = (await fullPortfolio(app, 'u-leader', {})).destinations[0];
     expect(asLeader?.epicDetails.map((e) => e.key)).toEqual(['PAY-1', 'SEC-1']);
   });
 
@@ -97,18 +98,18 @@ describe('portfolio and epic alignment on a small site', () => {
   });
 
   it('aligns an epic from the panel, and the portfolio shows it at once', async () => {
-    await app.data('portfolio', 'portfolio/get', {}, 'u-leader'); // stores a snapshot
+    await fullPortfolio(app, 'u-leader', {}); // stores a snapshot
     const after = await app.data('panel', 'epic/set-destination', { issueKey: 'PAY-6', destinationId: 'D-1' }, 'u-dev');
     expect(after.destination?.id).toBe('D-1');
     expect(app.jira.issue('PAY-6')?.appValue).toEqual({ id: 'D-1', name: 'Instant payouts' });
-    const [d1] = (await app.data('portfolio', 'portfolio/get', {}, 'u-leader')).destinations;
+    const [d1] = (await fullPortfolio(app, 'u-leader', {})).destinations;
     expect(d1?.epics).toBe(3);
   });
 
   it('clears an epic\'s destination', async () => {
     const after = await app.data('panel', 'epic/set-destination', { issueKey: 'PAY-1', destinationId: null }, 'u-dev');
     expect(after.destination).toBeNull();
-    const [d1] = (await app.data('portfolio', 'portfolio/get', {}, 'u-leader')).destinations;
+    const [d1] = (await fullPortfolio(app, 'u-leader', {})).destinations;
     expect(d1?.epics).toBe(1);
   });
 
@@ -122,11 +123,11 @@ describe('portfolio and epic alignment on a small site', () => {
   });
 
   it('marks the stored portfolio stale when an issue changes in Jira, through the trigger', async () => {
-    const before = (await app.data('portfolio', 'portfolio/get', {}, 'u-leader')).destinations[0];
+    const before = (await fullPortfolio(app, 'u-leader', {})).destinations[0];
     expect(before?.progress.count.done).toBe(2);
     app.jira.updateIssue('PAY-3', { status: 'Done', resolved: '2026-11-25' }, 'u-dev');
     await app.platform.settle();
-    const after = (await app.data('portfolio', 'portfolio/get', {}, 'u-leader')).destinations[0];
+    const after = (await fullPortfolio(app, 'u-leader', {})).destinations[0];
     expect(after?.progress.count.done).toBe(3);
   });
 });
@@ -135,12 +136,12 @@ describe('links in the portfolio', () => {
   it('name no epic at all (a key in a JQL link is a leak too): a destination goes through destinationWork', async () => {
     const app = await startTestApp(smallSite());
     try {
-      const asDev = await app.data('portfolio', 'portfolio/get', {}, 'u-dev');
+      const asDev = await fullPortfolio(app, 'u-dev', {});
       const links = [...Object.values(asDev.jql.byDestination), asDev.jql.offRoute, asDev.jql.inFlight].join('\n');
       expect(links).not.toMatch(/(PAY|SEC)-\d/);
       expect(links).not.toMatch(/"SEC"/);
       expect(asDev.jql.byDestination['D-1']).toBe('issue in destinationWork("D-1") AND issuetype in ("10002", "10003", "10004") ORDER BY status ASC');
-      const asLeader = await app.data('portfolio', 'portfolio/get', {}, 'u-leader');
+      const asLeader = await fullPortfolio(app, 'u-leader', {});
       expect(asLeader.jql.byDestination['D-1']).toBe(asDev.jql.byDestination['D-1']);
       // Jira applies each viewer's permissions to what the link finds.
       const follow = async (accountId: string) => {

@@ -5,6 +5,7 @@
 import { reconcileToEnd } from '../faults/rollup-harness';
 import { startTestApp, type TestApp } from '../helpers/local-app';
 import { RESTRICTED_VIEWER, restrictedSite, scopeToPayAndSec } from '../helpers/restricted-site';
+import { fullPortfolio } from '../helpers/full-portfolio';
 
 describe.each([
   ['as installed', false],
@@ -19,7 +20,7 @@ describe.each([
   afterEach(() => app.close());
 
   it('gives figures for the filtered project only, and counts the destinations with no epic in it', async () => {
-    const p = await app.data('portfolio', 'portfolio/get', { projectKey: 'PAY' }, 'u-leader');
+    const p = await fullPortfolio(app, 'u-leader', { projectKey: 'PAY' });
     expect(p.freshness?.source).toBe('stored');
     // D-2 (only SEC-4) and D-3 (no epic) are left out; D-8 is archived, not asked for.
     expect(p.destinations.map((d) => d.id)).toEqual(['D-1']);
@@ -35,7 +36,7 @@ describe.each([
   });
 
   it('lists every destination and counts none hidden without a project filter', async () => {
-    const p = await app.data('portfolio', 'portfolio/get', {}, 'u-leader');
+    const p = await fullPortfolio(app, 'u-leader', {});
     expect(p.destinations.map((d) => d.id)).toEqual(['D-1', 'D-2', 'D-3']);
     expect(p.hiddenDestinations).toBe(0);
     expect(p.destinations[0]).toMatchObject({ epics: 2 });
@@ -47,7 +48,7 @@ describe.each([
   });
 
   it('keeps the destination counts when the owner filter leaves some out', async () => {
-    const p = await app.data('portfolio', 'portfolio/get', { projectKey: 'PAY', owner: 'u-nobody' }, 'u-leader');
+    const p = await fullPortfolio(app, 'u-leader', { projectKey: 'PAY', owner: 'u-nobody' });
     expect(p.destinations).toEqual([]);
     expect(p.hiddenDestinations).toBe(0);
   });
@@ -63,9 +64,9 @@ describe('warnings restated for the viewer (stored rollups)', () => {
   afterEach(() => app.close());
 
   it('names in the out-of-scope warning only the projects the viewer may browse', async () => {
-    const asLeader = (await app.data('portfolio', 'portfolio/get', {}, 'u-leader')).warnings.find((w) => w.code === 'OUT_OF_SCOPE');
+    const asLeader = (await fullPortfolio(app, 'u-leader', {})).warnings.find((w) => w.code === 'OUT_OF_SCOPE');
     expect(asLeader?.message).toContain('2 epics name a destination but are in projects outside the app\'s scope (HTR, OPS)');
-    const asDev = (await app.data('portfolio', 'portfolio/get', {}, RESTRICTED_VIEWER)).warnings.find((w) => w.code === 'OUT_OF_SCOPE');
+    const asDev = (await fullPortfolio(app, RESTRICTED_VIEWER, {})).warnings.find((w) => w.code === 'OUT_OF_SCOPE');
     expect(asDev).toEqual({
       code: 'OUT_OF_SCOPE',
       message: '1 epic names a destination but is in projects outside the app\'s scope (OPS), so its work is not counted; add the projects in Settings to count it.',
@@ -74,27 +75,27 @@ describe('warnings restated for the viewer (stored rollups)', () => {
   });
 
   it('restates an alignment warning for the epics the viewer may browse, and drops one about none of them', async () => {
-    const asDev = (await app.data('portfolio', 'portfolio/get', {}, RESTRICTED_VIEWER)).warnings;
+    const asDev = (await fullPortfolio(app, RESTRICTED_VIEWER, {})).warnings;
     expect(asDev.find((w) => w.code === 'ARCHIVED_DESTINATION')).toEqual({
       code: 'ARCHIVED_DESTINATION',
       message: 'Epic PAY-7 points to "Vault" (D-8), which is archived; restore it or choose another destination. Its work counts as off-route.',
       refs: ['D-8', 'PAY-7'],
     });
     expect(asDev.filter((w) => w.code === 'UNKNOWN_DESTINATION').map((w) => w.refs)).toEqual([['D-99', 'PAY-9']]);
-    const asLeader = (await app.data('portfolio', 'portfolio/get', {}, 'u-leader')).warnings;
+    const asLeader = (await fullPortfolio(app, 'u-leader', {})).warnings;
     expect(asLeader.find((w) => w.code === 'ARCHIVED_DESTINATION')?.message).toMatch(/^2 epics point to "Vault" \(D-8\)/);
     expect(asLeader.filter((w) => w.code === 'UNKNOWN_DESTINATION').map((w) => w.refs)).toEqual([['D-99', 'PAY-9'], ['D-77', 'SEC-72']]);
   });
 
   it('keeps the app-level count of unestimated work but lists only issues the viewer may browse', async () => {
-    const asDev = (await app.data('portfolio', 'portfolio/get', {}, RESTRICTED_VIEWER)).warnings.find((w) => w.code === 'UNESTIMATED_WORK');
+    const asDev = (await fullPortfolio(app, RESTRICTED_VIEWER, {})).warnings.find((w) => w.code === 'UNESTIMATED_WORK');
     expect(asDev).toEqual({ code: 'UNESTIMATED_WORK', message: expect.stringMatching(/^2 issues have no estimate/), refs: ['PAY-10'] });
   });
 
   it('links the in-flight figure to the projects in scope the viewer may browse', async () => {
-    const asDev = await app.data('portfolio', 'portfolio/get', {}, RESTRICTED_VIEWER);
+    const asDev = await fullPortfolio(app, RESTRICTED_VIEWER, {});
     expect(asDev.jql.inFlight).toContain('AND project in ("PAY")');
-    const asLeader = await app.data('portfolio', 'portfolio/get', {}, 'u-leader');
+    const asLeader = await fullPortfolio(app, 'u-leader', {});
     expect(asLeader.jql.inFlight).toContain('AND project in ("PAY", "SEC")');
   });
 });

@@ -8,6 +8,7 @@ import type { DestinationView } from '../../src/contract';
 import { handleIssueEvent } from '../../src/triggers/issue-events';
 import { startTestApp, type TestApp } from '../helpers/local-app';
 import { liveFigures, reconcileToEnd, storedFigures } from '../faults/rollup-harness';
+import { fullPortfolio } from '../helpers/full-portfolio';
 
 const draft = (name: string) => ({ name, businessOwner: 'u-leader', targetDate: '2027-03-31' });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -172,7 +173,7 @@ describe('concurrent changes of one epic\'s destination', () => {
     const expected = (a.jira.issue('PAY-6')?.appValue as { id: string } | null)?.id;
     expect(['D-1', other]).toContain(expected);
     expect(await storedFigures(a)).toEqual(await liveFigures(a));
-    const portfolio = await a.data('portfolio', 'portfolio/get', {}, 'u-leader');
+    const portfolio = await fullPortfolio(a, 'u-leader', {});
     const holding = portfolio.destinations.filter((d) => d.epicDetails.some((e) => e.key === 'PAY-6')).map((d) => d.id);
     expect(holding).toEqual([expected]);
     // The panel of another epic on D-1 lists PAY-6 among its siblings only if Jira has it there.

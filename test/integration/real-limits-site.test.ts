@@ -14,6 +14,7 @@ import { appContainer } from '../../src/app/container';
 import { liveFigures as liveFiguresMetered, storedFigures } from '../faults/rollup-harness';
 import { startTestApp, type TestApp } from '../helpers/local-app';
 import { buildSite, SECRET_WORD, TODAY } from '../fixtures/real-limits-site';
+import { fullPortfolio } from '../helpers/full-portfolio';
 
 const MAX_VALUE_BYTES = 240 * 1024;
 const bytes = (v: unknown) => Buffer.byteLength(JSON.stringify(v), 'utf8');
@@ -150,7 +151,7 @@ describe('a real site at real limits', () => {
   it('shows the leader none of the secured keys or summaries, and the level\'s members all of them', async () => {
     // The next hour: the build spent this one.
     advanceClock(3_600_000);
-    const leader = await app.data('portfolio', 'portfolio/get', {}, 'u-leader');
+    const leader = await fullPortfolio(app, 'u-leader', {});
     const text = JSON.stringify(leader);
     expect(secret.filter((key) => new RegExp(`\\b${key}\\b`).test(text))).toEqual([]);
     expect(text).not.toContain(SECRET_WORD);
@@ -160,7 +161,7 @@ describe('a real site at real limits', () => {
     // The destination names reach the leader whole, in CJK.
     expect(leader.destinations.map((d) => d.name)).toContain('ＰＣＩ ＤＳＳ 認証の取得');
 
-    const dev = await app.data('portfolio', 'portfolio/get', {}, 'u-dev');
+    const dev = await fullPortfolio(app, 'u-dev', {});
     expect(dev.destinations.find((d) => d.id === 'D-3')?.epicDetails.map((e) => e.key).sort()).toEqual([epics.secret, epics.sec].sort());
   });
 

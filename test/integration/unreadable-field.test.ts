@@ -7,6 +7,7 @@ import { smallSite } from '../../local/jira/testing/small-site';
 import { reconcileToEnd } from '../faults/rollup-harness';
 import { appContainer } from '../../src/app/container';
 import { startTestApp, type TestApp } from '../helpers/local-app';
+import { fullPortfolio } from '../helpers/full-portfolio';
 
 const UNREADABLE = "Epic PAY-9: the Business destination field holds a value the app cannot read; set its destination again. Its work counts as off-route.";
 
@@ -64,7 +65,7 @@ describe.each([
 
   it('is reported in the portfolio read from the stored rollups', async () => {
     await reconcileToEnd(app);
-    const p = await app.data('portfolio', 'portfolio/get', {}, 'u-leader');
+    const p = await fullPortfolio(app, 'u-leader', {});
     expect(p.freshness?.source).toBe('stored');
     expect(p.warnings).toContainEqual({ code: 'UNKNOWN_DESTINATION', message: UNREADABLE, refs: ['PAY-9'] });
     expect(p.offRoute.epics.map((e) => e.key)).toContain('PAY-9');

@@ -10,6 +10,7 @@ import Button from '@atlaskit/button/new';
 import { token } from '@atlaskit/tokens';
 import { fieldValueText, unknownDestinationText, type DestinationFieldValue, type DestinationView } from '../../../src/contract';
 import { useResolver } from '../../common/use-resolver';
+import type { Preloaded } from '../../common/preload';
 import { ErrorMessage } from '../../common/components';
 import { destinationOptions, formatDestinationOption, type DestinationOption as Option } from '../../common/destination-options';
 
@@ -29,13 +30,13 @@ function currentLabel(value: StoredValue, all: readonly DestinationView[]): stri
   return known ? `${known.name} (not active)` : unknownDestinationText(value.id);
 }
 
-export function FieldEdit({ context }: { context: FullContext }) {
+export function FieldEdit({ context, first }: { context: FullContext; first?: Preloaded<'destinations/list'> }) {
   const extension = context.extension as { fieldValue?: unknown; renderContext?: string };
   const isCreate = extension.renderContext === 'issue-create';
   const initial = toValue(extension.fieldValue);
   const [selected, setSelected] = useState<StoredValue | null>(initial);
   // Every destination, archived ones included, so a current value can be told apart from an unknown id.
-  const { data: all, failure, reload } = useResolver('destinations/list', { includeArchived: true });
+  const { data: all, failure, reload } = useResolver('destinations/list', { includeArchived: true }, undefined, first);
   const [menuOpen, setMenuOpen] = useState(false);
   const [saving, setSaving] = useState(false);
 

@@ -1,14 +1,17 @@
-/** The destinations by priority, a page at a time, each with its epics on demand. */
-import { useEffect, useMemo, useState } from 'react';
+/**
+ * The destinations by priority, a page at a time: the backend sends one page of rows (`portfolio/get` with
+ * `page`), and each row's epics are read when it is expanded (`portfolio/epics`).
+ */
+import { useState } from 'react';
 import Button from '@atlaskit/button/new';
 import DynamicTable from '@atlaskit/dynamic-table';
 import { token } from '@atlaskit/tokens';
-import type { DestinationRollup } from '../../../src/contract';
-import { Empty, ForecastMethodTip, IssueLink, JqlLink, StackedProgress, StatusLozenge, VerdictLozenge, subtle } from '../../common/components';
+import { EPIC_PAGE_SIZE, type DestinationRollup, type Portfolio } from '../../../src/contract';
+import { call } from '../../common/api';
+import { Empty, ErrorMessage, ForecastMethodTip, IssueLink, JqlLink, StackedProgress, StatusLozenge, VerdictLozenge, subtle } from '../../common/components';
 import { chanceText, formatDate, formatNumber, likelyText, offsetText } from '../../common/format';
+import { useEpicPages } from './epic-pages';
 import { doneJql } from './portfolio-unions';
-
-export const ROWS_PER_PAGE = 25;
 
 const head = {
   cells: [
@@ -23,11 +26,17 @@ const head = {
   ],
 };
 
-export function DestinationTable({ destinations, jql, loading }: { destinations: DestinationRollup[]; jql: Record<string, string>; loading: boolean }) {
+export function DestinationTable({ portfolio, page, onPage, loading, projectKey }: {
+  portfolio: Portfolio;
+  /** The page asked for; until its answer arrives the table shows it loading. */
+  page: number;
+  onPage: (page: number) => void;
+  loading: boolean;
+  projectKey: string | undefined;
+}) {
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
-  const [page, setPage] = useState(1);
-  const sorted = useMemo(() => [...destinations].sort((a, b) => a.priority - b.priority), [destinations]);
-  useEffect(() => setPage(1), [destinations]);
+  const { destinations, totalDestinations, pageSize } = portfolio;
+  const jql = portfolio.jql.byDestination;
 
   const toggle = (id: string) =>
     setExpanded((prev) => {
@@ -37,76 +46,77 @@ export function DestinationTable({ destinations, jql, loading }: { destinations:
       return next;
     });
 
-  // Only the visible page becomes React elements; expanded epic lists render only when opened.
-  const start = (page - 1) * ROWS_PER_PAGE;
-  const rows = sorted.map((d, i) => {
-    const visible = i >= start && i < start + ROWS_PER_PAGE;
+  // The answer holds one page: its rows sit at their place among empty ones, so the pager counts every row.
+  // Only that page becomes React elements; an epic list is read and rendered only when opened.
+  const start = (portfolio.page - 1) * pageSize;
+  const byIndex = new Map(destinations.map((d, i) => [start + i, d]));
+  const rows = Array.from({ length: totalDestinations }, (_, i) => {
+    const d = byIndex.get(i);
+    if (!d) return { key: `row-${i}`, cells: [{ key: 'name', content: null }] };
     const q = jql[d.id];
     const offset = offsetText(d.forecast);
     const likely = d.forecast.range ? likelyText(d.forecast.range) : null;
     return {
       key: d.id,
-      cells: visible
-        ? [
-            { key: 'priority', content: d.priority },
-            {
-              key: 'name',
-              content: (
-                <div>
-                  <Button
-                    appearance="subtle"
-                    spacing="compact"
-                    aria-expanded={expanded.has(d.id)}
-                    aria-label={`${expanded.has(d.id) ? 'Hide' : 'Show'} epics of ${d.name}`}
-                    onClick={() => toggle(d.id)}
-                  >
-                    {expanded.has(d.id) ? '▾' : '▸'}
-                  </Button>{' '}
-                  <strong>{d.name}</strong>
-                  {expanded.has(d.id) && <EpicList destination={d} />}
+      cells: [
+        { key: 'priority', content: d.priority },
+        {
+          key: 'name',
+          content: (
+            <div>
+              <Button
+                appearance="subtle"
+                spacing="compact"
+                aria-expanded={expanded.has(d.id)}
+                aria-label={`${expanded.has(d.id) ? 'Hide' : 'Show'} epics of ${d.name}`}
+                onClick={() => toggle(d.id)}
+              >
+                {expanded.has(d.id) ? '▾' : '▸'}
+              </Button>{' '}
+              <strong>{d.name}</strong>
+              {expanded.has(d.id) && <EpicList destination={d} projectKey={projectKey} />}
+            </div>
+          ),
+        },
+        { key: 'owner', content: d.businessOwnerName },
+        { key: 'status', content: <StatusLozenge status={d.status} /> },
+        {
+          key: 'progress',
+          content: (
+            <div style={{ display: 'flex', flexDirection: 'column', gap: token('space.050') }}>
+              <StackedProgress progress={d.progress.count} />
+              <span style={subtle}>
+                <JqlLink jql={doneJql(q)} label={`Done issues of ${d.name}`}>
+                  {formatNumber(d.progress.count.done, 0)}
+                </JqlLink>
+                {' / '}
+                <JqlLink jql={q} label={`All issues of ${d.name}`}>{formatNumber(d.progress.count.total, 0)}</JqlLink> done
+              </span>
+            </div>
+          ),
+        },
+        { key: 'verdict', content: <VerdictLozenge verdict={d.verdict} /> },
+        {
+          key: 'forecast',
+          content: (
+            <div>
+              <div>{d.forecastDate ? formatDate(d.forecastDate) : d.forecast.range ? 'not within ten years' : 'no forecast'}</div>
+              <div style={subtle}>
+                target {formatDate(d.targetDate)}
+                {offset && <> · <span style={{ color: (d.forecast.daysLate ?? 0) > 0 ? token('color.text.danger') : undefined }}>{offset}</span></>}
+              </div>
+              {likely && <div style={subtle}>{likely}</div>}
+              {d.forecast.range && (
+                <div style={subtle}>
+                  {chanceText(d.forecast.range.probabilityByTarget)} by the target date
+                  <ForecastMethodTip range={d.forecast.range} windowWeeks={d.forecast.windowWeeks} />
                 </div>
-              ),
-            },
-            { key: 'owner', content: d.businessOwnerName },
-            { key: 'status', content: <StatusLozenge status={d.status} /> },
-            {
-              key: 'progress',
-              content: (
-                <div style={{ display: 'flex', flexDirection: 'column', gap: token('space.050') }}>
-                  <StackedProgress progress={d.progress.count} />
-                  <span style={subtle}>
-                    <JqlLink jql={doneJql(q)} label={`Done issues of ${d.name}`}>
-                      {formatNumber(d.progress.count.done, 0)}
-                    </JqlLink>
-                    {' / '}
-                    <JqlLink jql={q} label={`All issues of ${d.name}`}>{formatNumber(d.progress.count.total, 0)}</JqlLink> done
-                  </span>
-                </div>
-              ),
-            },
-            { key: 'verdict', content: <VerdictLozenge verdict={d.verdict} /> },
-            {
-              key: 'forecast',
-              content: (
-                <div>
-                  <div>{d.forecastDate ? formatDate(d.forecastDate) : d.forecast.range ? 'not within ten years' : 'no forecast'}</div>
-                  <div style={subtle}>
-                    target {formatDate(d.targetDate)}
-                    {offset && <> · <span style={{ color: (d.forecast.daysLate ?? 0) > 0 ? token('color.text.danger') : undefined }}>{offset}</span></>}
-                  </div>
-                  {likely && <div style={subtle}>{likely}</div>}
-                  {d.forecast.range && (
-                    <div style={subtle}>
-                      {chanceText(d.forecast.range.probabilityByTarget)} by the target date
-                      <ForecastMethodTip range={d.forecast.range} windowWeeks={d.forecast.windowWeeks} />
-                    </div>
-                  )}
-                </div>
-              ),
-            },
-            { key: 'epics', content: <JqlLink jql={q} label={`Work of the ${d.epics} epics of ${d.name}`}>{d.epics}</JqlLink> },
-          ]
-        : [{ key: 'name', content: null }],
+              )}
+            </div>
+          ),
+        },
+        { key: 'epics', content: <JqlLink jql={q} label={`Work of the ${d.epics} epics of ${d.name}`}>{d.epics}</JqlLink> },
+      ],
     };
   });
 
@@ -115,26 +125,28 @@ export function DestinationTable({ destinations, jql, loading }: { destinations:
       caption="Destinations by priority"
       head={head}
       rows={rows}
-      rowsPerPage={ROWS_PER_PAGE}
+      rowsPerPage={pageSize}
       page={page}
-      onSetPage={setPage}
+      onSetPage={onPage}
       isLoading={loading}
       emptyView={<Empty header="No destination matches" description="Clear a filter, or ask a Jira administrator to create destinations." />}
     />
   );
 }
 
-const EPIC_STEP = 50;
-
-function EpicList({ destination }: { destination: DestinationRollup }) {
-  const { epicDetails, hiddenEpics } = destination;
-  // Thousands of epics on one destination must not freeze the page: show them 50 at a time.
-  const [limit, setLimit] = useState(EPIC_STEP);
-  if (epicDetails.length === 0 && hiddenEpics === 0) return <p style={subtle}>No epic serves this destination yet.</p>;
+function EpicList({ destination, projectKey }: { destination: DestinationRollup; projectKey: string | undefined }) {
+  const { id, name } = destination;
+  const { epics, last, failure, loading, more, retry } = useEpicPages((offset) =>
+    call('portfolio/epics', { destinationId: id, offset, ...(projectKey !== undefined ? { projectKey } : {}) }),
+  );
+  if (failure) return <ErrorMessage failure={failure} title={`The epics of ${name} could not be loaded`} onRetry={retry} />;
+  if (last === null) return <p style={subtle} aria-busy="true">Loading the epics…</p>;
+  if (epics.length === 0 && last.hiddenEpics === 0) return <p style={subtle}>No epic serves this destination yet.</p>;
+  const left = last.total - epics.length;
   return (
     <div style={{ marginTop: token('space.100') }}>
       <ul style={{ listStyle: 'none', padding: 0, margin: 0, display: 'flex', flexDirection: 'column', gap: token('space.075') }}>
-        {epicDetails.slice(0, limit).map((e) => (
+        {epics.map((e) => (
           <li key={e.key} style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) 90px', gap: token('space.100'), alignItems: 'center' }}>
             <span style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>
               <IssueLink issueKey={e.key} /> {e.summary}
@@ -143,12 +155,13 @@ function EpicList({ destination }: { destination: DestinationRollup }) {
           </li>
         ))}
       </ul>
-      {epicDetails.length > limit && (
-        <Button appearance="subtle" spacing="compact" onClick={() => setLimit(limit + EPIC_STEP)}>
-          Show {Math.min(EPIC_STEP, epicDetails.length - limit)} more of {epicDetails.length - limit}
+      {/* Thousands of epics on one destination must not freeze the page: they come 50 at a time. */}
+      {last.nextOffset !== null && (
+        <Button appearance="subtle" spacing="compact" onClick={more} isLoading={loading}>
+          Show {Math.min(EPIC_PAGE_SIZE, left)} more of {left}
         </Button>
       )}
-      {hiddenEpics > 0 && <p style={subtle}>{hiddenEpics} more you cannot see.</p>}
+      {last.hiddenEpics > 0 && <p style={subtle}>{last.hiddenEpics} more you cannot see.</p>}
     </div>
   );
 }

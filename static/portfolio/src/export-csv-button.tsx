@@ -1,14 +1,17 @@
 /**
- * The Export CSV button. The CSV code is not part of the page's first script: it loads when the pointer or
- * the keyboard focus reaches the button, so that it is usually there by the click. The click must start
- * the download while it still counts as a user gesture (Forge's iframe sandbox allows downloads only then).
+ * The Export CSV button. The CSV holds every row, not only the page shown: the rows are asked for when it is
+ * clicked (`portfolio/export`, with the page's filters). The CSV code is not part of the page's first script:
+ * it loads when the pointer or the keyboard focus reaches the button, so that it is usually there by the
+ * click. The download must start while the click still counts as a user gesture (Forge's iframe sandbox
+ * allows downloads only then), so the code and the rows are fetched side by side.
  */
 import { useEffect, useRef, useState } from 'react';
 import Button from '@atlaskit/button/new';
 import { token } from '@atlaskit/tokens';
-import type { Portfolio } from '../../../src/contract';
 import type * as CsvModule from './portfolio-csv';
 import { ChunkLoadError, chunkFailureText, loadChunk } from '../../common/lazy';
+import { call, toFailure } from '../../common/api';
+import type { Filters } from './filter-bar';
 
 let csvCode: Promise<typeof CsvModule> | undefined;
 /** The CSV code, loaded once; a failed load is asked for again next time. */
@@ -21,7 +24,10 @@ const prefetch = (): void => {
   loadCsvCode().catch(() => undefined); // a failure is shown when the button is pressed
 };
 
-export function ExportCsvButton({ portfolio }: { portfolio: Portfolio }) {
+/** The rows could not be fetched: its message is already fit for the user. */
+class RowsFailure extends Error {}
+
+export function ExportCsvButton({ filters, disabled }: { filters: Filters; disabled: boolean }) {
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const mounted = useRef(true);
@@ -31,11 +37,14 @@ export function ExportCsvButton({ portfolio }: { portfolio: Portfolio }) {
     setBusy(true);
     setFailure(null);
     try {
-      const { exportCsv } = await loadCsvCode();
-      exportCsv(portfolio);
+      const rows = call('portfolio/export', filters).catch((e: unknown) => {
+        throw new RowsFailure(toFailure(e).message);
+      });
+      const [{ exportCsv }, data] = await Promise.all([loadCsvCode(), rows]);
+      exportCsv(data);
     } catch (e) {
-      console.error('CSV export failed', e);
-      if (mounted.current) setFailure(e instanceof ChunkLoadError ? chunkFailureText(e) : 'The CSV file could not be made. Try again.');
+      if (!(e instanceof RowsFailure)) console.error('CSV export failed', e);
+      if (mounted.current) setFailure(e instanceof ChunkLoadError ? chunkFailureText(e) : e instanceof RowsFailure ? e.message : 'The CSV file could not be made. Try again.');
     } finally {
       if (mounted.current) setBusy(false);
     }
@@ -48,7 +57,7 @@ export function ExportCsvButton({ portfolio }: { portfolio: Portfolio }) {
           {failure}
         </span>
       )}
-      <Button onClick={() => void exportNow()} onMouseEnter={prefetch} onFocus={prefetch} isLoading={busy} isDisabled={portfolio.destinations.length === 0}>
+      <Button onClick={() => void exportNow()} onMouseEnter={prefetch} onFocus={prefetch} isLoading={busy} isDisabled={disabled}>
         Export CSV
       </Button>
     </div>

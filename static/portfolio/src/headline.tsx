@@ -1,33 +1,54 @@
 /** The portfolio's headline: destinations by verdict, and the off-route share of work in flight. */
-import { useMemo, type CSSProperties, type ReactNode } from 'react';
+import { useState, type CSSProperties, type ReactNode } from 'react';
+import { router } from '@forge/bridge';
 import { token } from '@atlaskit/tokens';
-import { VERDICTS, type DestinationRollup, type Portfolio, type Verdict } from '../../../src/contract';
+import { VERDICTS, type Portfolio, type Verdict } from '../../../src/contract';
+import { call, toFailure } from '../../common/api';
 import { JqlLink, VerdictLozenge, subtle } from '../../common/components';
 import { formatNumber, formatPercent } from '../../common/format';
-import { unionJql } from './portfolio-unions';
+import type { Filters } from './filter-bar';
 
-export function Headline({ portfolio }: { portfolio: Portfolio }) {
-  const { destinations, jql } = portfolio;
-  const byVerdict = useMemo(() => {
-    const m = new Map<Verdict, DestinationRollup[]>(VERDICTS.map((v) => [v, []]));
-    for (const d of destinations) m.get(d.verdict)?.push(d);
-    return m;
-  }, [destinations]);
-
+export function Headline({ portfolio, filters }: { portfolio: Portfolio; filters: Filters }) {
+  const { byVerdict } = portfolio.summary;
   return (
     <section aria-label="Headline" style={{ display: 'flex', gap: token('space.200'), flexWrap: 'wrap' }}>
-      {VERDICTS.map((v) => {
-        const ds = byVerdict.get(v) ?? [];
-        return (
-          <Tile key={v} label={<VerdictLozenge verdict={v} />}>
-            <JqlLink jql={ds.length ? unionJql(ds.map((d) => jql.byDestination[d.id])) : undefined} label={`Work of the ${ds.length} destinations ${v}`}>
-              {ds.length}
-            </JqlLink>
-          </Tile>
-        );
-      })}
+      {VERDICTS.map((v) => (
+        <Tile key={v} label={<VerdictLozenge verdict={v} />}>
+          {byVerdict[v] > 0 ? <VerdictLink verdict={v} count={byVerdict[v]} filters={filters} /> : 0}
+        </Tile>
+      ))}
       <OffRouteTile portfolio={portfolio} />
     </section>
+  );
+}
+
+/**
+ * The work of every destination with a verdict, in the issue navigator. Its JQL joins one query per
+ * destination, too long to send with every view: it is asked for (`portfolio/jql`) when the link is followed.
+ */
+function VerdictLink({ verdict, count, filters }: { verdict: Verdict; count: number; filters: Filters }) {
+  const [problem, setProblem] = useState<string | null>(null);
+  const open = () => {
+    setProblem(null);
+    call('portfolio/jql', { ...filters, verdict })
+      .then(({ jql }) => (jql === null ? setProblem('No destination has this verdict any more.') : router.navigate(`/issues/?jql=${encodeURIComponent(jql)}`)))
+      .catch((e: unknown) => setProblem(toFailure(e).message));
+  };
+  return (
+    <>
+      <a
+        href="/issues/"
+        aria-label={`Work of the ${count} destinations ${verdict}`}
+        style={{ color: token('color.link') }}
+        onClick={(e) => {
+          e.preventDefault();
+          open();
+        }}
+      >
+        {count}
+      </a>
+      {problem && <span role="alert" style={{ ...subtle, display: 'block' }}>{problem}</span>}
+    </>
   );
 }
 

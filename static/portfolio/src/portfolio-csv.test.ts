@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { DestinationRollup, Portfolio } from '../../../src/contract';
+import type { DestinationRollup, PortfolioExport } from '../../../src/contract';
 import { portfolioCsvRows } from './portfolio-csv';
 
 const progress = {
@@ -12,15 +12,11 @@ function rollup(id: string, priority: number, forecast: Partial<DestinationRollu
     id, name: `Destination ${id}`, status: 'active', priority, targetDate: '2027-03-31', businessOwner: 'u-1', businessOwnerName: 'Ann',
     epics: 2, progress, verdict: 'on track', forecastDate: '2027-02-01',
     forecast: { verdict: 'on track', forecastDate: '2027-02-01', daysEarly: 58, daysLate: 0, throughputPerWeek: 1, remaining: 3, windowWeeks: 12, reason: '', ...forecast },
-    epicDetails: [], hiddenEpics: 0,
+    visibleEpics: 2, hiddenEpics: 0,
   };
 }
 
-const portfolio = (destinations: DestinationRollup[]): Portfolio => ({
-  asOf: '2026-11-25', computedAt: '2026-11-25T10:00:00Z', computedAs: 'app', destinations, hiddenDestinations: 0,
-  offRoute: { count: { inFlight: 0, offRoute: 0, share: 0 }, estimate: { inFlight: 0, offRoute: 0, share: 0 }, orphanCount: 0, epics: [], hiddenEpics: 0 },
-  warnings: [], jql: { byDestination: {}, offRoute: '', inFlight: '' },
-});
+const portfolio = (destinations: DestinationRollup[]): PortfolioExport => ({ asOf: '2026-11-25', destinations });
 
 describe('portfolioCsvRows', () => {
   it('lists the destinations by priority, under a header, with every figure', () => {

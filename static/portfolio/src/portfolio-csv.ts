@@ -1,8 +1,8 @@
-/** The portfolio as a CSV file: one row per destination, by priority, with every figure the table shows. */
-import type { Portfolio } from '../../../src/contract';
+/** The portfolio as a CSV file: one row per destination (every page), by priority, with every figure the table shows. */
+import type { PortfolioExport } from '../../../src/contract';
 import { downloadCsv, type Cell } from '../../common/csv';
 
-export function portfolioCsvRows(portfolio: Portfolio): Cell[][] {
+export function portfolioCsvRows(portfolio: PortfolioExport): Cell[][] {
   const header: Cell[] = [
     'Priority', 'Destination', 'Owner', 'Status', 'Done', 'In progress', 'To do', 'Total issues',
     'Done estimate', 'Total estimate', 'Unestimated issues', 'On time?', 'Forecast date', 'Target date', 'Days early', 'Days late', 'Epics',
@@ -20,6 +20,6 @@ export function portfolioCsvRows(portfolio: Portfolio): Cell[][] {
   return [header, ...rows];
 }
 
-export function exportCsv(portfolio: Portfolio): void {
+export function exportCsv(portfolio: PortfolioExport): void {
   downloadCsv(`business-destinations-${portfolio.asOf}.csv`, portfolioCsvRows(portfolio));
 }

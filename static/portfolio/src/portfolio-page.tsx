@@ -6,52 +6,62 @@ import { token } from '@atlaskit/tokens';
 import type { Portfolio } from '../../../src/contract';
 import { ErrorMessage, FreshnessNote, Loading, subtle } from '../../common/components';
 import { formatAge, formatDate, localiseDates } from '../../common/format';
+import type { Preloaded } from '../../common/preload';
 import { useResolver } from '../../common/use-resolver';
+import { usePollWhileCalculating } from './calculating';
 import { DestinationTable } from './destination-table';
 import { FilterBar, type Filters } from './filter-bar';
 import { Headline } from './headline';
 import { OffRouteDrillDown } from './off-route';
 import { ExportCsvButton } from './export-csv-button';
 
-export function PortfolioPage() {
+/** The page asks for one page of rows at a time; page 1 is left out of the payload (the first screen's call). */
+const payloadOf = (filters: Filters, page: number) => (page === 1 ? filters : { ...filters, page });
+
+export function PortfolioPage({ first }: { first?: Preloaded<'portfolio/get'> }) {
   const [filters, setFilters] = useState<Filters>({});
+  const [page, setPage] = useState(1);
   // Filter choices grow with what has been seen, so narrowing never removes the way back.
   const [projects, setProjects] = useState<Map<string, string>>(new Map());
   const [owners, setOwners] = useState<Map<string, string>>(new Map());
-  const { data: portfolio, failure, loading, reload } = useResolver('portfolio/get', filters, (p) => {
+  const { data: portfolio, failure, loading, reload } = useResolver('portfolio/get', payloadOf(filters, page), (p) => {
     setProjects((prev) => {
       const next = new Map(prev);
-      for (const d of p.destinations) for (const e of d.epicDetails) next.set(e.projectKey, e.projectKey);
-      for (const e of p.offRoute.epics) next.set(e.projectKey, e.projectKey);
+      for (const key of p.projects) next.set(key, key);
       return next.size === prev.size ? prev : next;
     });
     setOwners((prev) => {
       const next = new Map(prev);
-      for (const d of p.destinations) next.set(d.businessOwner, d.businessOwnerName);
+      for (const o of p.owners) next.set(o.accountId, o.displayName);
       return next.size === prev.size ? prev : next;
     });
-  });
+  }, first);
+  usePollWhileCalculating(portfolio?.freshness, portfolio, reload);
+  const changeFilters = (next: Filters) => {
+    setFilters(next);
+    setPage(1);
+  };
 
   return (
     <main style={{ padding: token('space.300'), display: 'flex', flexDirection: 'column', gap: token('space.200'), maxWidth: 1400 }}>
       <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: token('space.200'), flexWrap: 'wrap' }}>
         <Heading size="large" as="h1">Business destinations</Heading>
-        {portfolio && <ExportCsvButton portfolio={portfolio} />}
+        {portfolio && <ExportCsvButton filters={filters} disabled={portfolio.totalDestinations === 0} />}
       </div>
-      <FilterBar filters={filters} onChange={setFilters} projects={projects} owners={owners} />
+      <FilterBar filters={filters} onChange={changeFilters} projects={projects} owners={owners} />
       {failure && <ErrorMessage failure={failure} title="The portfolio could not be loaded" onRetry={reload} />}
       {!portfolio && !failure && <Loading label="Loading the portfolio" />}
-      {portfolio && <PortfolioBody portfolio={portfolio} loading={loading} projectKey={filters.projectKey} />}
+      {portfolio && <PortfolioBody portfolio={portfolio} loading={loading} filters={filters} page={page} onPage={setPage} />}
     </main>
   );
 }
 
-function PortfolioBody({ portfolio, loading, projectKey }: { portfolio: Portfolio; loading: boolean; projectKey: string | undefined }) {
-  const { destinations, offRoute } = portfolio;
+function PortfolioBody({ portfolio, loading, filters, page, onPage }: { portfolio: Portfolio; loading: boolean; filters: Filters; page: number; onPage: (page: number) => void }) {
+  const { projectKey } = filters;
   return (
     <>
-      <Headline portfolio={portfolio} />
-      <OffRouteDrillDown offRoute={offRoute} />
+      <Headline portfolio={portfolio} filters={filters} />
+      <OffRouteDrillDown offRoute={portfolio.offRoute} projectKey={projectKey} />
       <div style={{ display: 'flex', flexDirection: 'column', gap: token('space.050') }}>
         <p style={{ ...subtle, margin: 0 }}>
           Totals include every project in scope, whoever is looking; epic lists show only what you may browse. Computed{' '}
@@ -73,7 +83,7 @@ function PortfolioBody({ portfolio, loading, projectKey }: { portfolio: Portfoli
           {portfolio.hiddenDestinations} {portfolio.hiddenDestinations === 1 ? 'destination has' : 'destinations have'} no epics in {projectKey}
         </p>
       )}
-      <DestinationTable destinations={destinations} jql={portfolio.jql.byDestination} loading={loading} />
+      <DestinationTable portfolio={portfolio} page={page} onPage={onPage} loading={loading} projectKey={projectKey} />
     </>
   );
 }

@@ -2,7 +2,7 @@
  * Canned resolver answers for previewing the UIs without the backend (`mock-server.ts`). Typed against the
  * contract so they stay honest when it changes.
  */
-import type { DestinationView, EpicAlignment, Forecast, Me, Portfolio, ResolverKey, SettingsView, UserRef } from '../../../src/contract';
+import { EPIC_PAGE_SIZE, PORTFOLIO_PAGE_SIZE, VERDICTS, type DestinationView, type EpicAlignment, type EpicPage, type EpicRef, type Forecast, type Me, type Portfolio, type PortfolioExport, type ResolverKey, type SettingsView, type UserRef } from '../../../src/contract';
 
 const progress = (n: number, i: number, d: number, un = 0) => ({
   count: { new: n, indeterminate: i, done: d, total: n + i + d },
@@ -38,8 +38,9 @@ function mockForecast(verdict: Forecast['verdict'], targetDate: string): Forecas
   };
 }
 
-export function portfolio(size = 3): Portfolio {
-  const rows = Array.from({ length: size }, (_, k) => {
+/** Every row of the mock portfolio, each with its epics (what `portfolio/epics` pages through). */
+function allRows(size: number) {
+  return Array.from({ length: size }, (_, k) => {
     const base = destinations[k] ?? dest(`D-${k + 1}`, `Destination number ${k + 1}`, k + 1, '2027-01-15');
     const verdict = verdicts[k % verdicts.length]!;
     return {
@@ -47,17 +48,36 @@ export function portfolio(size = 3): Portfolio {
       businessOwner: base.businessOwner, businessOwnerName: base.businessOwnerName, epics: 25,
       progress: progress(4, 3, 6, 2), verdict, forecastDate: mockForecast(verdict, base.targetDate).forecastDate,
       forecast: mockForecast(verdict, base.targetDate),
-      epicDetails: Array.from({ length: 24 }, (_, e) => ({
-        key: `PAY-${k * 100 + e + 1}`, summary: `Epic ${e + 1} of ${base.name}`, projectKey: 'PAY', statusCategory: 'indeterminate' as const, progress: progress(1, 1, 2),
-      })),
+      visibleEpics: 24,
       hiddenEpics: 1,
     };
   });
+}
+
+export function epicsOf(size: number, destinationId: string, offset = 0, limit = EPIC_PAGE_SIZE): EpicPage<EpicRef> | null {
+  const k = allRows(size).findIndex((r) => r.id === destinationId);
+  if (k < 0) return null;
+  const name = allRows(size)[k]!.name;
+  const epics = Array.from({ length: 24 }, (_, e) => ({
+    key: `PAY-${k * 100 + e + 1}`, summary: `Epic ${e + 1} of ${name}`, projectKey: 'PAY', statusCategory: 'indeterminate' as const, progress: progress(1, 1, 2),
+  }));
+  return { epics: epics.slice(offset, offset + limit), total: epics.length, hiddenEpics: 1, nextOffset: offset + limit < epics.length ? offset + limit : null };
+}
+
+export const offRouteEpics = { epics: [{ key: 'PAY-10', summary: 'Wallet onboarding', projectKey: 'PAY' }], total: 1, hiddenEpics: 1, nextOffset: null, orphanCount: 1 };
+
+export function portfolio(size = 3, page = 1): Portfolio {
+  const every = allRows(size);
+  const rows = every.slice((page - 1) * PORTFOLIO_PAGE_SIZE, page * PORTFOLIO_PAGE_SIZE);
+  const byVerdict = Object.fromEntries(VERDICTS.map((v) => [v, every.filter((r) => r.verdict === v).length])) as Portfolio['summary']['byVerdict'];
   return {
     asOf: '2026-11-25', computedAt: new Date(Date.now() - 5 * 60_000).toISOString(), computedAs: 'app', destinations: rows, hiddenDestinations: 0,
+    page, pageSize: PORTFOLIO_PAGE_SIZE, totalDestinations: every.length, summary: { byVerdict },
+    owners: [...new Map(every.map((r) => [r.businessOwner, r.businessOwnerName]))].map(([accountId, displayName]) => ({ accountId, displayName })),
+    projects: ['PAY'],
     offRoute: {
       count: { inFlight: 40, offRoute: 9, share: 0.225 }, estimate: { inFlight: 120, offRoute: 30, share: 0.25 },
-      orphanCount: 1, epics: [{ key: 'PAY-10', summary: 'Wallet onboarding', projectKey: 'PAY' }], hiddenEpics: 1,
+      orphanCount: 1, visibleEpics: 1, hiddenEpics: 1,
     },
     warnings: [{ code: 'ARCHIVED_DESTINATION', message: 'PAY-60 points at the archived destination Old loyalty scheme.', refs: ['PAY-60'] }],
     jql: {
@@ -65,6 +85,25 @@ export function portfolio(size = 3): Portfolio {
       offRoute: 'issue in destinationWork()', inFlight: 'issuetype in ("10001") AND statusCategory = 4',
     },
   };
+}
+
+/** What a view answers while the first full calculation runs: no figures, and how far it is. */
+export function calculatingPortfolio(p: Portfolio, progress: number): Portfolio {
+  const none = progress0();
+  return {
+    ...p,
+    destinations: p.destinations.map((d) => ({ ...d, epics: 0, progress: none, visibleEpics: 0, hiddenEpics: 0 })),
+    freshness: {
+      source: 'calculating', reconciledAt: null, updatedAt: new Date().toISOString(), ageSeconds: 0, stale: true, recalculating: true,
+      staleReason: 'The first full calculation is still running.', calculation: { progress, items: Math.round(progress * 5000) },
+    },
+  };
+}
+
+const progress0 = () => progress(0, 0, 0);
+
+export function portfolioExport(size = 3): PortfolioExport {
+  return { asOf: '2026-11-25', destinations: allRows(size) };
 }
 
 export function alignment(issueKey: string): EpicAlignment {

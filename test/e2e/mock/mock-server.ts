@@ -6,7 +6,7 @@
 import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { alignment, destinations, me, portfolio, settings, users } from './fixtures';
+import { alignment, calculatingPortfolio, destinations, epicsOf, me, offRouteEpics, portfolio, portfolioExport, settings, users } from './fixtures';
 
 const ROOT = path.resolve(__dirname, '../../../static');
 const MODULES: Record<string, string> = {
@@ -17,7 +17,8 @@ const MODULES: Record<string, string> = {
 };
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.svg': 'image/svg+xml' };
 
-function answer(key: string, payload: Record<string, unknown>, user: string, size: number): unknown {
+/** `calculating`: how many `portfolio/get` answers of this page still say "calculating"; `call`: which one this is. */
+function answer(key: string, payload: Record<string, unknown>, user: string, size: number, calculating = 0, call = 0): unknown {
   switch (key) {
     case 'me/get': return { ok: true, data: me(user) };
     case 'users/search': return { ok: true, data: users.filter((u) => u.displayName.toLowerCase().includes(String(payload.query ?? '').toLowerCase())) };
@@ -28,7 +29,17 @@ function answer(key: string, payload: Record<string, unknown>, user: string, siz
     case 'destinations/delete': return { ok: false, error: { code: 'CONFLICT', message: 'Epics point at this destination: archive it instead.' } };
     case 'epic/alignment': return { ok: true, data: alignment(String(payload.issueKey)) };
     case 'epic/set-destination': return { ok: true, data: alignment(payload.destinationId ? 'PAY-1' : 'PAY-10') };
-    case 'portfolio/get': return { ok: true, data: portfolio(size) };
+    case 'portfolio/get': {
+      const data = portfolio(size, typeof payload.page === 'number' ? payload.page : 1);
+      return { ok: true, data: call < calculating ? calculatingPortfolio(data, (call + 1) / (calculating + 1)) : data };
+    }
+    case 'portfolio/epics': {
+      const page = epicsOf(size, String(payload.destinationId), Number(payload.offset ?? 0), Number(payload.limit ?? 50));
+      return page ? { ok: true, data: page } : { ok: false, error: { code: 'NOT_FOUND', message: `Destination ${String(payload.destinationId)} is not in the portfolio.` } };
+    }
+    case 'portfolio/off-route': return { ok: true, data: offRouteEpics };
+    case 'portfolio/jql': return { ok: true, data: { jql: 'issue in destinationWork("D-1")' } };
+    case 'portfolio/export': return { ok: true, data: portfolioExport(size) };
     case 'settings/get': return { ok: true, data: settings };
     default: return { ok: false, error: { code: 'INTERNAL', message: `mock: no answer for ${key}` } };
   }
@@ -43,7 +54,8 @@ window.__bridge = { callBridge: async (name, payload) => {
   if (name === 'getContext') return ctx;
   if (name === 'enableTheming') { document.documentElement.setAttribute('data-color-mode', ctx.theme.colorMode); return; }
   if (name === 'invoke') {
-    const r = await fetch('/__mock/invoke?' + new URLSearchParams({ key: payload.functionKey, user: ctx.accountId, size: String(ctx.size) }), { method: 'POST', body: JSON.stringify(payload.payload || {}) });
+    const n = window.__mock.calls.filter((c) => c.name === 'invoke' && c.payload.functionKey === payload.functionKey).length - 1;
+    const r = await fetch('/__mock/invoke?' + new URLSearchParams({ key: payload.functionKey, user: ctx.accountId, size: String(ctx.size), calculating: String(ctx.calculating), call: String(n) }), { method: 'POST', body: JSON.stringify(payload.payload || {}) });
     await new Promise((res) => setTimeout(res, 150));
     return r.json();
   }
@@ -61,7 +73,8 @@ http
       if (url.pathname === '/__mock/invoke') {
         let body = '';
         for await (const chunk of req) body += String(chunk);
-        const data = answer(url.searchParams.get('key') ?? '', JSON.parse(body || '{}') as Record<string, unknown>, url.searchParams.get('user') ?? 'u-admin', Number(url.searchParams.get('size') ?? 3));
+        const q = url.searchParams;
+        const data = answer(q.get('key') ?? '', JSON.parse(body || '{}') as Record<string, unknown>, q.get('user') ?? 'u-admin', Number(q.get('size') ?? 3), Number(q.get('calculating') ?? 0), Number(q.get('call') ?? 0));
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(data));
         return;
       }
@@ -77,6 +90,7 @@ http
           const issue = url.searchParams.get('issue');
           const context = {
             accountId: url.searchParams.get('user') ?? 'u-admin', locale: 'en_US', moduleKey: m[1], size: Number(url.searchParams.get('size') ?? 3),
+            calculating: Number(url.searchParams.get('calculating') ?? 0),
             theme: { colorMode: url.searchParams.get('theme') === 'dark' ? 'dark' : 'light' },
             extension: { issue: issue ? { key: issue } : undefined, fieldValue: surface === 'field' ? { id: 'D-1', name: 'Faster checkout' } : undefined, renderContext: url.searchParams.get('experience') ?? 'issue-view' },
           };
