@@ -21,6 +21,17 @@ test('the issue view shows the panel and the field on an epic and neither on a s
   await expect(page.getByTestId('destination-field')).toHaveCount(0);
 });
 
+test('asks for its alignment right after its first context read, once, before the theme and the first render', async ({ page }) => {
+  const w = await watch(page);
+  await page.goto(surfaceUrl('panel', { user: USERS.admin, issue: 'PAY-1' }));
+  await settled(page);
+  await expect(page.getByText("This epic's progress")).toBeVisible();
+  const names = (await w.bridgeCalls()).map((c) => (c.name === 'invoke' ? `invoke ${(c.payload as { functionKey: string }).functionKey}` : c.name));
+  expect(names.slice(0, 2)).toEqual(['getContext', 'invoke epic/alignment']);
+  expect(names.filter((n) => n === 'invoke epic/alignment')).toHaveLength(1);
+  expect(w.errors).toEqual([]);
+});
+
 test('an epic pointing at an archived destination shows the problem and the fix', async ({ page }) => {
   await watch(page);
   await page.goto(surfaceUrl('panel', { user: USERS.admin, issue: 'PAY-60' }));

@@ -1,7 +1,6 @@
+// First: the context read and the data call start before React and Atlaskit (imports evaluate in order).
+import { firstAlignment, issueKeyOf } from './first-data';
 import { startApp } from '../../common/bootstrap';
 import { Panel } from './panel';
 
-void startApp((context) => {
-  const issue = (context.extension as { issue?: { key?: string } }).issue;
-  return <Panel issueKey={issue?.key ?? ''} />;
-});
+void firstAlignment.then((first) => startApp((context) => <Panel issueKey={issueKeyOf(context)} first={first} />));

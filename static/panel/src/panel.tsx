@@ -8,6 +8,7 @@ import { Select } from '../../common/lazy-select';
 import { token } from '@atlaskit/tokens';
 import { unknownDestinationText, type DestinationView, type EpicAlignment } from '../../../src/contract';
 import { call, toFailure, type ApiFailure } from '../../common/api';
+import type { Preloaded } from '../../common/preload';
 import { useResolver } from '../../common/use-resolver';
 import {
   ErrorMessage,
@@ -26,8 +27,8 @@ import { chanceText, formatDate, formatNumber, formatPercent, likelyText, locali
 
 type Measure = 'count' | 'estimate';
 
-export function Panel({ issueKey }: { issueKey: string }) {
-  const { data: alignment, failure, reload, setData: setAlignment } = useResolver('epic/alignment', { issueKey });
+export function Panel({ issueKey, first }: { issueKey: string; first?: Preloaded<'epic/alignment'> }) {
+  const { data: alignment, failure, reload, setData: setAlignment } = useResolver('epic/alignment', { issueKey }, undefined, first);
   const [editing, setEditing] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
   const [clearing, setClearing] = useState(false);
