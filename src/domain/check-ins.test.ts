@@ -1,22 +1,8 @@
 import { checkInDue, disagreementOf, latestCheckIns, recordCheckIn, roleOf, CHECK_IN_HISTORY_WEEKS, MAX_CHECK_IN_NOTE, type CheckIn } from './check-ins';
 import { addDays } from './dates';
-import type { Destination } from './types';
+import { destination as fixture } from './test-fixtures';
 
-const destination: Destination = {
-  id: 'D-1',
-  name: 'Instant payouts',
-  description: '',
-  businessOwner: 'u-owner',
-  deliveryLead: 'u-lead',
-  targetDate: '2027-03-01',
-  priority: 1,
-  status: 'active',
-  version: 1,
-  createdAt: '2026-09-01T00:00:00.000Z',
-  createdBy: 'u-admin',
-  updatedAt: '2026-09-01T00:00:00.000Z',
-  updatedBy: 'u-admin',
-};
+const destination = fixture({ id: 'D-1', name: 'Instant payouts', businessOwner: 'u-owner', deliveryLead: 'u-lead', targetDate: '2027-03-01' });
 const thresholds = { onTrackChance: 70, atRiskChance: 30 };
 
 function recorded(history: CheckIn[], by: string, status: CheckIn['status'], at: string, note = 'fine'): CheckIn[] {

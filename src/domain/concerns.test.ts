@@ -1,21 +1,7 @@
 import { concernView, raiseConcern, respondToConcern, MAX_OPEN_CONCERNS, type Concern } from './concerns';
-import type { Destination } from './types';
+import { destination as fixture } from './test-fixtures';
 
-const destination: Destination = {
-  id: 'D-1',
-  name: 'Instant payouts',
-  description: '',
-  businessOwner: 'u-owner',
-  deliveryLead: 'u-lead',
-  targetDate: '2027-03-01',
-  priority: 1,
-  status: 'active',
-  version: 1,
-  createdAt: '2026-09-01T00:00:00.000Z',
-  createdBy: 'u-admin',
-  updatedAt: '2026-09-01T00:00:00.000Z',
-  updatedBy: 'u-admin',
-};
+const destination = fixture({ id: 'D-1', name: 'Instant payouts', businessOwner: 'u-owner', deliveryLead: 'u-lead', targetDate: '2027-03-01' });
 const epic = { id: '10001', key: 'PAY-1', summary: 'Payout engine' };
 const at = '2026-12-01T09:00:00.000Z';
 
