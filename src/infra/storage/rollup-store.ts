@@ -535,30 +535,37 @@ export function createRollupStore({ clock, shardCache, readTime }: { clock: Cloc
     return site;
   }
 
+  /**
+   * Every shard of the current generation, read by `read` (with or without marks), and the deltas on top;
+   * undefined before the first reconcile. A missing shard would read as missing epics, a wrong number: storage
+   * is reported as unavailable instead.
+   */
+  async function everyShard(read: typeof shardsOf, tally: Tally) {
+    const found = await headAndIndex(tally);
+    if (!found) return undefined;
+    const { head, index } = found;
+    const [shards, o] = await Promise.all([read(head, index, range(head.shards), tally), overlay(tally)]);
+    if (shards.size !== head.shards) throw new Error(`generation ${head.generation} is missing shards`);
+    return { head, index, o, ...entriesOf(shards.values()) };
+  }
+
   return {
     head: () => guarded(async () => kvs.get<RollupHead>(KEY.rollupHead)),
 
     load: () => guarded(async () => {
       const tally: Tally = { n: 0 };
-      const found = await headAndIndex(tally);
-      if (!found) return undefined;
-      const { head, index } = found;
-      const [shards, o] = await Promise.all([shardsOf(head, index, range(head.shards), tally), overlay(tally)]);
-      // A missing shard would read as missing epics: a wrong number. Report storage as unavailable instead.
-      if (shards.size !== head.shards) throw new Error(`generation ${head.generation} is missing shards`);
-      const { epics, orphans } = entriesOf(shards.values());
+      const whole = await everyShard(shardsOf, tally);
+      if (!whole) return undefined;
+      const { head, index, epics, orphans, o } = whole;
       await marksForDeltas(head, index, epics, o.deltas, tally);
       return viewOf(siteOf(head, index, epics, orphans, o, tally));
     }),
 
     loadWithMarks: () => guarded(async () => {
       const tally: Tally = { n: 0 };
-      const found = await headAndIndex(tally);
-      if (!found) return undefined;
-      const { head, index } = found;
-      const [shards, o] = await Promise.all([marked(head, index, range(head.shards), tally), overlay(tally)]);
-      if (shards.size !== head.shards) throw new Error(`generation ${head.generation} is missing shards`);
-      const { epics, orphans } = entriesOf(shards.values());
+      const whole = await everyShard(marked, tally);
+      if (!whole) return undefined;
+      const { head, index, epics, orphans, o } = whole;
       return siteOf(head, index, epics, orphans, o, tally);
     }),
 
