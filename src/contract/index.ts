@@ -19,6 +19,8 @@ import type {
 import type { ErrorCode } from '../domain/errors';
 import type { Verdict } from '../domain/types';
 import type { PAYLOADS } from './schemas';
+import type { CheckInSummary, EpicVoices, GadgetCard, SceneryTrend, SuccessMeasure, TripHistory, TripVoices } from './trip';
+import type { Disagreement } from '../domain/check-ins';
 
 // The domain's vocabulary, re-exported so the UIs import from the contract alone.
 export type * from '../domain/types';
@@ -32,6 +34,8 @@ export { diffDays } from '../domain/dates';
 /** Several destinations' queries as one link: the backend joins a verdict's the same way. */
 export { unionJql } from '../domain/jql';
 export type { ErrorCode };
+/** The trip over time: history, voices, the scenery trend and the gadget's card. */
+export * from './trip';
 
 export interface ApiError {
   code: ErrorCode;
@@ -93,6 +97,14 @@ export interface DestinationRollup {
   /** Epics the calling user may browse (listed by `portfolio/epics`); `hiddenEpics` counts the others. */
   visibleEpics: number;
   hiddenEpics: number;
+  /** The owner's and the lead's newest check-ins (absent only from older backends). */
+  checkIns?: CheckInSummary;
+  /** What the newest check-in says against the data, `null` when they agree (absent only from older backends). */
+  disagreement?: Disagreement | null;
+  /** Concerns not yet closed (open or answered); absent only from older backends. */
+  openConcerns?: number;
+  /** The destination's success measure, when it names one. */
+  successMeasure?: SuccessMeasure;
 }
 
 /** Rows per page of the portfolio: `portfolio/get` answers one page of rows. */
@@ -216,6 +228,8 @@ export interface EpicAlignment {
   canEdit: boolean;
   /** How fresh the progress, share and forecast are; absent only from older backends. */
   freshness?: Freshness;
+  /** What the destination's newest check-in says against the data, `null` when they agree or unaligned. */
+  disagreement?: Disagreement | null;
 }
 
 /** Settings as an admin saves them; a chance threshold left out keeps its current value. */
@@ -259,6 +273,16 @@ interface Responses {
   'reconcile/status': ReconcileStatus;
   'settings/get': SettingsView;
   'settings/save': SettingsView;
+  'trip/history': TripHistory;
+  'trip/baseline': TripHistory;
+  'trip/voices': TripVoices;
+  'trip/check-in': TripVoices;
+  'trip/respond': TripVoices;
+  'portfolio/scenery': SceneryTrend;
+  'epic/trip-history': TripHistory;
+  'epic/voices': EpicVoices;
+  'concern/raise': EpicVoices;
+  'gadget/card': GadgetCard;
 }
 
 export type ResolverKey = keyof Responses;
@@ -284,6 +308,7 @@ export const MODULE_KEYS = {
   reconcileConsumer: 'reconcile-consumer',
   fieldSyncConsumer: 'field-sync-consumer',
   dailyReconcile: 'daily-reconcile',
+  gadget: 'destination-gadget',
 } as const;
 
 /** The queue the background recalculation runs on. */

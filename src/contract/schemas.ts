@@ -9,6 +9,8 @@
  */
 import { z } from 'zod';
 import { EPIC_PAGE_SIZE, type ApiError, type ResolverKey } from '.';
+import { CHECK_IN_STATUSES, MAX_CHECK_IN_NOTE } from '../domain/check-ins';
+import { MAX_CONCERN_TEXT } from '../domain/concerns';
 import { isIsoDate } from '../domain/dates';
 import { DESCRIPTION_MAX, NAME_MAX, isDestinationId } from '../domain/destination-rules';
 import { isBlank, textProblem, type TextKind } from '../domain/text';
@@ -137,6 +139,15 @@ const listPage = {
   limit: wholeWithin({ min: 1, max: LIMIT_MAX }, `The limit must be a whole number from 1 to ${LIMIT_MAX}.`).optional(),
 };
 
+// The trip over time (`./trip`). Texts are checked again by the domain rules, which also know the roles.
+const checkInDraft = {
+  status: z.enum(CHECK_IN_STATUSES, { error: `The status must be one of ${CHECK_IN_STATUSES.join(', ')}.` }),
+  note: z.string({ error: 'The note must be plain text.' }).max(MAX_CHECK_IN_NOTE * 2, `Shorten the note to ${MAX_CHECK_IN_NOTE} characters or fewer.`),
+  measure: z.number({ error: 'The measure must be a number.' }).finite('The measure must be a number.').optional(),
+};
+const concernText = z.string({ error: 'Write the concern as plain text.' }).max(MAX_CONCERN_TEXT * 2, `Shorten the text to ${MAX_CONCERN_TEXT} characters or fewer.`);
+const concernId = z.string().regex(/^C-[1-9]\d{0,8}$/, 'must be a concern id such as C-3');
+
 export const PAYLOADS = {
   'me/get': empty,
   'users/search': z.object({ query: z.string().trim().max(100).superRefine(textRule('line')) }).strict(),
@@ -159,6 +170,16 @@ export const PAYLOADS = {
   'reconcile/status': empty,
   'settings/get': empty,
   'settings/save': z.object({ settings, version }).strict(),
+  'trip/history': z.object({ destinationId: id }, { error: 'Say which destination\'s trip to show.' }).strict(),
+  'trip/baseline': z.object({ destinationId: id }, { error: 'Say which destination to baseline.' }).strict(),
+  'trip/voices': z.object({ destinationId: id }, { error: 'Say which destination\'s check-ins to show.' }).strict(),
+  'trip/check-in': z.object({ destinationId: id, ...checkInDraft }, { error: 'Say which destination to check in on.' }).strict(),
+  'trip/respond': z.object({ destinationId: id, concernId, answer: concernText.optional(), close: z.boolean().optional().transform((c) => c ?? false) }, { error: 'Say which concern to answer.' }).strict(),
+  'portfolio/scenery': z.object({ projectKey }).strict().optional().transform((p) => p ?? {}),
+  'epic/trip-history': z.object({ issueKey }).strict(),
+  'epic/voices': z.object({ issueKey }).strict(),
+  'concern/raise': z.object({ issueKey, text: concernText }, { error: 'Say which epic the concern is raised from.' }).strict(),
+  'gadget/card': z.object({ destinationId: id.nullable() }, { error: 'Say which destination the card shows, or none for the portfolio.' }).strict(),
 } satisfies Record<ResolverKey, z.ZodType>;
 
 /** The payload a handler receives: what the schema of `K` gives after validation. */

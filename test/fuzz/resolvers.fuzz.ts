@@ -39,6 +39,16 @@ const VALID: Record<ResolverKey, Record<string, unknown>> = {
   'reconcile/status': {},
   'settings/get': {},
   'settings/save': { settings: { projectKeys: ['PAY'], estimateField: { kind: 'auto' }, throughputWeeks: 6 }, version: 0 },
+  'trip/history': { destinationId: 'D-1' },
+  'trip/baseline': { destinationId: 'D-1' },
+  'trip/voices': { destinationId: 'D-1' },
+  'trip/check-in': { destinationId: 'D-1', status: 'on track', note: 'Fuzzed' },
+  'trip/respond': { destinationId: 'D-1', concernId: 'C-1', answer: 'Fuzzed' },
+  'portfolio/scenery': { projectKey: 'PAY' },
+  'epic/trip-history': { issueKey: 'PAY-1' },
+  'epic/voices': { issueKey: 'PAY-1' },
+  'concern/raise': { issueKey: 'PAY-1', text: 'Fuzzed' },
+  'gadget/card': { destinationId: 'D-1' },
 };
 
 const hostile = fc.oneof(

@@ -111,6 +111,17 @@ const CALLS: { [K in ResolverKey]: Array<{ surface: Surface; payload: PayloadOf<
   'reconcile/status': [{ surface: 'admin', payload: {} }],
   'settings/get': [{ surface: 'admin', payload: {} }],
   'settings/save': [{ surface: 'admin', payload: { settings: { projectKeys: ['PAY'], estimateField: { kind: 'auto' }, throughputWeeks: 12 }, version: 1 } }],
+  // The trip over time: each is listed with the calls that reach it when its resolver is defined.
+  'trip/history': [],
+  'trip/baseline': [],
+  'trip/voices': [],
+  'trip/check-in': [],
+  'trip/respond': [],
+  'portfolio/scenery': [],
+  'epic/trip-history': [],
+  'epic/voices': [],
+  'concern/raise': [],
+  'gadget/card': [],
 };
 
 function allCalls(): Call[] {
