@@ -3,6 +3,7 @@
  */
 export { adminResolver } from './resolvers/admin-resolver';
 export { fieldResolver } from './resolvers/field-resolver';
+export { gadgetResolver } from './resolvers/gadget-resolver';
 export { panelResolver } from './resolvers/panel-resolver';
 export { portfolioResolver } from './resolvers/portfolio-resolver';
 export { handleAppInstalled as onAppInstalled } from './triggers/app-installed';

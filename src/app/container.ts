@@ -27,6 +27,7 @@ import { catchUpService } from '../services/catch-up-service';
 import { fieldSyncService } from '../services/field-sync-service';
 import { freshnessService } from '../services/freshness-service';
 import { portfolioService, type AssemblyMemo } from '../services/portfolio-service';
+import { gadgetService } from '../services/gadget-service';
 import type { Clock } from '../services/ports';
 import { reconcileService } from '../services/reconcile-service';
 import { settingsService } from '../services/settings-service';
@@ -79,11 +80,13 @@ export function createContainer(options: ContainerOptions = {}) {
       await reconcile.start('app');
     };
     const viewers = createViewerCache(clock);
+    const portfolio = portfolioService({ jira, userJira, destinations, settings, rollups, clock, currentRun, startReconcile, viewers, memo });
     return {
       access: accessService({ userJira, jira }),
       destinations: destinationsService({ store: destinations, jira, clock, rollups, onRenamed: (id) => fieldSync.renamed(id), onAlignmentChanged: refreshDestinationWork }),
       settings: settingsService({ store: settings, jira, onEstimateChanged: startReconcile, onScopeChanged: refreshDestinationWork }),
-      portfolio: portfolioService({ jira, userJira, destinations, settings, rollups, clock, currentRun, startReconcile, viewers, memo }),
+      portfolio,
+      gadget: gadgetService({ portfolio }),
       epic: epicService({ jira, userJira, destinations, settings, clock, rollups, currentRun, startReconcile, viewers, onEpicChanged: (issueId) => freshness.epicChanged(issueId) }),
       reconcile,
     };

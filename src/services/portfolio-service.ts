@@ -426,6 +426,12 @@ export function portfolioService(deps: PortfolioDeps) {
       return { asOf: v.asOf, destinations: v.rows.map(rowOf) };
     },
 
+    /** Every live row and the off-route share, from one view: what the dashboard gadget's card is cut from. */
+    async headline(accountId: string): Promise<{ asOf: string; destinations: DestinationRollup[]; offRoute: Portfolio['offRoute']['count'] }> {
+      const v = await view(accountId, {});
+      return { asOf: v.asOf, destinations: v.rows.map(rowOf), offRoute: { ...v.offRoute.count } };
+    },
+
     compute,
     current,
   };
