@@ -1,13 +1,13 @@
 /**
- * One Vite config for the four Custom UI apps. Each surface is its own app (own `index.html`, own bundle)
+ * One Vite config for the five Custom UI apps. Each surface is its own app (own `index.html`, own bundle)
  * built into the folder the manifest's `resources` name; pick it with `--mode <surface>`:
- * `vite build -c static/vite.config.mts --mode panel`. `npm run build:ui` builds all four.
+ * `vite build -c static/vite.config.mts --mode panel`. `npm run build:ui` builds all five.
  */
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
-const SURFACES = ['field', 'panel', 'portfolio', 'admin'] as const;
+const SURFACES = ['field', 'panel', 'portfolio', 'admin', 'gadget'] as const;
 type Surface = (typeof SURFACES)[number];
 
 const isSurface = (m: string): m is Surface => (SURFACES as readonly string[]).includes(m);

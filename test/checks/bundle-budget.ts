@@ -12,7 +12,7 @@ import { gzipSync } from 'node:zlib';
 
 /** 250 kB (kB = 1000 bytes, as Vite reports sizes), gzip at level 9. */
 export const BUDGET_BYTES = 250_000;
-export const SURFACES = ['field', 'panel', 'portfolio', 'admin'] as const;
+export const SURFACES = ['field', 'panel', 'portfolio', 'admin', 'gadget'] as const;
 
 const ROOT = path.resolve(__dirname, '..', '..');
 

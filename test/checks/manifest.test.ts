@@ -123,6 +123,29 @@ const checks: Record<string, Check> = {
     });
   },
 
+  dashboardGadget(manifest) {
+    const gadgets = modulesOf(manifest, 'jira:dashboardGadget');
+    if (gadgets.length === 0) return ['no jira:dashboardGadget module'];
+    const resources = resourceKeys(manifest);
+    return gadgets.flatMap((gadget) => {
+      const key = String(gadget['key']);
+      const problems: string[] = [];
+      // Required by Forge's module reference: title, description and an absolute thumbnail URL.
+      const title = gadget['title'];
+      if (!nonEmpty(title) && !(isObject(title) && (nonEmpty(title['text']) || nonEmpty(title['i18n'])))) problems.push(`${key}: title missing`);
+      if (!nonEmpty(gadget['description'])) problems.push(`${key}: description missing`);
+      const thumbnail = gadget['thumbnail'];
+      if (!nonEmpty(thumbnail) || !/^https:\/\//.test(thumbnail)) problems.push(`${key}: thumbnail must be an absolute https URL`);
+      const view = gadget['resource'];
+      if (!nonEmpty(view) || !resources.has(view)) problems.push(`${key}: resource must name a resource`);
+      // Without an edit resource the gadget cannot be configured: it would always show the same card.
+      const edit = at(gadget, 'edit', 'resource');
+      if (!nonEmpty(edit) || !resources.has(edit)) problems.push(`${key}: edit.resource must name a resource`);
+      if (!nonEmpty(at(gadget, 'resolver', 'function'))) problems.push(`${key}: resolver.function missing`);
+      return problems;
+    });
+  },
+
   resources(manifest) {
     const resources = objects(manifest['resources']);
     if (resources.length === 0) return ['no resources'];
@@ -212,6 +235,7 @@ const checks: Record<string, Check> = {
 type Edit = (doc: YAML.Document) => void;
 const FIELD = ['modules', 'jira:customField', 0];
 const PANEL = ['modules', 'jira:issuePanel', 0];
+const GADGET = ['modules', 'jira:dashboardGadget', 0];
 const remove = (...keyPath: (string | number)[]): Edit => (doc) => {
   if (!doc.hasIn(keyPath)) throw new Error(`manifest.yml has no ${keyPath.join('.')} to remove`);
   doc.deleteIn(keyPath);
@@ -239,6 +263,14 @@ const mutations: [string, keyof typeof checks, Edit][] = [
   ['no panel title', 'issuePanel', remove(...PANEL, 'title')],
   ['no panel icon', 'issuePanel', remove(...PANEL, 'icon')],
   ['panel icon file missing', 'issuePanel', set([...PANEL, 'icon'], 'resource:panel;missing.svg')],
+  ['no gadget', 'dashboardGadget', remove('modules', 'jira:dashboardGadget')],
+  ['gadget without a description', 'dashboardGadget', remove(...GADGET, 'description')],
+  ['gadget without a thumbnail', 'dashboardGadget', remove(...GADGET, 'thumbnail')],
+  ['gadget thumbnail relative', 'dashboardGadget', set([...GADGET, 'thumbnail'], 'icon.svg')],
+  ['gadget without a title', 'dashboardGadget', remove(...GADGET, 'title')],
+  ['gadget resource unknown', 'dashboardGadget', set([...GADGET, 'resource'], 'nope')],
+  ['gadget without an edit resource', 'dashboardGadget', remove(...GADGET, 'edit')],
+  ['gadget without a resolver', 'dashboardGadget', remove(...GADGET, 'resolver')],
   ['resource path nowhere', 'resources', set(['resources', 0, 'path'], 'static/nowhere/build')],
   ['runtime nodejs20.x', 'runtime', set(['app', 'runtime', 'name'], 'nodejs20.x')],
   ['no storage:app', 'storageScope', set(['permissions', 'scopes'], ['read:jira-work'])],
