@@ -23,6 +23,8 @@ export interface FrameSpec {
   resourceKey?: string;
   /** Set when the frame is a Forge modal: `context` is what the opener passed (`extension.modal`). */
   modal?: { id: string; context: unknown };
+  /** Set when the frame is a dashboard gadget: which gadget on the dashboard, in its view or its edit view. */
+  gadget?: { id: string; entryPoint: 'view' | 'edit' };
 }
 
 /** Forge's named modal sizes (`Modal` from `@forge/bridge`), as its documentation gives them. */

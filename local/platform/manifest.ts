@@ -30,8 +30,8 @@ export interface ManifestModule {
 }
 
 /** The module types the local server can frame, with Jira's own `extension.type` names. */
-export type SurfaceType = 'jira:customField' | 'jira:issuePanel' | 'jira:globalPage' | 'jira:adminPage';
-const SURFACE_TYPES: readonly SurfaceType[] = ['jira:customField', 'jira:issuePanel', 'jira:globalPage', 'jira:adminPage'];
+export type SurfaceType = 'jira:customField' | 'jira:issuePanel' | 'jira:globalPage' | 'jira:adminPage' | 'jira:dashboardGadget';
+const SURFACE_TYPES: readonly SurfaceType[] = ['jira:customField', 'jira:issuePanel', 'jira:globalPage', 'jira:adminPage', 'jira:dashboardGadget'];
 
 export interface Surface {
   moduleKey: string;
@@ -46,6 +46,8 @@ export interface Surface {
   experiences: string[];
   /** `displayConditions` (issue view modules): whether Jira shows the module for an issue; null = always. */
   displayCondition: DisplayCondition | null;
+  /** A dashboard gadget's `edit.resource`: what its Edit action shows (may be the view's own resource). */
+  editResourceKey?: string;
 }
 
 /** What Jira evaluates for the app's custom field besides its resources: formatter and edit validation. */
@@ -165,11 +167,41 @@ function fieldRulesOf(m: ManifestModule | undefined): FieldRules | null {
   };
 }
 
+/**
+ * A `jira:dashboardGadget` as Forge's module reference documents it: `title`, `description` and `thumbnail`
+ * (an absolute URL) are required; `resource` and `edit.resource` must name declared resources (Custom UI);
+ * no key the reference does not list. UI Kit (`render: native`) is not hosted here.
+ */
+function checkDashboardGadget(m: Record<string, unknown>, resources: Map<string, string>): void {
+  const where = `jira:dashboardGadget ${String(m.key)}`;
+  onlyKeys(m, ['key', 'resource', 'render', 'resolver', 'title', 'description', 'thumbnail', 'edit', 'refreshable', 'displayConditions'], where);
+  if (!/^[a-zA-Z0-9_-]+$/.test(String(m.key))) throw new Error(`manifest.yml ${where}: key must match ^[a-zA-Z0-9_-]+$`);
+  const title = m.title;
+  const titleOk = (typeof title === 'string' && title.trim() !== '') || (isRecord(title) && (str(title.text) !== null || str(title.i18n) !== null));
+  if (!titleOk) throw new Error(`manifest.yml ${where} needs a title`);
+  const description = m.description;
+  if (!((typeof description === 'string' && description.trim() !== '') || (isRecord(description) && str(description.i18n) !== null))) {
+    throw new Error(`manifest.yml ${where} needs a description`);
+  }
+  if (typeof m.thumbnail !== 'string' || !/^https?:\/\/\S+$/.test(m.thumbnail)) throw new Error(`manifest.yml ${where} needs a thumbnail: the absolute URL of its icon`);
+  if (m.render !== undefined) throw new Error(`manifest.yml ${where} uses UI Kit (render), which the local platform does not host`);
+  if (!str(m.resource)) throw new Error(`manifest.yml ${where} needs a resource (Custom UI)`);
+  if (m.refreshable !== undefined && typeof m.refreshable !== 'boolean') throw new Error(`manifest.yml ${where} refreshable must be true or false`);
+  if (m.edit !== undefined) {
+    const edit = onlyKeys(m.edit, ['resource', 'render'], `${where} edit`);
+    if (edit.render !== undefined) throw new Error(`manifest.yml ${where} edit uses UI Kit (render), which the local platform does not host`);
+    const key = str(edit.resource);
+    if (!key) throw new Error(`manifest.yml ${where} edit needs a resource (Custom UI)`);
+    if (!resources.has(key)) throw new Error(`module ${String(m.key)} names edit resource ${key}, which the manifest does not declare`);
+  }
+}
+
 function surfacesOf(modules: Record<string, ManifestModule[]>, resources: Map<string, string>): Map<string, Surface> {
   const surfaces = new Map<string, Surface>();
   for (const type of SURFACE_TYPES) {
     for (const m of modules[type] ?? []) {
       if (!isRecord(m) || !str(m.key)) continue;
+      if (type === 'jira:dashboardGadget') checkDashboardGadget(m, resources);
       // A custom field renders its edit resource; a view resource (UI Kit) is not hosted here.
       const source = type === 'jira:customField' ? (isRecord(m.edit) ? m.edit : {}) : m;
       const resourceKey = str(source.resource);
@@ -187,6 +219,7 @@ function surfacesOf(modules: Record<string, ManifestModule[]>, resources: Map<st
         functionKey: isRecord(m.resolver) ? str(m.resolver.function) : null,
         experiences: experience,
         displayCondition,
+        ...(type === 'jira:dashboardGadget' && isRecord(m.edit) && str(m.edit.resource) ? { editResourceKey: str(m.edit.resource) as string } : {}),
       });
     }
   }

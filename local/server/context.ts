@@ -126,11 +126,19 @@ export function fieldTypeAri(appId: string, environmentId: string, moduleKey: st
 }
 
 /** The `extension` object Jira gives the module, and the full context returned by `view.getContext()`. */
+/** The dashboard the shell shows, and the configuration Jira keeps per gadget on it. */
+export interface Dashboard {
+  id: string;
+  /** The gadget's saved configuration (`{}` until its edit view submits one); undefined: no such gadget. */
+  configurationOf(gadgetId: string, moduleKey: string): Record<string, unknown> | undefined;
+}
+
 export async function buildContext(
   jira: JiraEmulator,
   manifest: Manifest,
   site: SiteInfo,
   frame: FrameSpec,
+  dashboard?: Dashboard,
 ): Promise<{ context: Record<string, unknown>; extension: Record<string, unknown>; surface: Surface }> {
   const surface = surfaceOf(manifest, frame.moduleKey);
   let extension: Record<string, unknown>;
@@ -166,6 +174,22 @@ export async function buildContext(
     case 'jira:adminPage':
       extension = { type: surface.type, location: `${site.siteUrl}/jira/settings/apps/local/${surface.moduleKey}` };
       break;
+    case 'jira:dashboardGadget': {
+      // A gadget exists only as an item on a dashboard: its id and saved configuration come from there.
+      if (!frame.gadget || !dashboard) throw new LocalError(400, 'INVALID_INPUT', 'A dashboard gadget needs ?gadget=ID (a gadget on the dashboard).');
+      const gadgetConfiguration = dashboard.configurationOf(frame.gadget.id, surface.moduleKey);
+      if (gadgetConfiguration === undefined) throw new LocalError(404, 'NOT_FOUND', `The dashboard has no gadget ${frame.gadget.id} of ${surface.moduleKey}.`);
+      extension = {
+        type: surface.type,
+        gadget: { id: frame.gadget.id },
+        dashboard: { id: dashboard.id },
+        gadgetConfiguration,
+        location: `${site.siteUrl}/jira/dashboards/${dashboard.id}`,
+        // Forge's documented way for one resource to tell its edit view from its view.
+        ...(frame.gadget.entryPoint === 'edit' ? { entryPoint: 'edit' } : {}),
+      };
+      break;
+    }
   }
   // A Forge modal keeps its opener's module context and adds what the opener passed, under `modal`.
   if (frame.modal) extension = { ...extension, modal: frame.modal.context };

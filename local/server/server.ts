@@ -10,7 +10,7 @@ import { isRecord, type JiraEmulator } from '../types';
 import type { ColorMode, Experience, FetchProductBody, FetchProductResult, FrameSpec, InvokeBody, SubmitBody } from '../browser/protocol';
 import { BRIDGE_ENDPOINTS } from '../browser/protocol';
 import { readManifest, type Manifest, type Surface } from '../platform/manifest';
-import { buildContext, modulesShownOn, readIssue, surfaceOf, type SiteInfo } from './context';
+import { buildContext, type Dashboard, modulesShownOn, readIssue, surfaceOf, type SiteInfo } from './context';
 import { contentTypeOf, readFileIfExists, resolveInside } from './static-files';
 import { bundleBridge, bundleShell, tokensCss } from './assets';
 import { SHELL_HTML } from './shell/page';
@@ -181,7 +181,31 @@ function frameFrom(body: Record<string, unknown>, manifest: Manifest): FrameSpec
     surfaceType: surface?.type,
     ...(str(f.resourceKey) ? { resourceKey: str(f.resourceKey) as string } : {}),
     ...(isRecord(f.modal) && str(f.modal.id) ? { modal: { id: str(f.modal.id) as string, context: f.modal.context ?? {} } } : {}),
+    ...(isRecord(f.gadget) && str(f.gadget.id) ? { gadget: { id: str(f.gadget.id) as string, entryPoint: f.gadget.entryPoint === 'edit' ? 'edit' : 'view' } } : {}),
   };
+}
+
+/** The dashboard gadget a frame's page is (`?gadget=<id>&entryPoint=edit`), as the shell's dashboard frames it. */
+function gadgetOf(url: URL): { gadget?: { id: string; entryPoint: 'view' | 'edit' } } {
+  const id = url.searchParams.get('gadget');
+  if (!id) return {};
+  return { gadget: { id, entryPoint: url.searchParams.get('entryPoint') === 'edit' ? 'edit' : 'view' } };
+}
+
+/**
+ * Jira keeps a gadget's configuration as a property of its dashboard item: a JSON object, at most 32 kB (an
+ * entity property's limit). `refresh`, when given, is the auto-refresh interval in minutes: a positive integer.
+ */
+export const GADGET_CONFIGURATION_LIMIT = 32_768;
+function gadgetConfiguration(value: unknown): Record<string, unknown> {
+  if (!isRecord(value)) throw new LocalError(400, 'INVALID_INPUT', 'A gadget\'s configuration must be a JSON object.');
+  if (Buffer.byteLength(JSON.stringify(value), 'utf8') > GADGET_CONFIGURATION_LIMIT) {
+    throw new LocalError(400, 'INVALID_INPUT', `A gadget's configuration may be at most ${GADGET_CONFIGURATION_LIMIT} bytes.`);
+  }
+  if (value.refresh !== undefined && !(typeof value.refresh === 'number' && Number.isInteger(value.refresh) && value.refresh > 0)) {
+    throw new LocalError(400, 'INVALID_INPUT', 'A gadget\'s refresh must be a positive whole number of minutes.');
+  }
+  return value;
 }
 
 /** The modal a frame's page is (`?modal=<id>&modalContext=<json>`), as the shell opens it. */
@@ -208,6 +232,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
   const [bridgeJs, shellJs, tokens] = await Promise.all([bundleBridge(), bundleShell(), tokensCss()]);
 
+  // The one dashboard the shell shows: one gadget of each gadget module, each with the configuration Jira keeps for it.
+  const gadgetItems = [...manifest.surfaces.values()]
+    .filter((s) => s.type === 'jira:dashboardGadget')
+    .map((s, i) => ({ id: String(10100 + i), moduleKey: s.moduleKey }));
+  const gadgetConfigurations = new Map<string, Record<string, unknown>>(gadgetItems.map((g) => [g.id, {}]));
+  const dashboard: Dashboard = {
+    id: '10000',
+    configurationOf: (gadgetId, moduleKey) =>
+      gadgetItems.some((g) => g.id === gadgetId && g.moduleKey === moduleKey) ? { ...gadgetConfigurations.get(gadgetId) } : undefined,
+  };
+
   function defaultUser(): string {
     const users = jira.users();
     const admin = users.find((u) => u.admin) ?? users[0];
@@ -222,6 +257,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const resourceDir = resourceKey === undefined ? surface.resourceDir : manifest.resources.get(resourceKey);
     if (!resourceDir) return sendError(res, 404, 'NOT_FOUND', `The manifest has no resource ${resourceKey ?? ''}.`);
     if (rest === '' || rest === 'index.html') {
+      const gadget = gadgetOf(url).gadget;
+      if (surface.type === 'jira:dashboardGadget') {
+        // Jira frames a gadget's view with `resource` and its edit view with `edit.resource`, nothing else.
+        if (!gadget) return sendError(res, 400, 'INVALID_INPUT', 'A dashboard gadget is framed on a dashboard: ?gadget=ID.');
+        const wanted = gadget.entryPoint === 'edit' ? surface.editResourceKey : surface.resourceKey;
+        if (!wanted) return sendError(res, 400, 'INVALID_INPUT', `Gadget ${moduleKey} has no edit resource.`);
+        if ((resourceKey ?? surface.resourceKey) !== wanted) return sendError(res, 400, 'INVALID_INPUT', `Gadget ${moduleKey}'s ${gadget.entryPoint} is resource ${wanted}.`);
+      }
       const html = await readFileIfExists(path.join(resourceDir, 'index.html'));
       if (!html) return sendText(res, 503, 'text/html; charset=utf-8', missingBuildPage(surface, root));
       const theme: ColorMode = url.searchParams.get('theme') === 'dark' ? 'dark' : 'light';
@@ -239,6 +282,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         surfaceType: surface.type,
         resourceKey: resourceKey ?? surface.resourceKey,
         ...modalOf(url),
+        ...(surface.type === 'jira:dashboardGadget' && gadget ? { gadget } : {}),
       };
       return sendText(res, 200, 'text/html; charset=utf-8', injectBridge(html.toString('utf8'), frame, surface.type));
     }
@@ -270,10 +314,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // request log free of reads the real Jira would not make on every invoke.
   const contexts = new Map<string, ReturnType<typeof buildContext>>();
   function contextFor(frame: FrameSpec): ReturnType<typeof buildContext> {
-    const key = JSON.stringify([frame.frameId, frame.moduleKey, frame.accountId, frame.issueKey, frame.projectKey, frame.experience, frame.modal?.id]);
+    const key = JSON.stringify([frame.frameId, frame.moduleKey, frame.accountId, frame.issueKey, frame.projectKey, frame.experience, frame.modal?.id, frame.gadget]);
     let entry = contexts.get(key);
     if (!entry) {
-      entry = buildContext(jira, manifest, site, frame);
+      entry = buildContext(jira, manifest, site, frame, dashboard);
       contexts.set(key, entry);
       // A failed read (issue not browsable, emulator fault) must not stick to the frame.
       void entry.catch(() => contexts.delete(key));
@@ -309,6 +353,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   async function bridgeSubmit(body: SubmitBody): Promise<{ saved: boolean }> {
     const surface = surfaceOf(manifest, body.frame.moduleKey);
+    if (surface.type === 'jira:dashboardGadget') {
+      // Only the edit view submits; Jira keeps the value as the gadget's configuration and shows the view with it.
+      const gadget = body.frame.gadget;
+      if (gadget?.entryPoint !== 'edit') throw new LocalError(400, 'INVALID_INPUT', "This resource's view is not submittable.");
+      if (dashboard.configurationOf(gadget.id, surface.moduleKey) === undefined) throw new LocalError(404, 'NOT_FOUND', `The dashboard has no gadget ${gadget.id}.`);
+      gadgetConfigurations.set(gadget.id, gadgetConfiguration(body.value));
+      return { saved: true };
+    }
     if (surface.type !== 'jira:customField') throw new LocalError(400, 'INVALID_INPUT', "This resource's view is not submittable.");
     // On the create screen the value waits for the issue to be created: Jira keeps it in the form.
     if (body.frame.experience === 'issue-create') return { saved: false };
@@ -423,7 +475,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         siteUrl: site.siteUrl,
         today: jira.today,
         appFieldId: jira.appFieldId,
-        surfaces: [...manifest.surfaces.values()].map((s) => ({ moduleKey: s.moduleKey, type: s.type, title: s.title, experiences: s.experiences })),
+        surfaces: [...manifest.surfaces.values()].map((s) => ({
+          moduleKey: s.moduleKey, type: s.type, title: s.title, experiences: s.experiences, resourceKey: s.resourceKey,
+          ...(s.editResourceKey ? { editResourceKey: s.editResourceKey } : {}),
+        })),
+      })],
+    // The shell's dashboard: its gadgets, and whether each has been configured (Jira opens an unconfigured one in edit).
+    ['GET', '/api/site/dashboard', (_req, res) =>
+      sendJson(res, 200, {
+        id: dashboard.id,
+        gadgets: gadgetItems.map((g) => ({ ...g, configured: Object.keys(gadgetConfigurations.get(g.id) ?? {}).length > 0 })),
       })],
     ['GET', '/api/site/issue', async (_req, res, url) => {
       const key = url.searchParams.get('key');

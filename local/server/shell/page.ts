@@ -74,6 +74,10 @@ export const SHELL_HTML = `<!doctype html>
   table.results th { color: var(--ds-text-subtle, #44546f); font-size: 12px; }
   #epic-picker { font: inherit; padding: 4px 8px; width: 200px; }
   input { color: var(--ds-text, #172b4d); background: var(--ds-background-input, #fff); border: 1px solid var(--ds-border-input, #8590a2); border-radius: 3px; }
+  .dashboard { display: grid; grid-template-columns: repeat(auto-fill, minmax(380px, 1fr)); gap: 16px; align-items: start; }
+  .gadget { border: 1px solid var(--ds-border, #091e4224); border-radius: 3px; background: var(--ds-surface, #fff); }
+  .gadget-header { display: flex; align-items: center; justify-content: space-between; gap: 8px; padding: 8px 12px; border-bottom: 1px solid var(--ds-border, #091e4224); }
+  .gadget-header h2 { margin: 0; color: var(--ds-text, #172b4d); }
   .muted { color: var(--ds-text-subtlest, #626f86); font-size: 12px; }
 </style>
 </head>
@@ -84,6 +88,7 @@ export const SHELL_HTML = `<!doctype html>
   <input id="epic-picker" type="search" list="epic-options" aria-label="Epic" placeholder="Find an epic" autocomplete="off">
   <datalist id="epic-options"></datalist>
   <a class="nav-item" data-nav="portfolio" href="#/portfolio">Apps: Business destinations</a>
+  <a class="nav-item" data-nav="dashboard" href="#/dashboard">Dashboards</a>
   <a class="nav-item" data-nav="admin" href="#/admin">Settings: Apps</a>
   <button class="button" id="create" type="button">Create</button>
   <span class="spacer"></span>

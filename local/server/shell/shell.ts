@@ -21,6 +21,13 @@ interface SurfaceInfo {
   moduleKey: string;
   type: string;
   title: string;
+  resourceKey?: string;
+  /** A dashboard gadget's `edit.resource`. */
+  editResourceKey?: string;
+}
+interface DashboardInfo {
+  id: string;
+  gadgets: Array<{ id: string; moduleKey: string; configured: boolean }>;
 }
 interface IssueView {
   key: string;
@@ -35,7 +42,7 @@ interface IssueView {
   shownModules: string[];
 }
 
-type Role = 'page' | 'panel' | 'field' | 'create-field' | 'modal';
+type Role = 'page' | 'panel' | 'field' | 'create-field' | 'modal' | 'gadget' | 'gadget-edit';
 interface FrameEntry {
   iframe: HTMLIFrameElement;
   role: Role;
@@ -80,13 +87,15 @@ function surfaceOfType(type: string): SurfaceInfo | undefined {
 }
 
 /** A Custom UI iframe for a module, registered so its messages can be matched to it. */
-function surfaceFrame(moduleKey: string, role: Role, params: Record<string, string>): HTMLIFrameElement {
+function surfaceFrame(moduleKey: string, role: Role, params: Record<string, string>, resourceKey?: string): HTMLIFrameElement {
   state.frameSeq += 1;
   const frameId = `f${state.frameSeq}`;
   const q = new URLSearchParams({ user: state.user, theme: state.theme, frame: frameId, ...params });
+  // Another resource of the module (a gadget's edit resource) is served from its own folder.
+  const base = resourceKey ? `/modal/${encodeURIComponent(moduleKey)}/${encodeURIComponent(resourceKey)}/` : `/surface/${encodeURIComponent(moduleKey)}/`;
   const iframe = h('iframe', {
     class: `surface${role === 'page' ? ' page' : ''}`,
-    src: `/surface/${encodeURIComponent(moduleKey)}/?${q.toString()}`,
+    src: `${base}?${q.toString()}`,
     title: moduleKey,
     'data-frame-id': frameId,
     'data-role': role,
@@ -173,6 +182,48 @@ function renderAdmin(): void {
         s ? surfaceFrame(s.moduleKey, 'page', {}) : errorBox('The manifest has no jira:adminPage.'),
       ),
     ),
+  );
+}
+
+/** Gadgets whose edit view is open (Jira opens a gadget that was never configured in its edit view). */
+const editingGadgets = new Set<string>();
+
+/** Jira's dashboard: each gadget in a frame with its title and an Edit action that shows its edit resource. */
+async function renderDashboard(): Promise<void> {
+  markNav('dashboard');
+  let board: DashboardInfo;
+  try {
+    board = await getJson<DashboardInfo>('/api/site/dashboard');
+  } catch (e) {
+    main.replaceChildren(h('h1', {}, 'Dashboard'), errorBox(e instanceof Error ? e.message : String(e)));
+    return;
+  }
+  const boxes = board.gadgets.map((g) => {
+    const surface = state.surfaces.find((s) => s.moduleKey === g.moduleKey);
+    const title = surface?.title ?? g.moduleKey;
+    const editing = editingGadgets.has(g.id) || (!g.configured && surface?.editResourceKey !== undefined);
+    const edit = h('button', { class: 'button', type: 'button', 'data-testid': 'gadget-edit' }, editing ? 'Cancel' : 'Edit');
+    edit.addEventListener('click', () => {
+      if (editing) editingGadgets.delete(g.id);
+      else editingGadgets.add(g.id);
+      // A gadget never configured stays in its edit view until it is saved, as on Jira.
+      void render();
+    });
+    const frame = editing && surface?.editResourceKey
+      ? surfaceFrame(g.moduleKey, 'gadget-edit', { gadget: g.id, entryPoint: 'edit' }, surface.editResourceKey)
+      : surfaceFrame(g.moduleKey, 'gadget', { gadget: g.id });
+    frame.dataset.gadgetId = g.id;
+    return h(
+      'section',
+      { class: 'gadget', 'data-testid': 'dashboard-gadget', 'data-gadget-id': g.id, 'aria-label': title },
+      h('div', { class: 'gadget-header' }, h('h2', {}, title), surface?.editResourceKey && (editing ? g.configured : true) ? edit : ''),
+      frame,
+    );
+  });
+  main.replaceChildren(
+    h('div', { class: 'breadcrumbs' }, 'Dashboards'),
+    h('h1', {}, 'Default dashboard'),
+    boxes.length > 0 ? h('div', { class: 'dashboard' }, ...boxes) : errorBox('The manifest has no jira:dashboardGadget.'),
   );
 }
 
@@ -355,6 +406,8 @@ async function render(): Promise<void> {
       return renderIssue(arg ? decodeURIComponent(arg) : undefined);
     case 'admin':
       return renderAdmin();
+    case 'dashboard':
+      return renderDashboard();
     case 'create':
       return renderCreate(arg ? decodeURIComponent(arg) : undefined);
     case 'module': {
@@ -383,7 +436,12 @@ function onFrameMessage(message: FrameToShell): void {
       if (entry && entry.role !== 'modal') entry.iframe.style.height = `${message.height}px`;
       break;
     case 'submit':
-      if (entry?.role === 'create-field') {
+      if (entry?.role === 'gadget-edit') {
+        // Jira keeps the configuration (the server did) and shows the gadget's view with it.
+        const id = entry.iframe.dataset.gadgetId;
+        if (id) editingGadgets.delete(id);
+        void render();
+      } else if (entry?.role === 'create-field') {
         const out = document.querySelector('[data-testid="create-value"]');
         if (out) out.textContent = `Submitted value: ${JSON.stringify(message.value)}`;
       } else {
