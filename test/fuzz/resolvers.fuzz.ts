@@ -13,7 +13,7 @@ import { PAYLOADS } from '../../src/contract/schemas';
 import { startTestApp, type TestApp } from '../helpers/local-app';
 
 const KEYS = Object.keys(PAYLOADS) as ResolverKey[];
-const SURFACES = ['field', 'panel', 'portfolio', 'admin'] as const;
+const SURFACES = ['field', 'panel', 'portfolio', 'admin', 'gadget'] as const;
 const USERS = ['u-admin', 'u-dev'];
 
 /** Payloads close to what the UIs send, so generated mutations reach the services, not just the schemas. */

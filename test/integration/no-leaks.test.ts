@@ -121,7 +121,8 @@ const CALLS: { [K in ResolverKey]: Array<{ surface: Surface; payload: PayloadOf<
   'epic/trip-history': [],
   'epic/voices': [],
   'concern/raise': [],
-  'gadget/card': [],
+  // Every destination (D-2 serves only SEC's epic; D-8 is archived) and the headline: aggregates, no epic named.
+  'gadget/card': [...['D-1', 'D-2', 'D-3', 'D-8', null].map((destinationId) => ({ surface: 'gadget' as const, payload: { destinationId } }))],
 };
 
 function allCalls(): Call[] {
