@@ -9,6 +9,7 @@ export const MODULES = {
   panel: 'destination-panel',
   portfolio: 'destinations-portfolio',
   admin: 'destinations-admin',
+  gadget: 'destination-gadget',
 } as const;
 export type SurfaceName = keyof typeof MODULES;
 export type Theme = 'light' | 'dark';
