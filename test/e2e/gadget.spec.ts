@@ -16,7 +16,8 @@ async function configure(page: Page, option: string): Promise<void> {
   const select = form.locator('#gadget-destination-select');
   await expect(select).toBeVisible();
   await select.fill(option);
-  await select.press('Enter');
+  // The option itself, once the destination list has answered (Enter before it would keep the current value).
+  await form.getByRole('option', { name: new RegExp(`^${option}`) }).click();
   await form.getByRole('button', { name: 'Save' }).click();
   await expect(page.locator('iframe[data-role="gadget"]')).toBeVisible();
 }
