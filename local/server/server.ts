@@ -359,6 +359,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (gadget?.entryPoint !== 'edit') throw new LocalError(400, 'INVALID_INPUT', "This resource's view is not submittable.");
       if (dashboard.configurationOf(gadget.id, surface.moduleKey) === undefined) throw new LocalError(404, 'NOT_FOUND', `The dashboard has no gadget ${gadget.id}.`);
       gadgetConfigurations.set(gadget.id, gadgetConfiguration(body.value));
+      // Frames loaded from now on must get the new configuration: frame ids repeat across shell page loads.
+      for (const key of [...contexts.keys()]) {
+        const cached = (JSON.parse(key) as unknown[])[7] as { id?: string } | undefined;
+        if (cached?.id === gadget.id) contexts.delete(key);
+      }
       return { saved: true };
     }
     if (surface.type !== 'jira:customField') throw new LocalError(400, 'INVALID_INPUT', "This resource's view is not submittable.");
