@@ -132,7 +132,7 @@ function RaiseConcern({ issueKey, onRaised }: { issueKey: string; onRaised: (nex
           style={{ ...subtle, color: over ? token('color.text.danger') : token('color.text.subtle') }}
         >
           {over
-            ? `${formatNumber(length - MAX_CONCERN_TEXT, 0)} characters too many (at most ${formatNumber(MAX_CONCERN_TEXT, 0)})`
+            ? `${formatNumber(length - MAX_CONCERN_TEXT, 0)} ${length - MAX_CONCERN_TEXT === 1 ? 'character' : 'characters'} too many (at most ${formatNumber(MAX_CONCERN_TEXT, 0)})`
             : `${formatNumber(length, 0)} of ${formatNumber(MAX_CONCERN_TEXT, 0)} characters`}
         </span>
         <Button appearance="primary" type="submit" isLoading={saving} isDisabled={length === 0 || over}>
