@@ -36,8 +36,9 @@ async function openPanel(page: Page, user: string, theme: Theme = 'light'): Prom
 test('the trip is asked for after the alignment, once each, without moving the early call', async ({ page }) => {
   const w = await watch(page);
   await openPanel(page, USERS.admin);
-  await expect(page.getByTestId('compact-burn-up')).toBeVisible();
-  const names = (await w.bridgeCalls()).map((c) => (c.name === 'invoke' ? `invoke ${(c.payload as { functionKey: string }).functionKey}` : c.name));
+  const namesNow = async () => (await w.bridgeCalls()).map((c) => (c.name === 'invoke' ? `invoke ${(c.payload as { functionKey: string }).functionKey}` : c.name));
+  await expect.poll(async () => (await namesNow()).filter((n) => n === 'invoke epic/trip-history' || n === 'invoke epic/voices').length).toBe(2);
+  const names = await namesNow();
   expect(names.slice(0, 2)).toEqual(['getContext', 'invoke epic/alignment']);
   for (const key of ['epic/trip-history', 'epic/voices']) {
     expect(names.filter((n) => n === `invoke ${key}`), key).toHaveLength(1);
