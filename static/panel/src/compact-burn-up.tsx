@@ -14,6 +14,7 @@ import { Line, LinePath } from '@visx/shape';
 import type { BurnUpPoint, TripHistory } from '../../../src/contract';
 import { subtle } from '../../common/components';
 import { formatDate, formatNumber } from '../../common/format';
+import { burnUpSummary, chartSpan } from './trip-text';
 
 const WIDTH = 320;
 const HEIGHT = 120;
@@ -28,20 +29,6 @@ const COLORS = {
 };
 
 const day = (iso: string): Date => new Date(`${iso.slice(0, 10)}T00:00:00Z`);
-
-/** The chart's text alternative: where done and scope started and stand, and the target date. */
-export function burnUpSummary(name: string, history: Pick<TripHistory, 'burnUp' | 'targetDate' | 'asOf'>): string {
-  const points = history.burnUp.points;
-  const first = points[0];
-  const last = points[points.length - 1];
-  const target = `target date ${formatDate(history.targetDate)}`;
-  if (!first || !last) return `Burn-up of ${name}: no history yet; ${target}.`;
-  const issues = (n: number) => `${formatNumber(n, 0)} ${n === 1 ? 'issue' : 'issues'}`;
-  return (
-    `Burn-up of ${name}: on ${formatDate(last.date)}, ${formatNumber(last.done, 0)} of ${issues(last.scope)} done; ` +
-    `on ${formatDate(first.date)}, ${formatNumber(first.done, 0)} of ${issues(first.scope)}; ${target}.`
-  );
-}
 
 export function CompactBurnUp({ history, name }: { history: TripHistory; name: string }) {
   const [asTable, setAsTable] = useState(false);
@@ -82,13 +69,13 @@ export function CompactBurnUp({ history, name }: { history: TripHistory; name: s
 }
 
 function Chart({ points, targetDate, summary }: { points: BurnUpPoint[]; targetDate: string; summary: string }) {
-  const first = day(points[0]!.date);
+  const [from, to] = chartSpan(points[0]!.date, points[points.length - 1]!.date, targetDate);
   const last = day(points[points.length - 1]!.date);
   const target = day(targetDate);
   const innerWidth = WIDTH - MARGIN.left - MARGIN.right;
   const innerHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
   const x = scaleUtc<number>({
-    domain: [first < target ? first : target, last > target ? last : target],
+    domain: [day(from), day(to)],
     range: [0, innerWidth],
   });
   const top = Math.max(1, ...points.map((p) => p.scope));

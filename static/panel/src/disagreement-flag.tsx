@@ -9,6 +9,7 @@ import { token } from '@atlaskit/tokens';
 import type { CheckInStatus, DestinationView, Disagreement, Forecast } from '../../../src/contract';
 import { VerdictLozenge, subtle } from '../../common/components';
 import { localiseDates } from '../../common/format';
+import { speakerOf } from './trip-text';
 
 const CHECK_IN_APPEARANCE: Record<CheckInStatus, ThemeAppearance> = {
   'on track': 'success',
@@ -24,12 +25,6 @@ export const CHECK_IN_LABEL: Readonly<Record<CheckInStatus, string>> = {
 
 export function CheckInLozenge({ status }: { status: CheckInStatus }) {
   return <Lozenge appearance={CHECK_IN_APPEARANCE[status]}>{CHECK_IN_LABEL[status]}</Lozenge>;
-}
-
-/** Who said it, by name where the destination names them. */
-export function speakerOf(disagreement: Pick<Disagreement, 'role'>, destination: Pick<DestinationView, 'businessOwnerName' | 'deliveryLeadName'>): string {
-  if (disagreement.role === 'owner') return `${destination.businessOwnerName} (business owner)`;
-  return destination.deliveryLeadName ? `${destination.deliveryLeadName} (delivery lead)` : 'The delivery lead';
 }
 
 export function DisagreementFlag({

@@ -10,11 +10,12 @@ import Lozenge, { type ThemeAppearance } from '@atlaskit/lozenge';
 import SectionMessage from '@atlaskit/section-message';
 import Textarea from '@atlaskit/textarea';
 import { token } from '@atlaskit/tokens';
-import { MAX_CONCERN_TEXT, type CheckInView, type ConcernItem, type ConcernState, type EpicVoices } from '../../../src/contract';
+import { type CheckInView, type ConcernItem, type ConcernState, type EpicVoices } from '../../../src/contract';
 import { call, toFailure, type ApiFailure } from '../../common/api';
 import { ErrorMessage, subtle } from '../../common/components';
 import { formatDate, formatNumber } from '../../common/format';
 import { CheckInLozenge } from './disagreement-flag';
+import { concernCount } from './trip-text';
 
 const CONCERN_APPEARANCE: Record<ConcernState, ThemeAppearance> = { open: 'inprogress', answered: 'success', closed: 'default' };
 const CONCERN_LABEL: Record<ConcernState, string> = { open: 'Open', answered: 'Answered', closed: 'Closed' };
@@ -75,9 +76,7 @@ function RaiseConcern({ issueKey, onRaised }: { issueKey: string; onRaised: (nex
   const [raised, setRaised] = useState(false);
   const mounted = useRef(true);
   useEffect(() => () => { mounted.current = false; }, []);
-  // The backend trims the text before it counts it; so does the counter.
-  const length = text.trim().length;
-  const over = length > MAX_CONCERN_TEXT;
+  const { length, over, label } = concernCount(text);
 
   const submit = async () => {
     setSaving(true);
@@ -131,9 +130,7 @@ function RaiseConcern({ issueKey, onRaised }: { issueKey: string; onRaised: (nex
           data-testid="concern-count"
           style={{ ...subtle, color: over ? token('color.text.danger') : token('color.text.subtle') }}
         >
-          {over
-            ? `${formatNumber(length - MAX_CONCERN_TEXT, 0)} ${length - MAX_CONCERN_TEXT === 1 ? 'character' : 'characters'} too many (at most ${formatNumber(MAX_CONCERN_TEXT, 0)})`
-            : `${formatNumber(length, 0)} of ${formatNumber(MAX_CONCERN_TEXT, 0)} characters`}
+          {label}
         </span>
         <Button appearance="primary" type="submit" isLoading={saving} isDisabled={length === 0 || over}>
           Raise concern
