@@ -9,7 +9,7 @@ import Button from '@atlaskit/button/new';
 import Heading from '@atlaskit/heading';
 import { token } from '@atlaskit/tokens';
 import { Group } from '@visx/group';
-import { scaleLinear, scaleUtc } from '@visx/scale';
+import { scaleLinear } from '@visx/scale';
 import { Line, LinePath } from '@visx/shape';
 import type { BurnUpPoint, TripHistory } from '../../../src/contract';
 import { subtle } from '../../common/components';
@@ -28,7 +28,9 @@ const COLORS = {
   text: token('color.text.subtle'),
 };
 
-const day = (iso: string): Date => new Date(`${iso.slice(0, 10)}T00:00:00Z`);
+// Days as UTC milliseconds on a linear scale: a time scale would bring d3's calendar and date formats
+// (its ticks), which this chart does not draw; the few dates it writes come from `formatDate`.
+const day = (iso: string): number => Date.parse(`${iso.slice(0, 10)}T00:00:00Z`);
 
 export function CompactBurnUp({ history, name }: { history: TripHistory; name: string }) {
   const [asTable, setAsTable] = useState(false);
@@ -74,7 +76,7 @@ function Chart({ points, targetDate, summary }: { points: BurnUpPoint[]; targetD
   const target = day(targetDate);
   const innerWidth = WIDTH - MARGIN.left - MARGIN.right;
   const innerHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
-  const x = scaleUtc<number>({
+  const x = scaleLinear<number>({
     domain: [day(from), day(to)],
     range: [0, innerWidth],
   });
