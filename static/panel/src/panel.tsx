@@ -23,6 +23,7 @@ import {
   subtle,
 } from '../../common/components';
 import { destinationOptions, formatDestinationOption, type DestinationOption as Option } from '../../common/destination-options';
+import { TripBurnUp, TripFlag, TripVoices, useTrip } from './trip';
 import { chanceText, formatDate, formatNumber, formatPercent, likelyText, localiseDates, offsetText, sentence } from '../../common/format';
 
 type Measure = 'count' | 'estimate';
@@ -138,7 +139,8 @@ export function Panel({ issueKey, first }: { issueKey: string; first?: Preloaded
       ) : (
         <>
           {alignment.destination ? (
-            <DestinationSummary alignment={alignment} destination={alignment.destination} />
+            // Keyed by destination: a new destination starts its trip afresh.
+            <DestinationSummary key={alignment.destination.id} alignment={alignment} destination={alignment.destination} />
           ) : (
             <>
               {unknownId && (
@@ -185,6 +187,8 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
 
 function DestinationSummary({ alignment, destination }: { alignment: EpicAlignment; destination: DestinationView }) {
   const { forecast } = alignment;
+  // The trip (burn-up, check-ins, concerns) loads after this first paint.
+  const trip = useTrip(alignment.epic.key);
   return (
     <section aria-label="Destination" style={{ display: 'flex', flexDirection: 'column', gap: token('space.150') }}>
       <div style={{ display: 'flex', gap: token('space.100'), alignItems: 'center', flexWrap: 'wrap' }}>
@@ -212,9 +216,12 @@ function DestinationSummary({ alignment, destination }: { alignment: EpicAlignme
           </Row>
         )}
       </dl>
+      <TripFlag trip={trip} alignment={alignment} destination={destination} />
+      <TripBurnUp trip={trip} destination={destination} />
       <EpicProgress alignment={alignment} />
       <Siblings alignment={alignment} />
       <FreshnessNote freshness={alignment.freshness} />
+      <TripVoices trip={trip} issueKey={alignment.epic.key} />
     </section>
   );
 }
