@@ -3,6 +3,7 @@
  * figures, and its history (check-ins, concerns, the success measure) goes in through the app's resolvers
  * (`trip/check-in`, `concern/raise`, `trip/respond`) and comes back out of them as the site file says.
  */
+import { startOfWeek } from '../../src/domain/dates';
 import { DEFAULT_SETTINGS } from '../../src/domain/types';
 import type { Site } from '../../local/jira/site';
 import { demoSite } from '../../local/sites/generate-demo';
@@ -34,8 +35,8 @@ describe('the demo site, booted: its deliberately late destination', () => {
   });
 });
 
-// Needs the resolvers of issue 10 (trip/check-in, trip/respond, trip/voices, concern/raise, epic/voices) and
-// DestinationDraft.successMeasure: it runs once the voices helper's work is merged.
+// Needs the resolvers of issue 10 (trip/check-in, trip/respond, trip/voices, concern/raise, epic/voices and
+// DestinationDraft.successMeasure from the voices helper; trip/history from the hist helper): runs once merged.
 describe('the demo site, booted with its history through the app resolvers', () => {
   const site = demoSite();
   let app: TestApp;
@@ -63,7 +64,7 @@ describe('the demo site, booted with its history through the app resolvers', () 
     const voices = await app.data('portfolio', 'trip/voices', { destinationId: LATE }, 'u-eve');
     const expected = (site.checkIns ?? []).filter((c) => c.destination === LATE);
     // To the minute: each call runs a few milliseconds after the clock was set to its moment.
-    expect(voices.checkIns.map((c) => [c.by, c.status, c.note, c.at.slice(0, 16)])).toEqual(expected.map((c) => [c.by, c.status, c.note, c.at.slice(0, 16)]));
+    expect(voices.checkIns.map((c) => [c.by, c.status, c.note, c.at.slice(0, 16), c.week])).toEqual(expected.map((c) => [c.by, c.status, c.note, c.at.slice(0, 16), startOfWeek(c.at.slice(0, 10))]));
     expect(voices.role).toBe('owner');
   });
 
@@ -81,5 +82,21 @@ describe('the demo site, booted with its history through the app resolvers', () 
     expect(voices.successMeasure).toEqual(site.destinations.find((d) => d.id === 'D-1')?.successMeasure);
     expect(voices.checkIns.filter((c) => c.measure !== undefined).map((c) => c.measure)).toEqual([4, 11, 23, 37, 48]);
     expect(voices.concerns.map((c) => c.state)).toEqual(['open']);
+  });
+
+  it('draws the late destination\'s burn-up over its months, falling behind its target line', async () => {
+    const history = await app.data('portfolio', 'trip/history', { destinationId: LATE }, 'u-eve');
+    const d = site.destinations.find((x) => x.id === LATE)!;
+    const points = history.burnUp.points;
+    const first = points[0]!;
+    const last = points.at(-1)!;
+    // From its start date, scope grew over the months (the route got longer), and some work got done.
+    expect(first.date).toBe(d.startDate);
+    expect(last.scope).toBeGreaterThan(first.scope);
+    expect(last.done).toBeGreaterThan(first.done);
+    // The target line runs from nothing done at the start to all the scope done at the target date.
+    const day = (x: string) => Date.parse(`${x}T00:00:00Z`);
+    const line = last.scope * ((day(last.date) - day(d.startDate!)) / (day(d.targetDate) - day(d.startDate!)));
+    expect(last.done).toBeLessThan(line / 2);
   });
 });
