@@ -88,7 +88,8 @@ describe('the demo site', () => {
       const doneShare = children.filter((c) => c.resolved).length / children.length;
       expect(late.status).toBe('active');
       expect(timeGone).toBeGreaterThan(0.4);
-      expect(doneShare).toBeLessThan(timeGone / 2);
+      // Well behind: under three quarters of where the line is today.
+      expect(doneShare).toBeLessThan(timeGone * 0.75);
       // (its verdict and chance, by the app's own forecast: test/integration/demo-site.test.ts)
     });
 

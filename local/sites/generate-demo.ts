@@ -187,7 +187,7 @@ const BEHIND: Profile = { done: 0.15, inProgress: 0.3 };
 const FINISHED: Profile = { done: 1, inProgress: 0 };
 const FRESH: Profile = { done: 0.05, inProgress: 0.2 };
 /** The deliberately late destination's pace: far too little done for its target date. */
-const LATE: Profile = { done: 0.25, inProgress: 0.3 };
+const LATE: Profile = { done: 0.4, inProgress: 0.3 };
 
 const DEMO_DESTINATIONS: SiteDestination[] = [
   {
