@@ -2,13 +2,17 @@
  * Puts a site file's destinations into the app's storage the way the site's admin would: created through the
  * app's own resolvers (in id order, so each takes the site's id; ids the site skips are taken and deleted),
  * put in the site's order, then archived where the site says so. The stored state is what the app writes.
+ *
+ * The site's history of check-ins and concerns goes in the same way (`seedHistory`): through the resolvers
+ * the people themselves would call, in time order, each on the site clock set back to its moment.
  */
-import { MODULE_KEYS, type DestinationDraft, type Envelope, type PayloadOf, type ResolverKey, type ResponseOf } from '../../src/contract';
+import { MODULE_KEYS, type DestinationDraft, type Envelope, type PayloadOf, type ResolverKey, type ResponseOf, type SuccessMeasure } from '../../src/contract';
 import { archiveDestination, destinationNumber } from '../../src/domain/destination-rules';
 import { systemClock } from '../../src/infra/clock';
 import { createDestinationStore } from '../../src/infra/storage/destination-store';
 import type { Site } from '../jira';
-import type { LocalPlatform } from '../platform';
+import type { SiteCheckIn, SiteConcern } from '../jira/site';
+import { advanceClockTo, clockInstalled, rewindClock, type LocalPlatform } from '../platform';
 
 const numberOf = (id: string): number => destinationNumber(id) ?? 0;
 
@@ -35,6 +39,8 @@ export async function seedDestinations(platform: LocalPlatform, site: Site): Pro
     if (d.description) draft.description = d.description;
     if (d.deliveryLead) draft.deliveryLead = d.deliveryLead;
     if (d.startDate) draft.startDate = d.startDate;
+    // The draft's optional success measure (issue 10), named here by the contract's own type.
+    if (d.successMeasure) (draft as DestinationDraft & { successMeasure?: SuccessMeasure }).successMeasure = d.successMeasure;
     const created = (await call('destinations/create', { draft })).destination;
     if (created.id !== d.id) throw new Error(`site destination ${d.id} was created as ${created.id}`);
     next++;
@@ -52,4 +58,74 @@ export async function seedDestinations(platform: LocalPlatform, site: Site): Pro
       if (!saved?.ok) throw new Error(`site destination ${d.id}: ${saved ? saved.error.message : 'not stored'}`);
     }
   });
+}
+
+/** One thing a person did, at its moment: a check-in, a concern raised, a concern answered (or closed). */
+type HistoryStep =
+  | { at: number; kind: 'check-in'; entry: SiteCheckIn; index: number }
+  | { at: number; kind: 'raise'; entry: SiteConcern; index: number }
+  | { at: number; kind: 'respond'; entry: SiteConcern; index: number };
+
+/** The site's check-ins and concerns as steps, oldest first (a raise before its answer at the same moment). */
+export function historySteps(site: Pick<Site, 'checkIns' | 'concerns'>): HistoryStep[] {
+  const steps: HistoryStep[] = [];
+  (site.checkIns ?? []).forEach((entry, index) => steps.push({ at: Date.parse(entry.at), kind: 'check-in', entry, index }));
+  (site.concerns ?? []).forEach((entry, index) => {
+    steps.push({ at: Date.parse(entry.at), kind: 'raise', entry, index });
+    if (entry.answer) steps.push({ at: Date.parse(entry.answer.at), kind: 'respond', entry, index });
+  });
+  const order = { 'check-in': 0, raise: 1, respond: 2 } as const;
+  // Stable: entries at the same moment keep the file's order.
+  return steps.sort((a, b) => a.at - b.at || order[a.kind] - order[b.kind]);
+}
+
+/**
+ * Seeds the site's check-ins and concerns through the app's own resolvers, as the people who made them:
+ * `trip/check-in` (portfolio) as the owner or lead, `concern/raise` (panel) as the author, `trip/respond`
+ * (portfolio) as the owner or lead. The site clock is set back to the first moment and moved forward to each
+ * next one, then returns to today, so every stored `at` and week is the app's own. Run after the first
+ * calculation has settled: nothing else runs while the clock is back.
+ */
+export async function seedHistory(platform: LocalPlatform, site: Site): Promise<void> {
+  const steps = historySteps(site);
+  const first = steps[0];
+  if (!first) return;
+  if (!clockInstalled()) throw new Error('site history (checkIns, concerns) needs the site clock: the platform was created with clock: false');
+  const call = async <K extends ResolverKey>(module: string, key: K, payload: PayloadOf<K>, accountId: string, what: string): Promise<ResponseOf<K>> => {
+    const answer = (await platform.invokeForModule(module, key, payload, { accountId })) as Envelope<ResponseOf<K>>;
+    if (!answer.ok) throw new Error(`site ${what}: ${key} as ${accountId} answered ${answer.error.code}: ${answer.error.message}`);
+    return answer.data;
+  };
+  // Concern ids the app gave, by the site's index; ids already seen per destination, to spot the new one.
+  const concernIds = new Map<number, string>();
+  const seen = new Map<string, Set<string>>();
+  const back = rewindClock(first.at);
+  try {
+    for (const step of steps) {
+      advanceClockTo(step.at);
+      if (step.kind === 'check-in') {
+        const c = step.entry;
+        const payload: PayloadOf<'trip/check-in'> = { destinationId: c.destination, status: c.status, note: c.note };
+        if (c.measure !== undefined) payload.measure = c.measure;
+        await call(MODULE_KEYS.portfolio, 'trip/check-in', payload, c.by, `checkIns[${step.index}]`);
+      } else if (step.kind === 'raise') {
+        const c = step.entry;
+        const voices = await call(MODULE_KEYS.panel, 'concern/raise', { issueKey: c.epic, text: c.text }, c.by, `concerns[${step.index}]`);
+        const known = seen.get(c.destination) ?? new Set<string>();
+        const raised = voices.mine.filter((m) => !known.has(m.id));
+        if (raised.length !== 1) throw new Error(`site concerns[${step.index}]: concern/raise answered ${raised.length} new concerns of ${c.by}, not one`);
+        const id = (raised[0] as (typeof raised)[number]).id;
+        known.add(id);
+        seen.set(c.destination, known);
+        concernIds.set(step.index, id);
+      } else {
+        const c = step.entry;
+        const answer = c.answer as NonNullable<SiteConcern['answer']>;
+        const concernId = concernIds.get(step.index) as string;
+        await call(MODULE_KEYS.portfolio, 'trip/respond', { destinationId: c.destination, concernId, answer: answer.text, close: c.state === 'closed' }, answer.by, `concerns[${step.index}].answer`);
+      }
+    }
+  } finally {
+    back();
+  }
 }

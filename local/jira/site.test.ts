@@ -127,3 +127,71 @@ describe('site files that JSON.parse would have let through, or refused for the 
     expect(loadSite(withChange((s) => void (issues(s)[1] = { ...issues(s)[1]!, points: 1e6 }))).issues[1]?.points).toBe(1e6);
   });
 });
+
+describe('the app history sections: check-ins, concerns, a destination success measure', () => {
+  /** The small site with a lead on D-1, its success measure, one check-in and one answered concern. */
+  function historySite(): SiteInput {
+    const site = smallSite();
+    site.destinations![0] = { ...site.destinations![0]!, deliveryLead: 'u-admin', successMeasure: { name: 'Paid within a minute', baseline: 4, target: 90 } };
+    site.checkIns = [{ destination: 'D-1', by: 'u-leader', status: 'on track', note: 'Fine.', at: '2026-11-02T09:30:00Z', measure: 12 }];
+    site.concerns = [{ destination: 'D-1', epic: 'PAY-1', by: 'u-dev', text: 'Is the date real?', at: '2026-10-25T17:00:00+02:00', answer: { by: 'u-admin', text: 'Yes.', at: '2026-11-10T08:00:00Z' } }];
+    return site;
+  }
+  const withHistory = (change: (s: SiteInput) => void): SiteInput => {
+    const site = historySite();
+    change(site);
+    return site;
+  };
+  const checkIn = (s: SiteInput) => s.checkIns![0]!;
+  const concern = (s: SiteInput) => s.concerns![0]!;
+
+  it('loads them, with the defaults (an empty unit, no note)', () => {
+    const site = loadSite(withHistory((s) => void delete (checkIn(s) as { note?: string }).note));
+    expect(site.destinations[0]?.successMeasure).toEqual({ name: 'Paid within a minute', unit: '', baseline: 4, target: 90 });
+    expect(site.checkIns?.[0]).toMatchObject({ note: '', measure: 12 });
+    expect(site.concerns?.[0]?.answer?.by).toBe('u-admin');
+    // A site without them has none.
+    expect(loadSite(smallSite()).checkIns).toBeUndefined();
+  });
+
+  it.each<[string, (s: SiteInput) => void, string]>([
+    ['a check-in on an unknown destination', (s) => void (checkIn(s).destination = 'D-9'), 'checkIns[0].destination: unknown destination "D-9" (known: D-1, D-2)'],
+    ['a check-in on an archived destination', (s) => void Object.assign(checkIn(s), { destination: 'D-2', measure: undefined }), 'checkIns[0].destination: destination D-2 is archived: the app takes no check-ins or concerns on it'],
+    ['a check-in by someone neither owner nor lead', (s) => void (checkIn(s).by = 'u-dev'), 'checkIns[0].by: "u-dev" is neither the business owner (u-leader) nor the delivery lead (u-admin) of D-1: only they check in'],
+    ['a check-in by an unknown user', (s) => void (checkIn(s).by = 'u-ghost'), 'checkIns[0].by: unknown user "u-ghost"'],
+    ['a check-in status the app does not know', (s) => void (checkIn(s).status = 'fine' as 'on track'), 'checkIns[0].status: '],
+    ['a check-in at a date without a time', (s) => void (checkIn(s).at = '2026-11-02'), 'checkIns[0].at: not a real ISO date-time with an offset'],
+    ['a check-in at a time without an offset', (s) => void (checkIn(s).at = '2026-11-02T09:30:00'), 'checkIns[0].at: not a real ISO date-time with an offset'],
+    ['a check-in on the site today', (s) => void (checkIn(s).at = '2026-11-25T08:00:00Z'), "checkIns[0].at: 2026-11-25T08:00:00Z is not before the site's today 2026-11-25: history is in the past"],
+    ['a measure on a destination without a success measure', (s) => void delete s.destinations![0]!.successMeasure, 'checkIns[0].measure: destination D-1 names no successMeasure to measure'],
+    ['a check-in note over 500 characters', (s) => void (checkIn(s).note = 'x'.repeat(501)), 'checkIns[0].note: must be at most 500 characters'],
+    ['a check-in note with a control character', (s) => void (checkIn(s).note = 'a\u0007b'), 'checkIns[0].note: contains a control character'],
+    ['a field a check-in does not have', (s) => void Object.assign(checkIn(s), { who: 'me' }), 'checkIns[0]: Unrecognized key: "who"'],
+    ['a concern from an unknown issue', (s) => void (concern(s).epic = 'PAY-99'), 'concerns[0].epic: unknown issue "PAY-99"'],
+    ['a concern from a story', (s) => void (concern(s).epic = 'PAY-2'), 'concerns[0].epic: PAY-2 is a Story, not an epic: concerns are raised from an epic'],
+    ['a concern from an epic of no destination', (s) => void (concern(s).epic = 'PAY-6'), 'concerns[0].epic: epic PAY-6 does not serve D-1 (its destination is none)'],
+    ['a concern by someone who may not browse the epic', (s) => void (concern(s).epic = 'SEC-1'), 'concerns[0].by: "u-dev" may not browse SEC-1, so cannot raise a concern from it'],
+    ['an empty concern', (s) => void (concern(s).text = ''), 'concerns[0].text: must not be empty'],
+    ['a concern of only blanks', (s) => void (concern(s).text = ' \u200B '), 'concerns[0].text: has no visible characters'],
+    ['a concern over 1000 characters', (s) => void (concern(s).text = 'x'.repeat(1001)), 'concerns[0].text: must be at most 1000 characters'],
+    ['an answer by someone neither owner nor lead', (s) => void (concern(s).answer!.by = 'u-dev'), 'concerns[0].answer.by: "u-dev" is neither the business owner (u-leader) nor the delivery lead (u-admin) of D-1: only they answer concerns'],
+    ['an answer before its concern', (s) => void (concern(s).answer!.at = '2026-10-25T14:59:59Z'), 'concerns[0].answer.at: answered 2026-10-25T14:59:59Z, before the concern was raised (2026-10-25T17:00:00+02:00)'],
+    ['an answer on the site today', (s) => void (concern(s).answer!.at = '2026-11-25T00:00:00Z'), "concerns[0].answer.at: 2026-11-25T00:00:00Z is not before the site's today"],
+    ['an answered concern without an answer', (s) => void Object.assign(concern(s), { answer: undefined, state: 'answered' }), 'concerns[0].state: a concern is answered only with an answer'],
+    ['an open concern with an answer', (s) => void (concern(s).state = 'open'), 'concerns[0].state: a concern with an answer is answered or closed, not open'],
+    ['a success measure without a name', (s) => void (s.destinations![0]!.successMeasure!.name = ''), 'destinations[0].successMeasure.name: '],
+    ['a success measure unit over 20 characters', (s) => void (s.destinations![0]!.successMeasure!.unit = 'merchants per minute!'), 'destinations[0].successMeasure.unit: '],
+    ['a success measure baseline that is not a number', (s) => void (s.destinations![0]!.successMeasure!.baseline = '4' as unknown as number), 'destinations[0].successMeasure.baseline: '],
+  ])('refuses %s, naming the entry', (_what, change, message) => {
+    expect(errorOf(withHistory(change))).toContain(message);
+    expect(errorOf(withHistory(change)).startsWith(message.split(':')[0] as string)).toBe(true);
+  });
+
+  it('accepts a closed concern with its answer, and an open one without', () => {
+    const site = withHistory((s) => {
+      concern(s).state = 'closed';
+      s.concerns!.push({ destination: 'D-1', epic: 'SEC-1', by: 'u-leader', text: 'Keys?', at: '2026-11-20T10:00:00Z' });
+    });
+    expect(loadSite(site).concerns?.map((c) => c.state ?? 'default')).toEqual(['closed', 'default']);
+  });
+});

@@ -5,6 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { CHECK_IN_STATUSES, MAX_CHECK_IN_NOTE } from '../../src/domain/check-ins';
+import { MAX_CONCERN_TEXT } from '../../src/domain/concerns';
 import { DESCRIPTION_MAX, NAME_MAX, isDestinationId } from '../../src/domain/destination-rules';
 import { ESTIMATE_MAX } from '../../src/domain/progress';
 import { textProblem, type TextKind } from '../../src/domain/text';
@@ -53,6 +55,8 @@ export function isRealDate(value: string): boolean {
 }
 
 const isoDate = z.string().refine((v) => DATE_RE.test(v) && isRealDate(v), { message: 'not a real ISO date (YYYY-MM-DD)' });
+/** A moment of the app's own history: a date and a time with its offset, as the app stores `at`. */
+const isoDateTime = z.string().refine((v) => DATETIME_RE.test(v) && isRealDate(v), { message: 'not a real ISO date-time with an offset (YYYY-MM-DDTHH:mm:ssZ)' });
 const isoDateOrTime = z
   .string()
   .refine((v) => isRealDate(v), { message: 'not a real ISO date (YYYY-MM-DD) or date-time (YYYY-MM-DDTHH:mm:ssZ)' });
@@ -118,6 +122,19 @@ const appAccessSchema = z.strictObject({
   administer: z.boolean().default(false),
 });
 
+/** Typed text that must have something in it (a check-in's note may be empty; a concern may not). */
+function typedTextMax(kind: TextKind, max: number, required: boolean) {
+  return typedText(kind).refine((v) => v.trim().length <= max, `must be at most ${max} characters`).refine((v) => !required || v.trim() !== '', 'must not be empty');
+}
+
+/** What the business will see when the destination is reached (src/contract/trip.ts `SuccessMeasure`). */
+const successMeasureSchema = z.strictObject({
+  name: typedText('line').min(1).max(120),
+  unit: typedText('line').max(20).default(''),
+  baseline: z.number().finite(),
+  target: z.number().finite(),
+});
+
 const destinationSchema = z.strictObject({
   // The app's own id rule: an id it could not have issued might not fit the storage keys built from it.
   id: z.string().refine(isDestinationId, 'must be a destination id as the app issues them: D- and a number from 1 to 999999999 (D-7)'),
@@ -129,6 +146,34 @@ const destinationSchema = z.strictObject({
   priority: z.number().int().min(1),
   businessOwner: z.string().min(1),
   deliveryLead: z.string().min(1).optional(),
+  successMeasure: successMeasureSchema.optional(),
+});
+
+/**
+ * The app's own history on the site: check-ins and concerns, seeded through the app's resolvers at their `at`
+ * (local/app/seed.ts), so they are stored exactly as the app stores what people type.
+ */
+const checkInSchema = z.strictObject({
+  destination: z.string().min(1),
+  by: z.string().min(1),
+  status: z.enum(CHECK_IN_STATUSES),
+  note: typedTextMax('multiline', MAX_CHECK_IN_NOTE, false).default(''),
+  at: isoDateTime,
+  /** The success measure's value at the time; only on a destination that names one. */
+  measure: z.number().finite().optional(),
+});
+
+const concernSchema = z.strictObject({
+  destination: z.string().min(1),
+  /** The key of the epic it is raised from: an epic of `destination` that `by` may browse. */
+  epic: z.string().min(1),
+  by: z.string().min(1),
+  text: typedTextMax('multiline', MAX_CONCERN_TEXT, true),
+  at: isoDateTime,
+  /** The owner's or the lead's answer. */
+  answer: z.strictObject({ by: z.string().min(1), text: typedTextMax('multiline', MAX_CONCERN_TEXT, true), at: isoDateTime }).optional(),
+  /** Default: `answered` with an answer, `open` without. `closed` closes it with its answer (at the answer's time). */
+  state: z.enum(['open', 'answered', 'closed']).optional(),
 });
 
 const issueSchema = z.strictObject({
@@ -196,6 +241,9 @@ const siteSchema = z.strictObject({
   appAccess: appAccessSchema.default({ blockedProjects: [], administer: false }),
   destinations: z.array(destinationSchema).default([]),
   issues: z.array(issueSchema).default([]),
+  // Optional in the parsed site too (like quota), so sites built in code need not spell out an empty history.
+  checkIns: z.array(checkInSchema).optional(),
+  concerns: z.array(concernSchema).optional(),
 });
 
 export type Site = z.output<typeof siteSchema>;
@@ -203,6 +251,9 @@ export type SiteUser = Site['users'][number];
 export type SiteProject = Site['projects'][number];
 export type SiteDestination = Site['destinations'][number];
 export type SiteIssue = Site['issues'][number];
+export type SiteCheckIn = NonNullable<Site['checkIns']>[number];
+export type SiteConcern = NonNullable<Site['concerns']>[number];
+export type SiteSuccessMeasure = z.output<typeof successMeasureSchema>;
 export type SiteStatus = Site['statuses'][number];
 export type SiteIssueType = Site['issueTypes'][number];
 export type SiteQuota = z.output<typeof quotaSchema>;
@@ -342,5 +393,71 @@ function checkReferences(site: Site): void {
         throw new SiteError(`${at}.resolved`, `resolved ${issue.resolved} is before created ${issue.created}`);
       }
     }
+  });
+  checkHistory(site, issues);
+}
+
+/** Whether `accountId` may browse `issue`: its project's browse list and, under a security level, the level's members. */
+function mayBrowse(site: Site, accountId: string, issue: SiteIssue): boolean {
+  const prefix = issue.key.slice(0, issue.key.lastIndexOf('-'));
+  const project = site.projects.find((p) => p.key === prefix);
+  if (!project || (project.browse && !project.browse.includes(accountId))) return false;
+  if (!issue.security) return true;
+  const level = project.securityLevels?.find((l) => l.name.toLowerCase() === issue.security?.toLowerCase());
+  return level?.users.includes(accountId) ?? false;
+}
+
+/**
+ * Check-ins and concerns as the app's rules will take them when they are seeded through its resolvers: a
+ * problem is found here, naming the entry, rather than half-way through seeding. Every `at` is before the
+ * site's today: history is seeded on the site clock set back to each moment.
+ */
+function checkHistory(site: Site, issues: Map<string, SiteIssue>): void {
+  const users = new Set(site.users.map((u) => u.accountId));
+  const destinations = new Map(site.destinations.map((d) => [d.id, d]));
+  const today = Date.parse(`${site.today}T00:00:00Z`);
+  const past = (at: string, path: string): void => {
+    if (Date.parse(at) >= today) throw new SiteError(path, `${at} is not before the site's today ${site.today}: history is in the past`);
+  };
+  const destinationOf = (id: string, path: string): SiteDestination => {
+    const d = destinations.get(id);
+    if (!d) throw new SiteError(path, `unknown destination "${id}" (known: ${list(destinations.keys())})`);
+    if (d.status === 'archived') throw new SiteError(path, `destination ${id} is archived: the app takes no check-ins or concerns on it`);
+    return d;
+  };
+  const ownerOrLead = (d: SiteDestination, by: string, path: string, what: string): void => {
+    if (!users.has(by)) throw new SiteError(path, `unknown user "${by}"`);
+    if (by !== d.businessOwner && by !== d.deliveryLead) {
+      throw new SiteError(path, `"${by}" is neither the business owner (${d.businessOwner}) nor the delivery lead (${d.deliveryLead ?? 'none'}) of ${d.id}: only they ${what}`);
+    }
+  };
+
+  (site.checkIns ?? []).forEach((c, i) => {
+    const at = `checkIns[${i}]`;
+    const d = destinationOf(c.destination, `${at}.destination`);
+    ownerOrLead(d, c.by, `${at}.by`, 'check in');
+    past(c.at, `${at}.at`);
+    if (c.measure !== undefined && !d.successMeasure) throw new SiteError(`${at}.measure`, `destination ${d.id} names no successMeasure to measure`);
+  });
+
+  (site.concerns ?? []).forEach((c, i) => {
+    const at = `concerns[${i}]`;
+    const d = destinationOf(c.destination, `${at}.destination`);
+    const epic = issues.get(c.epic);
+    if (!epic) throw new SiteError(`${at}.epic`, `unknown issue "${c.epic}"`);
+    if (epic.type.toLowerCase() !== 'epic') throw new SiteError(`${at}.epic`, `${c.epic} is a ${epic.type}, not an epic: concerns are raised from an epic`);
+    if (epic.destination !== d.id) throw new SiteError(`${at}.epic`, `epic ${c.epic} does not serve ${d.id} (its destination is ${epic.destination ?? 'none'})`);
+    if (!users.has(c.by)) throw new SiteError(`${at}.by`, `unknown user "${c.by}"`);
+    if (!mayBrowse(site, c.by, epic)) throw new SiteError(`${at}.by`, `"${c.by}" may not browse ${c.epic}, so cannot raise a concern from it`);
+    past(c.at, `${at}.at`);
+    const state = c.state ?? (c.answer ? 'answered' : 'open');
+    if (!c.answer) {
+      if (state !== 'open') throw new SiteError(`${at}.state`, `a concern is ${state} only with an answer`);
+      return;
+    }
+    if (state === 'open') throw new SiteError(`${at}.state`, 'a concern with an answer is answered or closed, not open');
+    ownerOrLead(d, c.answer.by, `${at}.answer.by`, 'answer concerns');
+    past(c.answer.at, `${at}.answer.at`);
+    if (Date.parse(c.answer.at) < Date.parse(c.at)) throw new SiteError(`${at}.answer.at`, `answered ${c.answer.at}, before the concern was raised (${c.at})`);
   });
 }

@@ -1,4 +1,4 @@
-import { installClock, uninstallClock } from './clock';
+import { advanceClockTo, clockInstalled, installClock, rewindClock, uninstallClock } from './clock';
 
 afterEach(() => uninstallClock());
 
@@ -43,5 +43,26 @@ describe('site clock', () => {
 
   it('refuses a day that is not YYYY-MM-DD', () => {
     expect(() => installClock('02/03/2026')).toThrow(/YYYY-MM-DD/);
+  });
+
+  it('rewinds to an instant for seeding history, moves forward to later instants, and returns to its course', () => {
+    installClock('2026-11-25');
+    expect(clockInstalled()).toBe(true);
+    const back = rewindClock(Date.parse('2026-08-03T09:00:00Z'));
+    expect(Math.abs(Date.now() - Date.parse('2026-08-03T09:00:00Z'))).toBeLessThan(5_000);
+    advanceClockTo(Date.parse('2026-09-14T16:30:00Z'));
+    expect(new Date().toISOString().slice(0, 16)).toBe('2026-09-14T16:30');
+    // Never backwards: an earlier instant leaves the clock where it is.
+    advanceClockTo(Date.parse('2026-08-01T00:00:00Z'));
+    expect(new Date().toISOString().slice(0, 10)).toBe('2026-09-14');
+    back();
+    expect(new Date().toISOString().slice(0, 10)).toBe('2026-11-25');
+  });
+
+  it('rewinds only backwards, and only an installed clock', () => {
+    expect(clockInstalled()).toBe(false);
+    expect(() => rewindClock(0)).toThrow(/installed clock/);
+    installClock('2026-11-25');
+    expect(() => rewindClock(Date.parse('2026-12-01T00:00:00Z'))).toThrow(/goes back only/);
   });
 });

@@ -18,7 +18,7 @@ import { PlatformClock, Scheduler } from './scheduler';
 export { KvsEmulator } from '../kvs/kvs-emulator';
 export { installForgeRuntime, runInvocation, currentInvocation, FunctionTimeoutError, ForegroundGate } from './runtime';
 export { PlatformClock } from './scheduler';
-export { advanceClock, installClock, uninstallClock } from './clock';
+export { advanceClock, advanceClockTo, clockInstalled, installClock, rewindClock, uninstallClock } from './clock';
 export { readManifest } from './manifest';
 export type { Manifest } from './manifest';
 export type { QueueEvent, JobStats } from './queue';

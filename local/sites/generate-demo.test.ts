@@ -26,6 +26,10 @@ describe('the demo site', () => {
     expect(later.issues?.map((i) => [i.key, i.status, i.created, i.resolved])).toEqual(
       fixed.issues?.map((i) => [i.key, i.status, i.created && shift(i.created, days), i.resolved && shift(i.resolved, days)]),
     );
+    // The app's history moves with it, to the minute.
+    const moved = (at: string) => `${shift(at, days)}${at.slice(10)}`;
+    expect(later.checkIns?.map((c) => c.at)).toEqual(fixed.checkIns?.map((c) => moved(c.at)));
+    expect(later.concerns?.map((c) => [c.at, c.answer?.at])).toEqual(fixed.concerns?.map((c) => [moved(c.at), c.answer && moved(c.answer.at)]));
   });
 
   it('has the size the shell and the demos need', () => {
@@ -60,6 +64,60 @@ describe('the demo site', () => {
     const lab = site.issues.filter((i) => i.key.startsWith('LAB-') && i.type !== 'Epic');
     const offRoute = lab.filter((i) => !i.parent || !epicOf.get(i.parent)?.destination);
     expect(offRoute.length / lab.length).toBeGreaterThan(0.7);
+  });
+
+  it('grows every active destination\'s scope over months: children created from their epic\'s creation on', () => {
+    const byDestination = new Map<string, Set<string>>();
+    for (const e of epics) if (e.destination) byDestination.set(e.destination, new Set([...(byDestination.get(e.destination) ?? []), e.key]));
+    for (const d of site.destinations.filter((x) => x.status === 'active')) {
+      const children = site.issues.filter((i) => i.parent && byDestination.get(d.id)?.has(i.parent));
+      const months = new Set(children.map((c) => c.created.slice(0, 7)));
+      expect(months.size).toBeGreaterThanOrEqual(4);
+      for (const c of children) expect(c.created >= (epicOf.get(c.parent as string)?.created ?? '')).toBe(true);
+    }
+  });
+
+  describe('its deliberately late destination, D-7', () => {
+    const late = site.destinations.find((d) => d.id === 'D-7')!;
+    const lateEpics = new Set(epics.filter((e) => e.destination === 'D-7').map((e) => e.key));
+    const children = site.issues.filter((i) => i.parent && lateEpics.has(i.parent));
+
+    it('falls behind its target line: far less done than the share of its time gone', () => {
+      const day = (d: string) => Date.parse(`${d.slice(0, 10)}T00:00:00Z`);
+      const timeGone = (day(site.today) - day(late.startDate as string)) / (day(late.targetDate) - day(late.startDate as string));
+      const doneShare = children.filter((c) => c.resolved).length / children.length;
+      expect(late.status).toBe('active');
+      expect(timeGone).toBeGreaterThan(0.4);
+      // Well behind: under three quarters of where the line is today.
+      expect(doneShare).toBeLessThan(timeGone * 0.75);
+      // (its verdict and chance, by the app's own forecast: test/integration/demo-site.test.ts)
+    });
+
+    it('has its business owner saying on track in the newest check-in, after its lead said off track', () => {
+      const its = (site.checkIns ?? []).filter((c) => c.destination === 'D-7').sort((a, b) => a.at.localeCompare(b.at));
+      expect(its.at(-1)).toMatchObject({ by: late.businessOwner, status: 'on track' });
+      expect(its.some((c) => c.by === late.deliveryLead && c.status === 'off track')).toBe(true);
+    });
+
+    it('has a concern raised by a developer from one of its epics, answered by its owner', () => {
+      const concern = (site.concerns ?? []).find((c) => c.destination === 'D-7');
+      expect(concern?.by).toBe('u-dev');
+      expect(lateEpics.has(concern?.epic as string)).toBe(true);
+      expect(concern?.answer?.by).toBe(late.businessOwner);
+    });
+  });
+
+  it('has check-ins of both the owner and the lead on several destinations over weeks, and a success measure measured in them', () => {
+    const checkIns = site.checkIns ?? [];
+    const bothSides = site.destinations.filter((d) => {
+      const its = checkIns.filter((c) => c.destination === d.id);
+      const weeks = new Set(its.map((c) => Math.floor(Date.parse(c.at) / (7 * 86_400_000))));
+      return its.some((c) => c.by === d.businessOwner) && its.some((c) => c.by === d.deliveryLead) && weeks.size >= 3;
+    });
+    expect(bothSides.length).toBeGreaterThanOrEqual(3);
+    const measured = site.destinations.filter((d) => d.successMeasure);
+    expect(measured.map((d) => d.id)).toEqual(['D-1']);
+    expect(checkIns.filter((c) => c.destination === 'D-1' && c.measure !== undefined).map((c) => c.measure)).toEqual([4, 11, 23, 37, 48]);
   });
 
   it('spreads resolution dates over the last 16 weeks', () => {

@@ -11,7 +11,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mulberry32 } from '../jira/faults';
-import { DEFAULT_STATUSES, DEFAULT_STORY_POINTS_FIELD, type Site, type SiteDestination, type SiteIssue } from '../jira/site';
+import { DEFAULT_STATUSES, DEFAULT_STORY_POINTS_FIELD, type Site, type SiteCheckIn, type SiteConcern, type SiteDestination, type SiteIssue } from '../jira/site';
 
 const DAY = 86_400_000;
 /** No app access rule: the app reads every project, and holds no global admin permission. */
@@ -69,17 +69,25 @@ interface ChildOptions {
   withOriginalEstimate: number;
   /** Resolution dates fall within this many days before today. */
   resolvedWithinDays: number;
+  /**
+   * Created this many days ago at most (the epic's own age, so its scope grows from the day it was created);
+   * absent: from 20 to 240 days ago, with a done item's creation pushed back before its resolution.
+   */
+  createdWithinDays?: number;
 }
 
 /** One child issue's status, dates and estimate, drawn from the epic's profile. */
 function child(key: string, parent: string | null, summary: string, o: ChildOptions): SiteIssue {
   const roll = o.r.next();
   const status = roll < o.profile.done ? 'Done' : roll < o.profile.done + o.profile.inProgress ? 'In Progress' : 'To Do';
-  let createdAgo = o.r.int(20, 240);
+  let createdAgo = o.createdWithinDays === undefined ? o.r.int(20, 240) : o.r.int(10, o.createdWithinDays);
   let resolved: string | null = null;
   if (status === 'Done') {
-    const resolvedAgo = o.r.int(0, o.resolvedWithinDays);
-    if (createdAgo <= resolvedAgo) createdAgo = resolvedAgo + o.r.int(1, 30);
+    let resolvedAgo = o.r.int(0, o.resolvedWithinDays);
+    if (o.createdWithinDays !== undefined) {
+      // Done some time after it was created, within the window: the burn-up's done line follows its scope line.
+      if (createdAgo <= resolvedAgo) resolvedAgo = o.r.int(0, Math.max(0, createdAgo - 1));
+    } else if (createdAgo <= resolvedAgo) createdAgo = resolvedAgo + o.r.int(1, 30);
     resolved = o.ago(resolvedAgo);
   }
   const estimateRoll = o.r.next();
@@ -178,15 +186,30 @@ const MIDWAY: Profile = { done: 0.4, inProgress: 0.35 };
 const BEHIND: Profile = { done: 0.15, inProgress: 0.3 };
 const FINISHED: Profile = { done: 1, inProgress: 0 };
 const FRESH: Profile = { done: 0.05, inProgress: 0.2 };
+/** The deliberately late destination's pace: far too little done for its target date. */
+const LATE: Profile = { done: 0.4, inProgress: 0.3 };
 
 const DEMO_DESTINATIONS: SiteDestination[] = [
-  { id: 'D-1', name: 'Instant payouts for merchants', description: 'Merchants get paid within minutes instead of days.', targetDate: '2027-04-30', startDate: '2026-07-01', status: 'active', priority: 1, businessOwner: 'u-leader', deliveryLead: 'u-dan' },
+  {
+    id: 'D-1',
+    name: 'Instant payouts for merchants',
+    description: 'Merchants get paid within minutes instead of days.',
+    targetDate: '2027-04-30',
+    startDate: '2026-07-01',
+    status: 'active',
+    priority: 1,
+    businessOwner: 'u-leader',
+    deliveryLead: 'u-dan',
+    successMeasure: { name: 'Merchants paid within one minute', unit: '%', baseline: 4, target: 90 },
+  },
   { id: 'D-2', name: 'Mobile wallet launch', description: 'A wallet in the mobile app, live in three markets.', targetDate: '2027-12-31', startDate: '2026-08-01', status: 'active', priority: 2, businessOwner: 'u-cara', deliveryLead: 'u-dev' },
   { id: 'D-3', name: 'PCI DSS 4.0 certification', description: 'Pass the PCI DSS 4.0 audit.', targetDate: '2026-10-30', startDate: '2026-05-04', status: 'active', priority: 3, businessOwner: 'u-leader', deliveryLead: 'u-dan' },
   { id: 'D-4', name: 'Self-service onboarding', description: 'New merchants sign up without talking to sales.', targetDate: '2026-11-13', startDate: '2026-06-01', status: 'achieved', priority: 4, businessOwner: 'u-cara' },
   { id: 'D-5', name: 'Open banking partner API', description: 'A public API for partners (still being shaped).', targetDate: '2027-06-30', status: 'draft', priority: 5, businessOwner: 'u-eve' },
   { id: 'D-6', name: 'Retire the legacy ledger', description: 'Dropped when the new ledger shipped early.', targetDate: '2026-09-30', status: 'archived', priority: 6, businessOwner: 'u-leader' },
-  { id: 'D-7', name: 'Cut chargeback losses by half', description: 'Fraud scoring and dispute automation.', targetDate: '2027-03-26', startDate: '2026-09-01', status: 'active', priority: 7, businessOwner: 'u-eve', deliveryLead: 'u-dan' },
+  // The deliberately late one: its burn-up falls behind its target line and the data gives it little chance,
+  // while its business owner's newest check-in says on track (the disagreement the demo shows).
+  { id: 'D-7', name: 'Cut chargeback losses by half', description: 'Fraud scoring and dispute automation.', targetDate: '2027-02-26', startDate: '2026-09-01', status: 'active', priority: 7, businessOwner: 'u-eve', deliveryLead: 'u-dan' },
 ];
 
 const DEMO_EPICS: EpicSpec[] = [
@@ -196,9 +219,9 @@ const DEMO_EPICS: EpicSpec[] = [
   { project: 'PAY', summary: 'Payout reconciliation', destination: 'D-1', profile: MIDWAY, children: 14 },
   { project: 'PAY', summary: 'Merchant payout settings', destination: 'D-1', profile: ON_TRACK, children: 12 },
   { project: 'PAY', summary: 'Payout notifications', destination: 'D-1', profile: ON_TRACK, children: 10 },
-  { project: 'PAY', summary: 'Fraud scoring model v2', destination: 'D-7', profile: MIDWAY, children: 16 },
-  { project: 'PAY', summary: 'Dispute evidence automation', destination: 'D-7', profile: MIDWAY, children: 14 },
-  { project: 'PAY', summary: 'Chargeback analytics', destination: 'D-7', profile: BEHIND, children: 12 },
+  { project: 'PAY', summary: 'Fraud scoring model v2', destination: 'D-7', profile: LATE, children: 16 },
+  { project: 'PAY', summary: 'Dispute evidence automation', destination: 'D-7', profile: LATE, children: 14 },
+  { project: 'PAY', summary: 'Chargeback analytics', destination: 'D-7', profile: LATE, children: 12 },
   { project: 'PAY', summary: 'New ledger core', destination: 'D-4', profile: FINISHED, children: 14, status: 'Done' },
   // Under issue security: only the payments leadership level (and the app) see it; its children are open.
   { project: 'PAY', summary: 'Ledger migration tooling', destination: 'D-6', security: 'Payments leadership', profile: MIDWAY, children: 10 },
@@ -264,7 +287,8 @@ export function demoSite(seed = 20261125, today: string = DEMO_TODAY): Site {
   for (const spec of DEMO_EPICS) {
     const epicKey = nextKey(spec.project);
     const epicStatus = spec.status ?? 'In Progress';
-    const epic: SiteIssue = { key: epicKey, type: 'Epic', summary: spec.summary, status: epicStatus, created: ago(r.int(150, 200)) };
+    const epicAgo = r.int(150, 200);
+    const epic: SiteIssue = { key: epicKey, type: 'Epic', summary: spec.summary, status: epicStatus, created: ago(epicAgo) };
     if (spec.destination) epic.destination = spec.destination;
     if (spec.security) epic.security = spec.security;
     if (epicStatus === 'Done') epic.resolved = ago(r.int(12, 20));
@@ -276,12 +300,17 @@ export function demoSite(seed = 20261125, today: string = DEMO_TODAY): Site {
       unestimated: spec.project === 'LAB' ? 0.35 : 0.1,
       withOriginalEstimate: spec.project === 'OPS' ? 0.9 : 0.15,
       resolvedWithinDays: epicStatus === 'Done' ? 100 : 112,
+      // Scope grows from the epic's creation over the months since, so every burn-up has a shape.
+      createdWithinDays: epicAgo,
     };
     const children: SiteIssue[] = [];
     for (let c = 0; c < spec.children; c++) {
       const item = child(nextKey(spec.project), epicKey, `${spec.summary}: part ${c + 1}`, o);
       // A finished epic's children are all done, and done before the epic was.
-      if (epicStatus === 'Done' && item.resolved && epic.resolved && item.resolved > epic.resolved) item.resolved = epic.resolved;
+      if (epicStatus === 'Done' && item.resolved && epic.resolved && item.resolved > epic.resolved) {
+        item.resolved = epic.resolved;
+        if (item.created > item.resolved) item.created = item.resolved;
+      }
       children.push(item);
       issues.push(item);
     }
@@ -326,7 +355,75 @@ export function demoSite(seed = 20261125, today: string = DEMO_TODAY): Site {
     appAccess: NO_APP_RULES,
     destinations: DEMO_DESTINATIONS.map((d) => shiftDestination(d, ago)),
     issues,
+    checkIns: demoCheckIns(ago),
+    concerns: demoConcerns(ago, issues),
   };
+}
+
+/** A moment `days` before the demo's today, at `time` (UTC). */
+function at(ago: (days: number) => string, days: number, time: string): string {
+  return `${ago(days)}T${time}:00.000Z`;
+}
+
+/**
+ * What the owners and leads said, over the last weeks (every date moves with today). Instant payouts is
+ * checked in on by both sides with its success measure climbing; the wallet's people are worried; the late
+ * chargeback destination's lead says it is slipping, then its owner says on track (newest): the disagreement.
+ */
+function demoCheckIns(ago: (days: number) => string): SiteCheckIn[] {
+  const list: SiteCheckIn[] = [
+    // D-1: the owner every two weeks with the measure, the lead most weeks.
+    { destination: 'D-1', by: 'u-leader', status: 'on track', note: 'Pilot merchants see payouts in minutes.', at: at(ago, 66, '09:30'), measure: 4 },
+    { destination: 'D-1', by: 'u-dan', status: 'on track', note: 'Orchestration service in staging.', at: at(ago, 63, '16:10') },
+    { destination: 'D-1', by: 'u-leader', status: 'on track', note: 'First bank rail live for the pilot.', at: at(ago, 52, '09:30'), measure: 11 },
+    { destination: 'D-1', by: 'u-dan', status: 'at risk', note: 'Reconciliation is slower than planned; adding a pair.', at: at(ago, 42, '15:45') },
+    { destination: 'D-1', by: 'u-leader', status: 'on track', note: 'Second rail live; more merchants in the pilot.', at: at(ago, 38, '09:30'), measure: 23 },
+    { destination: 'D-1', by: 'u-dan', status: 'on track', note: 'Reconciliation caught up.', at: at(ago, 28, '16:00') },
+    { destination: 'D-1', by: 'u-leader', status: 'on track', note: 'Notifications shipped; support volume down.', at: at(ago, 24, '09:30'), measure: 37 },
+    { destination: 'D-1', by: 'u-dan', status: 'on track', note: 'Payout settings done, app status next.', at: at(ago, 14, '15:30') },
+    { destination: 'D-1', by: 'u-leader', status: 'on track', note: 'Half the pilot paid within a minute.', at: at(ago, 10, '09:30'), measure: 48 },
+    // D-2: both sides worried.
+    { destination: 'D-2', by: 'u-dev', status: 'on track', note: 'Home screen and top-up designs agreed.', at: at(ago, 56, '11:00') },
+    { destination: 'D-2', by: 'u-cara', status: 'at risk', note: 'Card tokenisation vendor contract still unsigned.', at: at(ago, 35, '10:15') },
+    { destination: 'D-2', by: 'u-dev', status: 'at risk', note: 'Tap to pay needs a certification slot we do not have yet.', at: at(ago, 21, '11:00') },
+    { destination: 'D-2', by: 'u-cara', status: 'at risk', note: 'Contract signed; certification slot booked for January.', at: at(ago, 7, '10:15') },
+    // D-7, the late one: the lead sees it slipping; the owner says on track, last.
+    { destination: 'D-7', by: 'u-dan', status: 'on track', note: 'Fraud model v2 kicked off.', at: at(ago, 49, '14:00') },
+    { destination: 'D-7', by: 'u-eve', status: 'on track', note: 'Board approved the dispute automation budget.', at: at(ago, 45, '08:45') },
+    { destination: 'D-7', by: 'u-dan', status: 'at risk', note: 'Dispute evidence work is bigger than estimated.', at: at(ago, 27, '14:00') },
+    { destination: 'D-7', by: 'u-dan', status: 'off track', note: 'At this pace we land months after the target.', at: at(ago, 9, '14:00') },
+    { destination: 'D-7', by: 'u-eve', status: 'on track', note: 'We committed this date to the board; the team will make it.', at: at(ago, 3, '08:45') },
+  ];
+  return list;
+}
+
+/**
+ * A developer's concern on the late destination, answered by its owner; and an open one on instant payouts.
+ * Raised from epics by their summaries (keys come from the generated issues).
+ */
+function demoConcerns(ago: (days: number) => string, issues: SiteIssue[]): SiteConcern[] {
+  const epicKey = (summary: string): string => {
+    const epic = issues.find((i) => i.type === 'Epic' && i.summary === summary);
+    if (!epic) throw new Error(`demo site: no epic "${summary}"`);
+    return epic.key;
+  };
+  return [
+    {
+      destination: 'D-7',
+      epic: epicKey('Dispute evidence automation'),
+      by: 'u-dev',
+      text: 'Half the dispute work has not started and the target is in three months. Should we cut scope or move the date?',
+      at: at(ago, 6, '17:20'),
+      answer: { by: 'u-eve', text: 'Thanks for saying it. Keep the date for now; I am asking the board about cutting chargeback analytics.', at: at(ago, 4, '09:05') },
+    },
+    {
+      destination: 'D-1',
+      epic: epicKey('Instant payout status in app'),
+      by: 'u-dev',
+      text: 'The app shows "paid" before the bank confirms. Is that what merchants should see?',
+      at: at(ago, 2, '13:40'),
+    },
+  ];
 }
 
 /** A destination's dates moved with the demo's today (`ago(n)` is n days before it; the fixed dates are for DEMO_TODAY). */
