@@ -6,8 +6,10 @@
 import { useState, type ReactNode } from 'react';
 import Button from '@atlaskit/button/new';
 import { token } from '@atlaskit/tokens';
-import type { CheckInStatus } from '../../../src/contract';
 import { getLocale } from '../format';
+import { CHART_COLOR } from './colors';
+
+export { CHART_COLOR, STATUS_COLOR } from './colors';
 
 /** A calendar date (`2026-12-01`, no time zone) as a UTC instant, so every reader places it on the same day. */
 export const dayOf = (iso: string): Date => new Date(`${iso.slice(0, 10)}T00:00:00Z`);
@@ -15,27 +17,6 @@ export const dayOf = (iso: string): Date => new Date(`${iso.slice(0, 10)}T00:00:
 /** A short axis label ("Dec 1"), in the reader's locale. */
 export const shortDate = (d: Date): string =>
   new Intl.DateTimeFormat(getLocale(), { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(d);
-
-export const CHART_COLOR = {
-  done: token('color.chart.success.bold'),
-  scope: token('color.chart.neutral'),
-  target: token('color.chart.danger.bold'),
-  band: token('color.chart.information'),
-  forecast: token('color.chart.information.bold'),
-  today: token('color.chart.gray.bold'),
-  measure: token('color.chart.brand'),
-  baseline: token('color.chart.gray.bold'),
-  goal: token('color.chart.success.bold'),
-  share: token('color.chart.warning.bold'),
-  axis: token('color.border'),
-  label: token('color.text.subtle'),
-} as const;
-
-export const STATUS_COLOR: Readonly<Record<CheckInStatus, string>> = {
-  'on track': token('color.chart.success.bold'),
-  'at risk': token('color.chart.warning.bold'),
-  'off track': token('color.chart.danger.bold'),
-};
 
 export const axisLabelProps = () => ({ fill: CHART_COLOR.label, fontSize: 11, fontFamily: 'inherit' });
 
