@@ -52,14 +52,15 @@ test('the trip shows the header, the disagreement side by side, the burn-up with
   const chart = view.getByTestId('burn-up-chart');
   await expect(chart.getByTestId('forecast-band')).toHaveCount(1);
   await expect(chart.locator('[data-testid="check-in-markers"] > *')).toHaveCount(4);
-  await expect(chart.getByRole('img')).toHaveAttribute('aria-label', /done rose from 0 to 6 of 13 issues in scope.*likely between.*4 check-ins marked/);
+  const burnUp = chart.getByRole('img', { name: /^Burn-up of / });
+  await expect(burnUp).toHaveAttribute('aria-label', /done rose from 0 to 6 of 13 issues in scope.*likely between.*4 check-ins marked/);
   await view.getByRole('button', { name: 'Estimate' }).click();
-  await expect(chart.getByRole('img')).toHaveAttribute('aria-label', /of 39 estimate in scope/);
+  await expect(burnUp).toHaveAttribute('aria-label', /of 39 estimate in scope/);
   await chart.getByRole('button', { name: 'Table' }).click();
   await expect(chart.getByTestId('burn-up-chart-table').getByRole('row')).toHaveCount(14);
   await expect(view.getByTestId('burn-up-limits')).toContainText('Issues removed from the destination');
 
-  await expect(view.getByTestId('measure-chart').getByRole('img')).toHaveAttribute('aria-label', /Checkouts under a minute: baseline 30 %, target 60 %; 4 values from check-ins, the latest 41 %/);
+  await expect(view.getByTestId('measure-chart').getByRole('img', { name: /^Checkouts/ })).toHaveAttribute('aria-label', /Checkouts under a minute: baseline 30 %, target 60 %; 4 values from check-ins, the latest 41 %/);
   const items = view.getByTestId('check-in-timeline').getByRole('listitem');
   await expect(items).toHaveCount(4);
   await expect(items.first()).toContainText('Off track');

@@ -47,7 +47,7 @@ test('a row opens its trip: history and voices asked for at once, the burn-up wi
   await expect(table.getByRole('columnheader', { name: 'Done (issues)' })).toBeVisible();
   expect(await table.getByRole('row').count()).toBeGreaterThan(1);
   await chart.getByRole('button', { name: 'Chart' }).click();
-  await expect(chart.getByRole('img')).toBeVisible();
+  await expect(chart.getByRole('img', { name: /^Burn-up of / })).toBeVisible();
 
   await page.getByRole('button', { name: '← Back to destinations' }).first().click();
   await expect(page.getByRole('heading', { name: 'Business destinations' })).toBeVisible();

@@ -171,8 +171,11 @@ export function BurnUpChart(props: BurnUpChartProps) {
         </Group>
         {!compact && (
           <>
-            <AxisBottom top={height - margin.bottom} scale={x} numTicks={6} tickFormat={(d) => shortDate(d as Date)} stroke={CHART_COLOR.axis} tickStroke={CHART_COLOR.axis} tickLabelProps={axisLabelProps} />
-            <AxisLeft left={margin.left} scale={y} numTicks={5} stroke={CHART_COLOR.axis} tickStroke={CHART_COLOR.axis} tickLabelProps={axisLabelProps} />
+            {/* The axes are drawing only: the summary and the table carry the figures. */}
+            <g aria-hidden="true">
+              <AxisBottom top={height - margin.bottom} scale={x} numTicks={6} tickFormat={(d) => shortDate(d as Date)} stroke={CHART_COLOR.axis} tickStroke={CHART_COLOR.axis} tickLabelProps={axisLabelProps} />
+              <AxisLeft left={margin.left} scale={y} numTicks={5} stroke={CHART_COLOR.axis} tickStroke={CHART_COLOR.axis} tickLabelProps={axisLabelProps} />
+            </g>
           </>
         )}
       </ChartFrame>

@@ -74,7 +74,8 @@ export function ChartFrame({
         </div>
       )}
       {asTable ? (
-        <div style={{ maxHeight: 360, overflow: 'auto' }}>
+        // A long table scrolls: focusable and named, so the keyboard can scroll it too.
+        <div role="region" aria-label={`${title}: table`} tabIndex={0} style={{ maxHeight: 360, overflow: 'auto' }}>
           <table style={{ borderCollapse: 'collapse', width: '100%', color: token('color.text') }} data-testid={`${testId}-table`}>
             <caption style={{ textAlign: 'left', font: token('font.body.small'), color: token('color.text.subtle') }}>{table.caption}</caption>
             <thead>

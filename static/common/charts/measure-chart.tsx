@@ -65,8 +65,11 @@ export function MeasureChart({ measure, checkIns }: { measure: SuccessMeasure; c
           <title>{`${formatDate(r.at)}: ${withUnit(r.measure, measure.unit)} (${r.byName})`}</title>
         </circle>
       ))}
-      <AxisBottom top={height - margin.bottom} scale={x} numTicks={5} tickFormat={(d) => shortDate(d as Date)} stroke={CHART_COLOR.axis} tickStroke={CHART_COLOR.axis} tickLabelProps={axisLabelProps} />
-      <AxisLeft left={margin.left} scale={y} numTicks={4} stroke={CHART_COLOR.axis} tickStroke={CHART_COLOR.axis} tickLabelProps={axisLabelProps} />
+      {/* The axes are drawing only: the summary and the table carry the figures. */}
+      <g aria-hidden="true">
+        <AxisBottom top={height - margin.bottom} scale={x} numTicks={5} tickFormat={(d) => shortDate(d as Date)} stroke={CHART_COLOR.axis} tickStroke={CHART_COLOR.axis} tickLabelProps={axisLabelProps} />
+        <AxisLeft left={margin.left} scale={y} numTicks={4} stroke={CHART_COLOR.axis} tickStroke={CHART_COLOR.axis} tickLabelProps={axisLabelProps} />
+      </g>
     </ChartFrame>
   );
 }

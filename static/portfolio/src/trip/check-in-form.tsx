@@ -27,6 +27,14 @@ export function CheckInForm({ destinationId, role, measure, onSaved }: {
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState(false);
 
+  // A field's error goes once the field is changed; the others stay until the next try.
+  const clear = (field: Field) => setErrors((prev) => {
+    if (!prev[field]) return prev;
+    const next = { ...prev };
+    delete next[field];
+    return next;
+  });
+
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const found: Partial<Record<Field, string>> = {};
@@ -72,7 +80,10 @@ export function CheckInForm({ destinationId, role, measure, onSaved }: {
         <div style={{ display: 'flex', gap: token('space.200'), flexWrap: 'wrap' }}>
           {CHECK_IN_STATUSES.map((s) => (
             <label key={s} style={{ display: 'inline-flex', alignItems: 'center', gap: token('space.075'), cursor: 'pointer' }}>
-              <input type="radio" name="check-in-status" value={s} checked={status === s} onChange={() => setStatus(s)} />
+              <input type="radio" name="check-in-status" value={s} checked={status === s} onChange={() => {
+                setStatus(s);
+                clear('status');
+              }} />
               <span aria-hidden="true" style={{ width: 10, height: 10, borderRadius: 5, background: STATUS_COLOR[s], display: 'inline-block' }} />
               {CHECK_IN_STATUS_LABEL[s]}
             </label>
@@ -82,7 +93,10 @@ export function CheckInForm({ destinationId, role, measure, onSaved }: {
       </fieldset>
       <div>
         <Label htmlFor="check-in-note">Note</Label>
-        <Textarea id="check-in-note" name="note" value={note} maxLength={MAX_CHECK_IN_NOTE} minimumRows={3} isInvalid={!!errors.note} onChange={(e) => setNote(e.currentTarget.value)} aria-describedby="check-in-note-count" />
+        <Textarea id="check-in-note" name="note" value={note} maxLength={MAX_CHECK_IN_NOTE} minimumRows={3} isInvalid={!!errors.note} onChange={(e) => {
+          setNote(e.currentTarget.value);
+          clear('note');
+        }} aria-describedby="check-in-note-count" />
         {errors.note ? (
           <FieldError testId="error-note">{errors.note}</FieldError>
         ) : (
@@ -94,7 +108,10 @@ export function CheckInForm({ destinationId, role, measure, onSaved }: {
       {measure && (
         <div>
           <Label htmlFor="check-in-measure">{`${measure.name}${measure.unit ? ` (${measure.unit})` : ''}`}</Label>
-          <Textfield id="check-in-measure" name="measure" inputMode="decimal" value={value} isInvalid={!!errors.measure} onChange={(e) => setValue(e.currentTarget.value)} />
+          <Textfield id="check-in-measure" name="measure" inputMode="decimal" value={value} isInvalid={!!errors.measure} onChange={(e) => {
+            setValue(e.currentTarget.value);
+            clear('measure');
+          }} />
           {errors.measure ? (
             <FieldError testId="error-measure">{errors.measure}</FieldError>
           ) : (
