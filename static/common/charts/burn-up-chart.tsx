@@ -106,7 +106,7 @@ export function BurnUpChart(props: BurnUpChartProps) {
         </div>
       )}
       <ChartFrame
-        title="Burn-up"
+        title={`Done and scope, ${history.burnUp.step === 'week' ? 'week by week' : 'day by day'} (${unit})`}
         summary={burnUpSummary(props, measure)}
         width={width}
         height={height}

@@ -56,7 +56,7 @@ export function MeasureChart({ measure, checkIns }: { measure: SuccessMeasure; c
     <Line from={{ x: margin.left, y: y(v) }} to={{ x: width - margin.right, y: y(v) }} stroke={color} strokeWidth={1.5} strokeDasharray="6 4" />
   );
   return (
-    <ChartFrame title="Success measure" summary={measureSummary(measure, readings)} width={width} height={height} table={table} legend={legend} testId="measure-chart">
+    <ChartFrame title={`${measure.name}, as given with check-ins`} summary={measureSummary(measure, readings)} width={width} height={height} table={table} legend={legend} testId="measure-chart">
       {hLine(measure.baseline, CHART_COLOR.baseline)}
       {hLine(measure.target, CHART_COLOR.goal)}
       <LinePath<Reading> data={readings} x={(r) => x(dayOf(r.at))} y={(r) => y(r.measure)} stroke={CHART_COLOR.measure} strokeWidth={2} />
