@@ -11,11 +11,12 @@ import { Line, LinePath } from '@visx/shape';
 import Button from '@atlaskit/button/new';
 import { token } from '@atlaskit/tokens';
 import type { BurnUpPoint, CheckInView, TripHistory } from '../../../src/contract';
-import { formatDate, formatNumber, likelyText, chanceText } from '../format';
+import { formatDate, formatNumber, likelyText } from '../format';
 import { CHECK_IN_STATUS_LABEL, ROLE_LABEL } from '../labels';
+import { burnUpSummary, doneOf, scopeOf, type BurnUpMeasure } from './summaries';
 import { axisLabelProps, CHART_COLOR, ChartFrame, dayOf, Legend, LegendItem, shortDate, STATUS_COLOR } from './chart-kit';
 
-export type BurnUpMeasure = 'count' | 'estimate';
+export type { BurnUpMeasure };
 
 export interface BurnUpChartProps {
   history: Pick<TripHistory, 'burnUp' | 'targetDate' | 'asOf' | 'forecast' | 'limits'>;
@@ -27,28 +28,6 @@ export interface BurnUpChartProps {
 
 const FULL = { width: 720, height: 300, margin: { top: 24, right: 24, bottom: 32, left: 48 } };
 const SMALL = { width: 320, height: 110, margin: { top: 10, right: 6, bottom: 6, left: 6 } };
-
-const scopeOf = (p: BurnUpPoint, m: BurnUpMeasure) => (m === 'count' ? p.scope : p.scopeEstimate);
-const doneOf = (p: BurnUpPoint, m: BurnUpMeasure) => (m === 'count' ? p.done : p.doneEstimate);
-
-/** The one sentence a screen reader hears for the chart (and the table's caption says the same). */
-export function burnUpSummary(props: BurnUpChartProps, measure: BurnUpMeasure = 'count'): string {
-  const { history, checkIns = [], name } = props;
-  const points = history.burnUp.points;
-  const unit = measure === 'count' ? 'issues' : 'estimate';
-  const first = points[0];
-  const last = points[points.length - 1];
-  const range = history.forecast.range;
-  const parts = [
-    first && last
-      ? `Burn-up of ${name}: done rose from ${formatNumber(doneOf(first, measure))} to ${formatNumber(doneOf(last, measure))} of ${formatNumber(scopeOf(last, measure))} ${unit} in scope between ${formatDate(first.date)} and ${formatDate(last.date)}`
-      : `Burn-up of ${name}: no history yet`,
-    `target ${formatDate(history.targetDate)}`,
-    range ? `today's forecast is ${likelyText(range) ?? 'beyond ten years'}, ${chanceText(range.probabilityByTarget)} by the target date` : 'no forecast range yet',
-    checkIns.length > 0 ? `${checkIns.length} ${checkIns.length === 1 ? 'check-in' : 'check-ins'} marked` : null,
-  ];
-  return `${parts.filter(Boolean).join('; ')}.`;
-}
 
 export function BurnUpChart(props: BurnUpChartProps) {
   const { history, checkIns = [], compact = false } = props;

@@ -8,20 +8,10 @@ import { Line, LinePath } from '@visx/shape';
 import type { CheckInView, SuccessMeasure } from '../../../src/contract';
 import { formatDate, formatNumber } from '../format';
 import { ROLE_LABEL } from '../labels';
+import { measureSummary, withUnit, type Reading } from './summaries';
 import { axisLabelProps, CHART_COLOR, ChartFrame, dayOf, Legend, LegendItem, shortDate } from './chart-kit';
 
 const SIZE = { width: 720, height: 220, margin: { top: 16, right: 24, bottom: 32, left: 56 } };
-
-type Reading = CheckInView & { measure: number };
-
-const withUnit = (n: number, unit: string) => `${formatNumber(n, 2)}${unit ? ` ${unit}` : ''}`;
-
-export function measureSummary(measure: SuccessMeasure, readings: readonly Reading[]): string {
-  const head = `${measure.name}: baseline ${withUnit(measure.baseline, measure.unit)}, target ${withUnit(measure.target, measure.unit)}`;
-  const last = readings[readings.length - 1];
-  if (!last) return `${head}; no value given with a check-in yet.`;
-  return `${head}; ${readings.length} ${readings.length === 1 ? 'value' : 'values'} from check-ins, the latest ${withUnit(last.measure, measure.unit)} on ${formatDate(last.at)}.`;
-}
 
 export function MeasureChart({ measure, checkIns }: { measure: SuccessMeasure; checkIns: readonly CheckInView[] }) {
   const { width, height, margin } = SIZE;

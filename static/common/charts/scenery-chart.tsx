@@ -10,23 +10,14 @@ import { token } from '@atlaskit/tokens';
 import type { SceneryTrend } from '../../../src/contract';
 import { JqlLink, jqlUrl, openJql } from '../components';
 import { formatDate, formatNumber } from '../format';
+import { scenerySummary } from './summaries';
 import { axisLabelProps, CHART_COLOR, ChartFrame, dayOf, Legend, LegendItem, shortDate } from './chart-kit';
 
 const SIZE = { width: 720, height: 220, margin: { top: 16, right: 24, bottom: 32, left: 48 } };
 
 type Point = SceneryTrend['points'][number];
-type Shared = Point & { share: number };
 
 const shareText = (p: Point) => (p.share === null ? 'nothing in flight' : `${p.share}% off-route (${formatNumber(p.offRoute, 0)} of ${formatNumber(p.inFlight, 0)} in flight)`);
-
-export function scenerySummary(trend: SceneryTrend): string {
-  const shared = trend.points.filter((p): p is Shared => p.share !== null);
-  const where = trend.projectKey ? ` in ${trend.projectKey}` : '';
-  const first = shared[0];
-  const last = shared[shared.length - 1];
-  if (!first || !last) return `Off-route share of work in flight${where}: nothing in flight in the last ${trend.points.length} weeks.`;
-  return `Off-route share of work in flight${where}, week by week: ${first.share}% in the week to ${formatDate(first.weekEnd)}, ${last.share}% in the week to ${formatDate(last.weekEnd)}.`;
-}
 
 export function SceneryChart({ trend }: { trend: SceneryTrend }) {
   const { width, height, margin } = SIZE;
