@@ -3,10 +3,10 @@
  * run against the canned answers of the preview server (`mock/trip-fixtures.ts`), so the drawing is tested
  * whatever the backends' data; `trip.spec.ts` drives the real resolvers.
  */
-import type { Page } from '@playwright/test';
+import type { Page, Request } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { MOCK_PORT } from '../../playwright.config';
-import { expect, test, type Theme } from './helpers';
+import { expect, recordConsoleProblems, test, type Theme } from './helpers';
 
 const NAME = 'Faster checkout';
 const url = (user: string, theme: Theme = 'light') => `http://127.0.0.1:${MOCK_PORT}/surface/destinations-portfolio?user=${user}&theme=${theme}`;
@@ -158,3 +158,22 @@ for (const theme of ['light', 'dark'] as Theme[]) {
     await page.screenshot({ path: testInfo.outputPath(`scenery-${theme}.png`), fullPage: true });
   });
 }
+
+test('first paint loads no trip or chart code; a chart whose code cannot be loaded says so while the rest of the trip works', async ({ page }) => {
+  const asked: string[] = [];
+  const file = (r: Request) => new URL(r.url()).pathname.split('/').pop() ?? '';
+  page.context().on('request', (r) => {
+    if (/^(trip-view|burn-up-chart|measure-chart|scenery-chart)-.*\.js$/.test(file(r))) asked.push(file(r).replace(/-[^-]+\.js$/, ''));
+  });
+  await page.context().route(/\/assets\/measure-chart-[^/]*\.js$/, (route) => route.abort('failed'));
+  await page.goto(url('u-leader'));
+  await expect(page.getByRole('button', { name: `Trip of ${NAME}` })).toBeVisible();
+  expect(asked).toEqual([]);
+  await openTrip(page);
+  expect(asked).toEqual(expect.arrayContaining(['trip-view', 'burn-up-chart']));
+  await expect(page.getByTestId('chunk-failure')).toHaveText(/The code for the success measure chart could not be loaded/);
+  await expect(page.getByRole('form', { name: 'Check in' })).toBeVisible();
+  // The broken chunk's console lines are this test's doing; anything else still fails it.
+  const problems = recordConsoleProblems(page.context());
+  for (let i = problems.length - 1; i >= 0; i -= 1) if (/measure-chart-|ChunkLoadError|failed to render|Failed to fetch dynamically imported module/.test(problems[i] as string)) problems.splice(i, 1);
+});
