@@ -166,18 +166,25 @@ export function IssueLink({ issueKey, children }: { issueKey: string; children?:
   );
 }
 
+/** The issue navigator's address for a JQL query. */
+export const jqlUrl = (jql: string): string => `/issues/?jql=${encodeURIComponent(jql)}`;
+
+/** Opens the issue navigator for a JQL query the way Jira does (through the bridge's router). */
+export const openJql = (jql: string): void => {
+  void router.navigate(jqlUrl(jql));
+};
+
 /** A link to the issue navigator for a JQL query. */
 export function JqlLink({ jql, children, label }: { jql: string | undefined; children: React.ReactNode; label?: string }) {
   if (!jql) return <>{children}</>;
-  const url = `/issues/?jql=${encodeURIComponent(jql)}`;
   return (
     <a
-      href={url}
+      href={jqlUrl(jql)}
       aria-label={label}
       style={{ color: token('color.link') }}
       onClick={(e) => {
         e.preventDefault();
-        void router.navigate(url);
+        openJql(jql);
       }}
     >
       {children}

@@ -3,7 +3,7 @@
  * labels and options ("On track", "Draft"). The domain keeps its lower-case values; this is their one
  * display mapping. Lozenges get these too (Atlaskit's Lozenge shows its text in capitals by itself).
  */
-import type { DestinationStatus, Verdict } from '../../src/contract';
+import type { CheckInRole, CheckInStatus, DestinationStatus, Verdict } from '../../src/contract';
 
 export const STATUS_LABEL: Readonly<Record<DestinationStatus, string>> = {
   draft: 'Draft',
@@ -18,4 +18,15 @@ export const VERDICT_LABEL: Readonly<Record<Verdict, string>> = {
   'off track': 'Off track',
   'no data': 'No data',
   arrived: 'Arrived',
+};
+
+export const CHECK_IN_STATUS_LABEL: Readonly<Record<CheckInStatus, string>> = {
+  'on track': 'On track',
+  'at risk': 'At risk',
+  'off track': 'Off track',
+};
+
+export const ROLE_LABEL: Readonly<Record<CheckInRole, string>> = {
+  owner: 'Business owner',
+  lead: 'Delivery lead',
 };

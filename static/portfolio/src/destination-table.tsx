@@ -12,6 +12,7 @@ import { Empty, ErrorMessage, ForecastMethodTip, IssueLink, JqlLink, StackedProg
 import { chanceText, formatDate, formatNumber, likelyText, offsetText } from '../../common/format';
 import { useEpicPages } from './epic-pages';
 import { doneJql } from './portfolio-unions';
+import { RowFlags } from './row-flags';
 
 const head = {
   cells: [
@@ -26,13 +27,18 @@ const head = {
   ],
 };
 
-export function DestinationTable({ portfolio, page, onPage, loading, projectKey }: {
+/** The id of a row's "Trip" button, so focus returns to it when the trip is closed. */
+export const tripButtonId = (destinationId: string): string => `trip-${destinationId}`;
+
+export function DestinationTable({ portfolio, page, onPage, loading, projectKey, onOpenTrip }: {
   portfolio: Portfolio;
   /** The page asked for; until its answer arrives the table shows it loading. */
   page: number;
   onPage: (page: number) => void;
   loading: boolean;
   projectKey: string | undefined;
+  /** Opens the destination's trip over time (the detail view). */
+  onOpenTrip: (destination: DestinationRollup) => void;
 }) {
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
   const { destinations, totalDestinations, pageSize } = portfolio;
@@ -73,7 +79,11 @@ export function DestinationTable({ portfolio, page, onPage, loading, projectKey 
               >
                 {expanded.has(d.id) ? '▾' : '▸'}
               </Button>{' '}
-              <strong>{d.name}</strong>
+              <strong>{d.name}</strong>{' '}
+              <Button appearance="subtle" spacing="compact" id={tripButtonId(d.id)} aria-label={`Trip of ${d.name}`} onClick={() => onOpenTrip(d)}>
+                Trip
+              </Button>
+              <RowFlags destination={d} />
               {expanded.has(d.id) && <EpicList destination={d} projectKey={projectKey} />}
             </div>
           ),

@@ -7,6 +7,7 @@ import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { alignment, calculatingPortfolio, destinations, epicsOf, me, offRouteEpics, portfolio, portfolioExport, settings, users } from './fixtures';
+import { tripAnswer, withVoices } from './trip-fixtures';
 
 const ROOT = path.resolve(__dirname, '../../../static');
 const MODULES: Record<string, string> = {
@@ -30,7 +31,7 @@ function answer(key: string, payload: Record<string, unknown>, user: string, siz
     case 'epic/alignment': return { ok: true, data: alignment(String(payload.issueKey)) };
     case 'epic/set-destination': return { ok: true, data: alignment(payload.destinationId ? 'PAY-1' : 'PAY-10') };
     case 'portfolio/get': {
-      const data = portfolio(size, typeof payload.page === 'number' ? payload.page : 1);
+      const data = withVoices(portfolio(size, typeof payload.page === 'number' ? payload.page : 1));
       return { ok: true, data: call < calculating ? calculatingPortfolio(data, (call + 1) / (calculating + 1)) : data };
     }
     case 'portfolio/epics': {
@@ -41,7 +42,7 @@ function answer(key: string, payload: Record<string, unknown>, user: string, siz
     case 'portfolio/jql': return { ok: true, data: { jql: 'issue in destinationWork("D-1")' } };
     case 'portfolio/export': return { ok: true, data: portfolioExport(size) };
     case 'settings/get': return { ok: true, data: settings };
-    default: return { ok: false, error: { code: 'INTERNAL', message: `mock: no answer for ${key}` } };
+    default: return tripAnswer(key, payload, user) ?? { ok: false, error: { code: 'INTERNAL', message: `mock: no answer for ${key}` } };
   }
 }
 
