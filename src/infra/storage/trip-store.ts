@@ -59,16 +59,28 @@ export function createTripStore(): TripStore {
         byKey.set(key, [...(byKey.get(key) ?? []), s]);
       }
       const keepYear = Number(keepFrom.slice(0, 4));
+      const cut = (year: number, value: Year) => {
+        for (const monthDay of Object.keys(value)) if (`${year}-${monthDay}` < keepFrom) delete value[monthDay];
+      };
       for (const [key, items] of byKey) {
         const year = Number(key.slice(key.lastIndexOf(':') + 1));
         const value: Year = { ...((await kvs.get<Year>(key)) ?? {}) };
         for (const { snapshot } of items) value[snapshot.date.slice(5)] = toDay(snapshot);
-        // The two-year cut: days before `keepFrom` in the year it falls in.
-        if (year === keepYear) for (const monthDay of Object.keys(value)) if (`${year}-${monthDay}` < keepFrom) delete value[monthDay];
+        if (year === keepYear) cut(year, value);
         if (bytesOf(value) > MAX_VALUE_BYTES) throw new Error(`a year of trip snapshots is ${bytesOf(value)} bytes, over the value limit`);
         await kvs.set(key, value);
-        // Whole years before the cut go once a destination writes into a later year (a year is written daily).
-        for (let old = keepYear - 1; old >= keepYear - 2; old--) await kvs.delete(yearKey(items[0]?.destinationId ?? '', old));
+      }
+      // The two-year cut: the year `keepFrom` falls in loses its earlier days, older years go whole (two of
+      // them, so a missed daily run leaves nothing behind).
+      for (const destinationId of new Set(snapshots.map((s) => s.destinationId))) {
+        if (byKey.has(yearKey(destinationId, keepYear))) continue;
+        const oldest = await kvs.get<Year>(yearKey(destinationId, keepYear));
+        if (oldest) {
+          cut(keepYear, oldest);
+          if (Object.keys(oldest).length === 0) await kvs.delete(yearKey(destinationId, keepYear));
+          else await kvs.set(yearKey(destinationId, keepYear), oldest);
+        }
+        for (const old of [keepYear - 1, keepYear - 2]) await kvs.delete(yearKey(destinationId, old));
       }
     }),
 
