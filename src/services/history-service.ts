@@ -5,6 +5,7 @@
  * no issue (0 points); progress and forecast are the portfolio's own (`assemblePortfolio`), never recomputed.
  */
 import type { SceneryTrend, TripHistory, TripSnapshot } from '../contract/trip';
+import { alignEpic } from '../domain/alignment';
 import { BURN_UP_LIMITS, burnUp, burnUpStart, stepFor, type BurnUpIssue } from '../domain/burn-up';
 import { addDays, fromUtcMs, startOfWeek } from '../domain/dates';
 import { compareKeys, isLive } from '../domain/epic-figures';
@@ -14,7 +15,7 @@ import { DESTINATION_WORK_FUNCTION, jqlString } from '../domain/jql';
 import { assemblePortfolio, scopeOf } from '../domain/portfolio';
 import { SCENERY_LIMITS, sceneryTrend, type SceneryIssue, type ScenerySnapshot } from '../domain/scenery-trend';
 import { baselineOf, driftSince, type ScopeNow } from '../domain/scope-drift';
-import type { Destination, DestinationRollupEntry, EpicEntry, IsoDate, Settings } from '../domain/types';
+import type { Destination, DestinationRollupEntry, EpicEntry, IsoDate, PortfolioRollup, Settings } from '../domain/types';
 import type { AppJira, Clock, DestinationStore, SettingsStore, UserJira } from './ports';
 import type { MarkReader, RollupReader, StoredSite, ViewerCache } from './rollup-ports';
 import type { StoredBaseline, TripStore } from './trip-ports';
@@ -43,6 +44,8 @@ interface Figures {
   settings: Settings;
   destinations: Destination[];
   entries: Map<string, DestinationRollupEntry>;
+  /** The portfolio's off-route count today (work in progress by status). */
+  offRoute: PortfolioRollup['offRoute']['count'];
   today: IsoDate;
 }
 
@@ -53,13 +56,16 @@ export function historyService(deps: HistoryDeps) {
   const lookups = viewerLookups(deps.userJira, deps.jira, deps.viewers);
 
   async function figures(): Promise<Figures | undefined> {
-    const [site, settings, destinations] = await Promise.all([deps.rollups.loadWithMarks(), deps.settings.get(), deps.destinations.list()]);
+    // The rollups first: before the first calculation nothing else is read (admins seeding many destinations
+    // one by one would otherwise read the whole list each time).
+    const site = await deps.rollups.loadWithMarks();
     if (!site) return undefined;
+    const [settings, destinations] = await Promise.all([deps.settings.get(), deps.destinations.list()]);
     const today = clock.today();
     const live = [...site.epics.values()].filter(isLive).sort((a, b) => compareKeys(a.key, b.key));
     // The portfolio's own assembly (with its kept forecasts), so the trip shows the figures the table shows.
     const rollup = assemblePortfolio({ destinations, epics: live, orphans: site.orphans.values(), settings, today, includeArchived: true, forecasts: { ...site.forecasts } });
-    return { site, settings, destinations, entries: new Map(rollup.destinations.map((d) => [d.destination.id, d])), today };
+    return { site, settings, destinations, entries: new Map(rollup.destinations.map((d) => [d.destination.id, d])), offRoute: rollup.offRoute.count, today };
   }
 
   async function required(): Promise<Figures> {
@@ -183,11 +189,12 @@ export function historyService(deps: HistoryDeps) {
 
   function sceneryIssues(f: Figures): { issues: SceneryIssue[]; orphans: Array<{ projectKey: string }> } {
     const { inView } = scopeOf(f.settings);
-    const live = new Map(f.destinations.filter((d) => d.status !== 'archived').map((d) => [d.id, d]));
+    const byId = new Map(f.destinations.map((d) => [d.id, d]));
     const issues: SceneryIssue[] = [];
     for (const epic of f.site.epics.values()) {
       if (!isLive(epic) || !inView(epic.projectKey)) continue;
-      const offRoute = typeof epic.destinationId !== 'string' || !live.has(epic.destinationId);
+      // Off route as the portfolio counts it: an epic not aligned to a live destination.
+      const offRoute = alignEpic(epic.destinationId, byId).kind !== 'aligned';
       for (const [, [key, category, , doneDay, , createdDay]] of liveMembers(epic)) {
         // Without a creation day the issue cannot be placed in past weeks: it counts from this week only.
         const created = createdDay === undefined ? startOfWeek(f.today) : dayOf(createdDay);
@@ -199,24 +206,10 @@ export function historyService(deps: HistoryDeps) {
     return { issues, orphans };
   }
 
-  /** What the daily snapshot keeps site-wide: work in progress by status, on route or not. */
+  /** What the daily snapshot keeps site-wide: work in progress by status, on route or not, as the portfolio counts it. */
   function sceneryNow(f: Figures): ScenerySnapshot {
-    const live = new Set(f.destinations.filter((d) => d.status !== 'archived').map((d) => d.id));
-    const { inView } = scopeOf(f.settings);
-    let inFlight = 0;
-    let offRoute = 0;
-    for (const epic of f.site.epics.values()) {
-      if (!isLive(epic) || !inView(epic.projectKey)) continue;
-      const off = typeof epic.destinationId !== 'string' || !live.has(epic.destinationId);
-      for (const [, mark] of liveMembers(epic)) {
-        if (mark[1] !== 1) continue;
-        inFlight += 1;
-        if (off) offRoute += 1;
-      }
-    }
-    // Stored orphans are the in-flight ones: off route by definition.
-    const orphans = [...f.site.orphans.values()].filter((o) => o.projectKey !== null && inView(o.projectKey)).length;
-    return { weekEnd: addDays(startOfWeek(f.today), 6), inFlight: inFlight + orphans, offRoute: offRoute + orphans };
+    const { inFlight, offRoute } = f.offRoute;
+    return { weekEnd: addDays(startOfWeek(f.today), 6), inFlight, offRoute };
   }
 
   return {
