@@ -220,7 +220,9 @@ export function historyService(deps: HistoryDeps) {
 
     /** The trip of the destination an epic serves, for the panel: the caller must be able to browse the epic. */
     async epicHistory(accountId: string, issueKey: string): Promise<TripHistory> {
-      const [f, issue] = await Promise.all([required(), deps.jira.siteMeta().then((meta) => deps.userJira.issueAsUser(meta, issueKey))]);
+      // What this viewer's panel asked Jira about the epic a moment ago is enough (the panel asks epic/alignment first).
+      const browse = async () => (await lookups.issueAccess(accountId, issueKey))?.issue ?? deps.userJira.issueAsUser(await deps.jira.siteMeta(), issueKey);
+      const [f, issue] = await Promise.all([required(), browse()]);
       if (!issue) throw new AppError('NOT_FOUND', `Issue ${issueKey} does not exist or you do not have permission to see it.`);
       const epic = f.site.epics.get(issueKey);
       const entry = epic && isLive(epic) && typeof epic.destinationId === 'string' ? f.entries.get(epic.destinationId) : undefined;

@@ -162,6 +162,13 @@ describe('trip history', () => {
     expect(unaligned.ok).toBe(false);
   });
 
+  it('asks Jira nothing for the panel\'s trip right after the panel\'s own view of the epic', async () => {
+    await app.data('panel', 'epic/alignment', { issueKey: 'PAY-1' }, 'u-dev');
+    app.jira.resetRequestLog();
+    await app.data('panel', 'epic/trip-history', { issueKey: 'PAY-1' }, 'u-dev');
+    expect(app.jira.requestLog()).toEqual({});
+  });
+
   it('draws the scenery trend week by week, per browsable project, with JQL the emulator accepts', async () => {
     const trend = await app.data('portfolio', 'portfolio/scenery', {}, 'u-leader');
     expect(trend.points).toHaveLength(12);
