@@ -18,6 +18,7 @@ import { withMemberMarks } from '../infra/storage/member-marks';
 import { createRollupStore, createRunStore, type ShardCache } from '../infra/storage/rollup-store';
 import { createSettingsStore } from '../infra/storage/settings-store';
 import { createSiteFactsStore } from '../infra/storage/site-facts-store';
+import { createTripStore } from '../infra/storage/trip-store';
 import { createViewerCache } from '../infra/storage/viewer-cache';
 import { accessService } from '../services/access-service';
 import { compactionService } from '../services/compaction-service';
@@ -26,6 +27,7 @@ import { epicService } from '../services/epic-service';
 import { catchUpService } from '../services/catch-up-service';
 import { fieldSyncService } from '../services/field-sync-service';
 import { freshnessService } from '../services/freshness-service';
+import { historyService } from '../services/history-service';
 import { portfolioService, type AssemblyMemo } from '../services/portfolio-service';
 import { gadgetService } from '../services/gadget-service';
 import type { Clock } from '../services/ports';
@@ -63,7 +65,9 @@ export function createContainer(options: ContainerOptions = {}) {
     const freshness = freshnessService({ jira: appJira(EVENT_RETRY), store: rollups, reader: rollups, runs, settings, clock, requestCompaction: () => compaction.request() });
     const catchUp = catchUpService({ jira: appJira(BACKGROUND_RETRY), freshness, reader: rollups, store: rollups, reconcile, runs, clock });
     const fieldSync = fieldSyncService({ jira: appJira(BACKGROUND_RETRY), destinations: createDestinationStore(clock), rollups, queue: createFieldSyncQueue() });
-    return { destinationWork, rollups, runs, compaction, reconcile, freshness, catchUp, fieldSync };
+    // The daily snapshots read the stored rollups only (no Jira read): the Jira adapters are never asked here.
+    const history = historyService({ rollups, destinations: createDestinationStore(clock), settings, trips: createTripStore(), clock, jira: appJira(BACKGROUND_RETRY), userJira: createUserJira({ policy: BACKGROUND_RETRY, clock }) });
+    return { destinationWork, rollups, runs, compaction, reconcile, freshness, catchUp, fieldSync, history };
   }
 
   /** Services as a resolver uses them: built per invocation (adapters count their own requests), over the container's caches. */
@@ -81,14 +85,20 @@ export function createContainer(options: ContainerOptions = {}) {
     };
     const viewers = createViewerCache(clock);
     const portfolio = portfolioService({ jira, userJira, destinations, settings, rollups, clock, currentRun, startReconcile, viewers, memo });
+    const history = historyService({ rollups, destinations, settings, trips: createTripStore(), clock, jira, userJira, viewers });
+    // A destination that becomes active gets its scope baseline; a failure leaves the change saved and says so.
+    const onActivated = async (id: string) => {
+      await history.activated(id).catch((error: unknown) => console.warn(`baseline of ${id} not taken: ${error instanceof Error ? error.message : String(error)}`));
+    };
     return {
       access: accessService({ userJira, jira }),
-      destinations: destinationsService({ store: destinations, jira, clock, rollups, onRenamed: (id) => fieldSync.renamed(id), onAlignmentChanged: refreshDestinationWork }),
+      destinations: destinationsService({ store: destinations, jira, clock, rollups, onRenamed: (id) => fieldSync.renamed(id), onAlignmentChanged: refreshDestinationWork, onActivated }),
       settings: settingsService({ store: settings, jira, onEstimateChanged: startReconcile, onScopeChanged: refreshDestinationWork }),
       portfolio,
       gadget: gadgetService({ portfolio }),
       epic: epicService({ jira, userJira, destinations, settings, clock, rollups, currentRun, startReconcile, viewers, onEpicChanged: (issueId) => freshness.epicChanged(issueId) }),
       reconcile,
+      history,
     };
   }
 

@@ -37,6 +37,9 @@ export async function reconcileConsumer(event: StepEvent): Promise<InvocationErr
  * successful only when it answers `{statusCode: 204}` (any other reply is recorded as a failure).
  */
 export async function dailyReconcile(): Promise<{ statusCode: 204 }> {
-  await appContainer().background().catchUp.daily();
+  const { catchUp, history } = appContainer().background();
+  await catchUp.daily();
+  // Today's figures of every destination and this week's scenery, kept for the trip history (docs/decisions/0014).
+  await history.snapshotDaily().catch((error: unknown) => console.warn('daily trip snapshots not kept', error instanceof Error ? error.message : error));
   return { statusCode: 204 };
 }

@@ -104,7 +104,10 @@ export function markAfter(mark: ChildMark, change: LoggedChange, changedAt: stri
   } else if (change.resolution === 'cleared') day = null;
   else if (was === DONE) day = doneDay;
   else return null;
-  return [key, category, change.estimate === undefined ? estimate : change.estimate, day, at];
+  const next: ChildMark = [key, category, change.estimate === undefined ? estimate : change.estimate, day, at];
+  // A changelog never changes when the issue was created: the mark keeps its creation day.
+  if (mark[5] !== undefined) next.push(mark[5]);
+  return next;
 }
 
 /** The instant (ms) of an event's `fields.updated` (Jira writes `+1100`-style offsets), or null. */

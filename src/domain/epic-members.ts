@@ -15,8 +15,12 @@ import type { ChildFacts, EpicEntry, StatusCategory } from './types';
 /** Status category as a digit; -1 marks a child that left the epic (a tombstone). */
 export type MarkCategory = -1 | 0 | 1 | 2;
 
-/** `[key, category, estimate, done day (days since 1970-01-01) or null, read at (ms)]`: about 40 bytes a child. */
-export type ChildMark = [string, MarkCategory, number | null, number | null, number];
+/**
+ * `[key, category, estimate, done day (days since 1970-01-01) or null, read at (ms), created day]`: about 46
+ * bytes a child. The created day (for the burn-up's scope line) is absent on marks stored before it was read;
+ * the next rebuild or event re-read adds it.
+ */
+export type ChildMark = [string, MarkCategory, number | null, number | null, number, number?];
 
 /** A stored epic's children by issue id. */
 export type Members = Record<string, ChildMark>;
@@ -32,7 +36,10 @@ const CATEGORIES: readonly StatusCategory[] = ['new', 'indeterminate', 'done'];
 export function markOf(child: ChildFacts, at: number): ChildMark {
   const category = CATEGORIES.indexOf(child.statusCategory) as 0 | 1 | 2;
   const doneDate = child.statusCategory === 'done' && child.resolved !== null ? dateOf(child.resolved) : null;
-  return [child.key, category, sizedEstimate(child.estimate), doneDate === null ? null : dayNumber(doneDate), at];
+  const mark: ChildMark = [child.key, category, sizedEstimate(child.estimate), doneDate === null ? null : dayNumber(doneDate), at];
+  const created = child.created ? dateOf(child.created) : null;
+  if (created !== null) mark.push(dayNumber(created));
+  return mark;
 }
 
 /** The mark of a child that left (moved, deleted, or no longer a child), as learnt at `at`. */

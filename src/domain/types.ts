@@ -77,6 +77,8 @@ export interface WorkItem {
   estimate: number | null;
   /** Resolution date (ISO instant or date) when done, else `null`. */
   resolved: string | null;
+  /** Creation date (ISO instant or date), for the burn-up's scope line; absent where it was not read. */
+  created?: string | null;
   /** Key of the parent epic, or `null` when the issue has no epic. */
   epicKey: string | null;
 }

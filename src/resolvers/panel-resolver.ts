@@ -13,4 +13,7 @@ define(resolver, 'epic/alignment', async (payload, caller) => appContainer().ser
 define(resolver, 'epic/set-destination', async (payload, caller) =>
   appContainer().services().epic.setDestination(caller.accountId, payload.issueKey, payload.destinationId));
 
+// The trip of the destination this epic serves; the caller must be able to browse the epic (checked as them).
+define(resolver, 'epic/trip-history', async (payload, caller) => appContainer().services().history.epicHistory(caller.accountId, payload.issueKey));
+
 export const panelResolver = definitions(resolver);

@@ -16,4 +16,9 @@ define(resolver, 'portfolio/off-route', async (payload, caller) => appContainer(
 define(resolver, 'portfolio/jql', async (payload, caller) => appContainer().services().portfolio.jql(caller.accountId, payload));
 define(resolver, 'portfolio/export', async (payload, caller) => appContainer().services().portfolio.export(caller.accountId, payload));
 
+// The trip over time: read from the stored rollups and the kept snapshots (no Jira search); epic keys cut to the caller's.
+define(resolver, 'trip/history', async (payload, caller) => appContainer().services().history.history(caller.accountId, payload.destinationId));
+define(resolver, 'trip/baseline', async (payload, caller) => appContainer().services().history.baseline(caller.accountId, payload.destinationId));
+define(resolver, 'portfolio/scenery', async (payload, caller) => appContainer().services().history.scenery(caller.accountId, payload.projectKey));
+
 export const portfolioResolver = definitions(resolver);

@@ -7,6 +7,8 @@
  * `fields.updated`, so an older event arriving after it is read instead of overwriting it, and a read (stamped
  * with the time the app asked Jira) beats every event older than it.
  */
+import { dateOf } from '../domain/dates';
+import { dayNumber } from '../domain/epic-figures';
 import { leftMark, projectOfKey, type ChildMark } from '../domain/epic-members';
 import { changedAtOf, markAfter, readChangelog, type ChangeVocabulary, type LoggedItem } from '../domain/changelog-facts';
 import type { EpicEntry } from '../domain/types';
@@ -61,6 +63,9 @@ export function placeFromChangelog(stored: StoredPlaces | undefined, input: Chan
     if (mark[0] !== key || at <= Math.max(mark[4], parent.pAt)) return null;
     const next = markAfter(mark, change, updated, at);
     if (next === null) return null;
+    // A mark stored before creation days were kept learns it from the payload (`fields.created` is documented).
+    const created = next[5] === undefined ? dateOf(input.payloadFields?.created) : null;
+    if (created !== null) next.push(dayNumber(created));
     if (change.parentKey === undefined || change.parentKey === parent.key) {
       return [{ t: 'member', at, key: parent.key, id: issueId, mark: next }];
     }

@@ -35,11 +35,13 @@ export interface DestinationsDeps {
    * `destinationWork` JQL function answers for them, and for off-route work, changes with it.
    */
   onAlignmentChanged?: () => Promise<void>;
+  /** A destination became active (created as active, or its status changed to active): its scope is baselined. */
+  onActivated?: (id: string) => Promise<void>;
 }
 
 const notFound = (id: string) => fail<never>('NOT_FOUND', `Destination ${id} does not exist (it may have been deleted). Reload the list.`);
 
-export function destinationsService({ store, jira, clock, rollups, onRenamed, onAlignmentChanged }: DestinationsDeps) {
+export function destinationsService({ store, jira, clock, rollups, onRenamed, onAlignmentChanged, onActivated }: DestinationsDeps) {
   const audit = (by: string): Audit => ({ now: clock.now().toISOString(), by });
   const today = () => clock.today();
 
@@ -90,6 +92,7 @@ export function destinationsService({ store, jira, clock, rollups, onRenamed, on
       }, tidy(by));
       if (!changed.ok) return changed;
       await onAlignmentChanged?.();
+      if (changed.value.destination.status === 'active') await onActivated?.(changed.value.destination.id);
       return ok({ destination: await one(changed.value.destination), warnings: changed.value.warnings });
     },
 
@@ -107,6 +110,7 @@ export function destinationsService({ store, jira, clock, rollups, onRenamed, on
         // The rename is saved whatever happens here; a failed hand-off leaves only the field's display copy stale.
         await onRenamed(id).catch((error: unknown) => console.warn(`rename of ${id}: field rewrite not queued: ${error instanceof Error ? error.message : String(error)}`));
       }
+      if (updated.value.status === 'active' && current.status !== 'active') await onActivated?.(id);
       return ok({ destination: await one(updated.value), warnings: valid.value.warnings });
     },
 
@@ -152,6 +156,7 @@ export function destinationsService({ store, jira, clock, rollups, onRenamed, on
       }, tidy(by));
       if (!changed.ok) return changed;
       await onAlignmentChanged?.();
+      if (changed.value.destination.status === 'active') await onActivated?.(changed.value.destination.id);
       return ok({ destination: await one(changed.value.destination), warnings: changed.value.warnings });
     },
 

@@ -111,6 +111,8 @@ describe('JQL sent and shown while the app runs', () => {
           if (jql !== null) links.push(jql);
         }
         await app.data('panel', 'epic/alignment', { issueKey: 'PAY-1' }, user);
+        // The scenery trend's point links, whole and per project.
+        for (const payload of [{}, { projectKey: 'PAY' }]) links.push(...(await app.data('portfolio', 'portfolio/scenery', payload, user)).points.map((p) => p.jql));
       }
       // A destination deleted once nothing points at it (the check reads stored rollups, sends no JQL).
       const created = await app.data('admin', 'destinations/create', { draft: { name: 'Short-lived', businessOwner: 'u-admin', targetDate: '2026-12-31' } }, 'u-admin');

@@ -112,13 +112,21 @@ const CALLS: { [K in ResolverKey]: Array<{ surface: Surface; payload: PayloadOf<
   'settings/get': [{ surface: 'admin', payload: {} }],
   'settings/save': [{ surface: 'admin', payload: { settings: { projectKeys: ['PAY'], estimateField: { kind: 'auto' }, throughputWeeks: 12 }, version: 1 } }],
   // The trip over time: each is listed with the calls that reach it when its resolver is defined.
-  'trip/history': [],
-  'trip/baseline': [],
+  'trip/history': ['D-1', 'D-2', 'D-3', 'D-8'].map((destinationId) => ({ surface: 'portfolio' as const, payload: { destinationId } })),
+  'trip/baseline': ['D-1', 'D-3'].map((destinationId) => ({ surface: 'portfolio' as const, payload: { destinationId } })),
   'trip/voices': [],
   'trip/check-in': [],
   'trip/respond': [],
-  'portfolio/scenery': [],
-  'epic/trip-history': [],
+  'portfolio/scenery': [
+    { surface: 'portfolio', payload: {} },
+    { surface: 'portfolio', payload: { projectKey: 'PAY' } },
+    { surface: 'portfolio', payload: { projectKey: 'SEC' }, echoes: { key: 'SEC', stand_in: 'NOPE' } },
+    { surface: 'portfolio', payload: { projectKey: 'HTR' }, echoes: { key: 'HTR', stand_in: 'NOPE' } },
+  ],
+  'epic/trip-history': [
+    ...['PAY-1', 'PAY-7'].map((issueKey) => ({ surface: 'panel' as const, payload: { issueKey }, extension: { issue: { key: issueKey } } })),
+    ...['SEC-1', 'HTR-1', 'PAY-11'].map((issueKey) => ({ surface: 'panel' as const, payload: { issueKey }, echoes: { key: issueKey, stand_in: 'NOPE-1' } })),
+  ],
   'epic/voices': [],
   'concern/raise': [],
   // Every destination (D-2 serves only SEC's epic; D-8 is archived) and the headline: aggregates, no epic named.

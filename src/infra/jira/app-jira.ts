@@ -266,7 +266,7 @@ export function namesMissingParents(json: unknown, keys: string[]): boolean {
 
 /** The fields one issue's facts need (an event's re-read and the daily catch-up read the same). */
 function factFields(meta: SiteMeta, estimate: EffectiveEstimate): string[] {
-  return ['summary', 'status', 'project', 'issuetype', 'parent', 'resolutiondate', meta.appFieldId, ...estimateFields(estimate)];
+  return ['summary', 'status', 'project', 'issuetype', 'parent', 'created', 'resolutiondate', meta.appFieldId, ...estimateFields(estimate)];
 }
 
 function factsOf(issue: IssueDto, meta: SiteMeta, estimate: EffectiveEstimate): IssueFacts {

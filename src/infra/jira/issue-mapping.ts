@@ -21,7 +21,7 @@ export function estimateFields(estimate: EffectiveEstimate): string[] {
 
 /** Fields a child issue is read with. */
 export function childFields(estimate: EffectiveEstimate): string[] {
-  return ['status', 'project', 'parent', 'resolutiondate', ...estimateFields(estimate)];
+  return ['status', 'project', 'parent', 'created', 'resolutiondate', ...estimateFields(estimate)];
 }
 
 /** An estimate, or `null` when the issue has none (or anything odd): never guessed as zero. */
@@ -57,6 +57,7 @@ export function workItemOf(issue: IssueDto, estimate: EffectiveEstimate): WorkIt
     statusCategory: category,
     estimate: estimateOf(fields, estimate),
     resolved: category === 'done' ? (fields.resolutiondate ?? null) : null,
+    created: fields.created ?? null,
     epicKey: fields.parent?.key ?? null,
   };
 }

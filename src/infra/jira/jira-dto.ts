@@ -40,6 +40,7 @@ export const issueFieldsSchema = z.object({
   issuetype: z.object({ id: z.string(), hierarchyLevel: z.number().int().optional() }).passthrough().optional(),
   parent: z.object({ id: z.string(), key: z.string() }).passthrough().nullable().optional(),
   resolutiondate: z.string().nullable().optional(),
+  created: z.string().nullable().optional(),
   timeoriginalestimate: z.number().nullable().optional(),
 }).passthrough();
 

@@ -45,6 +45,10 @@ export const KEY = {
   /** Projects whose issues the app itself may not browse (an app access rule), kept a minute. */
   appClosedProjects: 'app-closed-projects',
   userNames: 'user-names',
+  /** Trip history (trip-store.ts): daily snapshots per destination and year, baselines, weekly scenery. */
+  tripSnapshotPrefix: 'trip-snap:',
+  tripBaselinePrefix: 'trip-base:',
+  tripScenery: 'trip-scenery',
   /** Site facts (field id, issue types, story points fields), shared by every container (site-facts-store.ts). */
   siteFacts: 'site-facts',
 } as const;
