@@ -19,6 +19,7 @@ import { createRollupStore, createRunStore, type ShardCache } from '../infra/sto
 import { createSettingsStore } from '../infra/storage/settings-store';
 import { createSiteFactsStore } from '../infra/storage/site-facts-store';
 import { createViewerCache } from '../infra/storage/viewer-cache';
+import { createVoicesStore } from '../infra/storage/voices-store';
 import { accessService } from '../services/access-service';
 import { compactionService } from '../services/compaction-service';
 import { destinationsService } from '../services/destinations-service';
@@ -30,6 +31,7 @@ import { portfolioService, type AssemblyMemo } from '../services/portfolio-servi
 import type { Clock } from '../services/ports';
 import { reconcileService } from '../services/reconcile-service';
 import { settingsService } from '../services/settings-service';
+import { voicesService } from '../services/voices-service';
 import { destinationWorkService, refreshQuietly, withPrecomputationRefresh } from '../jql-function/destination-work-service';
 
 /** An event handler retries briefly and then hands the event back to Forge, which redelivers it later. */
@@ -79,12 +81,20 @@ export function createContainer(options: ContainerOptions = {}) {
       await reconcile.start('app');
     };
     const viewers = createViewerCache(clock);
+    const voices = createVoicesStore(clock);
+    const portfolio = portfolioService({ jira, userJira, destinations, settings, rollups, clock, currentRun, startReconcile, viewers, memo, voices });
+    // A destination's forecast as the portfolio works it out (memoised in a warm container): what check-ins are compared with.
+    const forecastOf = async (destinationId: string) => {
+      const { site } = await portfolio.current();
+      return site.rollup.destinations.find((d) => d.destination.id === destinationId)?.forecast ?? null;
+    };
     return {
       access: accessService({ userJira, jira }),
       destinations: destinationsService({ store: destinations, jira, clock, rollups, onRenamed: (id) => fieldSync.renamed(id), onAlignmentChanged: refreshDestinationWork }),
       settings: settingsService({ store: settings, jira, onEstimateChanged: startReconcile, onScopeChanged: refreshDestinationWork }),
-      portfolio: portfolioService({ jira, userJira, destinations, settings, rollups, clock, currentRun, startReconcile, viewers, memo }),
-      epic: epicService({ jira, userJira, destinations, settings, clock, rollups, currentRun, startReconcile, viewers, onEpicChanged: (issueId) => freshness.epicChanged(issueId) }),
+      portfolio,
+      epic: epicService({ jira, userJira, destinations, settings, clock, rollups, currentRun, startReconcile, viewers, voices, onEpicChanged: (issueId) => freshness.epicChanged(issueId) }),
+      voices: voicesService({ jira, userJira, destinations, settings, voices, clock, viewers, forecastOf }),
       reconcile,
     };
   }

@@ -81,7 +81,12 @@ export function checkInDue(history: readonly CheckIn[], today: IsoDate, cadenceW
     const day = c.at.slice(0, 10);
     if (last === null || day > last) last = day;
   }
-  return { due: last === null || diffDays(last, today) > 7 * cadenceWeeks, lastDay: last };
+  return { due: isCheckInDue(last, today, cadenceWeeks), lastDay: last };
+}
+
+/** The reminder rule from the newest check-in's day alone (what a summary keeps): none yet, or older than the cadence. */
+export function isCheckInDue(lastDay: IsoDate | null, today: IsoDate, cadenceWeeks: number): boolean {
+  return lastDay === null || diffDays(lastDay, today) > 7 * cadenceWeeks;
 }
 
 export interface Disagreement {

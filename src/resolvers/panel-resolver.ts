@@ -13,4 +13,8 @@ define(resolver, 'epic/alignment', async (payload, caller) => appContainer().ser
 define(resolver, 'epic/set-destination', async (payload, caller) =>
   appContainer().services().epic.setDestination(caller.accountId, payload.issueKey, payload.destinationId));
 
+// The epic is read as the caller: a concern can only come from an epic they may browse.
+define(resolver, 'epic/voices', async (payload, caller) => appContainer().services().voices.epicVoices(caller.accountId, payload.issueKey));
+define(resolver, 'concern/raise', async (payload, caller) => appContainer().services().voices.raise(caller.accountId, payload.issueKey, payload.text));
+
 export const panelResolver = definitions(resolver);

@@ -16,4 +16,10 @@ define(resolver, 'portfolio/off-route', async (payload, caller) => appContainer(
 define(resolver, 'portfolio/jql', async (payload, caller) => appContainer().services().portfolio.jql(caller.accountId, payload));
 define(resolver, 'portfolio/export', async (payload, caller) => appContainer().services().portfolio.export(caller.accountId, payload));
 
+// What people say: anyone may read; only the owner and the lead check in or answer (checked in the service).
+define(resolver, 'trip/voices', async (payload, caller) => appContainer().services().voices.voices(caller.accountId, payload.destinationId));
+define(resolver, 'trip/check-in', async ({ destinationId, ...draft }, caller) => appContainer().services().voices.checkIn(caller.accountId, destinationId, draft));
+define(resolver, 'trip/respond', async ({ destinationId, concernId, answer, close }, caller) =>
+  appContainer().services().voices.respond(caller.accountId, destinationId, concernId, answer === undefined ? { close } : { answer, close }));
+
 export const portfolioResolver = definitions(resolver);

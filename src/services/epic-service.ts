@@ -17,7 +17,8 @@ import { epicRollupOf } from '../domain/portfolio';
 import { emptyProgress } from '../domain/progress';
 import { runIsActive, runProgress } from '../domain/reconcile-run';
 import type { Destination, Epic, EpicEntry, EpicRollup } from '../domain/types';
-import type { AppJira, Clock, DestinationStore, IssueSummary, SettingsStore, UserJira } from './ports';
+import type { AppJira, Clock, DestinationStore, IssueSummary, SettingsStore, UserJira, VoicesStore } from './ports';
+import { summaryDisagreement } from './voices-service';
 import type { EpicReading, IssueAccess, ReconcileRun, RollupReader, ViewerCache } from './rollup-ports';
 import { mayView, viewerLookups } from './viewer-lookups';
 
@@ -37,6 +38,8 @@ export interface EpicDeps {
    * the field back from Jira into the stored rollups, newest read wins.
    */
   onEpicChanged?: (issueId: string) => Promise<void>;
+  /** Check-ins and concerns: the summary gives the disagreement flag (absent: no flag). */
+  voices?: Pick<VoicesStore, 'summary'>;
 }
 
 type EpicLike = Pick<Epic, 'id' | 'key' | 'summary' | 'projectKey' | 'statusCategory'>;
@@ -77,9 +80,11 @@ export function epicService(deps: EpicDeps) {
     const { rollup, epics, known, freshness } = await fromStore(issue, prefetched);
     const epic = { key: issue.key };
 
-    const [visible, names] = await Promise.all([
+    const [visible, names, summary, settings] = await Promise.all([
       prefetched?.visible ?? lookups.visible(accountId),
       known ? lookups.names(known.deliveryLead ? [known.businessOwner, known.deliveryLead] : [known.businessOwner]) : Promise.resolve(new Map<string, string>()),
+      known && deps.voices ? deps.voices.summary() : Promise.resolve(undefined),
+      deps.settings.get(),
     ]);
 
     const progressByEpic = new Map(rollup.destination?.perEpic.map((p) => [p.epicKey, p.progress]) ?? []);
@@ -111,6 +116,7 @@ export function epicService(deps: EpicDeps) {
       warnings: rollup.warnings,
       canEdit,
       freshness,
+      disagreement: known && rollup.alignment.kind === 'aligned' ? summaryDisagreement(summary?.[known.id], rollup.destination?.forecast, settings) : null,
     };
   }
 
