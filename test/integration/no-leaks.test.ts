@@ -127,12 +127,12 @@ const CALLS: { [K in ResolverKey]: Array<{ surface: Surface; payload: PayloadOf<
     { surface: 'panel', payload: { issueKey: 'PAY-1' } },
     { surface: 'panel', payload: { issueKey: 'PAY-7' } },
     { surface: 'panel', payload: { issueKey: 'SEC-4' }, echoes: { key: 'SEC', stand_in: 'NOPE' } },
-    { surface: 'panel', payload: { issueKey: 'PAY-11' } },
+    { surface: 'panel', payload: { issueKey: 'PAY-11' }, echoes: { key: 'PAY-11', stand_in: 'PAY-999' } },
   ],
   'concern/raise': [
     { surface: 'panel', payload: { issueKey: 'PAY-1', text: 'Raised by the viewer' } },
     { surface: 'panel', payload: { issueKey: 'SEC-4', text: 'Raised by the viewer' }, echoes: { key: 'SEC', stand_in: 'NOPE' } },
-    { surface: 'panel', payload: { issueKey: 'PAY-11', text: 'Raised by the viewer' } },
+    { surface: 'panel', payload: { issueKey: 'PAY-11', text: 'Raised by the viewer' }, echoes: { key: 'PAY-11', stand_in: 'PAY-999' } },
   ],
   'gadget/card': [],
 };
