@@ -9,6 +9,7 @@ import { advanceClock } from '../../local/platform';
 import { reconcileToEnd } from '../faults/rollup-harness';
 import { startTestApp, type TestApp } from '../helpers/local-app';
 import { fullPortfolio } from '../helpers/full-portfolio';
+import { formatPortfolio } from '../../local/cli/report-format';
 
 function site(): SiteInput {
   const lateStories = Array.from({ length: 20 }, (_, i) => ({ key: `PAY-${10 + i}`, type: 'Story', summary: `Late story ${i}`, status: 'To Do', parent: 'PAY-1', created: '2026-09-01' }));
@@ -109,6 +110,12 @@ describe('voices: check-ins, disagreement, concerns', () => {
     expect(rows.find((r) => r.id === 'D-2')?.disagreement).toMatchObject({ says: 'off track', reason: expect.stringContaining('The delivery lead says off track') });
     const exported = await app.data('portfolio', 'portfolio/export', {}, 'u-dev');
     expect(exported.destinations.map((r) => [r.id, r.disagreement?.says ?? null])).toEqual([['D-1', 'on track'], ['D-2', 'off track']]);
+    // The report (`npm run report`) prints both views side by side with the reason, from the same answer.
+    const report = formatPortfolio(await app.data('portfolio', 'portfolio/get', {}, 'u-dev'), 'u-dev');
+    expect(report).toContain('- D-1 Late payouts: owner says on track (Olive Owner, 2026-11-25); lead: no check-in; data says off track (');
+    expect(report).toMatch(/DISAGREEMENT: The business owner says on track, but the data gives a \d+% chance/);
+    expect(report).toContain('- D-2 Early ledger: owner: no check-in; lead says off track (Lars Lead, 2026-11-25); data says on track');
+    expect(report).toMatch(/DISAGREEMENT: The delivery lead says off track/);
     const alignment = await app.data('panel', 'epic/alignment', { issueKey: 'PAY-1' }, 'u-dev');
     expect(alignment.disagreement).toMatchObject({ says: 'on track' });
     const panel = await app.data('panel', 'epic/voices', { issueKey: 'PAY-1' }, 'u-dev');
