@@ -160,4 +160,48 @@ describe('voices: check-ins, disagreement, concerns', () => {
     expect(await app.call('panel', 'concern/raise', { issueKey: 'PAY-2', text: 'Still?' }, 'u-dev')).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
     expect(await app.call('panel', 'concern/raise', { issueKey: 'PAY-3', text: 'A story' }, 'u-dev')).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
   });
+
+  it('takes the cadence from the settings', async () => {
+    const { version, ...current } = (await app.data('admin', 'settings/get', {}, 'u-admin')).settings;
+    await app.data('admin', 'settings/save', { settings: { ...current, checkInCadenceWeeks: 1 }, version }, 'u-admin');
+    // A save that leaves the cadence out keeps it.
+    const again = (await app.data('admin', 'settings/get', {}, 'u-admin')).settings;
+    const { version: v2, checkInCadenceWeeks: _kept, ...rest } = again;
+    await app.data('admin', 'settings/save', { settings: rest, version: v2 }, 'u-admin');
+    expect((await app.data('admin', 'settings/get', {}, 'u-admin')).settings.checkInCadenceWeeks).toBe(1);
+    await app.data('portfolio', 'trip/check-in', { destinationId: 'D-2', status: 'on track', note: '' }, 'u-lead');
+    const eightDays = 8 * 24 * 3600 * 1000;
+    advanceClock(eightDays);
+    app.platform.clock.advance(eightDays);
+    expect((await app.data('portfolio', 'trip/voices', { destinationId: 'D-2' }, 'u-owner')).due).toMatchObject({ due: true, cadenceWeeks: 1 });
+  });
+});
+
+describe('voices written at the same moment', () => {
+  let app: TestApp;
+  beforeEach(async () => {
+    // Storage answers slowly, so the writes interleave as they would on Forge.
+    app = await startTestApp(site(), { storageLatencyMs: 15 });
+    await reconcileToEnd(app);
+  });
+  afterEach(() => app.close());
+
+  it('keeps every check-in and concern, and a summary that agrees with them', async () => {
+    const answers = await Promise.all([
+      app.call('portfolio', 'trip/check-in', { destinationId: 'D-1', status: 'at risk', note: 'owner' }, 'u-owner'),
+      app.call('portfolio', 'trip/check-in', { destinationId: 'D-1', status: 'off track', note: 'lead' }, 'u-lead'),
+      app.call('portfolio', 'trip/check-in', { destinationId: 'D-2', status: 'on track', note: 'lead' }, 'u-lead'),
+      app.call('panel', 'concern/raise', { issueKey: 'PAY-1', text: 'First' }, 'u-dev'),
+      app.call('panel', 'concern/raise', { issueKey: 'PAY-1', text: 'Second' }, 'u-stranger'),
+      app.call('panel', 'concern/raise', { issueKey: 'PAY-2', text: 'Third' }, 'u-dev'),
+    ]);
+    expect(answers.map((a) => a.ok)).toEqual([true, true, true, true, true, true]);
+    const d1 = await app.data('portfolio', 'trip/voices', { destinationId: 'D-1' }, 'u-owner');
+    expect(d1.checkIns.map((c) => c.note).sort()).toEqual(['lead', 'owner']);
+    expect(d1.concerns.map((c) => c.text).sort()).toEqual(['First', 'Second']);
+    expect(new Set(d1.concerns.map((c) => c.id))).toEqual(new Set(['C-1', 'C-2']));
+    const rows = (await fullPortfolio(app, 'u-owner', {})).destinations;
+    expect(rows.find((r) => r.id === 'D-1')).toMatchObject({ openConcerns: 2, checkIns: { owner: { status: 'at risk' }, lead: { status: 'off track' } } });
+    expect(rows.find((r) => r.id === 'D-2')).toMatchObject({ openConcerns: 1, checkIns: { owner: null, lead: { status: 'on track' } } });
+  });
 });
