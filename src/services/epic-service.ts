@@ -8,6 +8,7 @@
  */
 import type { DestinationView, EpicAlignment, EpicRef, Freshness } from '../contract';
 import { destinationIdOf } from '../domain/alignment';
+import { chanceOf, disagreementOfLatest } from '../domain/check-ins';
 import { deletionInProgress } from '../domain/destination-rules';
 import { isLive } from '../domain/epic-figures';
 import { AppError, fail, ok, type Result } from '../domain/errors';
@@ -18,7 +19,6 @@ import { emptyProgress } from '../domain/progress';
 import { runIsActive, runProgress } from '../domain/reconcile-run';
 import type { Destination, Epic, EpicEntry, EpicRollup, Settings } from '../domain/types';
 import type { AppJira, Clock, DestinationStore, IssueSummary, SettingsStore, UserJira, VoicesStore } from './ports';
-import { summaryDisagreement } from './voices-service';
 import type { EpicReading, IssueAccess, ReconcileRun, RollupReader, ViewerCache } from './rollup-ports';
 import { mayView, viewerLookups } from './viewer-lookups';
 
@@ -120,7 +120,7 @@ export function epicService(deps: EpicDeps) {
       warnings: rollup.warnings,
       canEdit,
       freshness,
-      disagreement: known && rollup.alignment.kind === 'aligned' ? summaryDisagreement(summary?.[known.id], rollup.destination?.forecast, settings) : null,
+      disagreement: known && rollup.alignment.kind === 'aligned' ? disagreementOfLatest(summary?.[known.id], chanceOf(rollup.destination?.forecast), settings) : null,
     };
   }
 

@@ -27,9 +27,8 @@ import { appRestrictedWarning, assemblePortfolio, scopeOf, warningForViewer } fr
 import { runIsActive, runProgress } from '../domain/reconcile-run';
 import { rollupPortfolio } from '../domain/rollup';
 import { LIVE_STATUSES, VERDICTS, type Destination, type Forecast, type DestinationStatus, type PortfolioRollup, type Settings, type StatusCategory, type Verdict } from '../domain/types';
-import { isCheckInDue } from '../domain/check-ins';
+import { chanceOf, disagreementOfLatest, isCheckInDue } from '../domain/check-ins';
 import type { AppJira, Clock, DestinationStore, SettingsStore, UserJira, VoicesStore, VoiceSummaryEntry } from './ports';
-import { summaryDisagreement } from './voices-service';
 import type { ReconcileRun, RollupJqlMeta, RollupReader, StoredSite, ViewerCache } from './rollup-ports';
 import { mayView, viewerLookups } from './viewer-lookups';
 
@@ -328,7 +327,7 @@ export function portfolioService(deps: PortfolioDeps) {
       const due = isCheckInDue(v?.lastDay ?? null, today, settings.checkInCadenceWeeks);
       return {
         checkIns: { owner: latest(v?.owner ?? null), lead: latest(v?.lead ?? null), due },
-        disagreement: summaryDisagreement(v, forecast, settings),
+        disagreement: disagreementOfLatest(v, chanceOf(forecast), settings),
         openConcerns: v?.open ?? 0,
         ...(d.successMeasure ? { successMeasure: d.successMeasure } : {}),
       };

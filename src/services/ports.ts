@@ -2,9 +2,9 @@
  * Ports: what the use cases need from the outside world. Implementations live in `src/infra/`; they are
  * plugged into the services by hand in the composition root, `src/app/container.ts`.
  */
-import type { AccountId, ChildFacts, Destination, EffectiveEstimate, Epic, EpicEntry, EstimateFieldSetting, IsoDate, IsoDateTime, Settings, StatusCategory, WorkItem } from '../domain/types';
+import type { ChildFacts, Destination, EffectiveEstimate, Epic, EpicEntry, EstimateFieldSetting, IsoDate, Settings, StatusCategory, WorkItem } from '../domain/types';
 import type { Result } from '../domain/errors';
-import type { CheckIn, CheckInStatus } from '../domain/check-ins';
+import type { CheckIn, LatestSaid } from '../domain/check-ins';
 import type { Concern } from '../domain/concerns';
 import type { IssueFacts } from './rollup-ports';
 
@@ -170,11 +170,7 @@ export interface Clock {
 
 
 /** The newest check-in of a role, as the voices summary keeps it (names are looked up when shown). */
-export interface VoiceLatest {
-  status: CheckInStatus;
-  at: IsoDateTime;
-  by: AccountId;
-}
+export type VoiceLatest = LatestSaid;
 
 /** One destination's line of the voices summary: what a portfolio row, the panel and the gadget show. */
 export interface VoiceSummaryEntry {

@@ -7,12 +7,12 @@
  */
 import type { CheckInView, ConcernItem, EpicVoices, TripVoices } from '../contract';
 import { destinationIdOf } from '../domain/alignment';
-import { checkInDue, disagreementOf, latestCheckIns, recordCheckIn, roleOf, type CheckIn, type CheckInDraft, type Disagreement } from '../domain/check-ins';
+import { chanceOf, checkInDue, disagreementOf, latestCheckIns, recordCheckIn, roleOf, type CheckIn, type CheckInDraft } from '../domain/check-ins';
 import { concernView, raiseConcern, respondToConcern, type Concern } from '../domain/concerns';
 import { AppError, fail, ok, type Result } from '../domain/errors';
 import { projectOfKey } from '../domain/portfolio';
-import type { ChanceThresholds, Destination, Forecast } from '../domain/types';
-import type { AppJira, Clock, DestinationStore, SettingsStore, UserJira, VoicesStore, VoiceSummaryEntry } from './ports';
+import type { Destination, Forecast } from '../domain/types';
+import type { AppJira, Clock, DestinationStore, SettingsStore, UserJira, VoicesStore } from './ports';
 import type { ViewerCache } from './rollup-ports';
 import { mayView, viewerLookups } from './viewer-lookups';
 
@@ -30,21 +30,6 @@ export interface VoicesDeps {
 
 /** A Jira summary is at most 255 characters; anything longer is not kept (it would only grow the stored value). */
 const SUMMARY_KEPT = 255;
-
-/** The chance of arriving by the target date in whole percent, `null` without a forecast range. */
-export function chanceOf(forecast: Forecast | null | undefined): number | null {
-  const p = forecast?.range?.probabilityByTarget;
-  return typeof p === 'number' ? Math.round(p * 100) : null;
-}
-
-/** The disagreement flag from a summary line: its newest check-ins are all the rule looks at. */
-export function summaryDisagreement(entry: VoiceSummaryEntry | undefined, forecast: Forecast | null | undefined, thresholds: ChanceThresholds): Disagreement | null {
-  if (!entry) return null;
-  const newest: CheckIn[] = [];
-  if (entry.owner) newest.push({ ...entry.owner, role: 'owner', note: '', week: '' });
-  if (entry.lead) newest.push({ ...entry.lead, role: 'lead', note: '', week: '' });
-  return disagreementOf(newest, chanceOf(forecast), thresholds);
-}
 
 export function voicesService(deps: VoicesDeps) {
   const { voices, clock } = deps;
