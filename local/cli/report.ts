@@ -5,65 +5,14 @@
  * stderr) and asks again, unless `--no-wait`; figures that are still not complete are labelled as such.
  */
 import { resolve } from 'node:path';
-import { MODULE_KEYS, type Envelope, type ForecastRange, type Portfolio, type PortfolioExport } from '../../src/contract';
+import { MODULE_KEYS, type Envelope, type Portfolio, type PortfolioExport } from '../../src/contract';
 import { bootLocalApp } from '../app/boot';
 import { SiteError } from '../jira';
 import { parseArgs, UsageError } from './args';
 import { awaitsCalculation, freshnessBanner, runFirstBuild, standardIssueCount } from './first-build';
+import { formatPortfolio } from './report-format';
 
 const DEFAULT_SITE = resolve(__dirname, '../sites/demo.json');
-
-function pct(share: number): string {
-  return `${(share * 100).toFixed(1)}%`;
-}
-
-/** The chance of arriving by the target, in the whole percent the verdict is read from. */
-function chance(probability: number): string {
-  return `${Math.round(probability * 100)}%`;
-}
-
-function likely(range: ForecastRange | null | undefined): string {
-  if (!range?.likelyFrom) return '-';
-  return `${range.likelyFrom}..${range.likelyTo ?? 'later'}`;
-}
-
-function days(n: number | null): string {
-  return n === null ? '-' : String(n);
-}
-
-function num(n: number): string {
-  return Number.isInteger(n) ? String(n) : n.toFixed(1);
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ').trimEnd()).join('\n');
-}
-
-export function formatPortfolio(p: Portfolio, viewer: string): string {
-  const rows = [['#', 'ID', 'DESTINATION', 'OWNER', 'STATUS', 'TARGET', 'FORECAST', 'LIKELY', 'EARLY', 'LATE', 'CHANCE', 'VERDICT', 'EPICS', 'DONE/TOTAL', 'IN PROG', 'EST DONE/TOTAL', 'UNEST']];
-  for (const d of p.destinations) {
-    const f = d.forecast;
-    rows.push([
-      String(d.priority), d.id, d.name, d.businessOwnerName, d.status, d.targetDate, d.forecastDate ?? '-', likely(f.range),
-      days(f.daysEarly), days(f.daysLate), f.range ? chance(f.range.probabilityByTarget) : '-', d.verdict, String(d.epics),
-      `${d.progress.count.done}/${d.progress.count.total}`, String(d.progress.count.indeterminate),
-      `${num(d.progress.estimate.done)}/${num(d.progress.estimate.total)}`, String(d.progress.estimate.unestimated),
-    ]);
-  }
-  const o = p.offRoute;
-  const lines = [
-    `Portfolio as of ${p.asOf}, as seen by ${viewer} (totals include every project in scope)`,
-    '',
-    table(rows),
-    '',
-    `Off-route work in flight: ${o.count.offRoute} of ${o.count.inFlight} issues (${pct(o.count.share)}), ` +
-      `${num(o.estimate.offRoute)} of ${num(o.estimate.inFlight)} estimate (${pct(o.estimate.share)}); ` +
-      `${o.visibleEpics + o.hiddenEpics} off-route epics, ${o.orphanCount} issues with no epic`,
-  ];
-  if (p.warnings.length > 0) lines.push('', 'Warnings:', ...p.warnings.map((w) => `- [${w.code}] ${w.message}`));
-  return lines.join('\n');
-}
 
 async function main(): Promise<number> {
   const { values, flags } = parseArgs(process.argv.slice(2), { values: ['site', 'as'], flags: ['json', 'no-wait'], usage: 'npm run report -- [--site FILE] [--as ACCOUNT] [--json] [--no-wait]' });

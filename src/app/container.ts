@@ -20,6 +20,7 @@ import { createSettingsStore } from '../infra/storage/settings-store';
 import { createSiteFactsStore } from '../infra/storage/site-facts-store';
 import { createTripStore } from '../infra/storage/trip-store';
 import { createViewerCache } from '../infra/storage/viewer-cache';
+import { createVoicesStore } from '../infra/storage/voices-store';
 import { accessService } from '../services/access-service';
 import { compactionService } from '../services/compaction-service';
 import { destinationsService } from '../services/destinations-service';
@@ -33,6 +34,7 @@ import { gadgetService } from '../services/gadget-service';
 import type { Clock } from '../services/ports';
 import { reconcileService } from '../services/reconcile-service';
 import { settingsService } from '../services/settings-service';
+import { voicesService } from '../services/voices-service';
 import { destinationWorkService, refreshQuietly, withPrecomputationRefresh } from '../jql-function/destination-work-service';
 
 /** An event handler retries briefly and then hands the event back to Forge, which redelivers it later. */
@@ -84,7 +86,13 @@ export function createContainer(options: ContainerOptions = {}) {
       await reconcile.start('app');
     };
     const viewers = createViewerCache(clock);
-    const portfolio = portfolioService({ jira, userJira, destinations, settings, rollups, clock, currentRun, startReconcile, viewers, memo });
+    const voices = createVoicesStore(clock);
+    const portfolio = portfolioService({ jira, userJira, destinations, settings, rollups, clock, currentRun, startReconcile, viewers, memo, voices });
+    // A destination's forecast as the portfolio works it out (memoised in a warm container): what check-ins are compared with.
+    const forecastOf = async (destinationId: string) => {
+      const { site } = await portfolio.current();
+      return site.rollup.destinations.find((d) => d.destination.id === destinationId)?.forecast ?? null;
+    };
     const history = historyService({ rollups, destinations, settings, trips: createTripStore(), clock, jira, userJira, viewers });
     // A destination that becomes active gets its scope baseline; a failure leaves the change saved and says so.
     const onActivated = async (id: string) => {
@@ -96,7 +104,8 @@ export function createContainer(options: ContainerOptions = {}) {
       settings: settingsService({ store: settings, jira, onEstimateChanged: startReconcile, onScopeChanged: refreshDestinationWork }),
       portfolio,
       gadget: gadgetService({ portfolio }),
-      epic: epicService({ jira, userJira, destinations, settings, clock, rollups, currentRun, startReconcile, viewers, onEpicChanged: (issueId) => freshness.epicChanged(issueId) }),
+      epic: epicService({ jira, userJira, destinations, settings, clock, rollups, currentRun, startReconcile, viewers, voices, onEpicChanged: (issueId) => freshness.epicChanged(issueId) }),
+      voices: voicesService({ jira, userJira, destinations, settings, voices, clock, viewers, forecastOf }),
       reconcile,
       history,
     };

@@ -27,7 +27,7 @@ export type * from '../domain/types';
 export { ERROR_CODES } from '../domain/errors';
 export { FIELD_FORMATTER_EXPRESSION, fieldValueText, unknownDestinationText } from './field-text';
 /** The destination limits the forms enforce as they type; the backend checks the same values. */
-export { NAME_MAX, DESCRIPTION_MAX } from '../domain/destination-rules';
+export { NAME_MAX, DESCRIPTION_MAX, MEASURE_NAME_MAX, MEASURE_UNIT_MAX } from '../domain/destination-rules';
 export { DESTINATION_STATUSES, FORECAST_METHOD, ISSUE_KEY, LIVE_STATUSES, PROJECT_KEY, SETTINGS_LIMITS, VERDICTS } from '../domain/types';
 /** Calendar-date arithmetic, pure and in UTC: the UIs count days as the forecast does. */
 export { diffDays } from '../domain/dates';

@@ -193,3 +193,42 @@ describe('the portfolio calls', () => {
     expect(problem('portfolio/export', { page: 2 }).code).toBe('INVALID_INPUT');
   });
 });
+
+describe('the trip over time: success measure, cadence, check-ins, concerns', () => {
+  const draft = { name: 'Payouts', businessOwner: 'u-1', targetDate: '2027-01-01' };
+  const withMeasure = (successMeasure: unknown) => ({ draft: { ...draft, successMeasure } });
+
+  it('accepts a success measure, trimmed, with an empty unit when none is given', () => {
+    expect(parsed('destinations/create', withMeasure({ name: ' Paid in a minute ', baseline: 20, target: 95 })).draft.successMeasure)
+      .toEqual({ name: 'Paid in a minute', unit: '', baseline: 20, target: 95 });
+  });
+
+  it('refuses a measure without a name, over its limits, not finite, or whose target is its baseline', () => {
+    expect(problem('destinations/create', withMeasure({ name: ' ', unit: '%', baseline: 1, target: 2 }))).toMatchObject({ field: 'successMeasure.name' });
+    expect(problem('destinations/create', withMeasure({ name: 'x'.repeat(121), unit: '%', baseline: 1, target: 2 }))).toMatchObject({ field: 'successMeasure.name' });
+    expect(parsed('destinations/create', withMeasure({ name: 'x'.repeat(120), unit: 'u'.repeat(20), baseline: 1, target: 2 })).draft.successMeasure?.unit).toHaveLength(20);
+    expect(problem('destinations/create', withMeasure({ name: 'n', unit: 'u'.repeat(21), baseline: 1, target: 2 }))).toMatchObject({ field: 'successMeasure.unit' });
+    expect(problem('destinations/create', withMeasure({ name: 'n', unit: '', baseline: Infinity, target: 2 }))).toMatchObject({ field: 'successMeasure.baseline' });
+    expect(problem('destinations/create', withMeasure({ name: 'n', unit: '', baseline: 1, target: '2' }))).toMatchObject({ field: 'successMeasure.target' });
+    expect(problem('destinations/create', withMeasure({ name: 'n', unit: '', baseline: 5, target: 5 }))).toMatchObject({ field: 'successMeasure.target', message: expect.stringContaining('differ') });
+    expect(problem('destinations/create', withMeasure({ name: 'n', unit: '', baseline: 1, target: 2, extra: 1 }))).toMatchObject({ code: 'INVALID_INPUT' });
+  });
+
+  it('takes a check-in cadence of 1 to 12 whole weeks, or none (kept as it is)', () => {
+    const settings = { projectKeys: [], estimateField: { kind: 'auto' }, throughputWeeks: 12 };
+    expect(parsed('settings/save', { settings: { ...settings, checkInCadenceWeeks: 12 }, version: 1 }).settings.checkInCadenceWeeks).toBe(12);
+    expect(parsed('settings/save', { settings, version: 1 }).settings.checkInCadenceWeeks).toBeUndefined();
+    for (const bad of [0, 13, 1.5, '2']) {
+      expect(problem('settings/save', { settings: { ...settings, checkInCadenceWeeks: bad }, version: 1 })).toMatchObject({ field: 'checkInCadenceWeeks', message: expect.stringContaining('1 to 12') });
+    }
+  });
+
+  it('checks check-in and concern payloads', () => {
+    expect(parsed('trip/check-in', { destinationId: 'D-1', status: 'at risk', note: 'n', measure: 3.5 })).toMatchObject({ measure: 3.5 });
+    expect(problem('trip/check-in', { destinationId: 'D-1', status: 'fine', note: '' })).toMatchObject({ field: 'status' });
+    expect(problem('trip/check-in', { destinationId: 'D-1', status: 'on track', note: '', measure: NaN })).toMatchObject({ field: 'measure' });
+    expect(parsed('trip/respond', { destinationId: 'D-1', concernId: 'C-3' }).close).toBe(false);
+    expect(problem('trip/respond', { destinationId: 'D-1', concernId: 'C-0' })).toMatchObject({ field: 'concernId' });
+    expect(problem('concern/raise', { issueKey: 'PAY-1', text: 'x'.repeat(2001) })).toMatchObject({ field: 'text' });
+  });
+});

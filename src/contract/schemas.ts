@@ -12,7 +12,7 @@ import { EPIC_PAGE_SIZE, type ApiError, type ResolverKey } from '.';
 import { CHECK_IN_STATUSES, MAX_CHECK_IN_NOTE } from '../domain/check-ins';
 import { MAX_CONCERN_TEXT } from '../domain/concerns';
 import { isIsoDate } from '../domain/dates';
-import { DESCRIPTION_MAX, NAME_MAX, isDestinationId } from '../domain/destination-rules';
+import { DESCRIPTION_MAX, MEASURE_NAME_MAX, MEASURE_UNIT_MAX, NAME_MAX, isDestinationId } from '../domain/destination-rules';
 import { isBlank, textProblem, type TextKind } from '../domain/text';
 import {
   DESTINATION_STATUSES,
@@ -56,6 +56,27 @@ const OWNER_MISSING = 'Choose the business owner: the person accountable for rea
 const LEAD_INVALID = 'The delivery lead must be a person chosen from the list, or left empty.';
 const TARGET_MISSING = 'Set a target date: the date by which the destination must be reached.';
 
+const MEASURE_NAME_MISSING = 'Name the success measure: what the business will see, for example "merchants paid within one minute".';
+const finite = (what: string) => z.number({ error: `The ${what} must be a number.` }).finite(`The ${what} must be a number.`);
+/** What the business will see on arrival (`SuccessMeasure`): rebuilt, so nothing stray reaches storage. */
+const successMeasure = z.object({
+  name: z.string({ error: MEASURE_NAME_MISSING }).trim().superRefine(rule((name) => {
+    if (isBlank(name)) return MEASURE_NAME_MISSING;
+    const problem = textProblem(name, 'line');
+    if (problem !== null) return `The measure's name ${problem}; retype it as plain text on one line.`;
+    return length(name) > MEASURE_NAME_MAX ? `Shorten the measure's name to ${MEASURE_NAME_MAX} characters or fewer (it has ${length(name)}).` : null;
+  })),
+  unit: z.string({ error: 'The unit must be plain text, for example %.' }).trim().optional().transform((u) => u ?? '').superRefine(rule((unit) => {
+    const problem = textProblem(unit, 'line');
+    if (problem !== null) return `The unit ${problem}.`;
+    return length(unit) > MEASURE_UNIT_MAX ? `Shorten the unit to ${MEASURE_UNIT_MAX} characters or fewer.` : null;
+  })),
+  baseline: finite('baseline'),
+  target: finite('target'),
+}, { error: 'The success measure must be an object with a name, a unit, a baseline and a target.' }).strict().superRefine((m, ctx) => {
+  if (m.baseline === m.target) ctx.addIssue({ code: 'custom', path: ['target'], message: 'The target must differ from the baseline, or there is nothing to reach.' });
+}).transform((m) => ({ name: m.name, unit: m.unit, baseline: m.baseline, target: m.target }));
+
 const draft = z.object({
   name: z.string({ error: NAME_MISSING }).trim().superRefine(rule((name) => {
     if (isBlank(name)) return NAME_MISSING;
@@ -82,6 +103,7 @@ const draft = z.object({
   status: z.enum(LIVE_STATUSES, {
     error: (issue) => (issue.input === 'archived' ? 'To archive a destination use Archive, not Save.' : `The status must be one of ${LIVE_STATUSES.join(', ')}.`),
   }).optional(),
+  successMeasure: successMeasure.optional(),
 }, { error: 'The destination is missing or not an object.' }).strict().superRefine((d, ctx) => {
   if (d.startDate !== undefined && isIsoDate(d.startDate) && isIsoDate(d.targetDate) && d.startDate > d.targetDate) {
     ctx.addIssue({ code: 'custom', path: ['startDate'], message: `The start date ${d.startDate} is after the target date ${d.targetDate}; move one of them.` });
@@ -115,7 +137,7 @@ const estimateField = z.object({
 const wholeWithin = (limits: { min: number; max: number }, message: string) =>
   z.number({ error: message }).int(message).min(limits.min, message).max(limits.max, message);
 
-const { throughputWeeks: weeks, onTrackChance: onTrack, atRiskChance: atRisk } = SETTINGS_LIMITS;
+const { throughputWeeks: weeks, onTrackChance: onTrack, atRiskChance: atRisk, checkInCadenceWeeks: cadence } = SETTINGS_LIMITS;
 const settings = z.object({
   projectKeys,
   estimateField,
@@ -123,6 +145,7 @@ const settings = z.object({
   // Optional so callers that predate them keep working: an absent threshold keeps its current value.
   onTrackChance: wholeWithin(onTrack, `"On track" needs a whole-percent chance from ${onTrack.min} to ${onTrack.max}.`).optional(),
   atRiskChance: wholeWithin(atRisk, `"At risk" needs a whole-percent chance from ${atRisk.min} to ${atRisk.max}.`).optional(),
+  checkInCadenceWeeks: wholeWithin(cadence, `The check-in cadence must be a whole number of weeks from ${cadence.min} to ${cadence.max}.`).optional(),
 }, { error: 'The settings are missing or not an object.' }).strict();
 
 // The portfolio's filters, shared by every portfolio call, so a list or a link says what its page said.

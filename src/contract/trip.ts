@@ -19,15 +19,9 @@ export { MAX_CONCERN_TEXT } from '../domain/concerns';
 export { BURN_UP_LIMITS } from '../domain/burn-up';
 export { SCENERY_LIMITS } from '../domain/scenery-trend';
 
-/** What the business will see when the destination is reached, and how it is measured. */
-export interface SuccessMeasure {
-  /** For example "merchants paid within one minute"; 1..120 characters. */
-  name: string;
-  /** For example "%"; at most 20 characters, may be empty. */
-  unit: string;
-  baseline: number;
-  target: number;
-}
+/** What the business will see when the destination is reached, and how it is measured (name 1..120 characters, unit at most 20). */
+export type { SuccessMeasure } from '../domain/types';
+import type { SuccessMeasure } from '../domain/types';
 
 /** One day of a destination's kept history (a daily snapshot). */
 export interface TripSnapshot {

@@ -1,4 +1,4 @@
-import { checkInDue, disagreementOf, latestCheckIns, recordCheckIn, roleOf, CHECK_IN_HISTORY_WEEKS, MAX_CHECK_IN_NOTE, type CheckIn } from './check-ins';
+import { chanceOf, checkInDue, disagreementOf, disagreementOfLatest, isCheckInDue, latestCheckIns, recordCheckIn, roleOf, CHECK_IN_HISTORY_WEEKS, MAX_CHECK_IN_NOTE, type CheckIn } from './check-ins';
 import { addDays } from './dates';
 import { destination as fixture } from './test-fixtures';
 
@@ -63,5 +63,27 @@ describe('check-ins', () => {
     expect(disagreementOf(offTrack, 69, thresholds)).toBeNull();
     expect(disagreementOf(offTrack, null, thresholds)).toBeNull();
     expect(disagreementOf([], 5, thresholds)).toBeNull();
+  });
+});
+
+describe('what a summary of the newest check-ins gives', () => {
+  const said = (status: CheckIn['status'], at: string, by: string) => ({ status, at, by });
+  it('flags the newest check-in against the chance, as the full history would', () => {
+    const latest = { owner: said('off track', '2026-11-20T10:00:00.000Z', 'u-owner'), lead: said('on track', '2026-11-24T10:00:00.000Z', 'u-lead') };
+    expect(disagreementOfLatest(latest, 12, thresholds)).toMatchObject({ says: 'on track', role: 'lead', by: 'u-lead', chance: 12 });
+    expect(disagreementOfLatest(latest, 50, thresholds)).toBeNull();
+    expect(disagreementOfLatest({ owner: latest.owner, lead: null }, 70, thresholds)).toMatchObject({ says: 'off track', role: 'owner' });
+    expect(disagreementOfLatest(undefined, 12, thresholds)).toBeNull();
+    expect(disagreementOfLatest(latest, null, thresholds)).toBeNull();
+  });
+  it('reads the chance in the whole percent the verdict uses', () => {
+    expect(chanceOf({ range: { likelyFrom: null, likelyTo: null, probabilityByTarget: 0.295, method: 'monte carlo' } })).toBe(30);
+    expect(chanceOf({ range: null })).toBeNull();
+    expect(chanceOf(null)).toBeNull();
+  });
+  it('says a check-in is due from the newest day alone: none yet, or older than the cadence', () => {
+    expect(isCheckInDue(null, '2026-11-25', 2)).toBe(true);
+    expect(isCheckInDue('2026-11-11', '2026-11-25', 2)).toBe(false);
+    expect(isCheckInDue('2026-11-10', '2026-11-25', 2)).toBe(true);
   });
 });

@@ -7,7 +7,7 @@
 import { addDays, diffDays, startOfWeek } from './dates';
 import { fail, ok, type Result } from './errors';
 import { textProblem } from './text';
-import type { AccountId, ChanceThresholds, Destination, IsoDate, IsoDateTime } from './types';
+import type { AccountId, ChanceThresholds, Destination, Forecast, IsoDate, IsoDateTime } from './types';
 
 export const CHECK_IN_STATUSES = ['on track', 'at risk', 'off track'] as const;
 export type CheckInStatus = (typeof CHECK_IN_STATUSES)[number];
@@ -81,7 +81,12 @@ export function checkInDue(history: readonly CheckIn[], today: IsoDate, cadenceW
     const day = c.at.slice(0, 10);
     if (last === null || day > last) last = day;
   }
-  return { due: last === null || diffDays(last, today) > 7 * cadenceWeeks, lastDay: last };
+  return { due: isCheckInDue(last, today, cadenceWeeks), lastDay: last };
+}
+
+/** The reminder rule from the newest check-in's day alone (what a summary keeps): none yet, or older than the cadence. */
+export function isCheckInDue(lastDay: IsoDate | null, today: IsoDate, cadenceWeeks: number): boolean {
+  return lastDay === null || diffDays(lastDay, today) > 7 * cadenceWeeks;
 }
 
 export interface Disagreement {
@@ -113,4 +118,26 @@ export function disagreementOf(history: readonly CheckIn[], chance: number | nul
     return { ...base, reason: `${who} says off track, but the data gives a ${chance}% chance by the target date (at or above the ${thresholds.onTrackChance}% "on track" line).` };
   }
   return null;
+}
+
+/** The newest check-in of a role as a summary keeps it: enough for the flag and the reminder. */
+export interface LatestSaid {
+  status: CheckInStatus;
+  at: IsoDateTime;
+  by: AccountId;
+}
+
+/** The disagreement flag from the newest check-in of each role alone (the rule above looks at nothing else). */
+export function disagreementOfLatest(latest: { owner: LatestSaid | null; lead: LatestSaid | null } | undefined, chance: number | null, thresholds: ChanceThresholds): Disagreement | null {
+  if (!latest) return null;
+  const newest: CheckIn[] = [];
+  if (latest.owner) newest.push({ ...latest.owner, role: 'owner', note: '', week: '' });
+  if (latest.lead) newest.push({ ...latest.lead, role: 'lead', note: '', week: '' });
+  return disagreementOf(newest, chance, thresholds);
+}
+
+/** The chance of arriving by the target date in whole percent, as the verdict reads it; `null` without a range. */
+export function chanceOf(forecast: Pick<Forecast, 'range'> | null | undefined): number | null {
+  const p = forecast?.range?.probabilityByTarget;
+  return typeof p === 'number' ? Math.round(p * 100) : null;
 }

@@ -27,6 +27,11 @@ describe('concerns', () => {
     let many: Concern[] = [];
     for (let i = 0; i < MAX_OPEN_CONCERNS; i++) many = raised(many);
     expect(raiseConcern(many, destination, 'u-dev', epic, 'one more', at)).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    // Answered ones count too (they stay until closed); closed ones make room.
+    const answered = many.map((c) => ({ ...c, state: 'answered' as const }));
+    expect(raiseConcern(answered, destination, 'u-dev', epic, 'one more', at)).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    const oneClosed = answered.map((c, i) => (i === 0 ? { ...c, state: 'closed' as const } : c));
+    expect(raiseConcern(oneClosed, destination, 'u-dev', epic, 'one more', at).ok).toBe(true);
   });
 
   it('are answered or closed by the owner or the lead only, and a closed one stays closed', () => {

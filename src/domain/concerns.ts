@@ -11,8 +11,13 @@ import type { AccountId, Destination, IsoDateTime } from './types';
 
 /** A concern is a question or a worry in a few sentences. */
 export const MAX_CONCERN_TEXT = 1000;
-/** Open concerns one destination holds (kept in one stored value with their answers). */
-export const MAX_OPEN_CONCERNS = 50;
+/**
+ * Concerns not yet closed (open or answered) one destination holds. They are kept in one stored value with
+ * their answers and are never dropped to make room, so their worst case must fit it: a 1000-character CJK text
+ * and answer (3 KB each), a 255-character epic summary and two 128-character account ids make about 7.5 KB,
+ * and 25 of them about 190 KB of the 240 KiB a value may hold. Closed ones make way for newer ones.
+ */
+export const MAX_OPEN_CONCERNS = 25;
 
 export type ConcernState = 'open' | 'answered' | 'closed';
 
@@ -57,8 +62,8 @@ export function raiseConcern(
   if (destination.status === 'archived') return fail('CONFLICT', `"${destination.name}" is archived: concerns can no longer be raised on it.`);
   const checked = checkText(text, 'concern');
   if (!checked.ok) return checked;
-  if (concerns.filter((c) => c.state === 'open').length >= MAX_OPEN_CONCERNS) {
-    return fail('CONFLICT', `"${destination.name}" already has ${MAX_OPEN_CONCERNS} open concerns; ask its owner to answer some first.`);
+  if (concerns.filter((c) => c.state !== 'closed').length >= MAX_OPEN_CONCERNS) {
+    return fail('CONFLICT', `"${destination.name}" already has ${MAX_OPEN_CONCERNS} concerns not yet closed; ask its owner or lead to close some first.`);
   }
   const next = 1 + concerns.reduce((max, c) => Math.max(max, Number(c.id.slice(2)) || 0), 0);
   const concern: Concern = { id: `C-${next}`, destinationId: destination.id, text: checked.value, by, at, epicId: epic.id, epicKey: epic.key, epicSummary: epic.summary, state: 'open' };

@@ -10,6 +10,9 @@ import type { AccountId, Destination, DestinationDraft, IsoDate, IsoDateTime, Li
 /** Limits of a destination's text, in characters (code points), after trimming. */
 export const NAME_MAX = 120;
 export const DESCRIPTION_MAX = 2000;
+/** A success measure's name and unit (see `SuccessMeasure`). */
+export const MEASURE_NAME_MAX = 120;
+export const MEASURE_UNIT_MAX = 20;
 
 /** A draft after validation: trimmed, with a description and a status to save. */
 export interface ValidDraft extends DestinationDraft {
@@ -227,7 +230,7 @@ function dateWarnings(d: Pick<Destination, 'targetDate' | 'status'>, today: IsoD
   return [{ code: 'PAST_TARGET_DATE', message: `The target date ${d.targetDate} is in the past (today is ${today}); check it is the date you meant.` }];
 }
 
-function copyDraft(draft: ValidDraft): Pick<Destination, 'name' | 'description' | 'businessOwner' | 'deliveryLead' | 'targetDate' | 'startDate' | 'status'> {
+function copyDraft(draft: ValidDraft): Pick<Destination, 'name' | 'description' | 'businessOwner' | 'deliveryLead' | 'targetDate' | 'startDate' | 'status' | 'successMeasure'> {
   const { name, description, businessOwner, targetDate, status } = draft;
   return {
     name,
@@ -237,6 +240,8 @@ function copyDraft(draft: ValidDraft): Pick<Destination, 'name' | 'description' 
     status,
     ...(draft.deliveryLead === undefined ? {} : { deliveryLead: draft.deliveryLead }),
     ...(draft.startDate === undefined ? {} : { startDate: draft.startDate }),
+    // Rebuilt field by field, so nothing stray in a draft reaches storage.
+    ...(draft.successMeasure === undefined ? {} : { successMeasure: { name: draft.successMeasure.name, unit: draft.successMeasure.unit, baseline: draft.successMeasure.baseline, target: draft.successMeasure.target } }),
   };
 }
 

@@ -1,6 +1,6 @@
 import { validateSettings } from './settings-rules';
 
-const valid = { projectKeys: ['ABC', 'SHOP_2'], estimateField: { kind: 'auto' as const }, throughputWeeks: 12, onTrackChance: 70, atRiskChance: 30 };
+const valid = { projectKeys: ['ABC', 'SHOP_2'], estimateField: { kind: 'auto' as const }, throughputWeeks: 12, onTrackChance: 70, atRiskChance: 30, checkInCadenceWeeks: 2 };
 
 describe('validateSettings', () => {
   it('accepts settings whose at-risk threshold is below the on-track one', () => {

@@ -3,6 +3,7 @@
  */
 
 import type { ChildMark, Members } from './epic-members';
+import { DEFAULT_CHECK_IN_CADENCE_WEEKS } from './check-ins';
 
 /** ISO calendar date, `YYYY-MM-DD`. */
 export type IsoDate = string;
@@ -48,6 +49,16 @@ export interface Destination {
   updatedBy: AccountId;
   /** Set while archived: the status to return to on restore (absent on destinations never archived). */
   archivedFrom?: Exclude<DestinationStatus, 'archived'>;
+  /** What the business will see on arrival, and how it is measured; check-ins record its value. */
+  successMeasure?: SuccessMeasure;
+}
+
+/** A destination's success measure (the contract's `SuccessMeasure`): name 1..120, unit at most 20, baseline != target. */
+export interface SuccessMeasure {
+  name: string;
+  unit: string;
+  baseline: number;
+  target: number;
 }
 
 /**
@@ -63,6 +74,8 @@ export interface DestinationDraft {
   startDate?: IsoDate;
   /** `archived` is reached through archive, never through a save. */
   status?: LiveStatus;
+  /** Absent: the destination names no success measure (a save without it removes one). */
+  successMeasure?: SuccessMeasure;
 }
 
 export type StatusCategory = 'new' | 'indeterminate' | 'done';
@@ -263,6 +276,8 @@ export interface Settings {
   onTrackChance: number;
   /** `at risk` when the chance is at least this (and below `onTrackChance`); `off track` below it. */
   atRiskChance: number;
+  /** A check-in is due when the newest is older than this many weeks, 1..12. */
+  checkInCadenceWeeks: number;
   version: number;
 }
 
@@ -272,6 +287,7 @@ export const DEFAULT_SETTINGS: Settings = {
   throughputWeeks: 12,
   onTrackChance: 70,
   atRiskChance: 30,
+  checkInCadenceWeeks: DEFAULT_CHECK_IN_CADENCE_WEEKS,
   version: 0,
 };
 
@@ -283,6 +299,7 @@ export const SETTINGS_LIMITS = {
   throughputWeeks: { min: 1, max: 52 },
   onTrackChance: { min: 1, max: 100 },
   atRiskChance: { min: 0, max: 99 },
+  checkInCadenceWeeks: { min: 1, max: 12 },
 } as const;
 
 /** The chance thresholds a verdict is read from (see `Settings`). */

@@ -15,5 +15,8 @@ define(resolver, 'epic/set-destination', async (payload, caller) =>
 
 // The trip of the destination this epic serves; the caller must be able to browse the epic (checked as them).
 define(resolver, 'epic/trip-history', async (payload, caller) => appContainer().services().history.epicHistory(caller.accountId, payload.issueKey));
+// The epic is read as the caller: a concern can only come from an epic they may browse.
+define(resolver, 'epic/voices', async (payload, caller) => appContainer().services().voices.epicVoices(caller.accountId, payload.issueKey));
+define(resolver, 'concern/raise', async (payload, caller) => appContainer().services().voices.raise(caller.accountId, payload.issueKey, payload.text));
 
 export const panelResolver = definitions(resolver);

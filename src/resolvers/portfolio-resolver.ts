@@ -20,5 +20,10 @@ define(resolver, 'portfolio/export', async (payload, caller) => appContainer().s
 define(resolver, 'trip/history', async (payload, caller) => appContainer().services().history.history(caller.accountId, payload.destinationId));
 define(resolver, 'trip/baseline', async (payload, caller) => appContainer().services().history.baseline(caller.accountId, payload.destinationId));
 define(resolver, 'portfolio/scenery', async (payload, caller) => appContainer().services().history.scenery(caller.accountId, payload.projectKey));
+// What people say: anyone may read; only the owner and the lead check in or answer (checked in the service).
+define(resolver, 'trip/voices', async (payload, caller) => appContainer().services().voices.voices(caller.accountId, payload.destinationId));
+define(resolver, 'trip/check-in', async ({ destinationId, ...draft }, caller) => appContainer().services().voices.checkIn(caller.accountId, destinationId, draft));
+define(resolver, 'trip/respond', async ({ destinationId, concernId, answer, close }, caller) =>
+  appContainer().services().voices.respond(caller.accountId, destinationId, concernId, answer === undefined ? { close } : { answer, close }));
 
 export const portfolioResolver = definitions(resolver);

@@ -8,6 +8,7 @@
  */
 import type { DestinationView, EpicAlignment, EpicRef, Freshness } from '../contract';
 import { destinationIdOf } from '../domain/alignment';
+import { chanceOf, disagreementOfLatest } from '../domain/check-ins';
 import { deletionInProgress } from '../domain/destination-rules';
 import { isLive } from '../domain/epic-figures';
 import { AppError, fail, ok, type Result } from '../domain/errors';
@@ -16,8 +17,8 @@ import { calculatingFreshness, freshnessOf } from '../domain/freshness';
 import { epicRollupOf } from '../domain/portfolio';
 import { emptyProgress } from '../domain/progress';
 import { runIsActive, runProgress } from '../domain/reconcile-run';
-import type { Destination, Epic, EpicEntry, EpicRollup } from '../domain/types';
-import type { AppJira, Clock, DestinationStore, IssueSummary, SettingsStore, UserJira } from './ports';
+import type { Destination, Epic, EpicEntry, EpicRollup, Settings } from '../domain/types';
+import type { AppJira, Clock, DestinationStore, IssueSummary, SettingsStore, UserJira, VoicesStore } from './ports';
 import type { EpicReading, IssueAccess, ReconcileRun, RollupReader, ViewerCache } from './rollup-ports';
 import { mayView, viewerLookups } from './viewer-lookups';
 
@@ -37,6 +38,8 @@ export interface EpicDeps {
    * the field back from Jira into the stored rollups, newest read wins.
    */
   onEpicChanged?: (issueId: string) => Promise<void>;
+  /** Check-ins and concerns: the summary gives the disagreement flag (absent: no flag). */
+  voices?: Pick<VoicesStore, 'summary'>;
 }
 
 type EpicLike = Pick<Epic, 'id' | 'key' | 'summary' | 'projectKey' | 'statusCategory'>;
@@ -74,12 +77,18 @@ export function epicService(deps: EpicDeps) {
         forecast: null, siblings: [], hiddenSiblings: 0, warnings: [], canEdit: false,
       };
     }
-    const { rollup, epics, known, freshness } = await fromStore(issue, prefetched);
+    // Read alongside the rollups; the panel still answers (without the flag) if it cannot be read.
+    const summaryRead = (deps.voices ? deps.voices.summary() : Promise.resolve(undefined)).catch((e: unknown) => {
+      console.warn('could not read the check-in summary', e instanceof Error ? e.message : e);
+      return undefined;
+    });
+    const { rollup, epics, known, freshness, settings } = await fromStore(issue, prefetched);
     const epic = { key: issue.key };
 
-    const [visible, names] = await Promise.all([
+    const [visible, names, summary] = await Promise.all([
       prefetched?.visible ?? lookups.visible(accountId),
       known ? lookups.names(known.deliveryLead ? [known.businessOwner, known.deliveryLead] : [known.businessOwner]) : Promise.resolve(new Map<string, string>()),
+      summaryRead,
     ]);
 
     const progressByEpic = new Map(rollup.destination?.perEpic.map((p) => [p.epicKey, p.progress]) ?? []);
@@ -111,6 +120,7 @@ export function epicService(deps: EpicDeps) {
       warnings: rollup.warnings,
       canEdit,
       freshness,
+      disagreement: known && rollup.alignment.kind === 'aligned' ? disagreementOfLatest(summary?.[known.id], chanceOf(rollup.destination?.forecast), settings) : null,
     };
   }
 
@@ -120,6 +130,7 @@ export function epicService(deps: EpicDeps) {
     epics: EpicLike[];
     known: Destination | undefined;
     freshness: Freshness;
+    settings: Settings;
   }
 
   /** From the stored rollups (the epic's own fields as just read); no figures while none is stored yet. */
@@ -156,7 +167,7 @@ export function epicService(deps: EpicDeps) {
         await deps.startReconcile().catch(() => undefined);
         running = await deps.currentRun?.().catch(() => undefined);
       }
-      return { rollup, epics: members, known, freshness: calculatingFreshness(now, { progress: runProgress(running), items: running?.items ?? 0 }) };
+      return { rollup, epics: members, known, settings, freshness: calculatingFreshness(now, { progress: runProgress(running), items: running?.items ?? 0 }) };
     }
     let estimateKey: string | undefined;
     try {
@@ -168,6 +179,7 @@ export function epicService(deps: EpicDeps) {
       rollup,
       epics: members,
       known,
+      settings,
       freshness: freshnessOf(stored, now, runIsActive(run, now.getTime()), estimateKey),
     };
   }

@@ -26,8 +26,9 @@ import { DESTINATION_WORK_FUNCTION as FUNCTION_NAME, IN_PROGRESS_CATEGORY_ID, jq
 import { appRestrictedWarning, assemblePortfolio, scopeOf, warningForViewer } from '../domain/portfolio';
 import { runIsActive, runProgress } from '../domain/reconcile-run';
 import { rollupPortfolio } from '../domain/rollup';
-import { LIVE_STATUSES, VERDICTS, type Destination, type DestinationStatus, type PortfolioRollup, type Settings, type StatusCategory, type Verdict } from '../domain/types';
-import type { AppJira, Clock, DestinationStore, SettingsStore, UserJira } from './ports';
+import { LIVE_STATUSES, VERDICTS, type Destination, type Forecast, type DestinationStatus, type PortfolioRollup, type Settings, type StatusCategory, type Verdict } from '../domain/types';
+import { chanceOf, disagreementOfLatest, isCheckInDue } from '../domain/check-ins';
+import type { AppJira, Clock, DestinationStore, SettingsStore, UserJira, VoicesStore, VoiceSummaryEntry } from './ports';
 import type { ReconcileRun, RollupJqlMeta, RollupReader, StoredSite, ViewerCache } from './rollup-ports';
 import { mayView, viewerLookups } from './viewer-lookups';
 
@@ -54,6 +55,8 @@ export interface PortfolioDeps {
   startReconcile?: () => Promise<void>;
   viewers?: ViewerCache;
   memo: AssemblyMemo;
+  /** Check-ins and concerns: one summary value for every row (absent: rows carry no voices). */
+  voices?: Pick<VoicesStore, 'summary'>;
 }
 
 export interface PortfolioFilters {
@@ -260,7 +263,11 @@ export function portfolioService(deps: PortfolioDeps) {
       return [] as string[];
     });
     // A view that fails waits for the check too: no Jira call may outlive the invocation that made it.
-    const [{ site, freshness }, visibleSet] = await Promise.all([current(projectKey !== undefined ? [projectKey] : undefined), visibleProjects]).catch(async (error: unknown) => {
+    const [{ site, freshness, settings }, visibleSet, summary] = await Promise.all([
+      current(projectKey !== undefined ? [projectKey] : undefined),
+      visibleProjects,
+      deps.voices ? deps.voices.summary() : Promise.resolve(undefined),
+    ]).catch(async (error: unknown) => {
       await closedPromise;
       throw error;
     });
@@ -283,7 +290,14 @@ export function portfolioService(deps: PortfolioDeps) {
     // Filtered on a project, a destination none of whose epics is in it has nothing to show: it is counted, not listed.
     const entries = projectKey === undefined ? matching : matching.filter((d) => d.epicKeys.length > 0);
     // Every matching row's owner, for the owner filter, not only the rows listed.
-    const names = await lookups.names(matching.map((d) => d.destination.businessOwner));
+    // The people who checked in are named in the same lookup.
+    const voiceOf = (id: string): VoiceSummaryEntry | undefined => summary?.[id];
+    const checkInPeople = matching.flatMap((d) => {
+      const v = voiceOf(d.destination.id);
+      return [v?.owner?.by, v?.lead?.by].filter((by): by is string => by !== undefined);
+    });
+    const names = await lookups.names([...new Set([...matching.map((d) => d.destination.businessOwner), ...checkInPeople])]);
+    const today = clock.today();
 
     const rowOfEntry = (entry: (typeof matching)[number]): FullRow => {
       const d = entry.destination;
@@ -303,7 +317,19 @@ export function portfolioService(deps: PortfolioDeps) {
         forecast: entry.forecast,
         visibleEpics: epicDetails.length,
         hiddenEpics: entry.epicKeys.length - epicDetails.length,
+        ...voicesOfRow(d, entry.forecast),
         epicDetails,
+      };
+    };
+    const voicesOfRow = (d: Destination, forecast: Forecast): Pick<DestinationRollup, 'checkIns' | 'disagreement' | 'openConcerns' | 'successMeasure'> => {
+      const v = voiceOf(d.id);
+      const latest = (l: VoiceSummaryEntry['owner']) => (l ? { status: l.status, at: l.at, byName: names.get(l.by) ?? l.by } : null);
+      const due = isCheckInDue(v?.lastDay ?? null, today, settings.checkInCadenceWeeks);
+      return {
+        checkIns: { owner: latest(v?.owner ?? null), lead: latest(v?.lead ?? null), due },
+        disagreement: disagreementOfLatest(v, chanceOf(forecast), settings),
+        openConcerns: v?.open ?? 0,
+        ...(d.successMeasure ? { successMeasure: d.successMeasure } : {}),
       };
     };
     const epicsOfEntry = (entry: (typeof matching)[number]): EpicRef[] => {

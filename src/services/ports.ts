@@ -4,6 +4,8 @@
  */
 import type { ChildFacts, Destination, EffectiveEstimate, Epic, EpicEntry, EstimateFieldSetting, IsoDate, Settings, StatusCategory, WorkItem } from '../domain/types';
 import type { Result } from '../domain/errors';
+import type { CheckIn, LatestSaid } from '../domain/check-ins';
+import type { Concern } from '../domain/concerns';
 import type { IssueFacts } from './rollup-ports';
 
 /** Facts about the Jira site the app needs before it can query: cached, they rarely change. */
@@ -166,3 +168,29 @@ export interface Clock {
   today(): IsoDate;
 }
 
+
+/** The newest check-in of a role, as the voices summary keeps it (names are looked up when shown). */
+export type VoiceLatest = LatestSaid;
+
+/** One destination's line of the voices summary: what a portfolio row, the panel and the gadget show. */
+export interface VoiceSummaryEntry {
+  owner: VoiceLatest | null;
+  lead: VoiceLatest | null;
+  /** Concerns not yet closed (open or answered). */
+  open: number;
+  /** The day of the newest check-in, `null` before the first. */
+  lastDay: IsoDate | null;
+}
+
+/**
+ * Check-ins and concerns per destination (one stored value each), and one site-wide summary kept current by
+ * every write in the same transaction, so a view of many rows reads one value. `change*` re-reads and retries
+ * when another write got in first: nothing is lost, nothing half-written.
+ */
+export interface VoicesStore {
+  checkIns(destinationId: string): Promise<CheckIn[]>;
+  concerns(destinationId: string): Promise<Concern[]>;
+  summary(): Promise<Record<string, VoiceSummaryEntry>>;
+  changeCheckIns(destinationId: string, change: (history: CheckIn[]) => Result<CheckIn[]>): Promise<Result<CheckIn[]>>;
+  changeConcerns<T>(destinationId: string, change: (concerns: Concern[]) => Result<{ concerns: Concern[]; value: T }>): Promise<Result<{ concerns: Concern[]; value: T }>>;
+}

@@ -4,7 +4,7 @@ import { inMemoryAppJira, inMemorySettingsStore } from '../../test/helpers/in-me
 
 const projects = [{ id: '1', key: 'ALPHA', name: 'Alpha' }, { id: '2', key: 'BETA', name: 'Beta' }];
 
-function setup(stored = { ...DEFAULT_SETTINGS, onTrackChance: 80, atRiskChance: 40, version: 3 }) {
+function setup(stored = { ...DEFAULT_SETTINGS, onTrackChance: 80, atRiskChance: 40, checkInCadenceWeeks: 5, version: 3 }) {
   const store = inMemorySettingsStore(stored);
   let recalculations = 0;
   const service = settingsService({ store, jira: inMemoryAppJira({ projects }), onEstimateChanged: async () => void (recalculations += 1) });
@@ -12,11 +12,11 @@ function setup(stored = { ...DEFAULT_SETTINGS, onTrackChance: 80, atRiskChance: 
 }
 
 describe('settingsService', () => {
-  it('keeps the stored thresholds when the caller leaves them out', async () => {
+  it('keeps the stored thresholds and check-in cadence when the caller leaves them out', async () => {
     const { service, store } = setup();
     const saved = await service.save({ projectKeys: ['ALPHA'], estimateField: { kind: 'auto' }, throughputWeeks: 8 }, 3);
     expect(saved.ok).toBe(true);
-    expect(store.current()).toEqual({ projectKeys: ['ALPHA'], estimateField: { kind: 'auto' }, throughputWeeks: 8, onTrackChance: 80, atRiskChance: 40, version: 4 });
+    expect(store.current()).toEqual({ projectKeys: ['ALPHA'], estimateField: { kind: 'auto' }, throughputWeeks: 8, onTrackChance: 80, atRiskChance: 40, checkInCadenceWeeks: 5, version: 4 });
   });
 
   it('refuses a save based on a stale version as a CONFLICT and keeps what is stored', async () => {

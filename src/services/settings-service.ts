@@ -38,8 +38,8 @@ export function settingsService({ store, jira, onEstimateChanged, onScopeChanged
     async save(input: SettingsInput, version: number): Promise<Result<SettingsView>> {
       const previous = await store.get();
       // A threshold the caller leaves out keeps its current value rather than falling back to a default.
-      const { onTrackChance = previous.onTrackChance, atRiskChance = previous.atRiskChance, ...rest } = input;
-      const valid = validateSettings({ ...rest, onTrackChance, atRiskChance });
+      const { onTrackChance = previous.onTrackChance, atRiskChance = previous.atRiskChance, checkInCadenceWeeks = previous.checkInCadenceWeeks, ...rest } = input;
+      const valid = validateSettings({ ...rest, onTrackChance, atRiskChance, checkInCadenceWeeks });
       if (!valid.ok) return valid;
       const [meta, projects] = await Promise.all([jira.siteMeta(), jira.projects()]);
       const known = new Set(projects.map((p) => p.key));

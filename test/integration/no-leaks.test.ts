@@ -114,9 +114,13 @@ const CALLS: { [K in ResolverKey]: Array<{ surface: Surface; payload: PayloadOf<
   // The trip over time: each is listed with the calls that reach it when its resolver is defined.
   'trip/history': ['D-1', 'D-2', 'D-3', 'D-8'].map((destinationId) => ({ surface: 'portfolio' as const, payload: { destinationId } })),
   'trip/baseline': ['D-1', 'D-3'].map((destinationId) => ({ surface: 'portfolio' as const, payload: { destinationId } })),
-  'trip/voices': [],
-  'trip/check-in': [],
-  'trip/respond': [],
+  // A concern raised from SEC-4 (hidden from the viewer) is on D-2, one from PAY-1 on D-1 (see beforeEach).
+  'trip/voices': ['D-1', 'D-2', 'D-3', 'D-8'].map((destinationId) => ({ surface: 'portfolio' as const, payload: { destinationId } })),
+  'trip/check-in': [{ surface: 'portfolio', payload: { destinationId: 'D-2', status: 'on track', note: 'From the viewer' } }],
+  'trip/respond': [
+    { surface: 'portfolio', payload: { destinationId: 'D-2', concernId: 'C-1', answer: 'From the viewer' } },
+    { surface: 'portfolio', payload: { destinationId: 'D-2', concernId: 'C-9', close: true } },
+  ],
   'portfolio/scenery': [
     { surface: 'portfolio', payload: {} },
     { surface: 'portfolio', payload: { projectKey: 'PAY' } },
@@ -127,8 +131,17 @@ const CALLS: { [K in ResolverKey]: Array<{ surface: Surface; payload: PayloadOf<
     ...['PAY-1', 'PAY-7'].map((issueKey) => ({ surface: 'panel' as const, payload: { issueKey }, extension: { issue: { key: issueKey } } })),
     ...['SEC-1', 'HTR-1', 'PAY-11'].map((issueKey) => ({ surface: 'panel' as const, payload: { issueKey }, echoes: { key: issueKey, stand_in: 'NOPE-1' } })),
   ],
-  'epic/voices': [],
-  'concern/raise': [],
+  'epic/voices': [
+    { surface: 'panel', payload: { issueKey: 'PAY-1' } },
+    { surface: 'panel', payload: { issueKey: 'PAY-7' } },
+    { surface: 'panel', payload: { issueKey: 'SEC-4' }, echoes: { key: 'SEC', stand_in: 'NOPE' } },
+    { surface: 'panel', payload: { issueKey: 'PAY-11' }, echoes: { key: 'PAY-11', stand_in: 'PAY-999' } },
+  ],
+  'concern/raise': [
+    { surface: 'panel', payload: { issueKey: 'PAY-1', text: 'Raised by the viewer' } },
+    { surface: 'panel', payload: { issueKey: 'SEC-4', text: 'Raised by the viewer' }, echoes: { key: 'SEC', stand_in: 'NOPE' } },
+    { surface: 'panel', payload: { issueKey: 'PAY-11', text: 'Raised by the viewer' }, echoes: { key: 'PAY-11', stand_in: 'PAY-999' } },
+  ],
   // Every destination (D-2 serves only SEC's epic; D-8 is archived) and the headline: aggregates, no epic named.
   'gadget/card': [...['D-1', 'D-2', 'D-3', 'D-8', null].map((destinationId) => ({ surface: 'gadget' as const, payload: { destinationId } }))],
 };
@@ -174,6 +187,10 @@ describe('no answer names what the viewer may not browse', () => {
   beforeEach(async () => {
     app = await startTestApp(site);
     await scopeToPayAndSec(app);
+    // What people said, from epics the viewer may not browse too: their keys and summaries must stay hidden.
+    await app.data('panel', 'concern/raise', { issueKey: 'SEC-4', text: 'Is the cipher work on track?' }, 'u-leader');
+    await app.data('panel', 'concern/raise', { issueKey: 'PAY-11', text: 'Who approved this?' }, 'u-leader');
+    await app.data('portfolio', 'trip/check-in', { destinationId: 'D-1', status: 'on track', note: 'Fine' }, 'u-leader');
   });
   afterEach(() => app.close());
 

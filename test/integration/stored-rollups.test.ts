@@ -171,7 +171,8 @@ describe('stored rollups as the site grows', () => {
     const small = await coldViewStorageCalls(generateSite({ seed: 3, epics: 20, issuesPerEpic: 10, destinations: 4 }));
     const big = await coldViewStorageCalls(generateSite({ seed: 3, epics: 400, issuesPerEpic: 10, destinations: 80 }));
     expect(big).toBe(small);
-    expect(big).toBeLessThanOrEqual(15);
+    // 15 before issue 10, plus one: every row's check-ins and concerns come from the one voices summary value.
+    expect(big).toBeLessThanOrEqual(16);
     // Two sites built and recalculated, 4,400 issues in all: more than jest's 5 s on a busy machine.
   }, 60_000);
 });

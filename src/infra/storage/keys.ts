@@ -12,6 +12,10 @@ export const ENTITY = {
   /** Monotonic counters, e.g. the destination id sequence. */
   sequence: 'sequence',
   settings: 'settings',
+  /** What people say (voices-store.ts): per destination, and one site-wide summary. */
+  checkIns: 'check-ins',
+  concerns: 'concerns',
+  voicesSummary: 'voices-summary',
 } as const;
 
 export const INDEX = {
@@ -23,6 +27,7 @@ export const KEY = {
   /** Advanced by every change that moves ranks (create, archive, restore, delete, reorder): serialises them. */
   destinationRanking: 'destination-ranking',
   settings: 'settings',
+  voicesSummary: 'voices-summary',
   /** Plain key-value entries. */
   /** Stored rollups (rollup-store.ts): the head, generations, deltas, pending marks and the reconcile run. */
   rollupHead: 'rollup-head',

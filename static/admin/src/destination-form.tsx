@@ -13,7 +13,7 @@ import Select from '@atlaskit/select';
 import Textarea from '@atlaskit/textarea';
 import Textfield from '@atlaskit/textfield';
 import { token } from '@atlaskit/tokens';
-import { DESCRIPTION_MAX, LIVE_STATUSES, NAME_MAX, type DestinationDraft, type DestinationView } from '../../../src/contract';
+import { DESCRIPTION_MAX, LIVE_STATUSES, MEASURE_NAME_MAX, MEASURE_UNIT_MAX, NAME_MAX, type DestinationDraft, type DestinationView, type SuccessMeasure } from '../../../src/contract';
 import { call, fieldOf, toFailure, type ApiFailure } from '../../common/api';
 import { useResolver } from '../../common/use-resolver';
 import { ErrorMessage, Loading } from '../../common/components';
@@ -34,6 +34,11 @@ interface Values {
   targetDate: string;
   startDate: string;
   status: EditableStatus;
+  /** The optional success measure, as typed: all empty means none. */
+  measureName: string;
+  measureUnit: string;
+  measureBaseline: string;
+  measureTarget: string;
 }
 
 const valuesOf = (d: DestinationView | null): Values => ({
@@ -44,7 +49,27 @@ const valuesOf = (d: DestinationView | null): Values => ({
   targetDate: d?.targetDate ?? '',
   startDate: d?.startDate ?? '',
   status: d && d.status !== 'archived' ? d.status : 'active',
+  measureName: d?.successMeasure?.name ?? '',
+  measureUnit: d?.successMeasure?.unit ?? '',
+  measureBaseline: d?.successMeasure ? String(d.successMeasure.baseline) : '',
+  measureTarget: d?.successMeasure ? String(d.successMeasure.target) : '',
 });
+
+/** The backend names a measure's fields `successMeasure.name` and so on; the form, `measureName`. */
+const MEASURE_FIELDS: Record<string, keyof Values> = {
+  'successMeasure.name': 'measureName',
+  'successMeasure.unit': 'measureUnit',
+  'successMeasure.baseline': 'measureBaseline',
+  'successMeasure.target': 'measureTarget',
+  successMeasure: 'measureName',
+};
+
+/** A typed number, or `null` when the text is not one (`Number('')` would read as 0). */
+function numberOf(text: string): number | null {
+  if (!text.trim()) return null;
+  const n = Number(text.trim());
+  return Number.isFinite(n) ? n : null;
+}
 
 type Errors = Partial<Record<keyof Values, string>>;
 type DateKey = 'targetDate' | 'startDate';
@@ -69,7 +94,7 @@ export function dateValue(picked: string, typed: string): string | null {
 const length = (s: string): number => [...s].length;
 
 /** Checks before anything is sent; the limits are the backend's own (`NAME_MAX`, `DESCRIPTION_MAX`). */
-export function validate(v: Values, typed: Typed): { errors: Errors; dates: Record<DateKey, string> } {
+export function validate(v: Values, typed: Typed): { errors: Errors; dates: Record<DateKey, string>; measure: SuccessMeasure | undefined } {
   const e: Errors = {};
   const target = dateValue(v.targetDate, typed.targetDate);
   const start = dateValue(v.startDate, typed.startDate);
@@ -81,7 +106,25 @@ export function validate(v: Values, typed: Typed): { errors: Errors; dates: Reco
   else if (!target) e.targetDate = 'Choose a target date.';
   if (start === null) e.startDate = INVALID_DATE;
   else if (start && target && start > target) e.startDate = 'The start date must be on or before the target date.';
-  return { errors: e, dates: { targetDate: target ?? '', startDate: start ?? '' } };
+  const measure = measureOf(v, e);
+  return { errors: e, dates: { targetDate: target ?? '', startDate: start ?? '' }, measure };
+}
+
+/** The success measure the form holds: `undefined` when every field is empty; problems go into `e`. */
+function measureOf(v: Values, e: Errors): SuccessMeasure | undefined {
+  const any = [v.measureName, v.measureUnit, v.measureBaseline, v.measureTarget].some((t) => t.trim() !== '');
+  if (!any) return undefined;
+  const name = v.measureName.trim();
+  const unit = v.measureUnit.trim();
+  const baseline = numberOf(v.measureBaseline);
+  const target = numberOf(v.measureTarget);
+  if (!name) e.measureName = 'Name what the business will see, or clear the measure\'s fields.';
+  else if (length(name) > MEASURE_NAME_MAX) e.measureName = `Keep the name to ${MEASURE_NAME_MAX} characters or fewer.`;
+  if (length(unit) > MEASURE_UNIT_MAX) e.measureUnit = `Keep the unit to ${MEASURE_UNIT_MAX} characters or fewer.`;
+  if (baseline === null) e.measureBaseline = 'Enter the value today, as a number.';
+  if (target === null) e.measureTarget = 'Enter the value to reach, as a number.';
+  else if (baseline !== null && baseline === target) e.measureTarget = 'The target must differ from the baseline.';
+  return baseline === null || target === null ? undefined : { name, unit, baseline, target };
 }
 
 /** The form in its modal: loads the destination to edit (by id), then renders the form. */
@@ -131,7 +174,7 @@ export function DestinationForm({ destination }: { destination: DestinationView 
 
   const submit = async (e?: FormEvent) => {
     e?.preventDefault();
-    const { errors: local, dates } = validate(values, typed);
+    const { errors: local, dates, measure } = validate(values, typed);
     setErrors(local);
     if (Object.values(local).some(Boolean)) return;
     const draft: DestinationDraft = {
@@ -142,6 +185,7 @@ export function DestinationForm({ destination }: { destination: DestinationView 
       status: values.status,
       ...(values.deliveryLead ? { deliveryLead: values.deliveryLead.value } : {}),
       ...(dates.startDate ? { startDate: dates.startDate } : {}),
+      ...(measure ? { successMeasure: measure } : {}),
     };
     setSaving(true);
     setFailure(null);
@@ -155,7 +199,8 @@ export function DestinationForm({ destination }: { destination: DestinationView 
       });
     } catch (err) {
       const f = toFailure(err);
-      const field = fieldOf(f) as keyof Values | undefined;
+      const named = fieldOf(f);
+      const field = (named !== undefined && MEASURE_FIELDS[named] !== undefined ? MEASURE_FIELDS[named] : named) as keyof Values | undefined;
       if (f.code === 'CONFLICT') {
         setConflict(true);
         setTheirs(null);
@@ -263,6 +308,18 @@ export function DestinationForm({ destination }: { destination: DestinationView 
           styles={{ menuPortal: (base) => ({ ...base, zIndex: 9999 }) }}
         />
       ))}
+      <fieldset style={{ border: 'none', margin: 0, padding: 0, marginTop: token('space.200') }}>
+        <legend style={{ font: token('font.heading.xsmall'), color: token('color.text'), marginBottom: token('space.050') }}>Success measure (optional)</legend>
+        <p style={{ margin: `0 0 ${token('space.100')}`, color: token('color.text.subtlest'), font: token('font.body.small') }}>
+          What the business will see when the destination is reached. Check-ins record its value over time.
+        </p>
+        {field('measureName', 'What the business will see', <Textfield id="dest-measureName" name="measureName" placeholder="Merchants paid within one minute" value={values.measureName} isInvalid={!!errors.measureName} onChange={(e) => set('measureName', e.currentTarget.value)} maxLength={MEASURE_NAME_MAX} />)}
+        <div style={{ display: 'grid', gridTemplateColumns: '1fr 1fr 1fr', gap: token('space.150') }}>
+          {field('measureUnit', 'Unit', <Textfield id="dest-measureUnit" name="measureUnit" placeholder="%" value={values.measureUnit} isInvalid={!!errors.measureUnit} onChange={(e) => set('measureUnit', e.currentTarget.value)} maxLength={MEASURE_UNIT_MAX} />)}
+          {field('measureBaseline', 'Baseline', <Textfield id="dest-measureBaseline" name="measureBaseline" inputMode="decimal" value={values.measureBaseline} isInvalid={!!errors.measureBaseline} onChange={(e) => set('measureBaseline', e.currentTarget.value)} />)}
+          {field('measureTarget', 'Target', <Textfield id="dest-measureTarget" name="measureTarget" inputMode="decimal" value={values.measureTarget} isInvalid={!!errors.measureTarget} onChange={(e) => set('measureTarget', e.currentTarget.value)} />)}
+        </div>
+      </fieldset>
     </DialogLayout>
   );
 }

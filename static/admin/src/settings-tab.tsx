@@ -1,6 +1,6 @@
 /**
- * Settings: projects in scope, estimate field, throughput window, the chances a verdict is read from. Saved with
- * the version it was read at.
+ * Settings: projects in scope, estimate field, throughput window, the chances a verdict is read from, the
+ * check-in cadence. Saved with the version it was read at.
  */
 import { useRef, useState } from 'react';
 import Button from '@atlaskit/button/new';
@@ -35,8 +35,7 @@ function autoLabel(view: SettingsView): string {
   }
 }
 
-export function validateWeeks(text: string): string | undefined {
-  const { min, max } = SETTINGS_LIMITS.throughputWeeks;
+export function validateWeeks(text: string, { min, max }: { min: number; max: number } = SETTINGS_LIMITS.throughputWeeks): string | undefined {
   if (!/^\d+$/.test(text.trim())) return 'Enter a whole number of weeks.';
   const n = Number(text);
   return n < min || n > max ? `Choose between ${min} and ${max} weeks.` : undefined;
@@ -57,8 +56,9 @@ export function SettingsTab() {
   const [weeks, setWeeks] = useState('12');
   const [onTrack, setOnTrack] = useState('70');
   const [atRisk, setAtRisk] = useState('30');
+  const [cadence, setCadence] = useState('2');
   const [version, setVersion] = useState(0);
-  const [errors, setErrors] = useState<{ projects?: string; estimate?: string; weeks?: string; onTrack?: string; atRisk?: string }>({});
+  const [errors, setErrors] = useState<{ projects?: string; estimate?: string; weeks?: string; onTrack?: string; atRisk?: string; cadence?: string }>({});
   const [saveFailure, setSaveFailure] = useState<ApiFailure | null>(null);
   const [conflict, setConflict] = useState(false);
   const [saving, setSaving] = useState(false);
@@ -72,6 +72,7 @@ export function SettingsTab() {
       setWeeks(String(v.settings.throughputWeeks));
       setOnTrack(String(v.settings.onTrackChance));
       setAtRisk(String(v.settings.atRiskChance));
+      setCadence(String(v.settings.checkInCadenceWeeks));
     }
   };
 
@@ -100,14 +101,16 @@ export function SettingsTab() {
   const typedChances = validateChances(onTrack, atRisk);
   const onTrackError = errors.onTrack ?? typedChances.onTrack;
   const atRiskError = errors.atRisk ?? typedChances.atRisk;
+  const cadenceError = errors.cadence ?? validateWeeks(cadence, SETTINGS_LIMITS.checkInCadenceWeeks);
 
   const save = async (e: React.FormEvent) => {
     e.preventDefault();
     setSaved(false);
     const w = validateWeeks(weeks);
     const chances = validateChances(onTrack, atRisk);
-    setErrors({ weeks: w, ...chances });
-    if (w || chances.onTrack || chances.atRisk) return;
+    const c = validateWeeks(cadence, SETTINGS_LIMITS.checkInCadenceWeeks);
+    setErrors({ weeks: w, ...chances, cadence: c });
+    if (w || chances.onTrack || chances.atRisk || c) return;
     setSaving(true);
     setSaveFailure(null);
     try {
@@ -118,6 +121,7 @@ export function SettingsTab() {
           throughputWeeks: Number(weeks),
           onTrackChance: Number(onTrack),
           atRiskChance: Number(atRisk),
+          checkInCadenceWeeks: Number(cadence),
         },
         version,
       });
@@ -131,6 +135,7 @@ export function SettingsTab() {
       else if (field === 'throughputWeeks') setErrors({ weeks: f.message });
       else if (field === 'onTrackChance') setErrors({ onTrack: f.message });
       else if (field === 'atRiskChance') setErrors({ atRisk: f.message });
+      else if (field === 'checkInCadenceWeeks') setErrors({ cadence: f.message });
       else if (field === 'projectKeys') setErrors({ projects: f.message });
       else if (field === 'estimateField' || field === 'fieldId') setErrors({ estimate: f.message });
       else setSaveFailure(f);
@@ -232,7 +237,27 @@ export function SettingsTab() {
         />
       </fieldset>
       <div>
-        <Button appearance="primary" type="submit" isLoading={saving} isDisabled={conflict || !!weeksError || !!onTrackError || !!atRiskError}>
+        <Label htmlFor="settings-cadence">Check-in cadence (weeks)</Label>
+        <Textfield
+          id="settings-cadence"
+          type="number"
+          min={SETTINGS_LIMITS.checkInCadenceWeeks.min}
+          max={SETTINGS_LIMITS.checkInCadenceWeeks.max}
+          value={cadence}
+          isInvalid={!!cadenceError}
+          aria-describedby="settings-cadence-message"
+          onChange={(e) => {
+            setCadence(e.currentTarget.value);
+            setErrors((prev) => ({ ...prev, cadence: undefined }));
+          }}
+          width="small"
+        />
+        <div id="settings-cadence-message">
+          {cadenceError ? <FieldError>{cadenceError}</FieldError> : <HelperMessage>A destination shows a check-in as due when its owner and lead have not checked in for this long ({SETTINGS_LIMITS.checkInCadenceWeeks.min} to {SETTINGS_LIMITS.checkInCadenceWeeks.max}).</HelperMessage>}
+        </div>
+      </div>
+      <div>
+        <Button appearance="primary" type="submit" isLoading={saving} isDisabled={conflict || !!weeksError || !!onTrackError || !!atRiskError || !!cadenceError}>
           Save settings
         </Button>
       </div>

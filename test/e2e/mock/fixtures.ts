@@ -129,7 +129,7 @@ export const users: UserRef[] = [
   { accountId: 'u-dev', displayName: 'Dana Developer' },
 ];
 export const settings: SettingsView = {
-  settings: { projectKeys: [], estimateField: { kind: 'auto' }, throughputWeeks: 12, onTrackChance: 70, atRiskChance: 30, version: 3 },
+  settings: { projectKeys: [], estimateField: { kind: 'auto' }, throughputWeeks: 12, onTrackChance: 70, atRiskChance: 30, checkInCadenceWeeks: 2, version: 3 },
   estimateFields: [{ id: 'customfield_10016', name: 'Story point estimate' }],
   effectiveEstimate: { kind: 'points', fieldId: 'customfield_10016', name: 'Story point estimate' },
   projects: [{ key: 'PAY', name: 'Payments' }, { key: 'SEC', name: 'Security' }],
