@@ -26,12 +26,13 @@ test('CSV export holds the shown destinations, quotes cells and defuses formulas
   const csv = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
   const lines = csv.trim().split('\r\n');
   expect(lines[0]).toBe(
-    'Priority,Destination,Owner,Status,Done,In progress,To do,Total issues,Done estimate,Total estimate,Unestimated issues,On time?,Forecast date,Target date,Days early,Days late,Epics,Likely from,Likely to,Chance by target date',
+    'Priority,Destination,Owner,Status,Done,In progress,To do,Total issues,Done estimate,Total estimate,Unestimated issues,On time?,Forecast date,Target date,Days early,Days late,Epics,Likely from,Likely to,Chance by target date,Owner check-in,Lead check-in,Check-in due,Disagreement,Open concerns',
   );
   // Every row tells one story: the verdict follows the chance (default thresholds 70% and 30%), days early and
   // late are two non-negative numbers of which one is 0, and the forecast date lies inside its likely range.
   for (const line of lines.slice(1)) {
-    const cells = line.split(',').slice(-9);
+    // Names and disagreement reasons hold commas: the verdict's nine cells are read by position from a parsed row.
+    const cells = csvCells(line).slice(11, 20);
     const [verdict, forecastDate, , early, late, , from, to, chance] = cells;
     if (!chance) continue;
     const percent = Number(chance.replace('%', ''));
@@ -47,3 +48,23 @@ test('CSV export holds the shown destinations, quotes cells and defuses formulas
   expect(csv).toContain(`"'=HYPERLINK(""http://x"",""go"") ${formula.split(' ').pop()}"`);
   expect(lines.length - 1).toBe(await page.getByRole('row').count() - 1);
 });
+
+/** One CSV row's cells: quoted cells may hold commas and doubled quotes. */
+function csvCells(line: string): string[] {
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quoted && c === '"' && line[i + 1] === '"') {
+      cell += '"';
+      i++;
+    } else if (c === '"') quoted = !quoted;
+    else if (c === ',' && !quoted) {
+      cells.push(cell);
+      cell = '';
+    } else cell += c;
+  }
+  cells.push(cell);
+  return cells;
+}
