@@ -68,7 +68,7 @@ export function createContainer(options: ContainerOptions = {}) {
     const catchUp = catchUpService({ jira: appJira(BACKGROUND_RETRY), freshness, reader: rollups, store: rollups, reconcile, runs, clock });
     const fieldSync = fieldSyncService({ jira: appJira(BACKGROUND_RETRY), destinations: createDestinationStore(clock), rollups, queue: createFieldSyncQueue() });
     // The daily snapshots read the stored rollups only (no Jira read): the Jira adapters are never asked here.
-    const history = historyService({ rollups, destinations: createDestinationStore(clock), settings, trips: createTripStore(), clock, jira: appJira(BACKGROUND_RETRY), userJira: createUserJira({ policy: BACKGROUND_RETRY, clock }) });
+    const history = historyService({ rollups, destinations: createDestinationStore(clock), settings, trips: createTripStore(clock), clock, jira: appJira(BACKGROUND_RETRY), userJira: createUserJira({ policy: BACKGROUND_RETRY, clock }) });
     return { destinationWork, rollups, runs, compaction, reconcile, freshness, catchUp, fieldSync, history };
   }
 
@@ -93,14 +93,19 @@ export function createContainer(options: ContainerOptions = {}) {
       const { site } = await portfolio.current();
       return site.rollup.destinations.find((d) => d.destination.id === destinationId)?.forecast ?? null;
     };
-    const history = historyService({ rollups, destinations, settings, trips: createTripStore(), clock, jira, userJira, viewers });
+    const trips = createTripStore(clock);
+    const history = historyService({ rollups, destinations, settings, trips, clock, jira, userJira, viewers });
     // A destination that becomes active gets its scope baseline; a failure leaves the change saved and says so.
     const onActivated = async (id: string) => {
       await history.activated(id).catch((error: unknown) => console.warn(`baseline of ${id} not taken: ${error instanceof Error ? error.message : String(error)}`));
     };
+    // A deleted destination's check-ins, concerns and history go with it.
+    const onDeleted = async (id: string) => {
+      await Promise.all([voices.forget(id), trips.forget(id)]);
+    };
     return {
       access: accessService({ userJira, jira }),
-      destinations: destinationsService({ store: destinations, jira, clock, rollups, onRenamed: (id) => fieldSync.renamed(id), onAlignmentChanged: refreshDestinationWork, onActivated }),
+      destinations: destinationsService({ store: destinations, jira, clock, rollups, onRenamed: (id) => fieldSync.renamed(id), onAlignmentChanged: refreshDestinationWork, onActivated, onDeleted }),
       settings: settingsService({ store: settings, jira, onEstimateChanged: startReconcile, onScopeChanged: refreshDestinationWork }),
       portfolio,
       gadget: gadgetService({ portfolio }),

@@ -37,11 +37,13 @@ export interface DestinationsDeps {
   onAlignmentChanged?: () => Promise<void>;
   /** A destination became active (created as active, or its status changed to active): its scope is baselined. */
   onActivated?: (id: string) => Promise<void>;
+  /** After a destination is deleted: what the app kept about it (check-ins, concerns, history) goes too. */
+  onDeleted?: (id: string) => Promise<void>;
 }
 
 const notFound = (id: string) => fail<never>('NOT_FOUND', `Destination ${id} does not exist (it may have been deleted). Reload the list.`);
 
-export function destinationsService({ store, jira, clock, rollups, onRenamed, onAlignmentChanged, onActivated }: DestinationsDeps) {
+export function destinationsService({ store, jira, clock, rollups, onRenamed, onAlignmentChanged, onActivated, onDeleted }: DestinationsDeps) {
   const audit = (by: string): Audit => ({ now: clock.now().toISOString(), by });
   const today = () => clock.today();
 
@@ -189,7 +191,11 @@ export function destinationsService({ store, jira, clock, rollups, onRenamed, on
           if (!still.ok) return still;
           return ok({ primary: [], remove: stored, ranked: rankDestinations(all.filter((d) => d.id !== id), audit(by)), value: { id } });
         }, tidy(by));
-        if (removed.ok) await onAlignmentChanged?.();
+        if (removed.ok) {
+          await onAlignmentChanged?.();
+          // The destination is gone either way; leftovers only take space, so a failure is logged, not answered.
+          await onDeleted?.(id).catch((error: unknown) => console.warn(`deleted ${id}: its check-ins, concerns or history not removed: ${error instanceof Error ? error.message : String(error)}`));
+        }
         return removed;
       } finally {
         if (!removed?.ok) await store.releaseDeletion(id, mark.value);

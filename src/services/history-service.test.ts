@@ -20,6 +20,7 @@ function memoryTrips(): TripStore & { baselines: Map<string, StoredBaseline> } {
     saveBaseline: async (id, b) => void baselines.set(id, b),
     scenery: async () => [],
     saveScenery: async () => undefined,
+    forget: async (id) => void baselines.delete(id),
   };
 }
 

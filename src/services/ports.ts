@@ -193,4 +193,6 @@ export interface VoicesStore {
   summary(): Promise<Record<string, VoiceSummaryEntry>>;
   changeCheckIns(destinationId: string, change: (history: CheckIn[]) => Result<CheckIn[]>): Promise<Result<CheckIn[]>>;
   changeConcerns<T>(destinationId: string, change: (concerns: Concern[]) => Result<{ concerns: Concern[]; value: T }>): Promise<Result<{ concerns: Concern[]; value: T }>>;
+  /** Drop a deleted destination's check-ins, concerns and summary line, in one transaction. */
+  forget(destinationId: string): Promise<void>;
 }

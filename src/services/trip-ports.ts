@@ -18,6 +18,8 @@ export interface TripStore {
   writeSnapshots(snapshots: ReadonlyArray<{ destinationId: string; snapshot: TripSnapshot }>, keepFrom: IsoDate): Promise<void>;
   baseline(destinationId: string): Promise<StoredBaseline | undefined>;
   saveBaseline(destinationId: string, baseline: StoredBaseline): Promise<void>;
+  /** Drop a deleted destination's snapshots and baseline. */
+  forget(destinationId: string): Promise<void>;
   scenery(): Promise<ScenerySnapshot[]>;
   /** Keep this week's site-wide scenery snapshot (replacing the week's earlier one); weeks before `keepFrom` go. */
   saveScenery(snapshot: ScenerySnapshot, keepFrom: IsoDate): Promise<void>;

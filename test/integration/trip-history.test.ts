@@ -5,6 +5,7 @@
  */
 import type { SiteInput } from '../../local/jira/site';
 import { advanceClock } from '../../local/platform';
+import { systemClock } from '../../src/infra/clock';
 import type { TripHistory } from '../../src/contract';
 import { createTripStore } from '../../src/infra/storage/trip-store';
 import { startTestApp, type TestApp } from '../helpers/local-app';
@@ -93,7 +94,7 @@ describe('trip history', () => {
     expect(trip.snapshots.map((s) => [s.date, s.done, s.scope])).toEqual([['2026-11-25', 4, 6], ['2026-11-26', 5, 6]]);
 
     // Two years and more back: seeded straight into the store, then cut by the next daily run.
-    const store = createTripStore();
+    const store = createTripStore(systemClock);
     const old = { done: 0, scope: 1, doneEstimate: 0, scopeEstimate: 0, forecastDate: null, likelyFrom: null, likelyTo: null, chance: null };
     await store.writeSnapshots([{ destinationId: 'D-1', snapshot: { ...old, date: '2024-11-01' } }, { destinationId: 'D-1', snapshot: { ...old, date: '2025-02-01' } }], '2024-01-01');
     expect((await history('D-1')).snapshots.map((s) => s.date)).toEqual(['2025-02-01', '2026-11-25', '2026-11-26']);
@@ -104,7 +105,7 @@ describe('trip history', () => {
   });
 
   it('keeps a full year of snapshots of one destination well under the 240 KiB value limit', async () => {
-    const store = createTripStore();
+    const store = createTripStore(systemClock);
     const big = { done: 123_456, scope: 234_567, doneEstimate: 1_234_567.25, scopeEstimate: 2_345_678.75, forecastDate: '2031-12-31', likelyFrom: '2030-01-01', likelyTo: '2035-12-31', chance: 100 };
     const days = Array.from({ length: 365 }, (_, i) => new Date(Date.UTC(2026, 0, 1 + i)).toISOString().slice(0, 10));
     await store.writeSnapshots(days.map((date) => ({ destinationId: 'D-99999', snapshot: { ...big, date } })), '2025-01-01');

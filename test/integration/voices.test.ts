@@ -70,6 +70,32 @@ describe('voices: check-ins, disagreement, concerns', () => {
     expect(read.checkIns).toHaveLength(2);
   });
 
+  it('forgets a deleted destination\'s check-ins, concerns, summary line and history, so the summary frees its room', async () => {
+    // D-3 serves no epic, so it can be deleted; it gets a check-in, a daily snapshot and a baseline first.
+    const created = await app.data('admin', 'destinations/create', { draft: { name: 'Short-lived', businessOwner: 'u-owner', targetDate: '2027-06-01', status: 'active' } }, 'u-admin');
+    const id = created.destination.id;
+    await app.data('portfolio', 'trip/check-in', { destinationId: id, status: 'on track', note: 'Starting.' }, 'u-owner');
+    await app.platform.runScheduledTrigger('daily-reconcile');
+    await app.platform.settle();
+    await app.data('portfolio', 'trip/baseline', { destinationId: id }, 'u-admin');
+    const year = '2026';
+    expect(await app.platform.kvs.peek(`trip-snap:${id}:${year}`)).toBeDefined();
+    expect(await app.platform.kvs.peek(`trip-base:${id}`)).toBeDefined();
+    const before = (await app.data('portfolio', 'portfolio/get', { status: ['active'] }, 'u-owner')).destinations.find((d) => d.id === id);
+    expect(before?.checkIns?.owner?.status).toBe('on track');
+
+    const current = await app.data('admin', 'destinations/get', { id }, 'u-admin');
+    await app.data('admin', 'destinations/delete', { id, version: current.version }, 'u-admin');
+
+    expect(await app.platform.kvs.peek(`trip-snap:${id}:${year}`)).toBeUndefined();
+    expect(await app.platform.kvs.peek(`trip-base:${id}`)).toBeUndefined();
+    const voices = await app.call('portfolio', 'trip/voices', { destinationId: id }, 'u-owner');
+    expect(voices).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    const { entities } = app.platform.kvs.snapshot();
+    expect(entities['check-ins']?.[id]).toBeUndefined();
+    expect(JSON.stringify(entities['voices-summary'])).not.toContain(`"${id}"`);
+  });
+
   it('records the success measure only when the destination names one', async () => {
     const refused = await app.call('portfolio', 'trip/check-in', { destinationId: 'D-1', status: 'on track', note: '', measure: 3 }, 'u-owner');
     expect(refused).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'measure' } });

@@ -7,6 +7,7 @@
 import type { TripSnapshot } from '../../contract/trip';
 import type { ScenerySnapshot } from '../../domain/scenery-trend';
 import type { IsoDate } from '../../domain/types';
+import type { Clock } from '../../services/ports';
 import type { StoredBaseline, TripStore } from '../../services/trip-ports';
 import { KEY } from './keys';
 import { kvs } from './kvs-retry';
@@ -35,11 +36,12 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function createTripStore(): TripStore {
+/** `clock` is the app's: a year's value is read up to the year the app lives in, not the machine's. */
+export function createTripStore(clock: Clock): TripStore {
   return {
     snapshots: (destinationId, from) => guarded(async () => {
       const first = Number(from.slice(0, 4));
-      const last = new Date().getUTCFullYear();
+      const last = Number(clock.today().slice(0, 4));
       const years = Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);
       const values = await Promise.all(years.map((y) => kvs.get<Year>(yearKey(destinationId, y))));
       const out: TripSnapshot[] = [];
@@ -92,6 +94,14 @@ export function createTripStore(): TripStore {
         ? { kind: 'too big', takenAt: baseline.baseline.takenAt, issues: baseline.baseline.issues.length }
         : baseline;
       await kvs.set(`${KEY.tripBaselinePrefix}${destinationId}`, value);
+    }),
+
+    forget: (destinationId) => guarded(async () => {
+      // Snapshots are kept two years back from today, so at most three year values exist (plus a next one
+      // the local clock may have written).
+      const year = Number(clock.today().slice(0, 4));
+      for (const y of [year - 2, year - 1, year, year + 1]) await kvs.delete(yearKey(destinationId, y));
+      await kvs.delete(`${KEY.tripBaselinePrefix}${destinationId}`);
     }),
 
     scenery: () => guarded(async () => (await kvs.get<ScenerySnapshot[]>(KEY.tripScenery)) ?? []),

@@ -149,7 +149,35 @@ export function createVoicesStore(clock: Clock): VoicesStore {
     }
   }
 
+  /** Delete a destination's values and its summary line together; on a race with a write, start again. */
+  async function forget(destinationId: string): Promise<void> {
+    const deadline = clock.now().getTime() + RETRY_BUDGET_MS;
+    for (let attempt = 0; ; attempt++) {
+      let summary: StoredSummary;
+      try {
+        summary = await readSummary();
+      } catch (error) {
+        throw storageFailure(error);
+      }
+      const byDestination = { ...summary.byDestination };
+      delete byDestination[destinationId];
+      try {
+        await kvs.transact()
+          .delete(destinationId, { entityName: ENTITY.checkIns })
+          .delete(destinationId, { entityName: ENTITY.concerns })
+          .set<StoredSummary>(KEY.voicesSummary, { version: summary.version + 1, byDestination }, { entityName: ENTITY.voicesSummary, conditions: versionIs(summary.version) })
+          .execute();
+        return;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw storageFailure(error);
+      }
+      if (clock.now().getTime() > deadline) throw new Error(`the voices of ${destinationId} could not be removed: the summary kept changing`);
+      await sleep(Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt));
+    }
+  }
+
   return {
+    forget,
     async checkIns(destinationId) {
       try {
         return (await read<CheckIn>(checkInsOf, destinationId)).items;
