@@ -80,6 +80,21 @@ async function main(): Promise<void> {
         await p.frameLocator('iframe').first().locator('tbody tr').first().waitFor();
       },
     });
+    // The whole list, with the row flags (the late destination's disagreement) and the scenery trend opened.
+    await shoot(page, {
+      user: 'u-leader',
+      theme: 'light',
+      hash: '#/module/destinations-portfolio',
+      file: 'shell-portfolio-flags-light.png',
+      fullPage: true,
+      ready: async (p) => {
+        const app = p.frameLocator('iframe').first();
+        await app.locator('tbody tr').first().waitFor();
+        await app.getByRole('button', { name: /Show scenery trend/ }).click();
+        await app.locator('[data-testid="flag-disagreement"]').first().waitFor();
+        await app.getByTestId('scenery-point').first().waitFor();
+      },
+    });
     for (const theme of ['light', 'dark'] as const) {
       await shoot(page, {
         user: 'u-leader',
