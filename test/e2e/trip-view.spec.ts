@@ -51,9 +51,12 @@ test('the trip shows the header, the disagreement side by side, the burn-up with
 
   const chart = view.getByTestId('burn-up-chart');
   await expect(chart.getByTestId('forecast-band')).toHaveCount(1);
+  // The pace to the target: the line a burn-up falls behind when it is late.
+  await expect(chart.getByTestId('target-pace')).toHaveCount(1);
+  await expect(chart.getByText('Pace to the target')).toBeVisible();
   await expect(chart.locator('[data-testid="check-in-markers"] > *')).toHaveCount(4);
   const burnUp = chart.getByRole('img', { name: /^Burn-up of / });
-  await expect(burnUp).toHaveAttribute('aria-label', /done rose from 0 to 6 of 13 issues in scope.*likely between.*4 check-ins marked/);
+  await expect(burnUp).toHaveAttribute('aria-label', /done rose from 0 to 6 of 13 issues in scope.*the pace to the target needed .* done by .*likely between.*4 check-ins marked/);
   await view.getByRole('button', { name: 'Estimate' }).click();
   await expect(burnUp).toHaveAttribute('aria-label', /of 39 estimate in scope/);
   await chart.getByRole('button', { name: 'Table' }).click();

@@ -6,6 +6,7 @@
 import { startOfWeek } from '../../src/domain/dates';
 import { DEFAULT_SETTINGS } from '../../src/domain/types';
 import type { Site } from '../../local/jira/site';
+import { formatPortfolio } from '../../local/cli/report-format';
 import { demoSite } from '../../local/sites/generate-demo';
 import { startTestApp, type TestApp } from '../helpers/local-app';
 
@@ -82,6 +83,37 @@ describe('the demo site, booted with its history through the app resolvers', () 
     expect(voices.successMeasure).toEqual(site.destinations.find((d) => d.id === 'D-1')?.successMeasure);
     expect(voices.checkIns.filter((c) => c.measure !== undefined).map((c) => c.measure)).toEqual([4, 11, 23, 37, 48]);
     expect(voices.concerns.map((c) => c.state)).toEqual(['open']);
+  });
+
+  it('flags the disagreement on the panel of each of the late destination\'s epics, beside the data\'s chance', async () => {
+    const epics = site.issues.filter((i) => i.type === 'Epic' && i.destination === LATE);
+    expect(epics.length).toBeGreaterThan(0);
+    const { destinations } = await app.data('portfolio', 'portfolio/export', {}, 'u-admin');
+    const chance = Math.round((destinations.find((r) => r.id === LATE)?.forecast.range?.probabilityByTarget ?? 1) * 100);
+    for (const epic of epics) {
+      const alignment = await app.data('panel', 'epic/alignment', { issueKey: epic.key }, 'u-dev');
+      expect(alignment.destination?.id).toBe(LATE);
+      expect(alignment.forecast?.verdict).toBe('off track');
+      expect(alignment.disagreement).toMatchObject({ says: 'on track', by: 'u-eve', role: 'owner', chance });
+      expect(alignment.disagreement?.reason).toMatch(/\S/);
+      const voices = await app.data('panel', 'epic/voices', { issueKey: epic.key }, 'u-dev');
+      expect(voices.disagreement).toEqual(alignment.disagreement);
+      expect(voices.openConcerns).toBe(1);
+    }
+  });
+
+  it('prints both views of the late destination and the reason they disagree in the report', async () => {
+    const portfolio = await app.data('portfolio', 'portfolio/get', {}, 'u-admin');
+    const late = portfolio.destinations.find((r) => r.id === LATE)!;
+    const lines = formatPortfolio(portfolio, 'u-admin').split('\n');
+    const at = lines.findIndex((l) => l.startsWith(`- ${LATE} `));
+    expect(at).toBeGreaterThanOrEqual(0);
+    const voice = lines[at]!;
+    expect(voice).toContain(`owner says on track (${late.checkIns!.owner!.byName}, ${late.checkIns!.owner!.at.slice(0, 10)})`);
+    expect(voice).toContain('lead says off track');
+    expect(voice).toContain(`data says off track (${Math.round(late.forecast.range!.probabilityByTarget * 100)}% by ${late.targetDate})`);
+    expect(voice).toContain('1 open concern');
+    expect(lines[at + 1]).toBe(`  DISAGREEMENT: ${late.disagreement!.reason}`);
   });
 
   it('draws the late destination\'s burn-up over its months, falling behind its target line', async () => {

@@ -1,5 +1,6 @@
 /**
- * A destination's burn-up: done and scope over time, the target date as a vertical line, today's likely
+ * A destination's burn-up: done and scope over time, the target date as a vertical line, the pace to the
+ * target (from the first day's done to today's scope on the target date) as a dashed line, today's likely
  * forecast range as a band ahead of today, and check-ins as markers (circle: business owner, square:
  * delivery lead; coloured by what they said). `compact` draws it small, without axes, legend or toggles.
  */
@@ -13,7 +14,7 @@ import { token } from '@atlaskit/tokens';
 import type { BurnUpPoint, CheckInView, TripHistory } from '../../../src/contract';
 import { formatDate, formatNumber, likelyText } from '../format';
 import { CHECK_IN_STATUS_LABEL, ROLE_LABEL } from '../labels';
-import { burnUpSummary, doneOf, scopeOf, type BurnUpMeasure } from './summaries';
+import { burnUpSummary, doneOf, scopeOf, targetPace, type BurnUpMeasure } from './summaries';
 import { axisLabelProps, CHART_COLOR, ChartFrame, dayOf, Legend, LegendItem, shortDate, STATUS_COLOR } from './chart-kit';
 
 export type { BurnUpMeasure };
@@ -48,6 +49,7 @@ export function BurnUpChart(props: BurnUpChartProps) {
   const X = (iso: string) => x(dayOf(iso));
   const bandFrom = range?.likelyFrom && range.likelyFrom > history.asOf ? range.likelyFrom : history.asOf;
   const markerY = margin.top - (compact ? 5 : 12);
+  const pace = targetPace(history, measure);
 
   const unit = measure === 'count' ? 'issues' : 'estimate';
   const table = {
@@ -60,6 +62,7 @@ export function BurnUpChart(props: BurnUpChartProps) {
       <LegendItem color={CHART_COLOR.done} label="Done" />
       <LegendItem color={CHART_COLOR.scope} label="Scope" />
       <LegendItem color={CHART_COLOR.target} label={`Target ${formatDate(history.targetDate)}`} dashed />
+      {pace && <LegendItem color={CHART_COLOR.pace} label="Pace to the target" dashed />}
       {range && <LegendItem color={CHART_COLOR.band} label="Likely forecast range" kind="band" />}
       {checkIns.length > 0 && (
         <>
@@ -127,6 +130,17 @@ export function BurnUpChart(props: BurnUpChartProps) {
             to={{ x: X(history.forecast.forecastDate), y: height - margin.bottom }}
             stroke={CHART_COLOR.forecast}
             strokeWidth={1}
+          />
+        )}
+        {pace && (
+          // Where done had to be to arrive on time: a done line under it is falling behind.
+          <Line
+            data-testid="target-pace"
+            from={{ x: X(pace.from.date), y: y(pace.from.value) }}
+            to={{ x: X(pace.to.date), y: y(pace.to.value) }}
+            stroke={CHART_COLOR.pace}
+            strokeWidth={1.5}
+            strokeDasharray="4 3"
           />
         )}
         <LinePath<BurnUpPoint> data={points} x={(p) => X(p.date)} y={(p) => y(scopeOf(p, measure))} stroke={CHART_COLOR.scope} strokeWidth={2} />

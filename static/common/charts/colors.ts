@@ -6,6 +6,7 @@ export const CHART_COLOR = {
   done: token('color.chart.success.bold'),
   scope: token('color.chart.neutral'),
   target: token('color.chart.danger.bold'),
+  pace: token('color.chart.danger'),
   band: token('color.chart.information'),
   forecast: token('color.chart.information.bold'),
   today: token('color.chart.gray.bold'),

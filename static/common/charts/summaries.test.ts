@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { CheckInView, SceneryTrend, TripHistory } from '../../../src/contract';
 import { setLocale } from '../format';
-import { burnUpSummary, measureSummary, scenerySummary, type Reading } from './summaries';
+import { burnUpSummary, measureSummary, scenerySummary, targetPace, type Reading } from './summaries';
 
 afterEach(() => setLocale(undefined));
 
@@ -22,6 +22,7 @@ describe('burnUpSummary', () => {
     setLocale('en_US');
     expect(burnUpSummary({ history, name: 'Payouts', checkIns: [checkIn('2026-11-02T09:00:00Z')] })).toBe(
       'Burn-up of Payouts: done rose from 1 to 6 of 14 issues in scope between Oct 4, 2026 and Nov 29, 2026; target Dec 20, 2026; ' +
+        'the pace to the target needed 10.5 done by Nov 29, 2026, 6 are; ' +
         "today's forecast is likely between Dec 28, 2026 and Jan 25, 2027, 35% chance by the target date; 1 check-in marked.",
     );
   });
@@ -31,6 +32,19 @@ describe('burnUpSummary', () => {
     expect(burnUpSummary({ history: { ...history, burnUp: { step: 'day', points: [] }, forecast: { ...forecast, range: null } }, name: 'Payouts' })).toBe(
       'Burn-up of Payouts: no history yet; target Dec 20, 2026; no forecast range yet.',
     );
+  });
+});
+
+describe('targetPace', () => {
+  it('runs from the first day\'s done to all of today\'s scope on the target date, and says where it stands today', () => {
+    // Oct 4 to Dec 20 is 77 days; Nov 29 is 56 of them: 1 + 13 * 56 / 77.
+    expect(targetPace(history)).toEqual({ from: { date: '2026-10-04', value: 1 }, to: { date: '2026-12-20', value: 14 }, now: { date: '2026-11-29', value: 1 + (13 * 56) / 77 } });
+    expect(targetPace(history, 'estimate')?.to.value).toBe(28);
+  });
+  it('has no "today" once the history reaches the target date, and no line without history or after the target', () => {
+    expect(targetPace({ ...history, targetDate: '2026-11-29' })?.now).toBeNull();
+    expect(targetPace({ ...history, targetDate: '2026-10-04' })).toBeNull();
+    expect(targetPace({ ...history, burnUp: { step: 'day', points: [] } })).toBeNull();
   });
 });
 

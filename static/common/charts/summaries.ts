@@ -16,6 +16,36 @@ export interface BurnUpSummaryInput {
   name: string;
 }
 
+const DAY = 86_400_000;
+const dayNumber = (iso: string): number => Date.parse(`${iso.slice(0, 10)}T00:00:00Z`) / DAY;
+
+export interface TargetPace {
+  from: { date: string; value: number };
+  to: { date: string; value: number };
+  /** Where the line stands on the last point's date, when that is before the target date. */
+  now: { date: string; value: number } | null;
+}
+
+/**
+ * The straight line from what was done on the first day to all of today's scope on the target date: the pace
+ * the destination needed to arrive on time. A done line under it is falling behind. `null` without history or
+ * when the history starts on or after the target date (no pace to draw).
+ */
+export function targetPace(history: Pick<TripHistory, 'burnUp' | 'targetDate'>, measure: BurnUpMeasure = 'count'): TargetPace | null {
+  const points = history.burnUp.points;
+  const first = points[0];
+  const last = points[points.length - 1];
+  if (!first || !last) return null;
+  const start = dayNumber(first.date);
+  const span = dayNumber(history.targetDate) - start;
+  if (span <= 0) return null;
+  const from = { date: first.date, value: doneOf(first, measure) };
+  const to = { date: history.targetDate, value: scopeOf(last, measure) };
+  const elapsed = dayNumber(last.date) - start;
+  const now = elapsed < span ? { date: last.date, value: from.value + ((to.value - from.value) * elapsed) / span } : null;
+  return { from, to, now };
+}
+
 /** The one sentence a screen reader hears for the chart (and the table's caption says the same). */
 export function burnUpSummary(props: BurnUpSummaryInput, measure: BurnUpMeasure = 'count'): string {
   const { history, checkIns = [], name } = props;
@@ -29,10 +59,18 @@ export function burnUpSummary(props: BurnUpSummaryInput, measure: BurnUpMeasure 
       ? `Burn-up of ${name}: done rose from ${formatNumber(doneOf(first, measure))} to ${formatNumber(doneOf(last, measure))} of ${formatNumber(scopeOf(last, measure))} ${unit} in scope between ${formatDate(first.date)} and ${formatDate(last.date)}`
       : `Burn-up of ${name}: no history yet`,
     `target ${formatDate(history.targetDate)}`,
+    paceText(history, measure),
     range ? `today's forecast is ${likelyText(range) ?? 'beyond ten years'}, ${chanceText(range.probabilityByTarget)} by the target date` : 'no forecast range yet',
     checkIns.length > 0 ? `${checkIns.length} ${checkIns.length === 1 ? 'check-in' : 'check-ins'} marked` : null,
   ];
   return `${parts.filter(Boolean).join('; ')}.`;
+}
+
+function paceText(history: BurnUpSummaryInput['history'], measure: BurnUpMeasure): string | null {
+  const pace = targetPace(history, measure);
+  const last = history.burnUp.points[history.burnUp.points.length - 1];
+  if (!pace?.now || !last) return null;
+  return `the pace to the target needed ${formatNumber(pace.now.value)} done by ${formatDate(pace.now.date)}, ${formatNumber(doneOf(last, measure))} are`;
 }
 
 export type Reading = CheckInView & { measure: number };
