@@ -7,7 +7,7 @@
  * History and voices are separate calls so a view can ask for both at once and paint whichever comes first.
  */
 import type { BurnUpPoint, BurnUpStep } from '../domain/burn-up';
-import type { CheckInRole, CheckInStatus, Disagreement } from '../domain/check-ins';
+import type { CheckIn, CheckInRole, CheckInStatus, Disagreement } from '../domain/check-ins';
 import type { ConcernState } from '../domain/concerns';
 import type { ScopeDrift } from '../domain/scope-drift';
 import type { SceneryPoint } from '../domain/scenery-trend';
@@ -59,18 +59,9 @@ export interface TripHistory {
   canBaseline: boolean;
 }
 
-/** A check-in as the UIs show it. */
-export interface CheckInView {
-  by: string;
+/** A check-in as the UIs show it: as kept, with the name of who made it. */
+export interface CheckInView extends CheckIn {
   byName: string;
-  role: CheckInRole;
-  status: CheckInStatus;
-  note: string;
-  /** The Monday of the week it counts for. */
-  week: IsoDate;
-  at: IsoDateTime;
-  /** The success measure's value at the time, when the destination names one. */
-  measure?: number;
 }
 
 /** A concern as the caller may see it: `epic` is `null` when the caller may not browse the epic it came from. */
