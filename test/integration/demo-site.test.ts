@@ -154,6 +154,6 @@ describe('the demo site, booted with its history through the app resolvers', () 
     // Both forecasts exist (the baseline's is the app's forecast as computed on the clock set back to `at`).
     expect(typeof drift.forecastShiftDays).toBe('number');
     // The issue taken off the route is where the file says: in PAY without an epic, outside D-7's progress.
-    expect(app.jira.issue(baseline.removed[0]!.issue)?.parent ?? null).toBeNull();
+    expect(app.jira.issue(baseline.removed[0]!.issue)?.fields.parent ?? null).toBeNull();
   });
 });
