@@ -152,13 +152,10 @@ export async function seedBaselines(platform: LocalPlatform, jira: JiraEmulator,
   for (const [index, b] of baselines.entries()) {
     move(b, true);
     await settle();
-    const back = rewindClock(Date.parse(b.at));
-    try {
-      const answer = (await platform.invokeForModule(MODULE_KEYS.portfolio, 'trip/baseline', { destinationId: b.destination }, { accountId: b.by })) as Envelope<ResponseOf<'trip/baseline'>>;
-      if (!answer.ok) throw new Error(`site baselines[${site.baselines?.indexOf(b) ?? index}]: trip/baseline as ${b.by} answered ${answer.error.code}: ${answer.error.message}`);
-    } finally {
-      back();
-    }
+    // Taken at the site's today, not with the clock set back to `at`: the app's forecast reads today's pace
+    // and statuses, so a forecast computed on a rewound clock would mix two moments and show a false shift.
+    const answer = (await platform.invokeForModule(MODULE_KEYS.portfolio, 'trip/baseline', { destinationId: b.destination }, { accountId: b.by })) as Envelope<ResponseOf<'trip/baseline'>>;
+    if (!answer.ok) throw new Error(`site baselines[${site.baselines?.indexOf(b) ?? index}]: trip/baseline as ${b.by} answered ${answer.error.code}: ${answer.error.message}`);
     move(b, false);
     await settle();
   }

@@ -140,8 +140,8 @@ describe('the demo site, booted with its history through the app resolvers', () 
     const history = await app.data('portfolio', 'trip/history', { destinationId: LATE }, 'u-eve');
     expect(history.baselineNote).toBeNull();
     const drift = history.drift!;
-    // Taken on the site clock set back to its moment (to the minute: the call runs just after it was set).
-    expect(drift.since.slice(0, 16)).toBe(baseline.at.slice(0, 16));
+    // Taken when the site booted (its today), of the route as it stood at `at`.
+    expect(drift.since.slice(0, 10)).toBe(site.today);
     expect(drift.issuesAdded).toBe(baseline.added.length);
     expect(drift.issuesRemoved).toBe(1);
     expect(drift.epicsAdded).toEqual([]);
@@ -151,8 +151,8 @@ describe('the demo site, booted with its history through the app resolvers', () 
     const done = new Set(site.statuses.filter((s) => s.category === 'done').map((s) => s.name));
     const open = baseline.added.filter((k) => !done.has(byKey.get(k)!.status)).length;
     expect(drift.remainingChange).toBe(open - 1);
-    // Both forecasts exist (the baseline's is the app's forecast as computed on the clock set back to `at`).
-    expect(typeof drift.forecastShiftDays).toBe('number');
+    // More open work at the same pace: the forecast moved later, never earlier.
+    expect(drift.forecastShiftDays).toBeGreaterThan(0);
     // The issue taken off the route is where the file says: in PAY without an epic, outside D-7's progress.
     expect(app.jira.issue(baseline.removed[0]!.issue)?.fields.parent ?? null).toBeNull();
   });
