@@ -7,7 +7,7 @@ import { MODULE_KEYS } from '../../src/contract';
 import { createJiraEmulator, loadSite, type EmulatorOptions, type JiraSiteEmulator, type Site } from '../jira';
 import { createLocalPlatform, readManifest, type LocalPlatform } from '../platform';
 import type { Manifest } from '../platform/manifest';
-import { historySteps, seedDestinations, seedHistory } from './seed';
+import { historySteps, seedBaselines, seedDestinations, seedHistory } from './seed';
 
 /** The environment id the runtime seams report; the emulated field's ARI must name the same one. */
 export const LOCAL_ENVIRONMENT_ID = '00000000-0000-4000-8000-0000000e0001';
@@ -44,7 +44,8 @@ export function bootJira(input: unknown, app: EmulatorOptions): { site: Site; ji
  * The site in an emulator, the platform over it, the site's destinations seeded, the app installed (which
  * starts its first recalculation, as on Forge), and every trigger settled. A site with history (check-ins,
  * concerns) has it seeded through the app's resolvers once the first calculation has settled (even with
- * `settle: false`: the clock is set back while it is seeded, and nothing else may run then).
+ * `settle: false`: the clock is set back while it is seeded, and nothing else may run then). Scope
+ * baselines go in first, through `trip/baseline`, with the route put back as it stood then (seedBaselines).
  */
 export async function bootLocalApp(options: BootOptions): Promise<LocalApp> {
   const { site: input, root = process.cwd(), settle = true, ...platformOptions } = options;
@@ -60,6 +61,10 @@ export async function bootLocalApp(options: BootOptions): Promise<LocalApp> {
   try {
     await seedDestinations(platform, site);
     platform.install(site.users.find((u) => u.admin)?.accountId);
+    if ((site.baselines ?? []).length > 0) {
+      await platform.settle();
+      await seedBaselines(platform, jira, site, () => platform.settle());
+    }
     if (historySteps(site).length > 0) {
       await platform.settle();
       await seedHistory(platform, site);

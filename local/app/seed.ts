@@ -11,7 +11,8 @@ import { archiveDestination, destinationNumber } from '../../src/domain/destinat
 import { systemClock } from '../../src/infra/clock';
 import { createDestinationStore } from '../../src/infra/storage/destination-store';
 import type { Site } from '../jira';
-import type { SiteCheckIn, SiteConcern } from '../jira/site';
+import type { JiraEmulator } from '../types';
+import type { SiteBaseline, SiteCheckIn, SiteConcern } from '../jira/site';
 import { advanceClockTo, clockInstalled, rewindClock, type LocalPlatform } from '../platform';
 
 const numberOf = (id: string): number => destinationNumber(id) ?? 0;
@@ -127,5 +128,35 @@ export async function seedHistory(platform: LocalPlatform, site: Site): Promise<
     }
   } finally {
     back();
+  }
+}
+
+/**
+ * Seeds the site's scope baselines (`baselines`) through `trip/baseline` as the person who took each, on the
+ * site clock set back to its `at`. The baseline reads the stored route, and Jira holds only today's issues; so
+ * the route as it stood then is put back first by real changes on the site (each `added` issue off its epic,
+ * each `removed` one under its `from` epic), the app's event handling settles them, the baseline is taken, and
+ * the file's state returns the same way: the drift the trip shows is the app's own reading of those changes.
+ * Run after the first calculation has settled; `settle` lets the app handle the site's events.
+ */
+export async function seedBaselines(platform: LocalPlatform, jira: JiraEmulator, site: Site, settle: () => Promise<void>): Promise<void> {
+  const baselines = [...(site.baselines ?? [])].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  if (baselines.length === 0) return;
+  if (!clockInstalled()) throw new Error('site baselines need the site clock: the platform was created with clock: false');
+  const admin = site.users.find((u) => u.admin)?.accountId as string;
+  const parentOf = new Map(site.issues.map((i) => [i.key, i.parent ?? null]));
+  const move = (b: SiteBaseline, then: boolean): void => {
+    for (const key of b.added) jira.updateIssue(key, { parent: then ? null : (parentOf.get(key) ?? null) }, admin);
+    for (const r of b.removed) jira.updateIssue(r.issue, { parent: then ? r.from : (parentOf.get(r.issue) ?? null) }, admin);
+  };
+  for (const [index, b] of baselines.entries()) {
+    move(b, true);
+    await settle();
+    // Taken at the site's today, not with the clock set back to `at`: the app's forecast reads today's pace
+    // and statuses, so a forecast computed on a rewound clock would mix two moments and show a false shift.
+    const answer = (await platform.invokeForModule(MODULE_KEYS.portfolio, 'trip/baseline', { destinationId: b.destination }, { accountId: b.by })) as Envelope<ResponseOf<'trip/baseline'>>;
+    if (!answer.ok) throw new Error(`site baselines[${site.baselines?.indexOf(b) ?? index}]: trip/baseline as ${b.by} answered ${answer.error.code}: ${answer.error.message}`);
+    move(b, false);
+    await settle();
   }
 }

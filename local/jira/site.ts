@@ -176,6 +176,21 @@ const concernSchema = z.strictObject({
   state: z.enum(['open', 'answered', 'closed']).optional(),
 });
 
+/**
+ * A scope baseline taken through the app's `trip/baseline` at `at`, by an account allowed to (admin, owner,
+ * lead). Jira holds only today's issues, so the route as it stood at `at` is put back for the moment the
+ * baseline is taken, by real changes on the site: `added` issues (children of the destination's epics that
+ * joined after it) are taken off their epic, `removed` ones (that left after it) are put under `from`; then
+ * the file's state returns, and the app's event handling records the drift (local/app/seed.ts).
+ */
+const baselineSchema = z.strictObject({
+  destination: z.string().min(1),
+  by: z.string().min(1),
+  at: isoDateTime,
+  added: z.array(z.string().min(1)).default([]),
+  removed: z.array(z.strictObject({ issue: z.string().min(1), from: z.string().min(1) })).default([]),
+});
+
 const issueSchema = z.strictObject({
   key: z.string().regex(ISSUE_KEY, 'issue key must look like PROJ-123'),
   project: z.string().optional(),
@@ -244,6 +259,7 @@ const siteSchema = z.strictObject({
   // Optional in the parsed site too (like quota), so sites built in code need not spell out an empty history.
   checkIns: z.array(checkInSchema).optional(),
   concerns: z.array(concernSchema).optional(),
+  baselines: z.array(baselineSchema).optional(),
 });
 
 export type Site = z.output<typeof siteSchema>;
@@ -253,6 +269,7 @@ export type SiteDestination = Site['destinations'][number];
 export type SiteIssue = Site['issues'][number];
 export type SiteCheckIn = NonNullable<Site['checkIns']>[number];
 export type SiteConcern = NonNullable<Site['concerns']>[number];
+export type SiteBaseline = NonNullable<Site['baselines']>[number];
 export type SiteSuccessMeasure = z.output<typeof successMeasureSchema>;
 export type SiteStatus = Site['statuses'][number];
 export type SiteIssueType = Site['issueTypes'][number];
@@ -395,6 +412,7 @@ function checkReferences(site: Site): void {
     }
   });
   checkHistory(site, issues);
+  checkBaselines(site, issues);
 }
 
 /** Whether `accountId` may browse `issue`: its project's browse list and, under a security level, the level's members. */
@@ -459,5 +477,62 @@ function checkHistory(site: Site, issues: Map<string, SiteIssue>): void {
     ownerOrLead(d, c.answer.by, `${at}.answer.by`, 'answer concerns');
     past(c.answer.at, `${at}.answer.at`);
     if (Date.parse(c.answer.at) < Date.parse(c.at)) throw new SiteError(`${at}.answer.at`, `answered ${c.answer.at}, before the concern was raised (${c.at})`);
+  });
+}
+
+/**
+ * Baselines as `trip/baseline` will take them, and the route at `at` the seed can put back: found here, naming
+ * the entry. A child of the destination's epics created after `at` must be among `added` (the route then
+ * could not hold it); a `removed` issue existed at `at`, is off the route now, and `from` is one of its epics.
+ */
+function checkBaselines(site: Site, issues: Map<string, SiteIssue>): void {
+  const destinations = new Map(site.destinations.map((d) => [d.id, d]));
+  const users = new Map(site.users.map((u) => [u.accountId, u]));
+  const today = Date.parse(`${site.today}T00:00:00Z`);
+  const levels = new Map(site.issueTypes.map((t) => [t.name.toLowerCase(), t.hierarchyLevel]));
+  const isEpic = (i: SiteIssue | undefined): boolean => i !== undefined && levels.get(i.type.toLowerCase()) === 1;
+  const seen = new Set<string>();
+  (site.baselines ?? []).forEach((b, i) => {
+    const at = `baselines[${i}]`;
+    const d = destinations.get(b.destination);
+    if (!d) throw new SiteError(`${at}.destination`, `unknown destination "${b.destination}" (known: ${list(destinations.keys())})`);
+    if (d.status === 'archived') throw new SiteError(`${at}.destination`, `destination ${d.id} is archived: its scope no longer drifts`);
+    if (seen.has(d.id)) throw new SiteError(`${at}.destination`, `${d.id} has a baseline already: a new one replaces the old, so give only the last`);
+    seen.add(d.id);
+    const user = users.get(b.by);
+    if (!user) throw new SiteError(`${at}.by`, `unknown user "${b.by}"`);
+    if (!user.admin && b.by !== d.businessOwner && b.by !== d.deliveryLead) {
+      throw new SiteError(`${at}.by`, `"${b.by}" is neither a Jira admin nor the business owner (${d.businessOwner}) nor the delivery lead (${d.deliveryLead ?? 'none'}) of ${d.id}: only they take a baseline`);
+    }
+    const moment = Date.parse(b.at);
+    if (moment >= today) throw new SiteError(`${at}.at`, `${b.at} is not before the site's today ${site.today}: history is in the past`);
+    const ofRoute = (i2: SiteIssue | undefined): boolean => {
+      const parent = i2?.parent ? issues.get(i2.parent) : undefined;
+      return isEpic(parent) && parent?.destination === d.id;
+    };
+    const added = new Set<string>();
+    b.added.forEach((key, j) => {
+      const path = `${at}.added[${j}]`;
+      const issue = issues.get(key);
+      if (!issue) throw new SiteError(path, `unknown issue "${key}"`);
+      if (!ofRoute(issue)) throw new SiteError(path, `${key} is not a child of an epic of ${d.id}: only issues on its route now can have joined it`);
+      if (added.has(key)) throw new SiteError(path, `${key} is listed twice`);
+      added.add(key);
+    });
+    for (const issue of site.issues) {
+      if (ofRoute(issue) && Date.parse(issue.created) > moment && !added.has(issue.key)) {
+        throw new SiteError(`${at}.added`, `${issue.key} was created ${issue.created}, after the baseline (${b.at}), so it joined ${d.id}'s route later: list it in added`);
+      }
+    }
+    b.removed.forEach((r, j) => {
+      const path = `${at}.removed[${j}]`;
+      const issue = issues.get(r.issue);
+      if (!issue) throw new SiteError(`${path}.issue`, `unknown issue "${r.issue}"`);
+      if (isEpic(issue) || levels.get(issue.type.toLowerCase()) !== 0) throw new SiteError(`${path}.issue`, `${r.issue} is a ${issue.type}: only an epic's child can leave its route`);
+      if (ofRoute(issue)) throw new SiteError(`${path}.issue`, `${r.issue} is still on ${d.id}'s route (under ${issue.parent}): a removed issue is off it now`);
+      if (Date.parse(issue.created) > moment) throw new SiteError(`${path}.issue`, `${r.issue} was created ${issue.created}, after the baseline (${b.at}): it was never on the route then`);
+      const from = issues.get(r.from);
+      if (!isEpic(from) || from?.destination !== d.id) throw new SiteError(`${path}.from`, `"${r.from}" is not an epic of ${d.id}`);
+    });
   });
 }

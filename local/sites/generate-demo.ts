@@ -11,7 +11,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mulberry32 } from '../jira/faults';
-import { DEFAULT_STATUSES, DEFAULT_STORY_POINTS_FIELD, type Site, type SiteCheckIn, type SiteConcern, type SiteDestination, type SiteIssue } from '../jira/site';
+import { DEFAULT_STATUSES, DEFAULT_STORY_POINTS_FIELD, type Site, type SiteBaseline, type SiteCheckIn, type SiteConcern, type SiteDestination, type SiteIssue } from '../jira/site';
 
 const DAY = 86_400_000;
 /** No app access rule: the app reads every project, and holds no global admin permission. */
@@ -332,6 +332,7 @@ export function demoSite(seed = 20261125, today: string = DEMO_TODAY): Site {
       issues.push(item);
     }
   }
+  const baselines = demoBaselines(ago, issues);
   return {
     today,
     users: [
@@ -357,7 +358,25 @@ export function demoSite(seed = 20261125, today: string = DEMO_TODAY): Site {
     issues,
     checkIns: demoCheckIns(ago),
     concerns: demoConcerns(ago, issues),
+    baselines,
   };
+}
+
+/**
+ * The late destination's scope baseline, taken by its owner when the board approved the budget; since then
+ * the route grew (every child created after it joined later) and one open chargeback-analytics issue was
+ * taken off it (it stays in PAY without an epic), so its trip shows the drift. Changes `issues` for that one.
+ */
+function demoBaselines(ago: (days: number) => string, issues: SiteIssue[]): SiteBaseline[] {
+  const taken = at(ago, 44, '10:00');
+  const epics = new Map(issues.filter((i) => i.type === 'Epic' && i.destination === 'D-7').map((e) => [e.key, e]));
+  const route = issues.filter((i) => i.parent && epics.has(i.parent));
+  const analytics = [...epics.values()].find((e) => e.summary === 'Chargeback analytics');
+  const cut = route.find((i) => i.parent === analytics?.key && !i.resolved && Date.parse(i.created) < Date.parse(taken));
+  if (!analytics || !cut) throw new Error('demo site: no open chargeback-analytics issue from before the baseline to take off the route');
+  cut.parent = null;
+  const added = route.filter((i) => Date.parse(i.created) > Date.parse(taken)).map((i) => i.key);
+  return [{ destination: 'D-7', by: 'u-eve', at: taken, added, removed: [{ issue: cut.key, from: analytics.key }] }];
 }
 
 /** A moment `days` before the demo's today, at `time` (UTC). */

@@ -14,7 +14,7 @@ const LATE = 'D-7';
 
 /** The demo without its history and success measure: what the app takes without issue 10's resolvers. */
 function withoutHistory(): Site {
-  const { checkIns: _c, concerns: _k, ...site } = demoSite();
+  const { checkIns: _c, concerns: _k, baselines: _b, ...site } = demoSite();
   return { ...site, destinations: site.destinations.map(({ successMeasure: _m, ...d }) => d) };
 }
 
@@ -131,5 +131,29 @@ describe('the demo site, booted with its history through the app resolvers', () 
     const line = last.scope * ((day(last.date) - day(d.startDate!)) / (day(d.targetDate) - day(d.startDate!)));
     // Well behind: under three quarters of where the line is today.
     expect(last.done).toBeLessThan(line * 0.75);
+  });
+
+  it('shows the late destination\'s scope drift since the baseline its owner took: the route changes Jira saw after it', async () => {
+    const baseline = (site.baselines ?? []).find((b) => b.destination === LATE)!;
+    expect(baseline.added.length).toBeGreaterThan(0);
+    expect(baseline.removed).toHaveLength(1);
+    const history = await app.data('portfolio', 'trip/history', { destinationId: LATE }, 'u-eve');
+    expect(history.baselineNote).toBeNull();
+    const drift = history.drift!;
+    // Taken when the site booted (its today), of the route as it stood at `at`.
+    expect(drift.since.slice(0, 10)).toBe(site.today);
+    expect(drift.issuesAdded).toBe(baseline.added.length);
+    expect(drift.issuesRemoved).toBe(1);
+    expect(drift.epicsAdded).toEqual([]);
+    expect(drift.epicsRemoved).toEqual([]);
+    // Remaining grew by the open issues that joined, less the open one taken off.
+    const byKey = new Map(site.issues.map((i) => [i.key, i]));
+    const done = new Set(site.statuses.filter((s) => s.category === 'done').map((s) => s.name));
+    const open = baseline.added.filter((k) => !done.has(byKey.get(k)!.status)).length;
+    expect(drift.remainingChange).toBe(open - 1);
+    // More open work at the same pace: the forecast moved later, never earlier.
+    expect(drift.forecastShiftDays).toBeGreaterThan(0);
+    // The issue taken off the route is where the file says: in PAY without an epic, outside D-7's progress.
+    expect(app.jira.issue(baseline.removed[0]!.issue)?.fields.parent ?? null).toBeNull();
   });
 });
