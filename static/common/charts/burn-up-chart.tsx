@@ -146,10 +146,12 @@ export function BurnUpChart(props: BurnUpChartProps) {
         <LinePath<BurnUpPoint> data={points} x={(p) => X(p.date)} y={(p) => y(doneOf(p, measure))} stroke={CHART_COLOR.done} strokeWidth={2.5} />
         <Group data-testid="check-in-markers">
           {checkIns.map((c) => {
-            const cx = X(c.at.slice(0, 10));
+            const r = compact ? 4 : 5;
+            // An owner and a lead checking in on the same day would cover each other: they sit side by side.
+            const shared = checkIns.some((o) => o.role !== c.role && o.at.slice(0, 10) === c.at.slice(0, 10));
+            const cx = X(c.at.slice(0, 10)) + (shared ? (c.role === 'owner' ? -(r + 1) : r + 1) : 0);
             const cy = markerY;
             const title = `${ROLE_LABEL[c.role]} ${c.byName}, ${formatDate(c.at)}: ${CHECK_IN_STATUS_LABEL[c.status]}${c.note ? `. ${c.note}` : ''}`;
-            const r = compact ? 4 : 5;
             return c.role === 'owner' ? (
               <circle key={`${c.role}-${c.at}`} cx={cx} cy={cy} r={r} fill={STATUS_COLOR[c.status]} stroke={token('elevation.surface')} strokeWidth={1}>
                 <title>{title}</title>
