@@ -1,7 +1,7 @@
 /**
- * The panel's part of the trip over time (issue 10): the compact burn-up of the epic's destination and its
- * table view, the disagreement flag, the latest check-ins, raising a concern as a developer and seeing the
- * owner's answer; light and dark, axe. Everything goes through the real resolvers on the local platform:
+ * The panel's part of the trip over time (issue 10): the compact burn-up of the epic's destination (the
+ * portfolio's chart: target, forecast band, check-in markers) and its table view, the disagreement flag,
+ * the latest check-ins, raising a concern as a developer and seeing the owner's answer; light and dark, axe. Everything goes through the real resolvers on the local platform:
  * what the test sets up (the owner's check-in and answer) goes through `POST /api/invoke` as that person.
  *
  * On the test site, "Faster checkout" (D-1, epic PAY-1) is off track (a 2% chance by its target date); its
@@ -65,29 +65,53 @@ test('while the trip loads, the panel shows its first content without the page s
   await expect(page.getByTestId('trip-loading')).toHaveCount(0);
 });
 
-test('the compact burn-up says its figures in its name and shows the same points as a table', async ({ page, request }) => {
+test('the compact burn-up is the portfolio\'s chart: target, forecast band on the chart, check-in markers, and the same points as a table', async ({ page, request }) => {
+  // An "at risk" check-in by the business owner: the newest one is a marker on the panel's chart.
+  await asPortfolio(request, 'trip/check-in', { destinationId: DESTINATION, status: 'at risk', note: 'Waiting on the provider.' }, USERS.leader);
   const history = await asPanel<TripHistory>(request, 'epic/trip-history', { issueKey: EPIC }, USERS.admin);
   const points = history.burnUp.points;
   expect(points.length).toBeGreaterThan(0);
   const last = points[points.length - 1]!;
+  expect(history.forecast.range?.likelyTo, 'the test site gives Faster checkout a forecast range').toBeTruthy();
 
   await watch(page);
   await openPanel(page, USERS.admin);
-  const chart = page.getByRole('img', { name: /^Burn-up of Faster checkout:/ });
+  const part = page.getByTestId('compact-burn-up');
+  const chart = part.getByRole('img', { name: /^Burn-up of Faster checkout:/ });
   await expect(chart).toBeVisible();
-  await expect(chart).toHaveAttribute('aria-label', new RegExp(`, ${last.done} of ${last.scope} issues? done;.*target date`));
+  await expect(chart).toHaveAttribute('aria-label', new RegExp(`to ${last.done} of ${last.scope} issues in scope.*; target .*; today's forecast is .*1 check-in marked\\.$`));
   // Colours are design tokens (CSS variables), so light and dark both work.
-  for (const stroke of await chart.locator('path').evaluateAll((paths) => paths.map((p) => p.getAttribute('stroke') ?? ''))) {
+  for (const stroke of await chart.locator('path[stroke]').evaluateAll((paths) => paths.map((p) => p.getAttribute('stroke') ?? ''))) {
     expect(stroke).toMatch(/^var\(--ds-/);
   }
+  await expect(chart.getByTestId('target-line')).toHaveCount(1);
+  // The forecast band is drawn, and inside the chart: the x axis reaches the end of the likely range,
+  // even when that is after the target date.
+  const band = chart.getByTestId('forecast-band');
+  await expect(band).toHaveCount(1);
+  const fits = await chart.evaluate((svg) => {
+    const width = (svg as SVGSVGElement).viewBox.baseVal.width;
+    const rect = svg.querySelector('[data-testid="forecast-band"]')!;
+    const right = Number(rect.getAttribute('x')) + Number(rect.getAttribute('width'));
+    return { width, right };
+  });
+  expect(fits.right).toBeLessThanOrEqual(fits.width);
+  // The owner's check-in is a circle coloured by what it said, named by who and what.
+  const marker = chart.getByTestId('check-in-markers').locator('circle');
+  await expect(marker).toHaveCount(1);
+  await expect(marker.locator('title')).toHaveText(/Lee Leader, .*: At risk\. Waiting on the provider\./);
+  // It fits the panel: never wider than its section.
+  const [svgBox, partBox] = await Promise.all([chart.boundingBox(), part.boundingBox()]);
+  expect(svgBox!.width).toBeLessThanOrEqual(partBox!.width + 0.5);
+  expect(svgBox!.width).toBeGreaterThan(400);
 
-  await page.getByRole('button', { name: 'Show as table' }).click();
-  const table = page.getByRole('table', { name: /Issues done and in scope of Faster checkout/ });
+  await part.getByRole('button', { name: 'Table', exact: true }).click();
+  const table = part.getByRole('table', { name: /^Burn-up of Faster checkout:/ });
   await expect(table).toBeVisible();
   await expect(table.locator('tbody tr')).toHaveCount(points.length);
-  await expect(table.locator('tbody tr').last().locator('td')).toHaveText([String(last.done), String(last.scope)]);
+  await expect(table.locator('tbody tr').last().locator('td')).toHaveText([/\d/, String(last.done), String(last.scope)]);
   await expect(chart).toHaveCount(0);
-  await page.getByRole('button', { name: 'Show as chart' }).click();
+  await part.getByRole('button', { name: 'Chart', exact: true }).click();
   await expect(chart).toBeVisible();
 });
 
@@ -161,7 +185,7 @@ for (const theme of ['light', 'dark'] as Theme[]) {
     await expect(page.getByTestId('compact-burn-up')).toBeVisible();
     await expect(page.getByRole('form', { name: 'Raise a concern' })).toBeVisible();
     for (const view of ['chart', 'table'] as const) {
-      if (view === 'table') await page.getByRole('button', { name: 'Show as table' }).click();
+      if (view === 'table') await page.getByTestId('compact-burn-up').getByRole('button', { name: 'Table', exact: true }).click();
       const axe = await new AxeBuilder({ page }).analyze();
       const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
       expect(bad.map((v) => `${view}: ${v.id} (${v.impact}): ${v.help} [${v.nodes.map((n) => n.target.join(' ')).join(', ')}]`)).toEqual([]);

@@ -2,7 +2,8 @@
  * A destination's burn-up: done and scope over time, the target date as a vertical line, the pace to the
  * target (from the first day's done to today's scope on the target date) as a dashed line, today's likely
  * forecast range as a band ahead of today, and check-ins as markers (circle: business owner, square:
- * delivery lead; coloured by what they said). `compact` draws it small, without axes, legend or toggles.
+ * delivery lead; coloured by what they said). `compact` (the epic panel, about 700 px wide) draws it shorter,
+ * with fewer ticks, the same marks, legend and table toggle; the SVG scales down to narrower containers.
  */
 import { useState } from 'react';
 import { AxisBottom, AxisLeft } from '@visx/axis';
@@ -28,7 +29,7 @@ export interface BurnUpChartProps {
 }
 
 const FULL = { width: 720, height: 300, margin: { top: 24, right: 24, bottom: 32, left: 48 } };
-const SMALL = { width: 320, height: 110, margin: { top: 10, right: 6, bottom: 6, left: 6 } };
+const SMALL = { width: 640, height: 170, margin: { top: 16, right: 12, bottom: 24, left: 32 } };
 
 export function BurnUpChart(props: BurnUpChartProps) {
   const { history, checkIns = [], compact = false } = props;
@@ -119,11 +120,9 @@ export function BurnUpChart(props: BurnUpChartProps) {
           strokeWidth={2}
           strokeDasharray="6 4"
         />
-        {!compact && (
-          <text x={X(history.targetDate) + 4} y={height - margin.bottom - 6} fill={CHART_COLOR.label} fontSize={11}>
-            Target
-          </text>
-        )}
+        <text x={X(history.targetDate) + 4} y={height - margin.bottom - 6} fill={CHART_COLOR.label} fontSize={11}>
+          Target
+        </text>
         {history.forecast.forecastDate && (
           <Line
             from={{ x: X(history.forecast.forecastDate), y: margin.top }}
@@ -147,10 +146,12 @@ export function BurnUpChart(props: BurnUpChartProps) {
         <LinePath<BurnUpPoint> data={points} x={(p) => X(p.date)} y={(p) => y(doneOf(p, measure))} stroke={CHART_COLOR.done} strokeWidth={2.5} />
         <Group data-testid="check-in-markers">
           {checkIns.map((c) => {
-            const cx = X(c.at.slice(0, 10));
+            const r = compact ? 4 : 5;
+            // An owner and a lead checking in on the same day would cover each other: they sit side by side.
+            const shared = checkIns.some((o) => o.role !== c.role && o.at.slice(0, 10) === c.at.slice(0, 10));
+            const cx = X(c.at.slice(0, 10)) + (shared ? (c.role === 'owner' ? -(r + 1) : r + 1) : 0);
             const cy = markerY;
             const title = `${ROLE_LABEL[c.role]} ${c.byName}, ${formatDate(c.at)}: ${CHECK_IN_STATUS_LABEL[c.status]}${c.note ? `. ${c.note}` : ''}`;
-            const r = compact ? 3 : 5;
             return c.role === 'owner' ? (
               <circle key={`${c.role}-${c.at}`} cx={cx} cy={cy} r={r} fill={STATUS_COLOR[c.status]} stroke={token('elevation.surface')} strokeWidth={1}>
                 <title>{title}</title>
@@ -162,15 +163,11 @@ export function BurnUpChart(props: BurnUpChartProps) {
             );
           })}
         </Group>
-        {!compact && (
-          <>
-            {/* The axes are drawing only: the summary and the table carry the figures. */}
-            <g aria-hidden="true">
-              <AxisBottom top={height - margin.bottom} scale={x} numTicks={6} tickFormat={(d) => shortDate(d as Date)} stroke={CHART_COLOR.axis} tickStroke={CHART_COLOR.axis} tickLabelProps={axisLabelProps} />
-              <AxisLeft left={margin.left} scale={y} numTicks={5} stroke={CHART_COLOR.axis} tickStroke={CHART_COLOR.axis} tickLabelProps={axisLabelProps} />
-            </g>
-          </>
-        )}
+        {/* The axes are drawing only: the summary and the table carry the figures. */}
+        <g aria-hidden="true">
+          <AxisBottom top={height - margin.bottom} scale={x} numTicks={compact ? 4 : 6} tickFormat={(d) => shortDate(d as Date)} stroke={CHART_COLOR.axis} tickStroke={CHART_COLOR.axis} tickLabelProps={axisLabelProps} />
+          <AxisLeft left={margin.left} scale={y} numTicks={compact ? 3 : 5} stroke={CHART_COLOR.axis} tickStroke={CHART_COLOR.axis} tickLabelProps={axisLabelProps} />
+        </g>
       </ChartFrame>
     </div>
   );

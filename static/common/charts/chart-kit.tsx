@@ -63,19 +63,19 @@ export function ChartFrame({
   children: ReactNode;
 }) {
   const [asTable, setAsTable] = useState(false);
+  // Compact (the epic panel) keeps the title, the table toggle and the legend, only smaller: the toggle is
+  // the chart's text alternative and the legend how its marks are read, wherever it is drawn.
   return (
-    <figure data-testid={testId} style={{ margin: 0, display: 'flex', flexDirection: 'column', gap: token('space.100') }}>
-      {!compact && (
-        <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: token('space.100') }}>
-          <figcaption style={{ font: token('font.heading.xsmall') }}>{title}</figcaption>
-          <Button appearance="subtle" spacing="compact" aria-pressed={asTable} onClick={() => setAsTable(!asTable)}>
-            {asTable ? 'Chart' : 'Table'}
-          </Button>
-        </div>
-      )}
+    <figure data-testid={testId} style={{ margin: 0, display: 'flex', flexDirection: 'column', gap: token(compact ? 'space.050' : 'space.100') }}>
+      <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: token('space.100') }}>
+        <figcaption style={{ font: token(compact ? 'font.body.small' : 'font.heading.xsmall'), color: token(compact ? 'color.text.subtle' : 'color.text') }}>{title}</figcaption>
+        <Button appearance="subtle" spacing="compact" aria-pressed={asTable} onClick={() => setAsTable(!asTable)}>
+          {asTable ? 'Chart' : 'Table'}
+        </Button>
+      </div>
       {asTable ? (
         // A long table scrolls: focusable and named, so the keyboard can scroll it too.
-        <div role="region" aria-label={`${title}: table`} tabIndex={0} style={{ maxHeight: 360, overflow: 'auto' }}>
+        <div role="region" aria-label={`${title}: table`} tabIndex={0} style={{ maxHeight: compact ? 220 : 360, overflow: 'auto' }}>
           <table style={{ borderCollapse: 'collapse', width: '100%', color: token('color.text') }} data-testid={`${testId}-table`}>
             <caption style={{ textAlign: 'left', font: token('font.body.small'), color: token('color.text.subtle') }}>{table.caption}</caption>
             <thead>
@@ -107,7 +107,7 @@ export function ChartFrame({
           >
             {children}
           </svg>
-          {!compact && legend}
+          {legend}
         </>
       )}
     </figure>

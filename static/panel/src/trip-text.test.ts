@@ -1,32 +1,23 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { MAX_CONCERN_TEXT } from '../../../src/contract';
+import { MAX_CONCERN_TEXT, type CheckInView } from '../../../src/contract';
 import { setLocale } from '../../common/format';
-import { burnUpSummary, chartSpan, concernCount, speakerOf } from './trip-text';
+import { checkInMarkers, concernCount, speakerOf } from './trip-text';
 
 afterEach(() => setLocale(undefined));
 
-const point = (date: string, done: number, scope: number) => ({ date, done, scope, doneEstimate: 0, scopeEstimate: 0 });
+const checkIn = (role: 'owner' | 'lead', at: string): CheckInView => ({ by: `u-${role}`, byName: role, role, status: 'at risk', note: '', week: at.slice(0, 10), at });
 
-describe('burnUpSummary', () => {
-  it('says where done and scope stand now and started, and the target date', () => {
-    setLocale('en_US');
-    const history = { targetDate: '2026-12-20', burnUp: { step: 'week' as const, points: [point('2026-09-06', 0, 1), point('2026-11-29', 4, 9)] } };
-    expect(burnUpSummary('Faster checkout', history)).toBe(
-      'Burn-up of Faster checkout: on Nov 29, 2026, 4 of 9 issues done; on Sep 6, 2026, 0 of 1 issue; target date Dec 20, 2026.',
-    );
+describe('checkInMarkers', () => {
+  it('marks the latest check-in of each role that has one, oldest first', () => {
+    const owner = checkIn('owner', '2026-11-30T09:00:00.000Z');
+    const lead = checkIn('lead', '2026-11-20T09:00:00.000Z');
+    expect(checkInMarkers({ latest: { owner, lead } })).toEqual([lead, owner]);
+    expect(checkInMarkers({ latest: { owner: null, lead } })).toEqual([lead]);
   });
 
-  it('says there is no history rather than nothing', () => {
-    setLocale('en_US');
-    expect(burnUpSummary('X', { targetDate: '2027-01-04', burnUp: { step: 'day', points: [] } })).toBe('Burn-up of X: no history yet; target date Jan 4, 2027.');
-  });
-});
-
-describe('chartSpan', () => {
-  it('widens the span to a target date before, inside or after the points', () => {
-    expect(chartSpan('2026-09-01', '2026-11-29', '2026-12-20')).toEqual(['2026-09-01', '2026-12-20']);
-    expect(chartSpan('2026-09-01', '2026-11-29', '2026-10-01')).toEqual(['2026-09-01', '2026-11-29']);
-    expect(chartSpan('2026-09-01', '2026-11-29', '2026-08-01')).toEqual(['2026-08-01', '2026-11-29']);
+  it('marks nothing before the voices answer or when nobody checked in', () => {
+    expect(checkInMarkers(null)).toEqual([]);
+    expect(checkInMarkers({ latest: { owner: null, lead: null } })).toEqual([]);
   });
 });
 

@@ -1,28 +1,15 @@
 /**
  * What the panel's trip says in words, kept apart from the components so it can be tested without a
- * browser: the burn-up's text alternative, the chart's time span, who disagrees, and the concern counter.
+ * browser: the burn-up's check-in markers, who disagrees, and the concern counter. (The burn-up's words are the shared chart's:
+ * static/common/charts/summaries.ts.)
  */
-import { MAX_CONCERN_TEXT, type DestinationView, type Disagreement, type IsoDate, type TripHistory } from '../../../src/contract';
-import { formatDate, formatNumber } from '../../common/format';
+import { MAX_CONCERN_TEXT, type CheckInView, type DestinationView, type Disagreement, type EpicVoices } from '../../../src/contract';
+import { formatNumber } from '../../common/format';
 
-const issues = (n: number): string => `${formatNumber(n, 0)} ${n === 1 ? 'issue' : 'issues'}`;
-
-/** The chart's text alternative: where done and scope started and stand, and the target date. */
-export function burnUpSummary(name: string, history: Pick<TripHistory, 'burnUp' | 'targetDate'>): string {
-  const points = history.burnUp.points;
-  const first = points[0];
-  const last = points[points.length - 1];
-  const target = `target date ${formatDate(history.targetDate)}`;
-  if (!first || !last) return `Burn-up of ${name}: no history yet; ${target}.`;
-  return (
-    `Burn-up of ${name}: on ${formatDate(last.date)}, ${formatNumber(last.done, 0)} of ${issues(last.scope)} done; ` +
-    `on ${formatDate(first.date)}, ${formatNumber(first.done, 0)} of ${issues(first.scope)}; ${target}.`
-  );
-}
-
-/** The days the chart spans: its points, widened to show the target date wherever it falls. */
-export function chartSpan(first: IsoDate, last: IsoDate, target: IsoDate): [IsoDate, IsoDate] {
-  return [first < target ? first : target, last > target ? last : target];
+/** The burn-up's markers: the latest check-in of each role (the panel is told no older ones), oldest first. */
+export function checkInMarkers(voices: Pick<EpicVoices, 'latest'> | null): CheckInView[] {
+  if (!voices) return [];
+  return [voices.latest.owner, voices.latest.lead].filter((c): c is CheckInView => c !== null).sort((a, b) => a.at.localeCompare(b.at));
 }
 
 /** Who said what the flag compares, by name where the destination names them. */

@@ -2,20 +2,23 @@
  * The destination's trip in the panel: its compact burn-up and what people say about it (check-ins, the
  * disagreement flag, concerns). None of it may slow the panel's first paint (its early alignment call and
  * first render are measured): both calls and both chunks start only once the alignment has painted, and
- * each chunk loads at the same time as its data.
+ * each chunk loads at the same time as its data. The burn-up is the portfolio's chart (static/common/charts)
+ * in its compact form, with the latest check-ins as markers once the voices answer.
  */
 import { useEffect, useState } from 'react';
+import Heading from '@atlaskit/heading';
 import Spinner from '@atlaskit/spinner';
 import { token } from '@atlaskit/tokens';
 import type { DestinationView, EpicAlignment, EpicVoices, TripHistory } from '../../../src/contract';
-import { ErrorMessage } from '../../common/components';
+import { ErrorMessage, subtle } from '../../common/components';
 import { LazyPart, lazyPart } from '../../common/lazy';
 import { useResolver, type Resolved } from '../../common/use-resolver';
 import { DisagreementFlag } from './disagreement-flag';
+import { checkInMarkers } from './trip-text';
 
-const loadBurnUp = () => import('./compact-burn-up');
+const loadBurnUp = () => import('../../common/charts/burn-up-chart');
 const loadVoices = () => import('./epic-voices');
-const CompactBurnUp = lazyPart('the burn-up chart', loadBurnUp, 'CompactBurnUp');
+const BurnUpChart = lazyPart('the burn-up chart', loadBurnUp, 'BurnUpChart');
 const VoicesPart = lazyPart('the check-ins and concerns', loadVoices, 'VoicesPart');
 
 /** `true` from the render after the first paint on: an effect runs after the commit, the timeout after paint. */
@@ -68,13 +71,32 @@ export function TripFlag({ trip, alignment, destination }: { trip: Trip; alignme
 
 export function TripBurnUp({ trip, destination }: { trip: Trip; destination: DestinationView }) {
   const { data, failure, reload } = trip.history;
-  if (failure) return <ErrorMessage failure={failure} title="The burn-up could not be loaded" onRetry={reload} />;
   const loading = <TripLoading label="Loading the burn-up" />;
-  if (!data) return loading;
   return (
-    <LazyPart fallback={loading}>
-      <CompactBurnUp history={data} name={destination.name} />
-    </LazyPart>
+    <section aria-label="Burn-up" data-testid="compact-burn-up" style={{ display: 'flex', flexDirection: 'column', gap: token('space.075') }}>
+      <Heading size="xsmall" as="h3">Burn-up of the destination</Heading>
+      {failure ? (
+        <ErrorMessage failure={failure} title="The burn-up could not be loaded" onRetry={reload} />
+      ) : !data ? (
+        loading
+      ) : (
+        <>
+          <LazyPart fallback={loading}>
+            <BurnUpChart history={data} checkIns={checkInMarkers(trip.voices.data)} name={destination.name} compact />
+          </LazyPart>
+          {data.limits.length > 0 && (
+            <details style={subtle}>
+              <summary>What this chart cannot know</summary>
+              <ul style={{ margin: 0, paddingLeft: token('space.200') }}>
+                {data.limits.map((l) => (
+                  <li key={l}>{l}</li>
+                ))}
+              </ul>
+            </details>
+          )}
+        </>
+      )}
+    </section>
   );
 }
 
