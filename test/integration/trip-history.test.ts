@@ -4,6 +4,7 @@
  * its drift, and the scenery trend, as the resolvers answer them.
  */
 import type { SiteInput } from '../../local/jira/site';
+import { smallSite } from '../../local/jira/testing/small-site';
 import { advanceClock } from '../../local/platform';
 import { systemClock } from '../../src/infra/clock';
 import type { TripHistory } from '../../src/contract';
@@ -13,17 +14,12 @@ import { reconcileToEnd } from '../faults/rollup-harness';
 
 /** A handful of issues created and resolved over twelve weeks; u-dev may not browse SEC. */
 function historySite(): SiteInput {
+  // The small site's people and projects (u-dev may not browse SEC); its own destinations and dated issues.
+  const { today, users, projects } = smallSite();
   return {
-    today: '2026-11-25',
-    users: [
-      { accountId: 'u-admin', displayName: 'Ada Admin', admin: true },
-      { accountId: 'u-leader', displayName: 'Bea Leader' },
-      { accountId: 'u-dev', displayName: 'Dev Patel' },
-    ],
-    projects: [
-      { key: 'PAY', name: 'Payments' },
-      { key: 'SEC', name: 'Security', browse: ['u-admin', 'u-leader'], edit: ['u-admin'] },
-    ],
+    today,
+    users,
+    projects,
     destinations: [
       { id: 'D-1', name: 'Instant payouts', targetDate: '2026-12-20', status: 'active', priority: 1, businessOwner: 'u-leader' },
       { id: 'D-2', name: 'Later goal', targetDate: '2027-06-01', status: 'draft', priority: 2, businessOwner: 'u-leader' },
