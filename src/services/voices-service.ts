@@ -61,10 +61,7 @@ export function voicesService(deps: VoicesDeps) {
       });
   }
 
-  const checkInView = (c: CheckIn, names: Map<string, string>): CheckInView => ({
-    by: c.by, byName: names.get(c.by) ?? c.by, role: c.role, status: c.status, note: c.note, week: c.week, at: c.at,
-    ...(c.measure === undefined ? {} : { measure: c.measure }),
-  });
+  const checkInView = (c: CheckIn, names: Map<string, string>): CheckInView => ({ ...c, byName: names.get(c.by) ?? c.by });
 
   async function tripVoices(accountId: string, destination: Destination, known?: { history?: CheckIn[]; concerns?: Concern[] }): Promise<TripVoices> {
     const [history, concerns, settings, forecast] = await Promise.all([
@@ -89,9 +86,14 @@ export function voicesService(deps: VoicesDeps) {
     };
   }
 
-  /** The epic as the caller reads it in Jira (proof they may browse it) and the destination it serves. */
-  async function epicAndDestination(issueKey: string): Promise<{ epic: { id: string; key: string; summary: string }; destination: Destination }> {
-    const issue = await deps.userJira.issueAsUser(await deps.jira.siteMeta(), issueKey);
+  /**
+   * The epic as the caller reads it in Jira (proof they may browse it) and the destination it serves. A view
+   * may use what the panel asked Jira as this viewer a moment ago (`epic/alignment`, kept a minute, ADR 0012);
+   * raising a concern reads it afresh.
+   */
+  async function epicAndDestination(accountId: string, issueKey: string, fresh: boolean): Promise<{ epic: { id: string; key: string; summary: string }; destination: Destination }> {
+    const kept = fresh ? undefined : (await lookups.issueAccess(accountId, issueKey))?.issue;
+    const issue = kept ?? await deps.userJira.issueAsUser(await deps.jira.siteMeta(), issueKey);
     if (!issue) throw new AppError('NOT_FOUND', `Issue ${issueKey} does not exist or you do not have permission to see it.`, 'issueKey');
     if (issue.hierarchyLevel !== 1) throw new AppError('INVALID_INPUT', `${issueKey} is not an epic: concerns are raised from an epic of a destination.`, 'issueKey');
     const id = destinationIdOf(issue.destinationValue);
@@ -101,13 +103,12 @@ export function voicesService(deps: VoicesDeps) {
   }
 
   async function epicVoices(accountId: string, destination: Destination, concerns?: Concern[]): Promise<EpicVoices> {
-    const [summary, own, settings, forecast] = await Promise.all([
-      voices.summary(),
+    const [own, history, settings, forecast] = await Promise.all([
       concerns ?? voices.concerns(destination.id),
+      voices.checkIns(destination.id),
       deps.settings.get(),
       deps.forecastOf(destination.id),
     ]);
-    const history = await voices.checkIns(destination.id);
     const latest = latestCheckIns(history);
     const mine = own.filter((c) => c.by === accountId);
     const people = [accountId, ...history.map((c) => c.by), ...mine.flatMap((c) => (c.answer ? [c.answer.by] : []))];
@@ -116,7 +117,7 @@ export function voicesService(deps: VoicesDeps) {
       destinationId: destination.id,
       latest: { owner: latest.owner ? checkInView(latest.owner, names) : null, lead: latest.lead ? checkInView(latest.lead, names) : null },
       disagreement: disagreementOf(history, chanceOf(forecast), settings),
-      openConcerns: summary[destination.id]?.open ?? own.filter((c) => c.state !== 'closed').length,
+      openConcerns: own.filter((c) => c.state !== 'closed').length,
       mine: await concernItems(accountId, mine, names),
       canRaise: destination.status !== 'archived',
     };
@@ -158,13 +159,13 @@ export function voicesService(deps: VoicesDeps) {
     },
 
     async epicVoices(accountId: string, issueKey: string): Promise<EpicVoices> {
-      const { destination } = await epicAndDestination(issueKey);
+      const { destination } = await epicAndDestination(accountId, issueKey, false);
       return epicVoices(accountId, destination);
     },
 
     /** Anyone who may browse an epic raises a concern on the live destination it serves. */
     async raise(accountId: string, issueKey: string, text: string): Promise<Result<EpicVoices>> {
-      const { epic, destination } = await epicAndDestination(issueKey);
+      const { epic, destination } = await epicAndDestination(accountId, issueKey, true);
       if (destination.status === 'archived') {
         return fail('CONFLICT', `"${destination.name}" is archived: concerns can no longer be raised on it.`);
       }

@@ -67,6 +67,17 @@ describe('repeated panel views', () => {
     expect((entry?.expiresAt ?? 0) - (entry?.updatedAt ?? 0)).toBe(60_000);
   });
 
+  it('answers the panel\'s voices from the viewer\'s read the panel just made, without reading the epic again', async () => {
+    await view('PAY-1', 'u-dev');
+    app.jira.resetRequestLog();
+    const voices = await app.data('panel', 'epic/voices', { issueKey: 'PAY-1' }, 'u-dev');
+    expect(voices.destinationId).toBe('D-1');
+    expect(app.jira.pointsSpent().byEndpoint[ISSUE_READ] ?? 0).toBe(0);
+    // Raising a concern is a write: the epic is read afresh as the viewer.
+    await app.data('panel', 'concern/raise', { issueKey: 'PAY-1', text: 'Is the payout date safe?' }, 'u-dev');
+    expect(app.jira.pointsSpent().byEndpoint[ISSUE_READ]).toBeGreaterThan(0);
+  });
+
   it('reads the issue as the viewer again once the minute has passed', async () => {
     await view('PAY-1', 'u-dev');
     ttlPasses();
