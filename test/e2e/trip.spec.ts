@@ -30,9 +30,12 @@ test('a row opens its trip: history and voices asked for at once, the burn-up wi
   await page.locator('#filter-status').click();
   await page.getByRole('option', { name: 'Active', exact: true }).click();
   await expect.poll(async () => (await invoked(w, 'portfolio/get')).at(-1)).toEqual({ status: ['active'] });
+  // The filtered answer repaints the rows: wait for it, or the focus lands on a row about to be replaced.
+  await settled(page);
 
   const tripButton = page.getByRole('row').filter({ hasText: NAME }).getByRole('button', { name: `Trip of ${NAME}` });
   await tripButton.focus();
+  await expect(tripButton).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { level: 1, name: NAME })).toBeFocused();
   expect(await invoked(w, 'trip/history')).toEqual([{ destinationId: 'D-1' }]);
