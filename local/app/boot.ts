@@ -24,7 +24,16 @@ export interface BootOptions {
   strictHandlers?: boolean;
   /** False: return once the app is installed, its first recalculation still running (`platform.settle()` ends it). */
   settle?: boolean;
+  /** Settle only work due within this many Forge seconds (see `LocalPlatform.settle`); default: all of it. */
+  settleHorizonSeconds?: number;
 }
+
+/**
+ * What the local server waits for when it boots or saves a field: work due within 30 Forge seconds (events,
+ * the compaction they ask for). A delayed background task (the portfolio outline, a minute after a rebuild)
+ * runs on its own when due, as on a Forge site, instead of holding the server back for a real minute.
+ */
+export const SETTLE_HORIZON_SECONDS = 30;
 
 export interface LocalApp {
   site: Site;
@@ -48,7 +57,7 @@ export function bootJira(input: unknown, app: EmulatorOptions): { site: Site; ji
  * baselines go in first, through `trip/baseline`, with the route put back as it stood then (seedBaselines).
  */
 export async function bootLocalApp(options: BootOptions): Promise<LocalApp> {
-  const { site: input, root = process.cwd(), settle = true, ...platformOptions } = options;
+  const { site: input, root = process.cwd(), settle = true, settleHorizonSeconds, ...platformOptions } = options;
   const manifest = readManifest(root);
   const { site, jira } = bootJira(input, {
     appId: manifest.appId ?? '00000000-0000-4000-8000-000000000000',
@@ -62,14 +71,14 @@ export async function bootLocalApp(options: BootOptions): Promise<LocalApp> {
     await seedDestinations(platform, site);
     platform.install(site.users.find((u) => u.admin)?.accountId);
     if ((site.baselines ?? []).length > 0) {
-      await platform.settle();
-      await seedBaselines(platform, jira, site, () => platform.settle());
+      await platform.settle(settleHorizonSeconds);
+      await seedBaselines(platform, jira, site, () => platform.settle(settleHorizonSeconds));
     }
     if (historySteps(site).length > 0) {
-      await platform.settle();
+      await platform.settle(settleHorizonSeconds);
       await seedHistory(platform, site);
     }
-    if (settle) await platform.settle();
+    if (settle) await platform.settle(settleHorizonSeconds);
   } catch (error) {
     platform.close();
     throw error;

@@ -53,6 +53,8 @@ export interface FirstBuildOptions {
   stream?: NodeJS.WriteStream;
   /** How often the bar is redrawn. */
   everyMs?: number;
+  /** Wait only for work due within this many Forge seconds (see `LocalPlatform.settle`). */
+  settleHorizonSeconds?: number;
 }
 
 export type FirstBuildResult = { ok: true; status: ReconcileStatus | undefined } | { ok: false; message: string };
@@ -74,7 +76,7 @@ export async function runFirstBuild(options: FirstBuildOptions): Promise<FirstBu
 
   const startedAt = Date.now();
   let settled = false;
-  const allDone = platform.settle().then(() => {
+  const allDone = platform.settle(options.settleHorizonSeconds).then(() => {
     settled = true;
   });
   let lastLine = '';

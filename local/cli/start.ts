@@ -14,7 +14,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { bootLocalApp, LOCAL_ENVIRONMENT_ID } from '../app/boot';
+import { bootLocalApp, LOCAL_ENVIRONMENT_ID, SETTLE_HORIZON_SECONDS } from '../app/boot';
 import { SiteError } from '../jira';
 import { demoSite, realToday } from '../sites/generate-demo';
 import { startServer } from '../server/server';
@@ -80,13 +80,13 @@ async function main(): Promise<void> {
   const input = args.site ?? demoSite(undefined, realToday());
   // Lenient handler loading: the shell should come up even while src/ is incomplete; a missing handler
   // then fails the one call that needs it, with the platform's message.
-  const boot = (settle = true) => bootLocalApp({ site: input, root: ROOT, strictHandlers: false, settle });
+  const boot = (settle = true) => bootLocalApp({ site: input, root: ROOT, strictHandlers: false, settle, settleHorizonSeconds: SETTLE_HORIZON_SECONDS });
   // Waiting: the first calculation (started at install) runs to its end below, with a progress bar.
   let app = await boot(!args.wait);
   const { site, platform, jira, manifest } = app;
   if (args.build) buildUi([...new Set([...manifest.surfaces.values()].map((s) => s.resourceDir))]);
   if (args.wait) {
-    const build = await runFirstBuild({ platform, admin: site.users.find((u) => u.admin)?.accountId, total: standardIssueCount(site) });
+    const build = await runFirstBuild({ platform, admin: site.users.find((u) => u.admin)?.accountId, total: standardIssueCount(site), settleHorizonSeconds: SETTLE_HORIZON_SECONDS });
     // The shell still runs: views then say that the first calculation is running, and start it again.
     if (!build.ok) console.warn(`warning: ${build.message}; views show no figures until a calculation finishes`);
   }

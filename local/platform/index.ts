@@ -78,8 +78,9 @@ export interface LocalPlatform {
   /** Fire a `scheduledTrigger` by hand (as the app); resolves to the handler's reply, which must be
    *  `{statusCode: 204}` (anything else is logged and rejects, as Forge records a failure). */
   runScheduledTrigger(key: string): Promise<unknown>;
-  /** Resolves when every pending trigger delivery, queue event and retry is done. */
-  settle(): Promise<void>;
+  /** Resolves when every pending trigger delivery, queue event and retry is done (with `horizonSeconds`:
+   *  every one due within that many Forge seconds; later ones run on their own when due). */
+  settle(horizonSeconds?: number): Promise<void>;
   runAsApp<T>(fn: () => T | Promise<T>): Promise<T>;
   runAsUser<T>(accountId: string, fn: () => T | Promise<T>): Promise<T>;
   /** Stop deliveries, uninstall the seams and the clock. */
@@ -326,7 +327,7 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
       }
       return reply;
     },
-    settle: () => scheduler.settle(),
+    settle: (horizonSeconds?: number) => scheduler.settle(horizonSeconds),
     runAsApp: async (fn) => runInvocation({ installationId }, fn),
     runAsUser: async (accountId, fn) => runInvocation({ accountId, installationId }, fn),
     close() {

@@ -90,7 +90,8 @@ export class PlatformClock {
 }
 
 export class Scheduler {
-  private pending = new Set<Promise<void>>();
+  /** Each task with its due time (Forge time) and whether it has started. */
+  private pending = new Map<Promise<void>, { due: number; started: boolean }>();
   private timers = new Map<NodeJS.Timeout, () => void>();
   private closed = false;
 
@@ -106,10 +107,12 @@ export class Scheduler {
   schedule(delaySeconds: number, task: () => Promise<void>): void {
     if (this.closed) return;
     const due = this.clock.now() + Math.max(0, delaySeconds) * 1000;
+    const state = { due, started: false };
     const p = new Promise<void>((resolve) => {
       const timer = setTimeout(
         () => {
           this.timers.delete(timer);
+          state.started = true;
           this.clock.catchUp(due);
           task()
             .catch(this.onError)
@@ -119,14 +122,21 @@ export class Scheduler {
       );
       this.timers.set(timer, resolve);
     });
-    this.pending.add(p);
+    this.pending.set(p, state);
     void p.finally(() => this.pending.delete(p));
   }
 
-  /** Resolves once nothing is pending, including work scheduled while waiting. */
-  async settle(): Promise<void> {
-    while (this.pending.size > 0) {
-      await Promise.all([...this.pending]);
+  /**
+   * Resolves once nothing is pending, including work scheduled while waiting. With `horizonSeconds`, work due
+   * further out than that (Forge time, from each check) is left to run on its own when due: the local server
+   * does not hold its start back for a delayed background task, as a Forge site would not.
+   */
+  async settle(horizonSeconds = Number.POSITIVE_INFINITY): Promise<void> {
+    for (;;) {
+      const limit = this.clock.now() + horizonSeconds * 1000;
+      const waited = [...this.pending].filter(([, t]) => t.started || t.due <= limit).map(([p]) => p);
+      if (waited.length === 0) return;
+      await Promise.all(waited);
     }
   }
 

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { isRecord, type JiraEmulator } from '../types';
+import { SETTLE_HORIZON_SECONDS } from '../app/boot';
 import type { ColorMode, Experience, FetchProductBody, FetchProductResult, FrameSpec, InvokeBody, SubmitBody } from '../browser/protocol';
 import { BRIDGE_ENDPOINTS } from '../browser/protocol';
 import { readManifest, type Manifest, type Surface } from '../platform/manifest';
@@ -27,7 +28,7 @@ export interface PlatformPort {
     ctx: { accountId: string; moduleKey?: string; extension?: Record<string, unknown>; localId?: string },
   ): Promise<unknown>;
   /** Waits for triggers fired by a change to finish, so the next read sees fresh rollups. */
-  settle?(): Promise<void>;
+  settle?(horizonSeconds?: number): Promise<void>;
 }
 
 export interface ServerOptions {
@@ -378,7 +379,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       as: { kind: 'user', accountId: body.frame.accountId },
     });
     if (answer.status >= 300) throw new LocalError(answer.status, 'JIRA_REJECTED', jiraMessage(answer.body) ?? `Jira refused the change (${answer.status}).`);
-    await platform.settle?.();
+    // What the save set off (its event, a compaction): not background work due later (see SETTLE_HORIZON_SECONDS).
+    await platform.settle?.(SETTLE_HORIZON_SECONDS);
     return { saved: true };
   }
 

@@ -15,6 +15,7 @@ import { createCompactionQueue } from '../infra/queue/compaction-queue';
 import { createReconcileQueue } from '../infra/queue/reconcile-queue';
 import { createDestinationStore } from '../infra/storage/destination-store';
 import { withMemberMarks } from '../infra/storage/member-marks';
+import { createOutlineStore } from '../infra/storage/outline-store';
 import { createRollupStore, createRunStore, type ShardCache } from '../infra/storage/rollup-store';
 import { createSettingsStore } from '../infra/storage/settings-store';
 import { createSiteFactsStore } from '../infra/storage/site-facts-store';
@@ -69,7 +70,11 @@ export function createContainer(options: ContainerOptions = {}) {
     const fieldSync = fieldSyncService({ jira: appJira(BACKGROUND_RETRY), destinations: createDestinationStore(clock), rollups, queue: createFieldSyncQueue() });
     // The daily snapshots read the stored rollups only (no Jira read): the Jira adapters are never asked here.
     const history = historyService({ rollups, destinations: createDestinationStore(clock), settings, trips: createTripStore(clock), clock, jira: appJira(BACKGROUND_RETRY), userJira: createUserJira({ policy: BACKGROUND_RETRY, clock }) });
-    return { destinationWork, rollups, runs, compaction, reconcile, freshness, catchUp, fieldSync, history };
+    // The portfolio's outline, kept current for cold views after the stored figures change (docs/decisions/0015).
+    const outline = portfolioService({
+      jira: appJira(BACKGROUND_RETRY), userJira: createUserJira({ policy: BACKGROUND_RETRY, clock }), destinations: createDestinationStore(clock), settings, rollups, clock, memo, outlines: createOutlineStore(),
+    });
+    return { destinationWork, rollups, runs, compaction, reconcile, freshness, catchUp, fieldSync, history, outline };
   }
 
   /** Services as a resolver uses them: built per invocation (adapters count their own requests), over the container's caches. */
@@ -87,10 +92,11 @@ export function createContainer(options: ContainerOptions = {}) {
     };
     const viewers = createViewerCache(clock);
     const voices = createVoicesStore(clock);
-    const portfolio = portfolioService({ jira, userJira, destinations, settings, rollups, clock, currentRun, startReconcile, viewers, memo, voices });
-    // A destination's forecast as the portfolio works it out (memoised in a warm container): what check-ins are compared with.
+    const portfolio = portfolioService({ jira, userJira, destinations, settings, rollups, clock, currentRun, startReconcile, viewers, memo, voices, outlines: createOutlineStore() });
+    // A destination's forecast as the portfolio works it out (memoised in a warm container, else from the
+    // outline): what check-ins are compared with.
     const forecastOf = async (destinationId: string) => {
-      const { site } = await portfolio.current();
+      const { site } = await portfolio.outline();
       return site.rollup.destinations.find((d) => d.destination.id === destinationId)?.forecast ?? null;
     };
     const trips = createTripStore(clock);

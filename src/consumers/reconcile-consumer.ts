@@ -5,9 +5,18 @@
  */
 import type { InvocationError } from '@forge/events';
 import { appContainer } from '../app/container';
+import type { CompactionService } from '../services/compaction-service';
 import { retryOrGiveUp } from './retries';
 
 const RETRY_AFTER_SECONDS = 60;
+/** A new generation or a new day: the outline cold views read follows a minute later, in the next window of
+ *  storage read units (what a rebuild or the daily run read has used this one). */
+const OUTLINE_AFTER_SECONDS = 60;
+
+/** The compaction consumer brings the portfolio's outline up to date (compaction-consumer.ts). */
+async function outlineLater(compaction: Pick<CompactionService, 'request'>): Promise<void> {
+  await compaction.request({ delaySeconds: OUTLINE_AFTER_SECONDS, outline: true }).catch((error: unknown) => console.warn('portfolio outline refresh not asked for', error instanceof Error ? error.message : error));
+}
 
 interface StepEvent {
   body?: { runId?: unknown; step?: unknown };
@@ -18,9 +27,11 @@ export async function reconcileConsumer(event: StepEvent): Promise<InvocationErr
   const runId = typeof event.body?.runId === 'string' ? event.body.runId : undefined;
   const step = typeof event.body?.step === 'number' ? event.body.step : undefined;
   if (runId === undefined || step === undefined) return { ok: true, outcome: 'ignored' };
-  const { reconcile } = appContainer().background();
+  const { reconcile, compaction } = appContainer().background();
   try {
-    return { ok: true, outcome: await reconcile.step({ runId, step }) };
+    const outcome = await reconcile.step({ runId, step });
+    if (outcome === 'done') await outlineLater(compaction);
+    return { ok: true, outcome };
   } catch (error) {
     return retryOrGiveUp(event, error, {
       what: `recalculation ${runId} step ${step}`,
@@ -37,9 +48,10 @@ export async function reconcileConsumer(event: StepEvent): Promise<InvocationErr
  * successful only when it answers `{statusCode: 204}` (any other reply is recorded as a failure).
  */
 export async function dailyReconcile(): Promise<{ statusCode: 204 }> {
-  const { catchUp, history } = appContainer().background();
+  const { catchUp, history, compaction } = appContainer().background();
   await catchUp.daily();
   // Today's figures of every destination and this week's scenery, kept for the trip history (docs/decisions/0014).
   await history.snapshotDaily().catch((error: unknown) => console.warn('daily trip snapshots not kept', error instanceof Error ? error.message : error));
+  await outlineLater(compaction);
   return { statusCode: 204 };
 }

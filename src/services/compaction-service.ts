@@ -8,8 +8,14 @@ import type { Clock } from './ports';
 import type { RollupDeltaLog, RunStore } from './rollup-ports';
 
 /** Hands a compaction to the background queue (delayed a little, so a burst of events is folded at once). */
+/** `delaySeconds`: when to fold (default: the debounce); `outline`: bring the portfolio's outline up to date whatever its age. */
+export interface CompactionAsk {
+  delaySeconds?: number;
+  outline?: boolean;
+}
+
 export interface CompactionQueue {
-  push(): Promise<void>;
+  push(ask?: CompactionAsk): Promise<void>;
 }
 
 export interface CompactionDeps {
@@ -22,11 +28,11 @@ export interface CompactionDeps {
 export function compactionService(deps: CompactionDeps) {
   const { store } = deps;
   return {
-    /** After an event: enqueue a compaction unless one is pending already. */
-    async request(): Promise<void> {
+    /** After an event (or to come back later for the outline): enqueue a compaction unless one is pending already. */
+    async request(ask?: CompactionAsk): Promise<void> {
       if (!(await store.requestCompaction())) return;
       try {
-        await deps.queue.push();
+        await deps.queue.push(ask);
       } catch (error) {
         // Nothing was enqueued: withdraw the request, so the next event makes it again.
         await store.takeCompactionRequest().catch(() => undefined);

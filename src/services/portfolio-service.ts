@@ -26,10 +26,10 @@ import { DESTINATION_WORK_FUNCTION as FUNCTION_NAME, IN_PROGRESS_CATEGORY_ID, jq
 import { appRestrictedWarning, assemblePortfolio, scopeOf, warningForViewer } from '../domain/portfolio';
 import { runIsActive, runProgress } from '../domain/reconcile-run';
 import { rollupPortfolio } from '../domain/rollup';
-import { LIVE_STATUSES, VERDICTS, type Destination, type Forecast, type DestinationStatus, type PortfolioRollup, type Settings, type StatusCategory, type Verdict } from '../domain/types';
+import { LIVE_STATUSES, VERDICTS, type Destination, type DestinationRollupEntry, type Forecast, type DestinationStatus, type OffRoute, type PortfolioRollup, type RollupWarning, type Settings, type StatusCategory, type Verdict } from '../domain/types';
 import { chanceOf, disagreementOfLatest, isCheckInDue } from '../domain/check-ins';
 import type { AppJira, Clock, DestinationStore, SettingsStore, UserJira, VoicesStore, VoiceSummaryEntry } from './ports';
-import type { ReconcileRun, RollupJqlMeta, RollupReader, StoredSite, ViewerCache } from './rollup-ports';
+import type { OutlineStore, ReconcileRun, RollupJqlMeta, RollupReader, RollupStamp, StoredOutline, ViewerCache } from './rollup-ports';
 import { mayView, viewerLookups } from './viewer-lookups';
 
 /** The app-level portfolio, free of anything user-specific: what a view is cut from. */
@@ -57,6 +57,8 @@ export interface PortfolioDeps {
   memo: AssemblyMemo;
   /** Check-ins and concerns: one summary value for every row (absent: rows carry no voices). */
   voices?: Pick<VoicesStore, 'summary'>;
+  /** The assembled portfolio kept for cold containers (absent: every cold view assembles). */
+  outlines?: OutlineStore;
 }
 
 export interface PortfolioFilters {
@@ -65,25 +67,20 @@ export interface PortfolioFilters {
   status?: DestinationStatus[];
 }
 
-/** A row with the epics the viewer may browse: what every portfolio answer is cut from. */
-type FullRow = DestinationRollup & { epicDetails: EpicRef[] };
-
 /**
- * The whole portfolio as one viewer may see it. Never sent as it is (on a big site the epic lists alone are
- * megabytes): each call answers its slice (`get`: a page of rows; `epics`, `offRoute`: a page of a list).
+ * The whole portfolio as one viewer may see it. Never sent as it is: each call answers its slice (`get`: a
+ * page of rows; `epics`, `offRoute`: a page of a list, cut from the full assembly).
  */
 interface ViewerPortfolio extends Omit<Portfolio, 'destinations' | 'page' | 'pageSize' | 'totalDestinations' | 'summary' | 'owners' | 'projects' | 'offRoute' | 'jql'> {
-  rows: FullRow[];
-  /** Every destination of the rollup (archived ones too, whatever the filters), for `epics`. */
-  epicsOf: (destinationId: string) => { epics: EpicRef[]; hidden: number } | undefined;
-  offRoute: Portfolio['offRoute'] & { epics: Array<Pick<EpicRef, 'key' | 'summary' | 'projectKey'>> };
+  rows: DestinationRollup[];
+  /** Projects of the epics the viewer may browse: of the rows that match, and off route. */
+  projects: Set<string>;
+  offRoute: Portfolio['offRoute'];
   owners: Portfolio['owners'];
-  site: SiteRollup;
+  site: SiteOutline;
   visibleProjects: Set<string>;
+  mayBrowse: (issue: { key: string; projectKey: string }) => boolean;
 }
-
-/** Rows without their epic lists: what goes over the wire. */
-const rowOf = ({ epicDetails: _epics, ...row }: FullRow): DestinationRollup => row;
 
 /** `[offset, offset + limit)` of a list, with where the next page starts. */
 function pageOf<T>(list: T[], hidden: number, offset = 0, limit = EPIC_PAGE_SIZE): EpicPage<T> {
@@ -98,6 +95,25 @@ function pageOf<T>(list: T[], hidden: number, offset = 0, limit = EPIC_PAGE_SIZE
  */
 export interface AssemblyMemo {
   last?: { fingerprint: string; rollup: SiteRollup['rollup']; epics: SiteRollup['epics'] };
+  /** The fingerprint of the outline this container last kept (so it is not written twice). */
+  outlineKept?: string;
+}
+
+/** The site rollup as every answer but an epic list needs it: a stored outline, or a full assembly. */
+export interface SiteOutline {
+  asOf: string;
+  computedAt: string;
+  rollup: { destinations: Array<Omit<DestinationRollupEntry, 'perEpic'>>; offRoute: OffRoute; warnings: RollupWarning[] };
+  epics: Array<{ id: string; key: string; projectKey: string }>;
+  jql: SiteRollup['jql'];
+}
+
+/** What an assembly starts from. */
+interface Inputs {
+  stamp: RollupStamp | undefined;
+  settings: Settings;
+  destinations: Destination[];
+  run: ReconcileRun | undefined;
 }
 
 
@@ -106,10 +122,11 @@ export interface AssemblyMemo {
 export interface CurrentSite {
   site: SiteRollup;
   freshness: Freshness;
-  stored?: StoredSite;
   destinations: Destination[];
   settings: Settings;
 }
+
+export type CurrentOutline = Omit<CurrentSite, 'site'> & { site: SiteOutline };
 
 export function portfolioService(deps: PortfolioDeps) {
   const { jira, clock } = deps;
@@ -154,39 +171,54 @@ export function portfolioService(deps: PortfolioDeps) {
     };
   }
 
-  /**
-   * The app-level portfolio from the stored rollups, or no figures and the first recalculation's progress when
-   * there are none yet. A project filter narrows the settings' scope; a project outside the scope is refused
-   * (NOT_FOUND on `projectKey`).
-   */
-  async function current(projectFilter?: string[]): Promise<CurrentSite> {
-    const [stored, settings, destinations, run] = await Promise.all([
-      deps.rollups.load(),
+  /** Everything an assembly starts from, read side by side in small calls (no shard). */
+  async function inputsOf(): Promise<Inputs> {
+    const [stamp, settings, destinations, run] = await Promise.all([
+      deps.rollups.stamp(),
       deps.settings.get(),
       deps.destinations.list(),
       deps.currentRun ? deps.currentRun().catch(() => undefined) : Promise.resolve(undefined),
     ]);
+    return { stamp, settings, destinations, run };
+  }
+
+  /** Every input of the assembly, so a view that follows an unchanged one reuses its result (memo or outline). */
+  function fingerprintOf({ stamp, settings, destinations }: Inputs & { stamp: RollupStamp }, projectFilter: string[] | undefined, today: string): string {
+    return [
+      stamp.version, stamp.deltaCount, stamp.newestDeltaAt ?? 0, settings.version, JSON.stringify(settings.estimateField),
+      settings.throughputWeeks, settings.projectKeys.join(','), projectFilter?.join(',') ?? '*', today, destinations.map((d) => `${d.id}:${d.version}`).join(','),
+    ].join('|');
+  }
+
+  /**
+   * The app-level portfolio from the stored rollups, or no figures and the first recalculation's progress when
+   * there are none yet. A project filter narrows the settings' scope; a project outside the scope is refused
+   * (NOT_FOUND on `projectKey`). A whole-scope assembly is kept as the outline for cold containers.
+   */
+  async function current(projectFilter?: string[], read?: Inputs, outlineFingerprint?: string): Promise<CurrentSite> {
+    const inputs = read ?? (await inputsOf());
+    const { stamp, settings, destinations, run } = inputs;
     const outside = projectFilter?.find((key) => !scopeOf(settings).inScope(key));
     if (outside !== undefined) {
       throw new AppError('NOT_FOUND', `Project ${outside} is outside the app's scope, so the portfolio has no figures for it; a Jira administrator can add it in the app's settings.`, 'projectKey');
     }
     const now = clock.now();
     const recalculating = runIsActive(run, now.getTime());
-    if (!stored) {
+    if (!stamp) {
       // Before the first rollup: no figures, never a computation on view. The build started at install; start it if none runs.
       const running = recalculating ? run : await startFirstBuild();
       const site = await emptySite(projectFilter ?? settings.projectKeys, destinations, settings);
       return { site, destinations, settings, freshness: calculatingFreshness(now, { progress: runProgress(running), items: running?.items ?? 0 }) };
     }
-    const projectKeys = projectFilter ?? settings.projectKeys;
     const today = clock.today();
-    // Everything the assembly reads, so a view that follows an unchanged one reuses its result.
-    const fingerprint = [
-      stored.version, stored.deltaCount, stored.newestDeltaAt ?? 0, settings.version, JSON.stringify(settings.estimateField),
-      settings.throughputWeeks, settings.projectKeys.join(','), projectFilter?.join(',') ?? '*', today, destinations.map((d) => `${d.id}:${d.version}`).join(','),
-    ].join('|');
+    const fingerprint = fingerprintOf({ ...inputs, stamp }, projectFilter, today);
+    const estimateKey = currentEstimateKey(settings);
     let assembled = deps.memo.last?.fingerprint === fingerprint ? deps.memo.last : undefined;
     if (!assembled) {
+      const stored = await deps.rollups.load(stamp);
+      if (!stored) throw new AppError('STORAGE_UNAVAILABLE', 'The app could not reach its storage. Nothing was changed; try again in a moment.');
+      // What was read, printed from the read itself (a load from a stamp reads exactly the stamp's state).
+      const readPrint = fingerprintOf({ ...inputs, stamp: stored }, projectFilter, today);
       const forecasts = { ...stored.forecasts };
       const live = [...stored.epics.values()].filter(isLive).sort((a, b) => compareKeys(a.key, b.key));
       const rollup = assemblePortfolio({
@@ -199,26 +231,90 @@ export function portfolioService(deps: PortfolioDeps) {
         forecasts,
         ...(projectFilter ? { projectFilter } : {}),
       });
-      // A filtered view's forecasts are its own: only the whole scope's are kept for the next views.
-      if (!projectFilter && JSON.stringify(forecasts) !== JSON.stringify(stored.forecasts)) await deps.rollups.saveForecasts(forecasts);
       const epics = live.map(({ id, key, summary, projectKey, statusCategory }) => ({ id, key, summary, projectKey, statusCategory }));
-      assembled = { fingerprint, rollup, epics };
+      assembled = { fingerprint: readPrint, rollup, epics };
       deps.memo.last = assembled;
+      await Promise.all([
+        // A filtered view's forecasts are its own: only the whole scope's are kept for the next views.
+        !projectFilter && JSON.stringify(forecasts) !== JSON.stringify(stored.forecasts) ? deps.rollups.saveForecasts(forecasts) : undefined,
+        !projectFilter && readPrint !== outlineFingerprint && deps.memo.outlineKept !== readPrint ? keepOutline(readPrint, today, rollup, epics) : undefined,
+      ]);
     }
     const { rollup, epics } = assembled;
-    const estimateKey = await currentEstimateKey(settings);
-    const freshness = freshnessOf(stored, now, recalculating, estimateKey);
+    const { freshness } = await finish(stamp, settings, recalculating, estimateKey);
+    const site = { asOf: today, computedAt: freshness.updatedAt, rollup, epics, jql: { ...stamp.head.jql, projectKeys: projectFilter ?? settings.projectKeys } };
+    return { site, freshness, destinations, settings };
+  }
+
+  /** Freshness from the stamp; figures in another estimate measure are rebuilt (once; a run joins). */
+  async function finish(stamp: RollupStamp, settings: Settings, recalculating: boolean, estimateKey: Promise<string | undefined>): Promise<{ freshness: Freshness }> {
+    const key = await estimateKey;
+    const freshness = freshnessOf(stamp, clock.now(), recalculating, key);
     // Figures in another estimate measure cannot be patched by events: rebuild them (once; a run joins).
-    if (estimateKey !== undefined && estimateKey !== stored.head.estimateKey && !recalculating) {
+    if (key !== undefined && key !== stamp.head.estimateKey && !recalculating) {
       await deps.startReconcile?.().catch(() => undefined);
       freshness.recalculating = deps.startReconcile !== undefined;
     }
+    return { freshness };
+  }
+
+  /** The whole scope's assembly as the outline cold containers read instead of the shards (best effort). */
+  async function keepOutline(fingerprint: string, today: string, rollup: PortfolioRollup, epics: SiteRollup['epics']): Promise<void> {
+    if (!deps.outlines) return;
+    const named = new Set([...rollup.destinations.flatMap((d) => d.epicKeys), ...rollup.offRoute.epicKeys]);
+    await deps.outlines.write({
+      fingerprint,
+      writtenAt: clock.now().getTime(),
+      asOf: today,
+      destinations: rollup.destinations.map(({ destination, epicKeys, progress, forecast }) => ({ id: destination.id, epicKeys, progress, forecast })),
+      offRoute: rollup.offRoute,
+      warnings: rollup.warnings,
+      epics: epics.filter((e) => named.has(e.key)).map((e): [string, string, string] => [e.id, e.key, e.projectKey]),
+    });
+    deps.memo.outlineKept = fingerprint;
+  }
+
+  /**
+   * What every answer but an epic list is cut from: the memo of a warm container, else the stored outline when
+   * it was made from exactly what is stored now, else a full assembly (which keeps a new outline). A project
+   * filter always assembles (outlines are of the whole scope).
+   */
+  async function outline(projectFilter?: string[]): Promise<CurrentOutline> {
+    const outlines = deps.outlines;
+    if (projectFilter !== undefined || !outlines) return current(projectFilter);
+    const printOf = (inputs: Inputs) => (inputs.stamp ? fingerprintOf({ ...inputs, stamp: inputs.stamp }, undefined, clock.today()) : undefined);
+    // A cold container reads the outline alongside the inputs; a warm one first sees whether its memo will do.
+    const memoised = deps.memo.last?.fingerprint;
+    const [inputs, saved] = memoised === undefined
+      ? await Promise.all([inputsOf(), outlines.read()])
+      : await inputsOf().then(async (read) => [read, printOf(read) === memoised ? undefined : await outlines.read()] as const);
+    const { stamp, settings, destinations, run } = inputs;
+    if (stamp && saved) {
+      const fingerprint = printOf(inputs);
+      const site = saved.fingerprint === fingerprint ? siteOfOutline(saved, destinations, stamp, settings) : undefined;
+      if (site) {
+        const { freshness } = await finish(stamp, settings, runIsActive(run, clock.now().getTime()), currentEstimateKey(settings));
+        return { site: { ...site, computedAt: freshness.updatedAt }, freshness, destinations, settings };
+      }
+    }
+    return current(undefined, inputs, saved?.fingerprint);
+  }
+
+  /** The outline as a site, its rows joined with the destinations read (the fingerprint says they are the same). */
+  function siteOfOutline(saved: StoredOutline, destinations: Destination[], stamp: RollupStamp, settings: Settings): SiteOutline | undefined {
+    const byId = new Map(destinations.map((d) => [d.id, d]));
+    const rows: SiteOutline['rollup']['destinations'] = [];
+    for (const { id, ...figures } of saved.destinations) {
+      const destination = byId.get(id);
+      if (!destination) return undefined;
+      rows.push({ destination, ...figures });
+    }
     return {
-      site: { asOf: today, computedAt: freshness.updatedAt, rollup, epics, jql: { ...stored.head.jql, projectKeys } },
-      freshness,
-      stored,
-      destinations,
-      settings,
+      asOf: saved.asOf,
+      computedAt: '',
+      rollup: { destinations: rows, offRoute: saved.offRoute, warnings: saved.warnings },
+      epics: saved.epics.map(([id, key, projectKey]) => ({ id, key, projectKey })),
+      jql: { ...stamp.head.jql, projectKeys: settings.projectKeys },
     };
   }
 
@@ -250,13 +346,17 @@ export function portfolioService(deps: PortfolioDeps) {
   }
 
   /** The whole portfolio as `accountId` may see it, before it is cut into the slices the calls answer. */
-  async function view(accountId: string, filters: PortfolioFilters): Promise<ViewerPortfolio> {
-    const { projectKey } = filters;
-    const visibleProjects = lookups.visible(accountId);
-    // A project the viewer may not browse is refused exactly like one that does not exist.
+  /** A project the viewer may not browse is refused exactly like one that does not exist. */
+  async function refuseHidden(visibleProjects: Promise<Set<string>>, projectKey: string | undefined): Promise<void> {
     if (projectKey !== undefined && !(await visibleProjects).has(projectKey)) {
       throw new AppError('NOT_FOUND', `Project ${projectKey} does not exist or you do not have permission to see it.`, 'projectKey');
     }
+  }
+
+  async function view(accountId: string, filters: PortfolioFilters): Promise<ViewerPortfolio> {
+    const { projectKey } = filters;
+    const visibleProjects = lookups.visible(accountId);
+    await refuseHidden(visibleProjects, projectKey);
     // Asked alongside the stored rollups; a failed check leaves the warning out rather than the view.
     const closedPromise = closedToApp().catch((e: unknown) => {
       console.warn('could not check which projects are closed to the app', e instanceof Error ? e.message : e);
@@ -264,44 +364,59 @@ export function portfolioService(deps: PortfolioDeps) {
     });
     // A view that fails waits for the check too: no Jira call may outlive the invocation that made it.
     const [{ site, freshness, settings }, visibleSet, summary] = await Promise.all([
-      current(projectKey !== undefined ? [projectKey] : undefined),
+      outline(projectKey !== undefined ? [projectKey] : undefined),
       visibleProjects,
       deps.voices ? deps.voices.summary() : Promise.resolve(undefined),
     ]).catch(async (error: unknown) => {
       await closedPromise;
       throw error;
     });
+    const statuses = new Set<DestinationStatus>(filters.status ?? LIVE_STATUSES);
+    const matching = site.rollup.destinations.filter(
+      (d) => statuses.has(d.destination.status) && (filters.owner === undefined || d.destination.businessOwner === filters.owner),
+    );
+    // Every matching row's owner, for the owner filter, and the people who checked in: named in one lookup,
+    // asked alongside the viewer's browse checks.
+    const voiceOf = (id: string): VoiceSummaryEntry | undefined => summary?.[id];
+    const checkInPeople = matching.flatMap((d) => {
+      const v = voiceOf(d.destination.id);
+      return [v?.owner?.by, v?.lead?.by].filter((by): by is string => by !== undefined);
+    });
+    const namesPromise = lookups.names([...new Set([...matching.map((d) => d.destination.businessOwner), ...checkInPeople])]);
     const epicsByKey = new Map(site.epics.map((e) => [e.key, e]));
     // Issue security: every epic the answer could name is checked as the viewer, not only its project.
-    const named = new Set([...site.rollup.destinations.flatMap((d) => d.perEpic.map((p) => p.epicKey)), ...site.rollup.offRoute.epicKeys]);
+    const named = new Set([...site.rollup.destinations.flatMap((d) => d.epicKeys), ...site.rollup.offRoute.epicKeys]);
     // Count-only warnings list child issues by key: those are checked too, by key.
     const refKeys = site.rollup.warnings.flatMap((w) => (w.about === undefined ? (w.refs ?? []) : []));
-    const [visibility, closedAll] = await Promise.all([lookups.issues(accountId, site.epics.filter((e) => named.has(e.key)), visibleSet, refKeys), closedPromise]);
+    const [visibility, closedAll, names] = await Promise.all([
+      lookups.issues(accountId, site.epics.filter((e) => named.has(e.key)), visibleSet, refKeys),
+      closedPromise,
+      namesPromise.catch(async (error: unknown) => {
+        await closedPromise;
+        throw error;
+      }),
+    ]);
     const mayBrowse = (issue: { key: string; projectKey: string }) => mayView(visibility, issue);
     // In-scope projects the app itself may not read: their work is missing from every figure, so say so.
     const scope = site.jql.projectKeys;
     const closed = closedAll.filter((key) => (projectKey !== undefined ? key === projectKey : scope.length === 0 || scope.includes(key)));
     const restricted = appRestrictedWarning(closed, (key) => visibleSet.has(key));
 
-    const statuses = new Set<DestinationStatus>(filters.status ?? LIVE_STATUSES);
-    const matching = site.rollup.destinations.filter(
-      (d) => statuses.has(d.destination.status) && (filters.owner === undefined || d.destination.businessOwner === filters.owner),
-    );
     // Filtered on a project, a destination none of whose epics is in it has nothing to show: it is counted, not listed.
     const entries = projectKey === undefined ? matching : matching.filter((d) => d.epicKeys.length > 0);
-    // Every matching row's owner, for the owner filter, not only the rows listed.
-    // The people who checked in are named in the same lookup.
-    const voiceOf = (id: string): VoiceSummaryEntry | undefined => summary?.[id];
-    const checkInPeople = matching.flatMap((d) => {
-      const v = voiceOf(d.destination.id);
-      return [v?.owner?.by, v?.lead?.by].filter((by): by is string => by !== undefined);
-    });
-    const names = await lookups.names([...new Set([...matching.map((d) => d.destination.businessOwner), ...checkInPeople])]);
     const today = clock.today();
+    const projects = new Set<string>();
 
-    const rowOfEntry = (entry: (typeof matching)[number]): FullRow => {
+    const rowOfEntry = (entry: (typeof matching)[number]): DestinationRollup => {
       const d = entry.destination;
-      const epicDetails = epicsOfEntry(entry);
+      let visibleEpics = 0;
+      for (const key of entry.epicKeys) {
+        const epic = epicsByKey.get(key);
+        if (epic && mayBrowse(epic)) {
+          visibleEpics += 1;
+          projects.add(epic.projectKey);
+        }
+      }
       return {
         id: d.id,
         name: d.name,
@@ -315,10 +430,9 @@ export function portfolioService(deps: PortfolioDeps) {
         verdict: entry.forecast.verdict,
         forecastDate: entry.forecast.forecastDate,
         forecast: entry.forecast,
-        visibleEpics: epicDetails.length,
-        hiddenEpics: entry.epicKeys.length - epicDetails.length,
+        visibleEpics,
+        hiddenEpics: entry.epicKeys.length - visibleEpics,
         ...voicesOfRow(d, entry.forecast),
-        epicDetails,
       };
     };
     const voicesOfRow = (d: Destination, forecast: Forecast): Pick<DestinationRollup, 'checkIns' | 'disagreement' | 'openConcerns' | 'successMeasure'> => {
@@ -332,22 +446,13 @@ export function portfolioService(deps: PortfolioDeps) {
         ...(d.successMeasure ? { successMeasure: d.successMeasure } : {}),
       };
     };
-    const epicsOfEntry = (entry: (typeof matching)[number]): EpicRef[] => {
-      const epicDetails: EpicRef[] = [];
-      for (const { epicKey, progress } of entry.perEpic) {
-        const epic = epicsByKey.get(epicKey);
-        if (epic && mayBrowse(epic)) {
-          epicDetails.push({ key: epic.key, summary: epic.summary, projectKey: epic.projectKey, statusCategory: epic.statusCategory, progress });
-        }
-      }
-      return epicDetails;
-    };
     const rows = entries.map(rowOfEntry).sort((a, b) => a.priority - b.priority);
 
     const offRouteEpics = site.rollup.offRoute.epicKeys
       .map((key) => epicsByKey.get(key))
       .filter((e): e is NonNullable<typeof e> => e !== undefined);
     const shownOffRoute = offRouteEpics.filter(mayBrowse);
+    for (const e of shownOffRoute) projects.add(e.projectKey);
 
     const { count, estimate, orphanCount } = site.rollup.offRoute;
     // Named fields only, never a stored block spread: what the app stores names epics of every project.
@@ -356,12 +461,7 @@ export function portfolioService(deps: PortfolioDeps) {
       computedAt: site.computedAt,
       computedAs: 'app',
       rows,
-      epicsOf: (destinationId) => {
-        const entry = site.rollup.destinations.find((d) => d.destination.id === destinationId);
-        if (!entry) return undefined;
-        const epics = epicsOfEntry(entry);
-        return { epics, hidden: entry.epicKeys.length - epics.length };
-      },
+      projects,
       hiddenDestinations: matching.length - entries.length,
       owners: [...new Map(matching.map((d) => [d.destination.businessOwner, names.get(d.destination.businessOwner) ?? d.destination.businessOwner]))]
         .map(([accountId, displayName]) => ({ accountId, displayName })),
@@ -369,7 +469,6 @@ export function portfolioService(deps: PortfolioDeps) {
         count: { ...count },
         estimate: { ...estimate },
         orphanCount,
-        epics: shownOffRoute.map(({ key, summary, projectKey }) => ({ key, summary, projectKey })),
         visibleEpics: shownOffRoute.length,
         hiddenEpics: offRouteEpics.length - shownOffRoute.length,
       },
@@ -381,7 +480,18 @@ export function portfolioService(deps: PortfolioDeps) {
       freshness,
       site,
       visibleProjects: visibleSet,
+      mayBrowse,
     };
+  }
+
+  /** The full assembly (per-epic figures, summaries) for a list, beside the view that says what the viewer may browse. */
+  async function withDetail(accountId: string, projectKey: string | undefined): Promise<{ v: ViewerPortfolio; full: SiteRollup }> {
+    // The assembly first (after the viewer's right to the project: refused before anything else), so the view
+    // finds it in the memo instead of assembling a second time.
+    await refuseHidden(lookups.visible(accountId), projectKey);
+    const { site } = await current(projectKey !== undefined ? [projectKey] : undefined);
+    const v = await view(accountId, projectKey !== undefined ? { projectKey } : {});
+    return { v, full: site };
   }
 
   /** The destination a call names, refused like one that does not exist when the portfolio has no such row. */
@@ -399,23 +509,19 @@ export function portfolioService(deps: PortfolioDeps) {
       const shown = v.rows.slice((page - 1) * PORTFOLIO_PAGE_SIZE, page * PORTFOLIO_PAGE_SIZE);
       const byVerdict = Object.fromEntries(VERDICTS.map((verdict) => [verdict, 0])) as Record<Verdict, number>;
       for (const row of v.rows) byVerdict[row.verdict] += 1;
-      const projects = new Set<string>();
-      for (const row of v.rows) for (const e of row.epicDetails) projects.add(e.projectKey);
-      for (const e of v.offRoute.epics) projects.add(e.projectKey);
-      const { epics: _offRouteEpics, ...offRoute } = v.offRoute;
       return {
         asOf: v.asOf,
         computedAt: v.computedAt,
         computedAs: 'app',
-        destinations: shown.map(rowOf),
+        destinations: shown,
         page,
         pageSize: PORTFOLIO_PAGE_SIZE,
         totalDestinations: v.rows.length,
         hiddenDestinations: v.hiddenDestinations,
         summary: { byVerdict },
         owners: v.owners,
-        projects: [...projects].sort(),
-        offRoute,
+        projects: [...v.projects].sort(),
+        offRoute: v.offRoute,
         warnings: v.warnings,
         // Links name no epic and only projects the viewer may browse: a key in a URL is as much a leak as one on screen.
         jql: linksFor(v.site, shown.map((d) => d.id), v.visibleProjects),
@@ -425,16 +531,26 @@ export function portfolioService(deps: PortfolioDeps) {
 
     /** A page of one destination's epics that `accountId` may browse (the project filter applies). */
     async epics(accountId: string, query: { destinationId: string; projectKey?: string; offset?: number; limit?: number }): Promise<ResponseOf<'portfolio/epics'>> {
-      const v = await view(accountId, query.projectKey !== undefined ? { projectKey: query.projectKey } : {});
-      const found = v.epicsOf(query.destinationId);
-      if (!found) throw notInPortfolio(query.destinationId);
-      return pageOf(found.epics, found.hidden, query.offset, query.limit);
+      const { v, full } = await withDetail(accountId, query.projectKey);
+      // Every destination of the rollup (archived ones too, whatever the filters).
+      const entry = full.rollup.destinations.find((d) => d.destination.id === query.destinationId);
+      if (!entry) throw notInPortfolio(query.destinationId);
+      const byKey = new Map(full.epics.map((e) => [e.key, e]));
+      const shown: EpicRef[] = [];
+      for (const { epicKey, progress } of entry.perEpic) {
+        const epic = byKey.get(epicKey);
+        if (epic && v.mayBrowse(epic)) shown.push({ key: epic.key, summary: epic.summary, projectKey: epic.projectKey, statusCategory: epic.statusCategory, progress });
+      }
+      return pageOf(shown, entry.epicKeys.length - shown.length, query.offset, query.limit);
     },
 
     /** A page of the off-route epics that `accountId` may browse. */
     async offRoute(accountId: string, query: { projectKey?: string; offset?: number; limit?: number }): Promise<ResponseOf<'portfolio/off-route'>> {
-      const v = await view(accountId, query.projectKey !== undefined ? { projectKey: query.projectKey } : {});
-      return { ...pageOf(v.offRoute.epics, v.offRoute.hiddenEpics, query.offset, query.limit), orphanCount: v.offRoute.orphanCount };
+      const { v, full } = await withDetail(accountId, query.projectKey);
+      const byKey = new Map(full.epics.map((e) => [e.key, e]));
+      const epics = full.rollup.offRoute.epicKeys.map((key) => byKey.get(key)).filter((e): e is NonNullable<typeof e> => e !== undefined);
+      const shown = epics.filter(v.mayBrowse).map(({ key, summary, projectKey }) => ({ key, summary, projectKey }));
+      return { ...pageOf(shown, epics.length - shown.length, query.offset, query.limit), orphanCount: full.rollup.offRoute.orphanCount };
     },
 
     /** The work of every matching destination with `verdict`, as one link (too long to send with every view). */
@@ -449,17 +565,33 @@ export function portfolioService(deps: PortfolioDeps) {
     /** Every matching row, for the CSV export. */
     async export(accountId: string, filters: PortfolioFilters): Promise<PortfolioExport> {
       const v = await view(accountId, filters);
-      return { asOf: v.asOf, destinations: v.rows.map(rowOf) };
+      return { asOf: v.asOf, destinations: v.rows };
     },
 
     /** Every live row and the off-route share, from one view: what the dashboard gadget's card is cut from. */
     async headline(accountId: string): Promise<{ asOf: string; destinations: DestinationRollup[]; offRoute: Portfolio['offRoute']['count'] }> {
       const v = await view(accountId, {});
-      return { asOf: v.asOf, destinations: v.rows.map(rowOf), offRoute: { ...v.offRoute.count } };
+      return { asOf: v.asOf, destinations: v.rows, offRoute: { ...v.offRoute.count } };
+    },
+
+    /**
+     * Keep the outline current for the next cold containers (in the background, after the stored figures
+     * changed): `current` when it already is, `later` when one was kept less than `minAgeMs` ago (the caller
+     * comes back then: a burst of compactions costs one full read a minute), `kept` when written.
+     */
+    async refreshOutline(minAgeMs = 0): Promise<'none' | 'current' | 'later' | 'kept'> {
+      if (!deps.outlines) return 'none';
+      const [inputs, kept] = await Promise.all([inputsOf(), deps.outlines.peek()]);
+      if (!inputs.stamp) return 'none';
+      if (kept?.fingerprint === fingerprintOf({ ...inputs, stamp: inputs.stamp }, undefined, clock.today())) return 'current';
+      if (kept && clock.now().getTime() - kept.writtenAt < minAgeMs) return 'later';
+      await current(undefined, inputs, kept?.fingerprint);
+      return 'kept';
     },
 
     compute,
     current,
+    outline,
   };
 }
 
@@ -470,7 +602,7 @@ export type PortfolioService = ReturnType<typeof portfolioService>;
  * `destinationWork` JQL function (its children: the figures count children), in-flight work by status
  * category id. No epic key and no property of the app's field appears in them.
  */
-function linksFor(site: SiteRollup, destinationIds: string[], visible: Set<string>): PortfolioJql {
+function linksFor(site: SiteOutline, destinationIds: string[], visible: Set<string>): PortfolioJql {
   const { standardTypeIds, projectKeys } = site.jql;
   // Jira shows the viewer no issue of a project they may not browse, so naming only the others loses nothing.
   const shownKeys = projectKeys.filter((key) => visible.has(key));

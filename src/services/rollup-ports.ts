@@ -7,7 +7,7 @@
  * same time all converge on the newest read of Jira.
  */
 import type { EpicRange } from '../domain/reconcile-run';
-import type { ChildFacts, EpicEntry, Forecast, OrphanEntry, RollupDelta } from '../domain/types';
+import type { ChildFacts, EpicEntry, Forecast, OffRoute, OrphanEntry, Progress, RollupDelta, RollupWarning } from '../domain/types';
 import type { IssueSummary, JiraQuota } from './ports';
 
 export type { ChildFacts, EpicEntry, OrphanEntry, RollupDelta };
@@ -100,10 +100,45 @@ export interface EpicReading {
   withDestination(destinationId: string | null): Promise<StoredSite>;
 }
 
+/**
+ * What identifies the stored figures at one moment: the generation, its compactions and the deltas on top (the
+ * same `version`, `deltaCount` and `newestDeltaAt` a `StoredSite` read from it carries). Read in a few small
+ * calls; `load` continues from it without reading any of it again.
+ */
+export type RollupStamp = Pick<StoredSite, 'head' | 'version' | 'deltaCount' | 'newestDeltaAt' | 'pendingSince'>;
+
+/**
+ * The portfolio as its first screen needs it, assembled once and kept for cold containers: every row's
+ * figures and epic keys, the off-route figures, the warnings, and the id, key and project of each epic these
+ * name (what a view checks as the viewer). No per-epic figures and no summaries: those are read when a list
+ * opens. Valid only while `fingerprint` (every input of the assembly, see `AssemblyMemo`) is unchanged.
+ */
+export interface StoredOutline {
+  fingerprint: string;
+  writtenAt: number;
+  asOf: string;
+  destinations: Array<{ id: string; epicKeys: string[]; progress: Progress; forecast: Forecast }>;
+  offRoute: OffRoute;
+  warnings: RollupWarning[];
+  /** `[id, key, projectKey]` of every epic named above. */
+  epics: Array<[string, string, string]>;
+}
+
+export interface OutlineStore {
+  /** The outline last kept; undefined when there is none or it cannot be read whole. */
+  read(): Promise<StoredOutline | undefined>;
+  /** Which outline is kept and when it was written, in one small read; undefined when none. */
+  peek(): Promise<Pick<StoredOutline, 'fingerprint' | 'writtenAt'> | undefined>;
+  /** Best effort: a lost write only costs the next cold view the assembly. */
+  write(outline: StoredOutline): Promise<void>;
+}
+
 /** What views read: the generation in use plus the deltas on top. */
 export interface RollupReader {
-  /** The generation readers use plus the deltas on top; undefined before the first reconcile. */
-  load(): Promise<StoredSite | undefined>;
+  /** The stamp of what is stored now; undefined before the first reconcile. */
+  stamp(): Promise<RollupStamp | undefined>;
+  /** The generation readers use plus the deltas on top, from `stamp` when given; undefined before the first reconcile. */
+  load(stamp?: RollupStamp): Promise<StoredSite | undefined>;
   /** What the panel of one epic needs, in storage calls that do not grow with the site; undefined before the first reconcile. */
   loadEpic(epicKey: string): Promise<EpicReading | undefined>;
   head(): Promise<RollupHead | undefined>;

@@ -167,6 +167,7 @@ export function inMemoryRollupReader(epics: EpicEntry[] | undefined, head?: Roll
     return { head, epics: new Map(epics.map((e) => [e.key, e])), orphans: new Map(), version: head.generation, deltaCount: 0, forecasts: {}, storageCalls: 1 };
   };
   return {
+    stamp: load,
     load,
     async loadEpic(epicKey) {
       const site = await load();

@@ -4,15 +4,15 @@
  */
 import { Queue } from '@forge/events';
 import { COMPACTION_QUEUE } from '../../contract';
-import type { CompactionQueue } from '../../services/compaction-service';
+import type { CompactionAsk, CompactionQueue } from '../../services/compaction-service';
 
 const DEBOUNCE_SECONDS = 10;
 
 export function createCompactionQueue(): CompactionQueue {
   const queue = new Queue({ key: COMPACTION_QUEUE });
   return {
-    async push() {
-      await queue.push({ body: { compact: true }, delayInSeconds: DEBOUNCE_SECONDS, concurrency: { key: 'compaction', limit: 1 } });
+    async push({ delaySeconds = DEBOUNCE_SECONDS, outline = false }: CompactionAsk = {}) {
+      await queue.push({ body: { compact: true, outline }, delayInSeconds: delaySeconds, concurrency: { key: 'compaction', limit: 1 } });
     },
   };
 }

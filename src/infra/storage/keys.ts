@@ -36,6 +36,9 @@ export const KEY = {
   rollupPendingPrefix: 'rollup-pending:',
   rollupRun: 'rollup-run',
   rollupForecasts: 'rollup-forecasts',
+  /** The portfolio's outline for cold containers: its meta, and its parts `<prefix><i>` (outline-store.ts). */
+  portfolioOutline: 'portfolio-outline',
+  portfolioOutlinePrefix: 'portfolio-outline:',
   /** Compare-and-set counters in the `sequence` entity (the only conditional writes Forge offers). */
   rollupCompactionLease: 'rollup-compaction',
   /** When the pending compaction request was made (0: none), so many events enqueue one compaction. */

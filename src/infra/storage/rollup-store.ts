@@ -19,7 +19,7 @@
 import { randomUUID } from 'node:crypto';
 import { Filter, FilterConditions, WhereConditions } from '@forge/kvs';
 import { kvs } from './kvs-retry';
-import type { EpicEntry, EpicReading, IssuePlaces, OrphanEntry, RollupDelta, RollupHead, RollupStore, RunStore, ReconcileRun, StoredSite } from '../../services/rollup-ports';
+import type { EpicEntry, EpicReading, IssuePlaces, OrphanEntry, RollupDelta, RollupHead, RollupStamp, RollupStore, RunStore, ReconcileRun, StoredSite } from '../../services/rollup-ports';
 import type { Clock } from '../../services/ports';
 import { applyDelta, isLive } from '../../domain/epic-figures';
 import type { Members } from '../../domain/epic-members';
@@ -510,29 +510,45 @@ export function createRollupStore({ clock, shardCache, readTime }: { clock: Cloc
     for (const shard of shards.values()) for (const e of shard.epics) if (keys.has(e.key) && e.members !== undefined) epics.set(e.key, e);
   }
 
-  /** Deltas on top of the generation, pending marks and forecasts: read alongside the shards. */
+  /** Deltas on top of the generation and pending marks: read alongside the head (they do not depend on it). */
   async function overlay(tally: Tally) {
-    tally.n += 2;
-    const [deltas, pending, forecasts] = await Promise.all([
+    tally.n += 1;
+    const [deltas, pending] = await Promise.all([
       keysWithPrefix<RollupDelta>(KEY.rollupDeltaPrefix, 10_000, tally),
       kvs.query().where('key', WhereConditions.beginsWith(KEY.rollupPendingPrefix)).limit(100).getMany<{ at: string }>(),
-      kvs.get<StoredSite['forecasts']>(KEY.rollupForecasts).catch(() => undefined),
     ]);
-    return { deltas: deltas.map((d) => d.value), pendingSince: pending.results.map((r) => r.value.at).sort()[0], forecasts: forecasts ?? {} };
+    return { deltas: deltas.map((d) => d.value), pendingSince: pending.results.map((r) => r.value.at).sort()[0] };
   }
 
-  function siteOf(head: RollupHead, index: ShardIndex, epics: Map<string, EpicEntry>, orphans: Map<string, OrphanEntry>, o: Awaited<ReturnType<typeof overlay>>, tally: Tally): StoredSite {
-    let newestDeltaAt: number | undefined;
-    for (const delta of o.deltas) {
-      applyDelta(epics, orphans, delta);
-      newestDeltaAt = Math.max(newestDeltaAt ?? 0, delta.at);
-    }
+  /** Forecasts earlier views worked out: read alongside the shards, only by a read that assembles figures. */
+  async function forecastsRead(tally: Tally): Promise<StoredSite['forecasts']> {
+    tally.n += 1;
+    return (await kvs.get<StoredSite['forecasts']>(KEY.rollupForecasts).catch(() => undefined)) ?? {};
+  }
+
+  /** What a stamp was read from, kept by the store that read it (a stamp from elsewhere is read again). */
+  const stamps = new WeakMap<RollupStamp, { head: RollupHead; index: ShardIndex; o: Awaited<ReturnType<typeof overlay>> }>();
+
+  /** The stamp's figures: a generation's version and the deltas on top (the same for every read of one state). */
+  function stampOf(head: RollupHead, index: ShardIndex, o: Awaited<ReturnType<typeof overlay>>): RollupStamp {
+    const newestDeltaAt = o.deltas.reduce<number | undefined>((n, d) => Math.max(n ?? 0, d.at), undefined);
     // Every compaction raises the version of a shard it rewrites, so the sum changes with any of them.
-    const version = `${head.generation}:${head.finishedAt}:${index.v.reduce((a, b) => a + b, 0)}`;
-    const site: StoredSite = { head, epics, orphans, version, deltaCount: o.deltas.length, forecasts: o.forecasts, storageCalls: tally.n };
-    if (newestDeltaAt !== undefined) site.newestDeltaAt = newestDeltaAt;
-    if (o.pendingSince !== undefined) site.pendingSince = o.pendingSince;
-    return site;
+    const stamp: RollupStamp = { head, version: `${head.generation}:${head.finishedAt}:${index.v.reduce((a, b) => a + b, 0)}`, deltaCount: o.deltas.length };
+    if (newestDeltaAt !== undefined) stamp.newestDeltaAt = newestDeltaAt;
+    if (o.pendingSince !== undefined) stamp.pendingSince = o.pendingSince;
+    stamps.set(stamp, { head, index, o });
+    return stamp;
+  }
+
+  /** Head, index and overlay side by side: two rounds of small reads on a cold container, one on a warm one. */
+  async function readStamp(tally: Tally): Promise<RollupStamp | undefined> {
+    const [found, o] = await Promise.all([headAndIndex(tally), overlay(tally)]);
+    return found ? stampOf(found.head, found.index, o) : undefined;
+  }
+
+  function siteOf(head: RollupHead, index: ShardIndex, epics: Map<string, EpicEntry>, orphans: Map<string, OrphanEntry>, o: Awaited<ReturnType<typeof overlay>>, forecasts: StoredSite['forecasts'], tally: Tally): StoredSite {
+    for (const delta of o.deltas) applyDelta(epics, orphans, delta);
+    return { ...stampOf(head, index, o), epics, orphans, forecasts, storageCalls: tally.n };
   }
 
   /**
@@ -540,11 +556,12 @@ export function createRollupStore({ clock, shardCache, readTime }: { clock: Cloc
    * undefined before the first reconcile. A missing shard would read as missing epics, a wrong number: storage
    * is reported as unavailable instead.
    */
-  async function everyShard(read: typeof shardsOf, tally: Tally) {
-    const found = await headAndIndex(tally);
+  async function everyShard(read: typeof shardsOf, tally: Tally, from?: RollupStamp) {
+    const known = from ? stamps.get(from) : undefined;
+    const found = known ?? (await readStamp(tally).then((stamp) => (stamp ? stamps.get(stamp) : undefined)));
     if (!found) return undefined;
-    const { head, index } = found;
-    const [shards, o] = await Promise.all([read(head, index, range(head.shards), tally), overlay(tally)]);
+    const { head, index, o } = found;
+    const shards = await read(head, index, range(head.shards), tally);
     if (shards.size !== head.shards) throw new Error(`generation ${head.generation} is missing shards`);
     return { head, index, o, ...entriesOf(shards.values()) };
   }
@@ -552,13 +569,15 @@ export function createRollupStore({ clock, shardCache, readTime }: { clock: Cloc
   return {
     head: () => guarded(async () => kvs.get<RollupHead>(KEY.rollupHead)),
 
-    load: () => guarded(async () => {
+    stamp: () => guarded(() => readStamp({ n: 0 })),
+
+    load: (from) => guarded(async () => {
       const tally: Tally = { n: 0 };
-      const whole = await everyShard(shardsOf, tally);
+      const [whole, forecasts] = await Promise.all([everyShard(shardsOf, tally, from), forecastsRead(tally)]);
       if (!whole) return undefined;
       const { head, index, epics, orphans, o } = whole;
       await marksForDeltas(head, index, epics, o.deltas, tally);
-      return viewOf(siteOf(head, index, epics, orphans, o, tally));
+      return viewOf(siteOf(head, index, epics, orphans, o, forecasts, tally));
     }),
 
     loadWithMarks: () => guarded(async () => {
@@ -566,7 +585,7 @@ export function createRollupStore({ clock, shardCache, readTime }: { clock: Cloc
       const whole = await everyShard(marked, tally);
       if (!whole) return undefined;
       const { head, index, epics, orphans, o } = whole;
-      return siteOf(head, index, epics, orphans, o, tally);
+      return siteOf(head, index, epics, orphans, o, {}, tally);
     }),
 
     placesOf: (issueId) => guarded(async (): Promise<IssuePlaces | undefined> => {
@@ -593,7 +612,7 @@ export function createRollupStore({ clock, shardCache, readTime }: { clock: Cloc
           for (const { id, ...rest } of ownShard?.get(own)?.orphans ?? []) orphans.set(id, rest);
           // Only facts on what was read: one on an epic not read would make a stub of it without its marks.
           const deltas = o.deltas.filter((d) => (d.t === 'orphan' ? d.id === issueId || wanted.has(shardOf(d.id, head.shards)) : wanted.has(shardOf(d.key, head.shards))));
-          return siteOf(head, index, epics, orphans, { ...o, deltas }, tally);
+          return siteOf(head, index, epics, orphans, { ...o, deltas }, {}, tally);
         }),
       };
     }),
@@ -604,7 +623,7 @@ export function createRollupStore({ clock, shardCache, readTime }: { clock: Cloc
       if (!found) return undefined;
       const { head, index } = found;
       const own = shardOf(epicKey, head.shards);
-      const [shards, o] = await Promise.all([shardsOf(head, index, [own], tally), overlay(tally)]);
+      const [shards, o, forecasts] = await Promise.all([shardsOf(head, index, [own], tally), overlay(tally), forecastsRead(tally)]);
       const ownEntries = new Map((shards.get(own)?.epics ?? []).map((e) => [e.key, e]));
       const epicOnly = (map: Map<string, EpicEntry>) => {
         const entry = map.get(epicKey);
@@ -612,7 +631,7 @@ export function createRollupStore({ clock, shardCache, readTime }: { clock: Cloc
       };
       const ownOnly = epicOnly(ownEntries);
       await marksForDeltas(head, index, ownOnly, o.deltas, tally);
-      const site = viewOf(siteOf(head, index, ownOnly, new Map(), o, tally));
+      const site = viewOf(siteOf(head, index, ownOnly, new Map(), o, forecasts, tally));
       site.epics = epicOnly(site.epics);
       return {
         site,
@@ -632,7 +651,7 @@ export function createRollupStore({ clock, shardCache, readTime }: { clock: Cloc
           const own = ownEntries.get(epicKey);
           if (own) base.set(epicKey, own);
           await marksForDeltas(head, index, base, o.deltas, tally);
-          const epics = viewOf(siteOf(head, index, base, new Map(), o, tally)).epics;
+          const epics = viewOf(siteOf(head, index, base, new Map(), o, forecasts, tally)).epics;
           // Only the epic and its destination's members are read: anything else a delta touched is left out.
           for (const [key, entry] of epics) if (key !== epicKey && entry.destinationId !== destinationId) epics.delete(key);
           return { ...site, epics, storageCalls: tally.n };
