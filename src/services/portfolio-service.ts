@@ -114,6 +114,8 @@ interface Inputs {
   settings: Settings;
   destinations: Destination[];
   run: ReconcileRun | undefined;
+  /** The estimate measure the site uses now (see `currentEstimateKey`), asked for alongside. */
+  estimateKey: string | undefined;
 }
 
 
@@ -173,13 +175,17 @@ export function portfolioService(deps: PortfolioDeps) {
 
   /** Everything an assembly starts from, read side by side in small calls (no shard). */
   async function inputsOf(): Promise<Inputs> {
-    const [stamp, settings, destinations, run] = await Promise.all([
+    const settingsRead = deps.settings.get();
+    // The site's estimate measure (the site facts: one small read) is asked for as soon as the settings are in,
+    // side by side with the stamp's second read.
+    const [stamp, settings, destinations, run, estimateKey] = await Promise.all([
       deps.rollups.stamp(),
-      deps.settings.get(),
+      settingsRead,
       deps.destinations.list(),
       deps.currentRun ? deps.currentRun().catch(() => undefined) : Promise.resolve(undefined),
+      settingsRead.then(currentEstimateKey, () => undefined),
     ]);
-    return { stamp, settings, destinations, run };
+    return { stamp, settings, destinations, run, estimateKey };
   }
 
   /** Every input of the assembly, so a view that follows an unchanged one reuses its result (memo or outline). */
@@ -212,7 +218,7 @@ export function portfolioService(deps: PortfolioDeps) {
     }
     const today = clock.today();
     const fingerprint = fingerprintOf({ ...inputs, stamp }, projectFilter, today);
-    const estimateKey = currentEstimateKey(settings);
+    const { estimateKey } = inputs;
     let assembled = deps.memo.last?.fingerprint === fingerprint ? deps.memo.last : undefined;
     if (!assembled) {
       const stored = await deps.rollups.load(stamp);
@@ -247,8 +253,7 @@ export function portfolioService(deps: PortfolioDeps) {
   }
 
   /** Freshness from the stamp; figures in another estimate measure are rebuilt (once; a run joins). */
-  async function finish(stamp: RollupStamp, settings: Settings, recalculating: boolean, estimateKey: Promise<string | undefined>): Promise<{ freshness: Freshness }> {
-    const key = await estimateKey;
+  async function finish(stamp: RollupStamp, settings: Settings, recalculating: boolean, key: string | undefined): Promise<{ freshness: Freshness }> {
     const freshness = freshnessOf(stamp, clock.now(), recalculating, key);
     // Figures in another estimate measure cannot be patched by events: rebuild them (once; a run joins).
     if (key !== undefined && key !== stamp.head.estimateKey && !recalculating) {
@@ -293,7 +298,7 @@ export function portfolioService(deps: PortfolioDeps) {
       const fingerprint = printOf(inputs);
       const site = saved.fingerprint === fingerprint ? siteOfOutline(saved, destinations, stamp, settings) : undefined;
       if (site) {
-        const { freshness } = await finish(stamp, settings, runIsActive(run, clock.now().getTime()), currentEstimateKey(settings));
+        const { freshness } = await finish(stamp, settings, runIsActive(run, clock.now().getTime()), inputs.estimateKey);
         return { site: { ...site, computedAt: freshness.updatedAt }, freshness, destinations, settings };
       }
     }

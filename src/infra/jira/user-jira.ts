@@ -63,25 +63,23 @@ export function createUserJira({ policy, clock }: { policy: RetryPolicy; clock: 
     async browsableIssues(_accountId, issueIds) {
       // Per issue, so Jira applies issue security levels (and anything else it knows) to each one.
       const allowed = new Set<string>();
-      for (let i = 0; i < issueIds.length; i += 1000) {
-        const batch = issueIds.slice(i, i + 1000).map(Number);
-        const result = await checkPermissions({ projectPermissions: [{ permissions: ['BROWSE_PROJECTS'], issues: batch }] });
+      await inBatches(issueIds, 1000, async (ids) => {
+        const result = await checkPermissions({ projectPermissions: [{ permissions: ['BROWSE_PROJECTS'], issues: ids.map(Number) }] });
         for (const grant of result.projectPermissions ?? []) {
           if (grant.permission === 'BROWSE_PROJECTS') for (const id of grant.issues ?? []) allowed.add(String(id));
         }
-      }
+      });
       return allowed;
     },
     async browsableKeys(_accountId, issueKeys) {
       // Bulk fetch as the user leaves out, without an error, every issue they may not see.
       const allowed = new Set<string>();
-      for (let i = 0; i < issueKeys.length; i += 100) {
-        const batch = issueKeys.slice(i, i + 100);
+      await inBatches(issueKeys, 100, async (batch) => {
         const answer = await client.request('user', route`/rest/api/3/issue/bulkfetch`, { method: 'POST', body: { issueIdsOrKeys: batch, fields: ['issuetype'] } });
         const found = new Set(parseJira(bulkFetchSchema, answer.json, 'a bulk issue fetch').issues.map((issue) => issue.key));
         // A moved issue comes back under its new key: only the keys asked for, as given, count as seen.
         for (const key of batch) if (found.has(key)) allowed.add(key);
-      }
+      });
       return allowed;
     },
     async isAdmin() {
@@ -102,4 +100,28 @@ export function createUserJira({ policy, clock }: { policy: RetryPolicy; clock: 
       }));
     },
   };
+}
+
+/** Requests a view waits on side by side: a few, so a big site's checks take one round trip, not one each. */
+const VIEW_CONCURRENCY = 4;
+
+/** `items` in batches of `size`, at most `VIEW_CONCURRENCY` at a time. */
+async function inBatches<T>(items: readonly T[], size: number, each: (batch: T[]) => Promise<void>): Promise<void> {
+  const batches: T[][] = [];
+  for (let i = 0; i < items.length; i += size) batches.push(items.slice(i, i + size));
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < batches.length) {
+      const batch = batches[next++] as T[];
+      await each(batch).catch((error: unknown) => {
+        failed = true;
+        throw error;
+      });
+    }
+  };
+  // Every request ends before the answer does (none outlives the invocation), the first failure reported.
+  const results = await Promise.allSettled(Array.from({ length: Math.min(VIEW_CONCURRENCY, batches.length) }, worker));
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) throw failure.reason;
 }
