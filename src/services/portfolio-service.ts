@@ -367,13 +367,13 @@ export function portfolioService(deps: PortfolioDeps) {
       console.warn('could not check which projects are closed to the app', e instanceof Error ? e.message : e);
       return [] as string[];
     });
-    // A view that fails waits for the check too: no Jira call may outlive the invocation that made it.
-    const [{ site, freshness, settings }, visibleSet, summary] = await Promise.all([
+    // A view that fails waits for the checks too: no Jira call may outlive the invocation that made it.
+    const settleChecks = () => Promise.allSettled([closedPromise, visibleProjects]);
+    const [{ site, freshness, settings }, summary] = await Promise.all([
       outline(projectKey !== undefined ? [projectKey] : undefined),
-      visibleProjects,
       deps.voices ? deps.voices.summary() : Promise.resolve(undefined),
     ]).catch(async (error: unknown) => {
-      await closedPromise;
+      await settleChecks();
       throw error;
     });
     const statuses = new Set<DestinationStatus>(filters.status ?? LIVE_STATUSES);
@@ -393,14 +393,13 @@ export function portfolioService(deps: PortfolioDeps) {
     const named = new Set([...site.rollup.destinations.flatMap((d) => d.epicKeys), ...site.rollup.offRoute.epicKeys]);
     // Count-only warnings list child issues by key: those are checked too, by key.
     const refKeys = site.rollup.warnings.flatMap((w) => (w.about === undefined ? (w.refs ?? []) : []));
-    const [visibility, closedAll, names] = await Promise.all([
-      lookups.issues(accountId, site.epics.filter((e) => named.has(e.key)), visibleSet, refKeys),
-      closedPromise,
-      namesPromise.catch(async (error: unknown) => {
-        await closedPromise;
-        throw error;
-      }),
-    ]);
+    // The epics are asked about side by side with the viewer's projects (one round trip less on a cold view).
+    const visibilityRead = lookups.issues(accountId, site.epics.filter((e) => named.has(e.key)), visibleProjects, refKeys, true);
+    const [visibility, closedAll, names] = await Promise.all([visibilityRead, closedPromise, namesPromise]).catch(async (error: unknown) => {
+      await Promise.allSettled([settleChecks(), visibilityRead, namesPromise]);
+      throw error;
+    });
+    const visibleSet = visibility.projects;
     const mayBrowse = (issue: { key: string; projectKey: string }) => mayView(visibility, issue);
     // In-scope projects the app itself may not read: their work is missing from every figure, so say so.
     const scope = site.jql.projectKeys;

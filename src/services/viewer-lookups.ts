@@ -29,14 +29,25 @@ export function viewerLookups(userJira: UserJira, jira: AppJira, viewers: Viewer
     async issues(
       accountId: string,
       issues: Array<{ id: string; key: string; projectKey: string }>,
-      projects?: Set<string>,
+      projects?: Set<string> | Promise<Set<string>>,
       /** Issues known only by key (a warning's list of child issues): checked by key. */
       keys: string[] = [],
+      /** Ask about every issue at once, side by side with the projects (a cold view's round trips), rather than
+       *  only about those in projects the viewer may browse once those are known (fewer issues asked about). */
+      together = false,
     ): Promise<IssueVisibility> {
-      const shownProjects = projects ?? (await visible(accountId));
+      const projectsRead = Promise.resolve(projects ?? visible(accountId));
+      const uniqueKeys = [...new Set(keys)];
+      const ask = (shown: Set<string> | undefined) => {
+        const candidates = shown ? issues.filter((i) => shown.has(i.projectKey)) : issues;
+        const candidateKeys = shown ? uniqueKeys.filter((key) => shown.has(projectOfKey(key))) : uniqueKeys;
+        return Promise.all([browsable(accountId, candidates.map((i) => i.id)), browsableKeys(accountId, candidateKeys)]);
+      };
+      const [shownProjects, [allowed, allowedKeys]] = together
+        ? await Promise.all([projectsRead, ask(undefined)])
+        : await projectsRead.then(async (shown) => [shown, await ask(shown)] as const);
       const candidates = issues.filter((i) => shownProjects.has(i.projectKey));
-      const candidateKeys = [...new Set(keys)].filter((key) => shownProjects.has(projectOfKey(key)));
-      const [allowed, allowedKeys] = await Promise.all([browsable(accountId, candidates.map((i) => i.id)), browsableKeys(accountId, candidateKeys)]);
+      const candidateKeys = uniqueKeys.filter((key) => shownProjects.has(projectOfKey(key)));
       const hidden = [...candidates.filter((i) => !allowed.has(i.id)).map((i) => i.key), ...candidateKeys.filter((key) => !allowedKeys.has(key))];
       return { projects: shownProjects, hiddenKeys: new Set(hidden) };
     },
