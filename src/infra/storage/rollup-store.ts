@@ -582,10 +582,11 @@ export function createRollupStore({ clock, shardCache, readTime }: { clock: Cloc
 
     loadWithMarks: () => guarded(async () => {
       const tally: Tally = { n: 0 };
-      const whole = await everyShard(marked, tally);
+      // The kept forecasts too: the daily snapshots assemble every destination from this read.
+      const [whole, forecasts] = await Promise.all([everyShard(marked, tally), forecastsRead(tally)]);
       if (!whole) return undefined;
       const { head, index, epics, orphans, o } = whole;
-      return siteOf(head, index, epics, orphans, o, {}, tally);
+      return siteOf(head, index, epics, orphans, o, forecasts, tally);
     }),
 
     placesOf: (issueId) => guarded(async (): Promise<IssuePlaces | undefined> => {
