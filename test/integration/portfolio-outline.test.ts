@@ -126,4 +126,12 @@ describe('the portfolio outline', () => {
     await forgetOutline(app);
     expect(timeless(await app.data('portfolio', 'portfolio/get', {}, 'u-leader'))).toEqual(timeless(value));
   }, 60_000);
+
+  it('leaves the kept forecasts in the read the daily snapshots assemble from (or they would all be worked out again)', async () => {
+    await app.data('portfolio', 'portfolio/get', {}, 'u-leader');
+    const kept = app.platform.kvs.peek('rollup-forecasts') as Record<string, unknown>;
+    expect(Object.keys(kept).length).toBeGreaterThan(0);
+    const site = await app.platform.runAsApp(() => appContainer().background().rollups.loadWithMarks());
+    expect(site?.forecasts).toEqual(kept);
+  });
 });
