@@ -8,10 +8,14 @@ import type { Clock } from './ports';
 import type { RollupDeltaLog, RunStore } from './rollup-ports';
 
 /** Hands a compaction to the background queue (delayed a little, so a burst of events is folded at once). */
-/** `delaySeconds`: when to fold (default: the debounce); `outline`: bring the portfolio's outline up to date whatever its age. */
+/**
+ * `delaySeconds`: when to fold (default: the debounce); `outline`: bring the portfolio's outline up to date
+ * whatever its age; `snapshots`: keep the day's trip snapshots (the daily run's, in the consumer's 900 s).
+ */
 export interface CompactionAsk {
   delaySeconds?: number;
   outline?: boolean;
+  snapshots?: boolean;
 }
 
 export interface CompactionQueue {
@@ -38,6 +42,11 @@ export function compactionService(deps: CompactionDeps) {
         await store.takeCompactionRequest().catch(() => undefined);
         throw error;
       }
+    },
+
+    /** Enqueue a compaction whatever is pending (one that must not be folded into another: the daily snapshots). */
+    async push(ask: CompactionAsk): Promise<void> {
+      await deps.queue.push(ask);
     },
 
     /** The consumer: take the request (events from now on ask anew), then fold; 'busy' when the lease is held. */

@@ -11,8 +11,8 @@ const DEBOUNCE_SECONDS = 10;
 export function createCompactionQueue(): CompactionQueue {
   const queue = new Queue({ key: COMPACTION_QUEUE });
   return {
-    async push({ delaySeconds = DEBOUNCE_SECONDS, outline = false }: CompactionAsk = {}) {
-      await queue.push({ body: { compact: true, outline }, delayInSeconds: delaySeconds, concurrency: { key: 'compaction', limit: 1 } });
+    async push({ delaySeconds = DEBOUNCE_SECONDS, outline = false, snapshots = false }: CompactionAsk = {}) {
+      await queue.push({ body: { compact: true, outline, snapshots }, delayInSeconds: delaySeconds, concurrency: { key: 'compaction', limit: 1 } });
     },
   };
 }
