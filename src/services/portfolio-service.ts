@@ -97,6 +97,8 @@ export interface AssemblyMemo {
   last?: { fingerprint: string; rollup: SiteRollup['rollup']; epics: SiteRollup['epics'] };
   /** The fingerprint of the outline this container last kept (so it is not written twice). */
   outlineKept?: string;
+  /** The outline this container last read, so the next views of the same figures do not read it again. */
+  outline?: StoredOutline;
 }
 
 /** The site rollup as every answer but an epic list needs it: a stored outline, or a full assembly. */
@@ -288,11 +290,15 @@ export function portfolioService(deps: PortfolioDeps) {
     const outlines = deps.outlines;
     if (projectFilter !== undefined || !outlines) return current(projectFilter);
     const printOf = (inputs: Inputs) => (inputs.stamp ? fingerprintOf({ ...inputs, stamp: inputs.stamp }, undefined, clock.today()) : undefined);
-    // A cold container reads the outline alongside the inputs; a warm one first sees whether its memo will do.
-    const memoised = deps.memo.last?.fingerprint;
-    const [inputs, saved] = memoised === undefined
+    // A cold container reads the outline alongside the inputs; a warm one first sees whether what it holds will do.
+    const { last, outline: held } = deps.memo;
+    const [inputs, saved] = last === undefined && held === undefined
       ? await Promise.all([inputsOf(), outlines.read()])
-      : await inputsOf().then(async (read) => [read, printOf(read) === memoised ? undefined : await outlines.read()] as const);
+      : await inputsOf().then(async (read) => {
+        const print = printOf(read);
+        return [read, print === last?.fingerprint ? undefined : print === held?.fingerprint ? held : await outlines.read()] as const;
+      });
+    if (saved) deps.memo.outline = saved;
     const { stamp, settings, destinations, run } = inputs;
     if (stamp && saved) {
       const fingerprint = printOf(inputs);

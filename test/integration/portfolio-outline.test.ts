@@ -72,6 +72,10 @@ describe('the portfolio outline', () => {
     expect(keys).toContain('portfolio-outline');
     expect(value.freshness?.source).toBe('stored');
     expect(value.totalDestinations).toBeGreaterThan(0);
+    // The same container's next view of the same figures reads neither the outline nor a shard again.
+    const again = await readsOf(app, () => app.platform.runAsUser('u-leader', () => cold.services().portfolio.get('u-leader', {})));
+    expect(again.keys.filter((k) => isShard(k) || k.startsWith('portfolio-outline'))).toEqual([]);
+    expect(again.value).toEqual(value);
   });
 
   it('gives every viewer and filter the answers a full assembly gives', async () => {
