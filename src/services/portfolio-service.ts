@@ -249,13 +249,13 @@ export function portfolioService(deps: PortfolioDeps) {
       ]);
     }
     const { rollup, epics } = assembled;
-    const { freshness } = await finish(stamp, settings, recalculating, estimateKey);
+    const { freshness } = await finish(stamp, recalculating, estimateKey);
     const site = { asOf: today, computedAt: freshness.updatedAt, rollup, epics, jql: { ...stamp.head.jql, projectKeys: projectFilter ?? settings.projectKeys } };
     return { site, freshness, destinations, settings };
   }
 
   /** Freshness from the stamp; figures in another estimate measure are rebuilt (once; a run joins). */
-  async function finish(stamp: RollupStamp, settings: Settings, recalculating: boolean, key: string | undefined): Promise<{ freshness: Freshness }> {
+  async function finish(stamp: RollupStamp, recalculating: boolean, key: string | undefined): Promise<{ freshness: Freshness }> {
     const freshness = freshnessOf(stamp, clock.now(), recalculating, key);
     // Figures in another estimate measure cannot be patched by events: rebuild them (once; a run joins).
     if (key !== undefined && key !== stamp.head.estimateKey && !recalculating) {
@@ -304,7 +304,7 @@ export function portfolioService(deps: PortfolioDeps) {
       const fingerprint = printOf(inputs);
       const site = saved.fingerprint === fingerprint ? siteOfOutline(saved, destinations, stamp, settings) : undefined;
       if (site) {
-        const { freshness } = await finish(stamp, settings, runIsActive(run, clock.now().getTime()), inputs.estimateKey);
+        const { freshness } = await finish(stamp, runIsActive(run, clock.now().getTime()), inputs.estimateKey);
         return { site: { ...site, computedAt: freshness.updatedAt }, freshness, destinations, settings };
       }
     }

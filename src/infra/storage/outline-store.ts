@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { kvs } from './kvs-retry';
 import type { OutlineStore, StoredOutline } from '../../services/rollup-ports';
 import { KEY } from './keys';
-import { BATCH_OPERATIONS, batchesByBytes, bytesOf, VALUE_TARGET_BYTES } from './value-size';
+import { batchGet, batchSet } from './rollup-store';
+import { BATCH_OPERATIONS, bytesOf, VALUE_TARGET_BYTES } from './value-size';
 
 interface OutlineMeta {
   /** The write the parts belong to. */
@@ -59,20 +60,6 @@ function slices(text: string): string[] {
   return out;
 }
 
-/** The meta and parts `[from, to)` in one call per 25 keys, side by side. */
-async function readKeys(keys: string[]): Promise<Map<string, unknown>> {
-  const groups: string[][] = [];
-  for (let i = 0; i < keys.length; i += BATCH_OPERATIONS) groups.push(keys.slice(i, i + BATCH_OPERATIONS));
-  const results = await Promise.all(groups.map((group) => kvs.batchGet<unknown>(group.map((key) => ({ key })))));
-  const out = new Map<string, unknown>();
-  for (const result of results) {
-    const failed = result.failedKeys.filter((f) => f.error.code !== 'KEY_NOT_FOUND');
-    if (failed.length > 0) throw new Error(`batch get failed for ${failed.length} keys`);
-    for (const item of result.successfulKeys) out.set(item.key, item.value);
-  }
-  return out;
-}
-
 const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
 
 function isMeta(value: unknown): value is OutlineMeta {
@@ -84,10 +71,10 @@ export function createOutlineStore(): OutlineStore {
   return {
     async read() {
       try {
-        const first = await readKeys([KEY.portfolioOutline, ...range(0, FIRST_READ_PARTS).map(partKey)]);
+        const first = await batchGet<unknown>([KEY.portfolioOutline, ...range(0, FIRST_READ_PARTS).map(partKey)]);
         const meta = first.get(KEY.portfolioOutline);
         if (!isMeta(meta)) return undefined;
-        const found = meta.n > FIRST_READ_PARTS ? new Map([...first, ...(await readKeys(range(FIRST_READ_PARTS, meta.n).map(partKey)))]) : first;
+        const found = meta.n > FIRST_READ_PARTS ? new Map([...first, ...(await batchGet<unknown>(range(FIRST_READ_PARTS, meta.n).map(partKey)))]) : first;
         const text: string[] = [];
         for (const i of range(0, meta.n)) {
           const part = found.get(partKey(i)) as Partial<OutlinePart> | undefined;
@@ -120,10 +107,7 @@ export function createOutlineStore(): OutlineStore {
       const w = randomUUID().slice(0, 8);
       const parts = texts.map((s, i) => ({ key: partKey(i), value: { w, s } satisfies OutlinePart }));
       try {
-        for (const group of batchesByBytes(parts)) {
-          const result = await kvs.batchSet(group);
-          if (result.failedKeys.length > 0) throw new Error(`batch set failed for ${result.failedKeys.length} keys`);
-        }
+        await batchSet(parts);
         // The meta last: a reader never finds it before the parts it names.
         await kvs.set<OutlineMeta>(KEY.portfolioOutline, { w, n: texts.length, f: outline.fingerprint, t: outline.writtenAt });
         // Parts a longer outline left behind are never read (the meta says how many there are): deleted so none stays forever.

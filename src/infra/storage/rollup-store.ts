@@ -181,7 +181,7 @@ async function keysWithPrefix<T>(prefix: string, maxPages = 10_000, tally?: Tall
   return out;
 }
 
-async function batchGet<T>(keys: string[], tally?: Tally): Promise<Map<string, T>> {
+export async function batchGet<T>(keys: string[], tally?: Tally): Promise<Map<string, T>> {
   const out = new Map<string, T>();
   const groups = chunks(keys, BATCH_OPERATIONS);
   if (tally) tally.n += groups.length;
@@ -197,7 +197,7 @@ async function batchGet<T>(keys: string[], tally?: Tally): Promise<Map<string, T
 }
 
 /** Writes in batches of at most 25 operations and Forge's batch payload in bytes. */
-async function batchSet(items: Array<{ key: string; value: unknown }>): Promise<void> {
+export async function batchSet(items: Array<{ key: string; value: unknown }>): Promise<void> {
   for (const group of batchesByBytes(items)) {
     const result = await kvs.batchSet(group);
     if (result.failedKeys.length > 0) throw new Error(`batch set failed for ${result.failedKeys.length} keys`);
