@@ -7,8 +7,8 @@
  *   (`localStorage['forge-local:user']`), long tasks are collected (the top frame's observer also sees the
  *   long tasks of its same-origin frames, which share its event loop), and the creation of each surface
  *   iframe is timed.
- * - In a surface frame: a MutationObserver times the first table row, every change of the rows (count or
- *   first row's text) and the first content that is not a loading spinner, each as "in the DOM" and as "painted" (the first task after the
+ * - In a surface frame: a MutationObserver times the first table row, every change of the rows (count,
+ *   first or last row's text) and the first content that is not a loading spinner, each as "in the DOM" and as "painted" (the first task after the
  *   next animation frame, when the frame's pixels have been produced).
  *
  * Times are `performance.now()` of the frame that took them; the driver converts them with each frame's
@@ -73,18 +73,22 @@ function installProbe(options: { user: string; rowSelector: string }): void {
   w.__benchFrame = probe;
   let lastCount = 0;
   let lastFirst = '';
+  let lastLast = '';
   new MutationObserver(() => {
     const now = performance.now();
     const rows = document.querySelectorAll(options.rowSelector);
     const first = rows[0]?.textContent?.trim() ?? '';
+    // The table renders its first rows in full and the rest a moment later: the last row's text tells when.
+    const last = rows[rows.length - 1]?.textContent?.trim() ?? '';
     if (first && !probe.firstRow) {
       const mark: { dom: number; painted: number | null } = { dom: now, painted: null };
       probe.firstRow = mark;
       afterPaint((t) => (mark.painted = t));
     }
-    if (rows.length !== lastCount || first !== lastFirst) {
+    if (rows.length !== lastCount || first !== lastFirst || last !== lastLast) {
       lastCount = rows.length;
       lastFirst = first;
+      lastLast = last;
       const change: RowChange = { count: rows.length, dom: now, painted: null, firstRowText: first };
       probe.rowChanges.push(change);
       afterPaint((t) => (change.painted = t));

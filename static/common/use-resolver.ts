@@ -26,7 +26,8 @@ export interface Resolved<T> {
 
 /**
  * Reads `key` with `payload` (`null`: nothing to read yet). `onData` sees every fresh answer, for state the
- * surface derives from it. `preloaded`, when it is the same call, answers the first read.
+ * surface derives from it. `preloaded`, when it is the same call, answers the first read (in the first render
+ * when its answer has already arrived).
  */
 export function useResolver<K extends ResolverKey>(
   key: K,
@@ -34,43 +35,61 @@ export function useResolver<K extends ResolverKey>(
   onData?: (data: ResponseOf<K>) => void,
   preloaded?: Preloaded<K>,
 ): Resolved<ResponseOf<K>> {
-  const [data, setData] = useState<ResponseOf<K> | null>(null);
+  // The payload by value, so a literal written in the render does not call again on every render.
+  const body = payload === null ? null : JSON.stringify(payload ?? {});
+  const usable = (p: Preloaded<K> | undefined): p is Preloaded<K> => !!p && !p.taken && p.key === key && p.body === body;
+  // A preloaded answer that is already here is the first render's data: no spinner, no second render.
+  const [data, setData] = useState<ResponseOf<K> | null>(() => (usable(preloaded) ? (preloaded.arrived?.data ?? null) : null));
+  /** The preloaded call the first render showed, until the hook loads anything else. */
+  const mountedWith = useRef(data !== null ? preloaded : undefined);
   const [failure, setFailure] = useState<ApiFailure | null>(null);
-  const [loading, setLoading] = useState(payload !== null);
+  const [loading, setLoading] = useState(payload !== null && data === null);
   const latest = useRef(0);
   const onDataRef = useRef(onData);
   useEffect(() => {
     onDataRef.current = onData;
   });
-  // The payload by value, so a literal written in the render does not call again on every render.
-  const body = payload === null ? null : JSON.stringify(payload ?? {});
 
-  const reload = useCallback(() => {
-    if (body === null) return;
-    const n = ++latest.current;
-    setLoading(true);
-    setFailure(null);
-    const early = preloaded && !preloaded.taken && preloaded.key === key && preloaded.body === body ? preloaded : undefined;
-    (early ? early.answer : call(key, JSON.parse(body) as PayloadOf<K>))
-      .finally(() => {
-        // Taken once it reaches the screen (an effect run twice, as React's strict mode does, reuses it).
-        if (early && n === latest.current) early.taken = true;
-      })
-      .then((answer) => {
-        if (n !== latest.current) return;
-        setData(answer);
-        onDataRef.current?.(answer);
-      })
-      .catch((e: unknown) => n === latest.current && setFailure(toFailure(e)))
-      .finally(() => n === latest.current && setLoading(false));
-  }, [key, body, preloaded]);
+  const load = useCallback(
+    (fromEffect: boolean) => {
+      if (body === null) return;
+      const n = ++latest.current;
+      const shown = mountedWith.current;
+      if (fromEffect && shown?.arrived && shown.key === key && shown.body === body) {
+        // Rendered from the start (the effect may run twice, as in React's strict mode): only what the
+        // surface derives from the answer is left to do.
+        shown.taken = true;
+        onDataRef.current?.(shown.arrived.data);
+        return;
+      }
+      mountedWith.current = undefined;
+      const early = usable(preloaded) ? preloaded : undefined;
+      setLoading(true);
+      setFailure(null);
+      (early ? early.answer : call(key, JSON.parse(body) as PayloadOf<K>))
+        .finally(() => {
+          // Taken once it reaches the screen (an effect run twice, as React's strict mode does, reuses it).
+          if (early && n === latest.current) early.taken = true;
+        })
+        .then((answer) => {
+          if (n !== latest.current) return;
+          setData(answer);
+          onDataRef.current?.(answer);
+        })
+        .catch((e: unknown) => n === latest.current && setFailure(toFailure(e)))
+        .finally(() => n === latest.current && setLoading(false));
+    },
+    // `usable` reads only key, body and preloaded.
+    [key, body, preloaded],
+  );
+  const reload = useCallback(() => load(false), [load]);
 
   useEffect(() => {
-    reload();
+    load(true);
     return () => {
       latest.current += 1;
     };
-  }, [reload]);
+  }, [load]);
 
   return { data, failure, loading, reload, setData };
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { absoluteAssetRefs, allScripts, firstPaintFiles, measure, staticImportsOf } from './bundle-budget';
+import { absoluteAssetRefs, allScripts, entryFiles, firstPaintFiles, measure, staticImportsOf } from './bundle-budget';
 
 describe('bundle budget', () => {
   let dir: string;
@@ -35,6 +35,29 @@ describe('bundle budget', () => {
 
   it('counts the entry, its modulepreloads and their static imports, not lazily loaded chunks or CSS', () => {
     expect(firstPaintFiles(dir)).toEqual(['assets/deep-e.js', 'assets/index-a.js', 'assets/runtime-b.js', 'assets/side-c.js']);
+  });
+
+  it('counts as the entry step only the module script and its static imports, not the preloaded page code', () => {
+    const two = mkdtempSync(path.join(tmpdir(), 'bundle-budget-entry-'));
+    try {
+      mkdirSync(path.join(two, 'assets'));
+      writeFileSync(
+        path.join(two, 'index.html'),
+        '<script type="module" src="./assets/index-a.js"></script><link rel="modulepreload" href="./assets/app-b.js">',
+      );
+      writeFileSync(path.join(two, 'assets/index-a.js'), 'import{c}from"./bridge-c.js";c(()=>import("./app-b.js"));');
+      writeFileSync(path.join(two, 'assets/bridge-c.js'), 'export const c=(f)=>f();');
+      writeFileSync(path.join(two, 'assets/app-b.js'), 'import"./vendor-d.js";import"./bridge-c.js";');
+      writeFileSync(path.join(two, 'assets/vendor-d.js'), 'export const react="'.padEnd(5000, 'x') + '";');
+      expect(entryFiles(two)).toEqual(['assets/bridge-c.js', 'assets/index-a.js']);
+      expect(firstPaintFiles(two)).toEqual(['assets/app-b.js', 'assets/bridge-c.js', 'assets/index-a.js', 'assets/vendor-d.js']);
+      const f = measure('two steps', two);
+      expect(f.entry.files).toBe(2);
+      expect(f.entry.rawBytes).toBeLessThan(100);
+      expect(f.rawBytes).toBeGreaterThan(5000);
+    } finally {
+      rmSync(two, { recursive: true, force: true });
+    }
   });
 
   it('sums the gzip size of those files', () => {

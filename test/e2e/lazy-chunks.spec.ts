@@ -109,3 +109,55 @@ test('a portfolio whose pickers and CSV code cannot be loaded shows its rows and
   await expect(page.getByRole('button', { name: 'Export CSV' })).toBeEnabled();
   forgiveBrokenChunks(page, 'select-', 'portfolio-csv-');
 });
+
+/**
+ * Holds every request for the surface's page code (`app-*.js`, React, Atlaskit and the page behind it) until
+ * the resolver call `key` has been sent, or 10 s have passed; says whether the call went first.
+ */
+async function holdPageCodeUntilCall(page: Page, key: string): Promise<() => boolean> {
+  let called = false;
+  let calledFirst = true;
+  let release: () => void = () => undefined;
+  const sent = new Promise<void>((resolve) => (release = resolve));
+  page.context().on('request', (r) => {
+    if (!r.url().includes('/__forge/bridge/invoke')) return;
+    const body = r.postDataJSON() as { functionKey?: unknown } | null;
+    if (body?.functionKey === key) {
+      called = true;
+      release();
+    }
+  });
+  await page.context().route(/\/assets\/app-[^/]*\.js$/, async (route) => {
+    await Promise.race([sent, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    calledFirst &&= called;
+    await route.continue();
+  });
+  return () => calledFirst;
+}
+
+test('the portfolio asks for its data before its page code has arrived', async ({ page }) => {
+  await watch(page);
+  const calledFirst = await holdPageCodeUntilCall(page, 'portfolio/get');
+  await page.goto(surfaceUrl('portfolio', { user: USERS.leader }));
+  await settled(page);
+  await expect(page.getByRole('heading', { name: 'Business destinations' })).toBeVisible();
+  await expect(page.locator('table tbody tr').first()).toContainText('Faster checkout');
+  expect(calledFirst()).toBe(true);
+});
+
+test('the panel reads its context and asks for its epic before its page code has arrived', async ({ page }) => {
+  await watch(page);
+  const calledFirst = await holdPageCodeUntilCall(page, 'epic/alignment');
+  await page.goto(surfaceUrl('panel', { user: USERS.admin, issue: 'PAY-1' }));
+  await settled(page);
+  await expect(page.getByText("This epic's progress")).toBeVisible();
+  expect(calledFirst()).toBe(true);
+});
+
+test('a surface whose page code cannot be loaded says so instead of staying blank', async ({ page }) => {
+  await watch(page);
+  await breakChunk(page, 'app-');
+  await page.goto(surfaceUrl('portfolio', { user: USERS.leader }));
+  await expect(page.locator('#root')).toHaveText('This part of the app could not be loaded. Reload the page to try again.');
+  forgiveBrokenChunks(page, 'app-');
+});

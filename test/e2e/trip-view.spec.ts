@@ -166,7 +166,7 @@ test('first paint loads no trip or chart code; a chart whose code cannot be load
   const asked: string[] = [];
   const file = (r: Request) => new URL(r.url()).pathname.split('/').pop() ?? '';
   page.context().on('request', (r) => {
-    if (/^(trip-view|burn-up-chart|measure-chart|scenery-chart)-.*\.js$/.test(file(r))) asked.push(file(r).replace(/-[^-]+\.js$/, ''));
+    if (/^(trip-view|burn-up-chart|measure-chart|scenery-chart)-.*\.js$/.test(file(r))) asked.push(file(r).replace(/-[\w-]{8}\.js$/, '')); // Vite's hash: 8 characters, '-' among them
   });
   await page.context().route(/\/assets\/measure-chart-[^/]*\.js$/, (route) => route.abort('failed'));
   await page.goto(url('u-leader'));

@@ -1,6 +1,6 @@
-// First: the data call starts before React, Atlaskit and the context (imports evaluate in order).
+// The entry: the first data call leaves now (first-data, imported first); React, Atlaskit and the editor
+// follow (see common/early.ts).
 import { firstDestinations } from './first-data';
-import { startApp } from '../../common/bootstrap';
-import { FieldEdit } from './field-edit';
+import { loadSurface } from '../../common/early';
 
-void startApp((context) => <FieldEdit context={context} first={firstDestinations} />);
+loadSurface(() => import('./app'), ({ start }) => start(firstDestinations));

@@ -1,11 +1,4 @@
-// One resource for the gadget's view and its edit view: Jira says which in `extension.entryPoint`.
-import { startApp } from '../../common/bootstrap';
-import { GadgetView } from './gadget-view';
-import { GadgetEdit } from './gadget-edit';
-import { configurationOf } from './configuration';
+// The entry: the context read leaves now; React, Atlaskit and the gadget follow (see common/early.ts).
+import { loadSurface } from '../../common/early';
 
-void startApp((context) => {
-  const extension = context.extension as { entryPoint?: unknown; gadgetConfiguration?: unknown };
-  const configuration = configurationOf(extension.gadgetConfiguration);
-  return extension.entryPoint === 'edit' ? <GadgetEdit configuration={configuration} /> : <GadgetView configuration={configuration} />;
-});
+loadSurface(() => import('./app'), ({ start }) => start());

@@ -2,7 +2,7 @@
  * The destinations by priority, a page at a time: the backend sends one page of rows (`portfolio/get` with
  * `page`), and each row's epics are read when it is expanded (`portfolio/epics`).
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import Button from '@atlaskit/button/new';
 import DynamicTable from '@atlaskit/dynamic-table';
 import { token } from '@atlaskit/tokens';
@@ -27,6 +27,31 @@ const head = {
   ],
 };
 
+/**
+ * Rows of a page rendered in full by the table's first render. A row is about 120 px tall and the table starts
+ * below the headline, so this is more than a tall screen shows of it; the page's other rows come one task
+ * later, after the first paint. Rendering a page of Atlaskit rows took about 300 ms on the 2-core benchmark
+ * machine (`npm run bench:ui`), most of the way from the answer to the first row on screen.
+ */
+export const FIRST_PASS_ROWS = 8;
+
+/** True for the table's first render only; turns false once the browser has painted it. */
+function useFirstPass(): boolean {
+  const [firstPass, setFirstPass] = useState(true);
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // A frame (the first pass is painted in it), then a task: the rest never delays that paint.
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => setFirstPass(false), 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      if (timer !== undefined) clearTimeout(timer);
+    };
+  }, []);
+  return firstPass;
+}
+
 /** The id of a row's "Trip" button, so focus returns to it when the trip is closed. */
 export const tripButtonId = (destinationId: string): string => `trip-${destinationId}`;
 
@@ -41,6 +66,7 @@ export function DestinationTable({ portfolio, page, onPage, loading, projectKey,
   onOpenTrip: (destination: DestinationRollup) => void;
 }) {
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
+  const firstPass = useFirstPass();
   const { destinations, totalDestinations, pageSize } = portfolio;
   const jql = portfolio.jql.byDestination;
 
@@ -53,12 +79,16 @@ export function DestinationTable({ portfolio, page, onPage, loading, projectKey,
     });
 
   // The answer holds one page: its rows sit at their place among empty ones, so the pager counts every row.
-  // Only that page becomes React elements; an epic list is read and rendered only when opened.
+  // Only that page becomes React elements; an epic list is read and rendered only when opened. The table's
+  // first render gives the rows past FIRST_PASS_ROWS their priority and name only (below the fold).
   const start = (portfolio.page - 1) * pageSize;
   const byIndex = new Map(destinations.map((d, i) => [start + i, d]));
   const rows = Array.from({ length: totalDestinations }, (_, i) => {
     const d = byIndex.get(i);
     if (!d) return { key: `row-${i}`, cells: [{ key: 'name', content: null }] };
+    if (firstPass && i - start >= FIRST_PASS_ROWS) {
+      return { key: d.id, cells: [{ key: 'priority', content: d.priority }, { key: 'name', content: <strong>{d.name}</strong> }] };
+    }
     const q = jql[d.id];
     const offset = offsetText(d.forecast);
     const likely = d.forecast.range ? likelyText(d.forecast.range) : null;

@@ -1,6 +1,6 @@
-// First: the data call starts before React, Atlaskit and the context (imports evaluate in order).
+// The entry: the first data call leaves now (first-data, imported first); React, Atlaskit and the page
+// follow (see common/early.ts).
 import { firstPortfolio } from './first-data';
-import { startApp } from '../../common/bootstrap';
-import { PortfolioPage } from './portfolio-page';
+import { loadSurface } from '../../common/early';
 
-void startApp(() => <PortfolioPage first={firstPortfolio} />);
+loadSurface(() => import('./app'), ({ start }) => start(firstPortfolio));
