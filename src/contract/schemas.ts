@@ -182,7 +182,8 @@ export const PAYLOADS = {
   'destinations/archive': z.object({ id, version }).strict(),
   'destinations/restore': z.object({ id, version }).strict(),
   'destinations/delete': z.object({ id, version }).strict(),
-  'epic/alignment': z.object({ issueKey }).strict(),
+  // Left out by the issue panel: the issue is the one Jira put in the invocation's context (`extension.issue`).
+  'epic/alignment': z.object({ issueKey: issueKey.optional() }).strict(),
   'epic/set-destination': z.object({ issueKey, destinationId: id.nullable() }).strict(),
   'portfolio/get': z.object({ ...portfolioFilters, page }).strict().optional().transform((p) => p ?? {}),
   'portfolio/epics': z.object({ destinationId: id, projectKey, ...listPage }, { error: 'Say which destination\'s epics to list.' }).strict(),

@@ -1,13 +1,27 @@
 /** The Destination issue panel on epics. */
 import Resolver from '@forge/resolver';
-import { define, definitions } from './define';
+import { define, definitions, type Caller } from './define';
+import { AppError } from '../domain/errors';
 import { defineDestinationList } from './shared-resolvers';
 import { appContainer } from '../app/container';
 
 const resolver = new Resolver();
 defineDestinationList(resolver);
 
-define(resolver, 'epic/alignment', async (payload, caller) => appContainer().services().epic.alignment(caller.accountId, payload.issueKey));
+/**
+ * The issue a call is about: the payload's, or else the issue Jira framed the panel on (`extension.issue`, set
+ * by Jira for an issue panel, never by the browser), so the panel can ask before it has read its context.
+ */
+function issueKeyOf(payload: { issueKey?: string | undefined }, caller: Caller): string {
+  if (payload.issueKey !== undefined) return payload.issueKey;
+  const issue = caller.extension.issue;
+  const key = typeof issue === 'object' && issue !== null ? (issue as { key?: unknown }).key : undefined;
+  if (typeof key === 'string' && key !== '') return key;
+  throw new AppError('INVALID_INPUT', 'Name the issue (issueKey): this view does not show one.', 'issueKey');
+}
+
+define(resolver, 'epic/alignment', async (payload, caller) =>
+  appContainer().services().epic.alignment(caller.accountId, issueKeyOf(payload, caller)));
 
 // Edit permission on the epic is checked inside the service, against Jira, for this caller.
 define(resolver, 'epic/set-destination', async (payload, caller) =>

@@ -37,14 +37,13 @@ export function earlyHostTheme(): Promise<void> {
 }
 
 /**
- * Loads the rest of the surface and runs it, once `firstCallLeft` says the surface's first call is on its way
- * (a surface whose call needs the context passes that call's promise; the others' calls left at module load).
- * A chunk that cannot be loaded (a deploy replaced the files, the network dropped) leaves a sentence in the
- * frame instead of a blank panel.
+ * Loads the rest of the surface and runs it; call it after the surface's first data call has left (import
+ * `first-data` before this module). A chunk that cannot be loaded (a deploy replaced the files, the network
+ * dropped) leaves a sentence in the frame instead of a blank panel.
  */
-export function loadSurface<M>(load: () => Promise<M>, run: (module: M) => void, firstCallLeft: Promise<unknown> = Promise.resolve()): void {
+export function loadSurface<M>(load: () => Promise<M>, run: (module: M) => void): void {
   void earlyContext();
-  firstCallLeft
+  Promise.resolve()
     .then(() => {
       void earlyHostTheme();
       const loading = load();

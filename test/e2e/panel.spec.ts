@@ -21,14 +21,16 @@ test('the issue view shows the panel and the field on an epic and neither on a s
   await expect(page.getByTestId('destination-field')).toHaveCount(0);
 });
 
-test('asks for its alignment right after its first context read, once, before the theme and the first render', async ({ page }) => {
+test('asks for its alignment first, once, naming no issue (the backend reads it from the context), before the context and the theme', async ({ page }) => {
   const w = await watch(page);
   await page.goto(surfaceUrl('panel', { user: USERS.admin, issue: 'PAY-1' }));
   await settled(page);
   await expect(page.getByText("This epic's progress")).toBeVisible();
-  const names = (await w.bridgeCalls()).map((c) => (c.name === 'invoke' ? `invoke ${(c.payload as { functionKey: string }).functionKey}` : c.name));
-  expect(names.slice(0, 2)).toEqual(['getContext', 'invoke epic/alignment']);
+  const calls = await w.bridgeCalls();
+  const names = calls.map((c) => (c.name === 'invoke' ? `invoke ${(c.payload as { functionKey: string }).functionKey}` : c.name));
+  expect(names.slice(0, 3)).toEqual(['invoke epic/alignment', 'getContext', 'enableTheming']);
   expect(names.filter((n) => n === 'invoke epic/alignment')).toHaveLength(1);
+  expect((calls[0]?.payload as { payload: unknown }).payload).toEqual({});
   expect(w.errors).toEqual([]);
 });
 

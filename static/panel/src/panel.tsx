@@ -28,8 +28,9 @@ import { chanceText, formatDate, formatNumber, formatPercent, likelyText, locali
 
 type Measure = 'count' | 'estimate';
 
-export function Panel({ issueKey, first }: { issueKey: string; first?: Preloaded<'epic/alignment'> }) {
-  const { data: alignment, failure, reload, setData: setAlignment } = useResolver('epic/alignment', { issueKey }, undefined, first);
+/** The panel of the issue Jira framed it on: the backend reads which from the call's context (no payload). */
+export function Panel({ first }: { first?: Preloaded<'epic/alignment'> }) {
+  const { data: alignment, failure, reload, setData: setAlignment } = useResolver('epic/alignment', {}, undefined, first);
   const [editing, setEditing] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
   const [clearing, setClearing] = useState(false);

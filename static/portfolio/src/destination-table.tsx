@@ -28,12 +28,12 @@ const head = {
 };
 
 /**
- * Rows of a page rendered in full by the table's first render. A row is about 120 px tall and the table starts
- * below the headline, so this is more than a tall screen shows of it; the page's other rows come one task
- * later, after the first paint. Rendering a page of Atlaskit rows took about 300 ms on the 2-core benchmark
- * machine (`npm run bench:ui`), most of the way from the answer to the first row on screen.
+ * Rows of a page in the table's first render. A row is about 120 px tall and the table starts below the
+ * headline, so this is as much of it as a tall screen shows; the page's other rows and the pager come one task
+ * later, after the first paint. The page's 25 Atlaskit rows took about 300 ms to render on the 2-core
+ * benchmark machine (`npm run bench:ui`), most of the way from the answer to the first row on screen.
  */
-export const FIRST_PASS_ROWS = 8;
+export const FIRST_PASS_ROWS = 6;
 
 /** True for the table's first render only; turns false once the browser has painted it. */
 function useFirstPass(): boolean {
@@ -80,15 +80,13 @@ export function DestinationTable({ portfolio, page, onPage, loading, projectKey,
 
   // The answer holds one page: its rows sit at their place among empty ones, so the pager counts every row.
   // Only that page becomes React elements; an epic list is read and rendered only when opened. The table's
-  // first render gives the rows past FIRST_PASS_ROWS their priority and name only (below the fold).
+  // first render stops after FIRST_PASS_ROWS rows of the page (the pager, below them, follows with the rest).
   const start = (portfolio.page - 1) * pageSize;
   const byIndex = new Map(destinations.map((d, i) => [start + i, d]));
-  const rows = Array.from({ length: totalDestinations }, (_, i) => {
+  const shown = firstPass ? Math.min(totalDestinations, start + FIRST_PASS_ROWS) : totalDestinations;
+  const rows = Array.from({ length: shown }, (_, i) => {
     const d = byIndex.get(i);
     if (!d) return { key: `row-${i}`, cells: [{ key: 'name', content: null }] };
-    if (firstPass && i - start >= FIRST_PASS_ROWS) {
-      return { key: d.id, cells: [{ key: 'priority', content: d.priority }, { key: 'name', content: <strong>{d.name}</strong> }] };
-    }
     const q = jql[d.id];
     const offset = offsetText(d.forecast);
     const likely = d.forecast.range ? likelyText(d.forecast.range) : null;
