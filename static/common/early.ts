@@ -57,7 +57,7 @@ export function loadSurface<M>(load: () => Promise<M>, run: (module: M) => void)
 }
 
 /**
- * The first `Intl.DateTimeFormat` of a page loads the browser's date and time-zone data: 40-80 ms measured in
+ * The first `Intl.DateTimeFormat` of a page loads the browser's date and time-zone data: 40-90 ms measured in
  * headless Chromium on the 2-core benchmark machine, where every later formatter, of any locale, takes 1-3 ms.
  * Run while the libraries load (the thread waits for them there), after the first call has left, it takes that
  * cost off the way from the first answer to the screen; `setLocale` then builds the locale's own formatters.
