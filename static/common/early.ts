@@ -43,17 +43,13 @@ export function earlyHostTheme(): Promise<void> {
  */
 export function loadSurface<M>(load: () => Promise<M>, run: (module: M) => void): void {
   void earlyContext();
-  Promise.resolve()
-    .then(() => {
-      void earlyHostTheme();
-      const loading = load();
-      setTimeout(warmDateFormatting, 0);
-      return loading;
-    })
-    .then(run, () => {
-      const root = document.getElementById('root');
-      if (root) root.textContent = 'This part of the app could not be loaded. Reload the page to try again.';
-    });
+  void earlyHostTheme();
+  const loading = load();
+  setTimeout(warmDateFormatting, 0);
+  loading.then(run, () => {
+    const root = document.getElementById('root');
+    if (root) root.textContent = 'This part of the app could not be loaded. Reload the page to try again.';
+  });
 }
 
 /**

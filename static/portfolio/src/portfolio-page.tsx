@@ -20,19 +20,14 @@ import { SceneryTrendSection } from './scenery-trend';
 // A destination's trip (charts, check-ins, concerns) is code the list does not need: loaded when first opened.
 const TripView = lazyPart('the trip', () => import('./trip/trip-view'), 'TripView');
 
-/** `prev` with the projects `p` names (the same map when it names none new, so nothing renders again). */
-function withProjects(prev: Map<string, string>, p: Portfolio | undefined): Map<string, string> {
-  const next = new Map(prev);
-  for (const key of p?.projects ?? []) next.set(key, key);
+/** `prev` grown by `entries` (the same map when none is new, so nothing renders again). */
+function grown(prev: Map<string, string>, entries: Iterable<[string, string]>): Map<string, string> {
+  const next = new Map([...prev, ...entries]);
   return next.size === prev.size ? prev : next;
 }
 
-/** `prev` with the owners `p` names, the same way. */
-function withOwners(prev: Map<string, string>, p: Portfolio | undefined): Map<string, string> {
-  const next = new Map(prev);
-  for (const o of p?.owners ?? []) next.set(o.accountId, o.displayName);
-  return next.size === prev.size ? prev : next;
-}
+const projectsOf = (p: Portfolio | undefined): Array<[string, string]> => (p?.projects ?? []).map((key) => [key, key]);
+const ownersOf = (p: Portfolio | undefined): Array<[string, string]> => (p?.owners ?? []).map((o) => [o.accountId, o.displayName]);
 
 /** The page asks for one page of rows at a time; page 1 is left out of the payload (the first screen's call). */
 const payloadOf = (filters: Filters, page: number) => (page === 1 ? filters : { ...filters, page });
@@ -42,11 +37,11 @@ export function PortfolioPage({ first }: { first?: Preloaded<'portfolio/get'> })
   const [page, setPage] = useState(1);
   // Filter choices grow with what has been seen, so narrowing never removes the way back. A first answer that
   // arrived before the page mounted fills them at once, so the first render is also the last one.
-  const [projects, setProjects] = useState(() => withProjects(new Map(), first?.arrived?.data));
-  const [owners, setOwners] = useState(() => withOwners(new Map(), first?.arrived?.data));
+  const [projects, setProjects] = useState(() => grown(new Map(), projectsOf(first?.arrived?.data)));
+  const [owners, setOwners] = useState(() => grown(new Map(), ownersOf(first?.arrived?.data)));
   const { data: portfolio, failure, loading, reload } = useResolver('portfolio/get', payloadOf(filters, page), (p) => {
-    setProjects((prev) => withProjects(prev, p));
-    setOwners((prev) => withOwners(prev, p));
+    setProjects((prev) => grown(prev, projectsOf(p)));
+    setOwners((prev) => grown(prev, ownersOf(p)));
   }, first);
   usePollWhileCalculating(portfolio?.freshness, portfolio, reload);
   const changeFilters = (next: Filters) => {
