@@ -100,10 +100,17 @@ const call = fc.record({
   return payload.map((p) => ({ ...c, payload: p }));
 });
 
-/** Stored data, without the per-viewer caches: a refused call may still have read Jira as its caller. */
+/**
+ * Stored data, without the caches a read may write: the per-viewer caches (a refused call may still have read
+ * Jira as its caller) and the portfolio's outline (any view that assembled the figures keeps one, ADR 0015;
+ * `gadget/card` assembles them before it finds its destination gone).
+ */
+const isCache = (key: string): boolean =>
+  key.startsWith(KEY.viewerPrefix) || key === KEY.userNames || key === KEY.portfolioOutline || key.startsWith(KEY.portfolioOutlinePrefix);
+
 function storedData(app: TestApp): string {
   const snapshot = app.platform.kvs.snapshot();
-  const plain = Object.fromEntries(Object.entries(snapshot.plain).filter(([key]) => !key.startsWith(KEY.viewerPrefix) && key !== KEY.userNames));
+  const plain = Object.fromEntries(Object.entries(snapshot.plain).filter(([key]) => !isCache(key)));
   return JSON.stringify({ ...snapshot, plain });
 }
 
